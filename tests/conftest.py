@@ -1,0 +1,165 @@
+"""Shared fixtures: a test key, the real built site, a local server, and Debian's Chromium.
+
+Every browser page records each request it makes; a test fails if any request leaves the
+page's own origin. Nothing here touches real data: keys, sites and stores live in tmp.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+from collector import crypto
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM_ARGS = [
+    # Debian's Chromium as root needs --no-sandbox; the rest keep it from phoning home,
+    # which this machine's closed network would refuse noisily.
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@dataclass(frozen=True)
+class TestKey:
+    private: X25519PrivateKey
+    public: crypto.PublicKey
+    pem: Path
+
+    @property
+    def key_id(self) -> str:
+        return self.public.key_id
+
+
+def make_test_key(folder: Path, name: str = "hr") -> TestKey:
+    private = X25519PrivateKey.generate()
+    raw = crypto.public_raw(private.public_key())
+    pem = folder / f"{name}-public.pem"
+    pem.write_bytes(crypto.public_pem(raw))
+    return TestKey(private, crypto.PublicKey(raw), pem)
+
+
+@pytest.fixture(scope="session")
+def test_key(tmp_path_factory: pytest.TempPathFactory) -> TestKey:
+    return make_test_key(tmp_path_factory.mktemp("keys"))
+
+
+def build_site(out: Path, public_key: Path, config: Path = ROOT / "mkdocs.yml",
+               extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the real `mkdocs build` into `out`; the caller checks the result."""
+    env = {**os.environ, "SLUTTSAMTALE_PUBLIC_KEY": str(public_key), **(extra_env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(config),
+         "-d", str(out)],
+        env=env, capture_output=True, text=True, cwd=ROOT, check=False,
+    )
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory, test_key: TestKey) -> Path:
+    out = tmp_path_factory.mktemp("built") / "site"
+    result = build_site(out, test_key.pem)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+@pytest.fixture(scope="session")
+def http_site(built_site: Path) -> Iterator[str]:
+    """The built site over http on 127.0.0.1 (a secure context, like https)."""
+    handler = functools.partial(_QuietHandler, directory=str(built_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def file_site(built_site: Path) -> str:
+    return built_site.as_uri()
+
+
+def chromium_path() -> str | None:
+    return os.environ.get("SLUTTSAMTALE_CHROMIUM") or shutil.which("chromium")
+
+
+@pytest.fixture(scope="session")
+def browser():  # type: ignore[no-untyped-def]
+    path = chromium_path()
+    if path is None:
+        message = "Debian's chromium is not installed (apt-get install chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(message)  # in CI a missing browser is a failure, never a skip
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@dataclass
+class RecordedPage:
+    """A page plus every URL it requested."""
+
+    page: object
+    requests: list[str] = field(default_factory=list)
+
+
+def _same_origin(url: str, allowed: tuple[str, ...]) -> bool:
+    return url.startswith(allowed) or url.startswith(("data:", "blob:", "about:"))
+
+
+@pytest.fixture
+def recorded(browser, request):  # type: ignore[no-untyped-def]
+    """A fresh context and page; at teardown, no request may have left the site's origin."""
+    context = browser.new_context(accept_downloads=True, locale="nb-NO")
+    page = context.new_page()
+    rec = RecordedPage(page)
+    page.on("request", lambda r: rec.requests.append(r.url))
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    yield rec
+    context.close()
+    allowed = ("file://", "http://127.0.0.1:")
+    foreign = [u for u in rec.requests if not _same_origin(u, allowed)]
+    assert not foreign, f"requests left the page's origin: {foreign}"
+    assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+@pytest.fixture
+def page(recorded):  # type: ignore[no-untyped-def]
+    return recorded.page
+
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def assert_accessible(page) -> None:  # type: ignore[no-untyped-def]
+    """axe-core on the page as it is now: no WCAG 2.1 A or AA violation."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    assert results.violations_count == 0, results.generate_report()
