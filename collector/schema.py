@@ -29,8 +29,9 @@ OTHER_TEXT_MAX = 500
 DECLINE_REASON_MAX = 2000
 
 # Answers may hold line breaks and tabs; any other control character is a sign of a
-# corrupted or hostile file, and would also break terminals that show the answers.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+# corrupted or hostile file, and would also break terminals that show the answers. A lone
+# surrogate cannot come from a real text field and cannot be stored as UTF-8.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 
 
 class Strict(BaseModel):

@@ -38,6 +38,8 @@ CHROMIUM_ARGS = [
 
 @dataclass(frozen=True)
 class TestKey:
+    __test__ = False  # a fixture value, not a test class
+
     private: X25519PrivateKey
     public: crypto.PublicKey
     pem: Path
