@@ -8,6 +8,7 @@ stays in the folder, so answers sealed against an older version can still be val
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from .schema import LANGUAGES, Language, PrivacyNotice, QuestionSet, Strict
+from .schema import LANGUAGES, Language, PrivacyNotice, QuestionSet, QuestionType, Strict
 
 EMPLOYER_FILE = "employer.yml"
 
@@ -47,63 +48,124 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict
     return mapping
 
 
-_UniqueKeyLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping
-)
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 def read_yaml(path: Path) -> Any:
     try:
-        with path.open(encoding="utf-8") as fh:
-            return yaml.load(fh, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+        text = path.read_text(encoding="utf-8")
     except OSError as e:
         raise QuestionSetError(f"{path}: cannot be read ({e.strerror})") from None
     except UnicodeDecodeError:
         raise QuestionSetError(f"{path}: is not UTF-8 text") from None
+    try:
+        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
         problem = getattr(e, "problem", None) or str(e)
-        raise QuestionSetError(f"{path}: is not valid YAML{where}: {problem}") from None
+        if mark is None:
+            raise QuestionSetError(f"{path}: is not valid YAML: {problem}") from None
+        line = mark.line + 1
+        owner = _owner_at(text.splitlines(), mark.line)
+        if owner:
+            message = f"{path}: {owner}: not valid YAML at line {line}: {problem}"
+        else:
+            message = f"{path}: is not valid YAML at line {line}: {problem}"
+        raise QuestionSetError(message) from None
+
+
+# Broken YAML has no tree to ask, so the question or section around a syntax error is read
+# from the layout of the text instead (block style, as every set in this project is written).
+_ID_LINE = re.compile(r"""^(?P<lead>\s*(?:-\s+)?)id:\s*["']?(?P<id>[^"'\s#]+)""")
+_KEY_LINE = re.compile(r"^(?P<lead>\s*)[A-Za-z_$][\w$]*:")
+
+
+def _owner_at(lines: list[str], index: int) -> str | None:
+    """The question (or section) whose block holds line `index`, e.g. "question 'reason'"."""
+    if index >= len(lines):
+        return None
+    floor = _indent(lines[index])
+    for i in range(index, -1, -1):
+        line = lines[i]
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        found = _ID_LINE.match(line)
+        # An `id:` owns the lines below it that are indented at least as far as its key.
+        if found and (i == index or len(found["lead"]) <= floor):
+            return _kind_of(lines, i, len(found["lead"]), found["id"])
+        floor = min(floor, _indent(line))
+    return None
+
+
+def _kind_of(lines: list[str], index: int, column: int, ident: str) -> str | None:
+    """Name the block whose `id:` is at `lines[index]` by the list key it sits under."""
+    for line in reversed(lines[:index]):
+        key = _KEY_LINE.match(line)
+        if key and len(key["lead"]) < column:
+            kind = {"questions": "question", "sections": "section"}.get(line.split(":")[0].strip())
+            return f"{kind} {ident!r}" if kind else None
+    return None
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+# Plain words for the identifier patterns in schema.py.
+_PATTERNS = {
+    r"^[a-z][a-z0-9_]*$": "must be lowercase letters, digits and _, starting with a letter",
+    r"^[a-z0-9][a-z0-9-]*$": "must be lowercase letters, digits and -",
+}
 
 
 def _describe(error: ValidationError, raw: Any) -> str:
-    """One sentence for the first error, naming the question (or section) it is in."""
+    """One sentence for the first error: the question (or section) it is in, then the problem."""
     first = error.errors()[0]
-    loc = list(first["loc"])
-    where: list[str] = []
+    message = first["msg"].removeprefix("Value error, ")
+    # Cross-question checks in the models already start with the question they are about.
+    if first["type"] == "value_error" and message.startswith(("question ", "section ")):
+        return message
+    owner, field = _locate(raw, first["loc"])
+    if first["type"] == "missing":
+        problem = f"{field!r} is missing"
+    elif first["type"] == "extra_forbidden":
+        problem = f"{field!r} is not a known field"
+    elif first["type"] == "enum" and field == "type":
+        allowed = ", ".join(t.value for t in QuestionType)
+        problem = f"unknown question type {first['input']!r}; use one of {allowed}"
+    elif first["type"] == "too_short":
+        problem = f"{field!r} needs at least {first['ctx']['min_length']} item"
+    elif first["type"] == "string_pattern_mismatch" and first["ctx"]["pattern"] in _PATTERNS:
+        problem = f"{field} {first['input']!r} {_PATTERNS[first['ctx']['pattern']]}"
+    else:
+        problem = message[:1].lower() + message[1:]
+        if field:
+            problem = f"{field}: {problem}"
+    return f"{owner}: {problem}" if owner else problem
+
+
+def _locate(raw: Any, loc: tuple[int | str, ...]) -> tuple[str | None, str]:
+    """Walk the raw YAML along an error location: the innermost section or question, and the
+    dotted field path below it (e.g. ("question 'reason'", "options.0.value"))."""
+    owner: str | None = None
+    field: list[str] = []
     node = raw
-    field_path: list[str] = []
     for part in loc:
-        if isinstance(node, dict) and isinstance(part, str):
-            node = node.get(part)
-            field_path.append(part)
-        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+        parent = field[-1] if field else None
+        try:
             node = node[part]
-            if isinstance(node, dict) and "id" in node:
-                kind = "question" if field_path[-1:] == ["questions"] else "section"
-                where = [f"{kind} {node['id']!r}"] if kind == "question" else where + [
-                    f"{kind} {node['id']!r}"
-                ]
-                field_path = []
-            else:
-                field_path.append(str(part))
-        else:
-            field_path.append(str(part))
-    message = first["msg"]
-    if message.startswith("Value error, "):
-        message = message.removeprefix("Value error, ")
-        # Cross-question checks already name the question they are about.
-        if message.startswith(("question ", "section ")):
-            return message
-    if first["type"] == "enum" and field_path == ["type"]:
-        message = f"unknown question type {first['input']!r}; {first['msg'][0].lower()}" + first[
-            "msg"
-        ][1:]
-    field = ".".join(field_path)
-    prefix = ", ".join(where)
-    parts = [p for p in (prefix, field) if p]
-    return f"{': '.join(parts)}: {message}" if parts else message
+        except (KeyError, IndexError, TypeError):
+            node = None
+        field.append(str(part))
+        if isinstance(part, int) and parent in ("sections", "questions"):
+            kind = "section" if parent == "sections" else "question"
+            ident = node.get("id") if isinstance(node, dict) else None
+            if isinstance(ident, str):
+                owner = f"{kind} {ident!r}"
+            else:  # no id to name it by: count instead, within its section
+                owner = ", ".join(filter(None, [owner, f"{kind} number {part + 1}"]))
+            field = []
+    return owner, ".".join(field)
 
 
 def load_employer(path: Path) -> Employer:
@@ -158,7 +220,9 @@ class Catalog:
 
 def question_set_files(folder: Path) -> list[Path]:
     return sorted(
-        p for p in folder.rglob("*.y*ml") if p.name != EMPLOYER_FILE and p.suffix in {".yml", ".yaml"}
+        p
+        for p in folder.rglob("*.y*ml")
+        if p.name != EMPLOYER_FILE and p.suffix in {".yml", ".yaml"}
     )
 
 
