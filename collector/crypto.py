@@ -7,12 +7,15 @@ AES-256-GCM; info = "sluttsamtale-response/1 " + key id; empty aad. See spec/FOR
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hpke, serialization
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
 from .errors import DecryptError, KeyFileError
 
@@ -57,8 +60,11 @@ def public_pem(raw: bytes, *, demo: bool = False) -> bytes:
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )
     # RFC 7468 allows explanatory text before the block; the mark travels with the key.
-    return (f"{DEMO_MARK}: for trying the product, never for real answers.\n".encode() + pem
-            if demo else pem)
+    return (
+        f"{DEMO_MARK}: for trying the product, never for real answers.\n".encode() + pem
+        if demo
+        else pem
+    )
 
 
 def load_public_pem(path: Path) -> PublicKey:
@@ -90,5 +96,81 @@ def open_sealed(sealed: bytes, private: X25519PrivateKey) -> bytes:
         return SUITE.decrypt(sealed, private, info=response_info(kid))
     except (InvalidTag, ValueError):
         # ValueError: cryptography refuses an all-zero shared secret (low-order enc).
-        raise DecryptError("the sealed part does not open with this key; it was altered "
-                           "or sealed to another key") from None
+        raise DecryptError(
+            "the sealed part does not open with this key; it was altered or sealed to another key"
+        ) from None
+
+
+# --------------------------------------------------------------------------- HR's private key
+# The key file (collector/keyfile.py, spec/FORMAT.md "Key file") keeps the raw private key
+# under AES-256-GCM with a key derived from HR's passphrase by Argon2id.
+
+
+def generate_private() -> X25519PrivateKey:
+    return X25519PrivateKey.generate()
+
+
+def private_raw(private: X25519PrivateKey) -> bytes:
+    return private.private_bytes(
+        serialization.Encoding.Raw,
+        serialization.PrivateFormat.Raw,
+        serialization.NoEncryption(),
+    )
+
+
+@dataclass(frozen=True)
+class KdfParams:
+    """Argon2id cost: passes over memory, parallel lanes, memory in KiB."""
+
+    iterations: int
+    lanes: int
+    memory_cost: int
+
+
+def passphrase_key(passphrase: str, salt: bytes, params: KdfParams) -> bytes:
+    """The 32-byte AES-256-GCM key for the key file.
+
+    NFC first: the same passphrase typed with "å" as one character or as "a" plus a ring
+    must open the same file, whichever keyboard and system typed it.
+    """
+    return Argon2id(
+        salt=salt,
+        length=32,
+        iterations=params.iterations,
+        lanes=params.lanes,
+        memory_cost=params.memory_cost,
+    ).derive(unicodedata.normalize("NFC", passphrase).encode("utf-8"))
+
+
+def seal_private_key(
+    private: X25519PrivateKey,
+    passphrase: str,
+    *,
+    salt: bytes,
+    nonce: bytes,
+    params: KdfParams,
+    ad: bytes,
+) -> bytes:
+    """ct || tag (48 bytes) of the raw private key."""
+    key = passphrase_key(passphrase, salt, params)
+    return AESGCM(key).encrypt(nonce, private_raw(private), ad)
+
+
+def open_private_key(
+    sealed: bytes,
+    passphrase: str,
+    *,
+    salt: bytes,
+    nonce: bytes,
+    params: KdfParams,
+    ad: bytes,
+) -> X25519PrivateKey | None:
+    """The private key, or None if the passphrase is wrong or the sealed bytes were altered."""
+    key = passphrase_key(passphrase, salt, params)
+    try:
+        raw = AESGCM(key).decrypt(nonce, sealed, ad)
+    except InvalidTag:
+        return None
+    if len(raw) != 32:
+        return None
+    return X25519PrivateKey.from_private_bytes(raw)

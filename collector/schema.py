@@ -8,7 +8,7 @@ valid answer is.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -95,12 +95,10 @@ class Question(Strict):
     scale: Scale | None = None
     max_length: int | None = Field(None, ge=1, le=LONG_TEXT_MAX)
     show_if: Condition | None = None
-    analysis_code: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_.]*$")] | None = (
-        Field(
-            None,
-            description="Stable code for aggregating the same question across languages and "
-            "versions, e.g. 'reason.primary'.",
-        )
+    analysis_code: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_.]*$")] | None = Field(
+        None,
+        description="Stable code for aggregating the same question across languages and "
+        "versions, e.g. 'reason.primary'.",
     )
     special: bool = Field(
         False,
@@ -237,24 +235,28 @@ Readers = Literal["hr", "hr_and_leader", "statistics"]
 AnswerValue = str | list[str] | int | bool
 
 
-class QuestionnaireRef(Strict):
+class StrictPayloadPart(Strict):
+    """Payload parts take JSON types exactly: "1" is not a version, 1 is not true."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class QuestionnaireRef(StrictPayloadPart):
     id: Slug
     version: int = Field(ge=1)
     language: Language
     title: Text
 
 
-class Wording(Strict):
+class Wording(StrictPayloadPart):
     """The wording the employee saw for one question, kept with the answer."""
 
     label: Text
     options: dict[str, Text] | None = None
 
 
-class Payload(Strict):
+class Payload(StrictPayloadPart):
     """The plaintext inside a sealed part (format sluttsamtale-payload/1)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     format: Literal["sluttsamtale-payload/1"]
     response_id: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]
@@ -278,7 +280,7 @@ def check_payload(payload: Payload, qset: QuestionSet, *, now: datetime | None =
 
     Messages name question ids and never quote an answer, so they are safe to log.
     """
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     ref = payload.questionnaire
     if (ref.id, ref.version, ref.language) != (qset.id, qset.version, qset.language):
         raise PayloadError(
@@ -296,14 +298,16 @@ def check_payload(payload: Payload, qset: QuestionSet, *, now: datetime | None =
 
     for qid in payload.answers:
         if qset.question(qid) is None:
-            raise PayloadError(f"answer to unknown question {qid!r}")
+            raise PayloadError(f"answer to unknown question {_quote_id(qid)}")
     for qid in payload.wording:
         if qset.question(qid) is None:
-            raise PayloadError(f"wording for unknown question {qid!r}")
+            raise PayloadError(f"wording for unknown question {_quote_id(qid)}")
     for qid, text in payload.other.items():
         q = qset.question(qid)
         if q is None or not q.other:
-            raise PayloadError(f"'other' text for question {qid!r}, which offers no 'other'")
+            raise PayloadError(
+                f"'other' text for question {_quote_id(qid)}, which offers no 'other'"
+            )
         if not _chose_other(payload.answers.get(qid)):
             raise PayloadError(f"'other' text for question {qid!r}, but 'other' is not chosen")
         _check_text(qid, text, OTHER_TEXT_MAX)
@@ -318,6 +322,11 @@ def check_payload(payload: Payload, qset: QuestionSet, *, now: datetime | None =
         if not visible:
             raise PayloadError(f"question {q.id!r} is answered but hidden by its condition")
         _check_answer(q, value)
+
+
+def _quote_id(qid: str) -> str:
+    """A question id from the file, quoted only if it is a well-formed id (files are hostile)."""
+    return repr(qid) if re.fullmatch(r"[a-z][a-z0-9_]{0,63}", qid) else "(a malformed id)"
 
 
 def is_visible(q: Question, answers: dict[str, AnswerValue]) -> bool:

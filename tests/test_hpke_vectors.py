@@ -1,0 +1,397 @@
+"""The HPKE suite against RFC 9180's test vectors, and the spec's worked example.
+
+cryptography's hpke.Suite takes neither an aad nor a fixed ephemeral key, so the vector
+(mode 0, DHKEM(X25519, HKDF-SHA256), HKDF-SHA256, AES-256-GCM) is checked from the side
+it does expose: given the vector's `enc`, skRm and info, Suite must derive the vector's
+key and base_nonce, which it only does if its DH, KEM and key schedule are all right.
+
+`Rfc9180` below is a second, independent implementation of the same suite straight from
+the RFC's pseudocode (stdlib HMAC for HKDF). It must reproduce every intermediate value
+of the vector; then it seals with a fixed ephemeral key, which gives the worked example
+in spec/FORMAT.md, and collector.crypto must open what it seals.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import cryptography_vectors
+import pytest
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from collector import crypto
+from collector.errors import DecryptError
+
+ROOT = Path(__file__).resolve().parent.parent
+SUITE_IDS = (0, 32, 1, 2)  # mode base, DHKEM(X25519, HKDF-SHA256), HKDF-SHA256, AES-256-GCM
+
+
+@pytest.fixture(scope="module")
+def vector() -> dict[str, Any]:
+    with cryptography_vectors.open_vector_file("HPKE/test-vectors.json", "rb") as f:
+        vectors = json.load(f)
+    (found,) = [
+        v
+        for v in vectors
+        if (int(v["mode"]), int(v["kem_id"]), int(v["kdf_id"]), int(v["aead_id"])) == SUITE_IDS
+    ]
+    return found
+
+
+def h(value: str) -> bytes:
+    return bytes.fromhex(value)
+
+
+# --------------------------------------------------------------------------- RFC 9180, by hand
+
+
+def _extract(salt: bytes, ikm: bytes) -> bytes:
+    return hmac.new(salt, ikm, hashlib.sha256).digest()
+
+
+def _expand(prk: bytes, info: bytes, length: int) -> bytes:
+    out, block, counter = b"", b"", 1
+    while len(out) < length:
+        block = hmac.new(prk, block + info + bytes([counter]), hashlib.sha256).digest()
+        out += block
+        counter += 1
+    return out[:length]
+
+
+def _raw_public(private: X25519PrivateKey) -> bytes:
+    return crypto.public_raw(private.public_key())
+
+
+@dataclass(frozen=True)
+class Context:
+    shared_secret: bytes
+    key_schedule_context: bytes
+    secret: bytes
+    key: bytes
+    base_nonce: bytes
+    exporter_secret: bytes
+
+
+class Rfc9180:
+    """DHKEM(X25519, HKDF-SHA256) + HKDF-SHA256 + AES-256-GCM, base mode (RFC 9180 sec. 4, 5)."""
+
+    KEM_SUITE = b"KEM" + (0x0020).to_bytes(2, "big")
+    HPKE_SUITE = b"HPKE" + b"".join(i.to_bytes(2, "big") for i in (0x0020, 0x0001, 0x0002))
+
+    @staticmethod
+    def labeled_extract(suite: bytes, salt: bytes, label: bytes, ikm: bytes) -> bytes:
+        return _extract(salt, b"HPKE-v1" + suite + label + ikm)
+
+    @staticmethod
+    def labeled_expand(suite: bytes, prk: bytes, label: bytes, info: bytes, n: int) -> bytes:
+        return _expand(prk, n.to_bytes(2, "big") + b"HPKE-v1" + suite + label + info, n)
+
+    @classmethod
+    def encap(cls, sk_e: X25519PrivateKey, pk_r: bytes) -> tuple[bytes, bytes]:
+        """(shared_secret, enc), section 4.1."""
+        dh = sk_e.exchange(X25519PublicKey.from_public_bytes(pk_r))
+        enc = _raw_public(sk_e)
+        eae_prk = cls.labeled_extract(cls.KEM_SUITE, b"", b"eae_prk", dh)
+        shared = cls.labeled_expand(cls.KEM_SUITE, eae_prk, b"shared_secret", enc + pk_r, 32)
+        return shared, enc
+
+    @classmethod
+    def key_schedule(cls, shared_secret: bytes, info: bytes) -> Context:
+        """Section 5.1, mode_base: psk and psk_id are empty."""
+        s = cls.HPKE_SUITE
+        psk_id_hash = cls.labeled_extract(s, b"", b"psk_id_hash", b"")
+        info_hash = cls.labeled_extract(s, b"", b"info_hash", info)
+        context = b"\x00" + psk_id_hash + info_hash
+        secret = cls.labeled_extract(s, shared_secret, b"secret", b"")
+        return Context(
+            shared_secret=shared_secret,
+            key_schedule_context=context,
+            secret=secret,
+            key=cls.labeled_expand(s, secret, b"key", context, 32),
+            base_nonce=cls.labeled_expand(s, secret, b"base_nonce", context, 12),
+            exporter_secret=cls.labeled_expand(s, secret, b"exp", context, 32),
+        )
+
+    @classmethod
+    def seal(
+        cls, sk_e: X25519PrivateKey, pk_r: bytes, info: bytes, plaintext: bytes
+    ) -> tuple[bytes, Context]:
+        """Single-shot seal, section 6.1, empty aad: enc || ct, and the context for show."""
+        shared, enc = cls.encap(sk_e, pk_r)
+        ctx = cls.key_schedule(shared, info)
+        # First message: sequence number 0, so the nonce is base_nonce itself (sec. 5.2).
+        return enc + AESGCM(ctx.key).encrypt(ctx.base_nonce, plaintext, b""), ctx
+
+
+# --------------------------------------------------------------------------- the vector
+
+
+def test_hand_implementation_reproduces_the_vector(vector: dict[str, Any]) -> None:
+    sk_e = X25519PrivateKey.from_private_bytes(h(vector["skEm"]))
+    shared, enc = Rfc9180.encap(sk_e, h(vector["pkRm"]))
+    assert enc == h(vector["enc"])
+    ctx = Rfc9180.key_schedule(shared, h(vector["info"]))
+    assert ctx.shared_secret.hex() == vector["shared_secret"]
+    assert ctx.key_schedule_context.hex() == vector["key_schedule_context"]
+    assert ctx.secret.hex() == vector["secret"]
+    assert ctx.key.hex() == vector["key"]
+    assert ctx.base_nonce.hex() == vector["base_nonce"]
+    assert ctx.exporter_secret.hex() == vector["exporter_secret"]
+    first = vector["encryptions"][0]
+    got = AESGCM(ctx.key).encrypt(ctx.base_nonce, h(first["pt"]), h(first["aad"]))
+    assert got.hex() == first["ct"]
+
+
+def test_public_keys_derive_as_in_the_vector(vector: dict[str, Any]) -> None:
+    sk_r = X25519PrivateKey.from_private_bytes(h(vector["skRm"]))
+    sk_e = X25519PrivateKey.from_private_bytes(h(vector["skEm"]))
+    assert _raw_public(sk_r).hex() == vector["pkRm"]
+    assert _raw_public(sk_e).hex() == vector["pkEm"] == vector["enc"]
+
+
+def test_suite_derives_the_vector_key_and_nonce(vector: dict[str, Any]) -> None:
+    """A wrong DH, KEM or key schedule in the library gives another key: decrypt fails."""
+    sk_r = X25519PrivateKey.from_private_bytes(h(vector["skRm"]))
+    plaintext = h(vector["encryptions"][0]["pt"])
+    ct = AESGCM(h(vector["key"])).encrypt(h(vector["base_nonce"]), plaintext, b"")
+    sealed = h(vector["enc"]) + ct
+    assert crypto.SUITE.decrypt(sealed, sk_r, info=h(vector["info"])) == plaintext
+
+
+@pytest.mark.parametrize("change", ["info", "key", "nonce", "enc", "recipient"])
+def test_suite_refuses_anything_but_the_vector_values(vector: dict[str, Any], change: str) -> None:
+    sk_r = X25519PrivateKey.from_private_bytes(h(vector["skRm"]))
+    info, key, nonce, enc = (
+        h(vector["info"]),
+        h(vector["key"]),
+        h(vector["base_nonce"]),
+        h(vector["enc"]),
+    )
+    if change == "info":
+        info += b"!"
+    elif change == "key":
+        key = bytes([key[0] ^ 1]) + key[1:]
+    elif change == "nonce":
+        nonce = bytes([nonce[0] ^ 1]) + nonce[1:]
+    elif change == "enc":
+        enc = _raw_public(X25519PrivateKey.generate())
+    else:
+        sk_r = X25519PrivateKey.generate()
+    ct = AESGCM(key).encrypt(nonce, b"Beauty is truth", b"")
+    with pytest.raises(InvalidTag):
+        crypto.SUITE.decrypt(enc + ct, sk_r, info=info)
+
+
+# --------------------------------------------------------------------------- our info
+
+
+@pytest.mark.parametrize("size", [0, 1, 15, 16, 17, 1000, 100_000])
+def test_crypto_round_trip(size: int) -> None:
+    sk = crypto.generate_private()
+    raw = _raw_public(sk)
+    plaintext = bytes(range(256)) * (size // 256) + bytes(size % 256)
+    sealed = crypto.seal(plaintext, raw)
+    assert len(sealed) == crypto.ENC_LEN + size + crypto.TAG_LEN
+    assert crypto.open_sealed(sealed, sk) == plaintext
+    assert crypto.seal(plaintext, raw) != sealed  # a fresh ephemeral key every time
+
+
+def test_crypto_info_is_the_format_and_key_id() -> None:
+    kid = "0123456789abcdef" * 2
+    assert crypto.response_info(kid) == b"sluttsamtale-response/1 0123456789abcdef0123456789abcdef"
+
+
+def test_hand_sealed_with_our_info_opens_in_crypto() -> None:
+    sk_r, sk_e = X25519PrivateKey.generate(), X25519PrivateKey.generate()
+    raw = _raw_public(sk_r)
+    info = b"sluttsamtale-response/1 " + crypto.key_id(raw).encode()
+    sealed, _ = Rfc9180.seal(sk_e, raw, info, b'{"hei": "verden"}')
+    assert crypto.open_sealed(sealed, sk_r) == b'{"hei": "verden"}'
+
+
+@pytest.mark.parametrize(
+    "info",
+    [
+        b"",
+        b"sluttsamtale-response/1",
+        b"sluttsamtale-response/2 {kid}",
+        b"sluttsamtale-response/1 {KID}",
+        b"sluttsamtale-response/1  {kid}",
+    ],
+)
+def test_hand_sealed_with_another_info_does_not_open(info: bytes) -> None:
+    sk_r, sk_e = X25519PrivateKey.generate(), X25519PrivateKey.generate()
+    raw = _raw_public(sk_r)
+    kid = crypto.key_id(raw)
+    info = info.replace(b"{kid}", kid.encode()).replace(b"{KID}", kid.upper().encode())
+    sealed, _ = Rfc9180.seal(sk_e, raw, info, b"{}")
+    with pytest.raises(DecryptError):
+        crypto.open_sealed(sealed, sk_r)
+
+
+# --------------------------------------------------------------------------- worked example
+# Fixed keys make every value reproducible; real keys, salts and nonces are random. Print
+# the example with: cd tests && python -c "import test_hpke_vectors as t; t.print_example()"
+
+EXAMPLE_PASSPHRASE = "correct horse battery staple"
+EXAMPLE_SET = {
+    "id": "exit-example",
+    "version": 1,
+    "language": "en",
+    "title": "Exit interview",
+    "introduction": "A short example.",
+    "privacy": {
+        "controller": "Example Municipality",
+        "contact": "privacy@example.org",
+        "purpose": "Learning from people who leave.",
+        "legal_basis": "GDPR art. 6(1)(e).",
+        "recipients": "HR.",
+        "retention": "Deleted 12 months after it is received.",
+        "rights": "Access, rectification and erasure.",
+        "complaints": "The data protection authority.",
+    },
+    "sections": [
+        {
+            "id": "work",
+            "title": "Your work",
+            "questions": [
+                {
+                    "id": "reason",
+                    "type": "single_choice",
+                    "label": "Why are you leaving?",
+                    "options": [
+                        {"value": "new_job", "label": "A new job"},
+                        {"value": "moving", "label": "Moving"},
+                    ],
+                    "other": True,
+                    "other_label": "Other, namely",
+                },
+                {
+                    "id": "satisfaction",
+                    "type": "scale",
+                    "label": "How satisfied were you overall?",
+                    "scale": {"min": 1, "max": 5, "min_label": "Not at all", "max_label": "Very"},
+                },
+                {"id": "comments", "type": "long_text", "label": "Anything else?"},
+            ],
+        }
+    ],
+}
+
+
+@dataclass(frozen=True)
+class Example:
+    listing: dict[str, str]
+    fingerprint: str
+    payload_text: str
+    file_text: str
+    armored: str
+    key_file_text: str
+    payload: Any
+    opened: Any
+
+
+def _fixed_key(label: str) -> X25519PrivateKey:
+    return X25519PrivateKey.from_private_bytes(hashlib.sha256(label.encode()).digest())
+
+
+def build_example(tmp: Path) -> Example:
+    from datetime import UTC, date, datetime
+
+    from collector import armor, envelope, keyfile, sealing
+    from collector.schema import QuestionSet
+
+    sk_r, sk_e = _fixed_key("sluttsamtale example: HR"), _fixed_key("sluttsamtale example: enc")
+    pk_r = _raw_public(sk_r)
+    kid = crypto.key_id(pk_r)
+    payload = sealing.build_payload(
+        QuestionSet.model_validate(EXAMPLE_SET),
+        {"reason": "other", "satisfaction": 4, "comments": "Thank you for five good years."},
+        other={"reason": "Closer to family"},
+        sealed_at=datetime(2025, 3, 14, 9, 30, tzinfo=UTC),
+        response_id="5f0e9c1d2b3a48776a6b5c4d3e2f1a09",
+    )
+    plaintext = sealing.payload_bytes(payload)
+    info = crypto.response_info(kid)
+    sealed, ctx = Rfc9180.seal(sk_e, pk_r, info, plaintext)
+    file_bytes = envelope.encode(envelope.Envelope((envelope.Part(kid, sealed),)))
+    key_doc = keyfile.key_document(
+        sk_r, EXAMPLE_PASSPHRASE, salt=bytes(range(16)), nonce=bytes(range(12))
+    )
+    key_path = tmp / "hr-key.json"
+    key_path.write_bytes(keyfile.key_file_bytes(key_doc))
+    key_path.chmod(0o600)
+    key = keyfile.load(key_path, EXAMPLE_PASSPHRASE)
+    _, opened = sealing.open_envelope(envelope.parse(file_bytes), {key.key_id: key})
+    listing = {
+        "skR": crypto.private_raw(sk_r).hex(),
+        "pkR": pk_r.hex(),
+        "K": kid,
+        "info": info.hex(),
+        "skE": crypto.private_raw(sk_e).hex(),
+        "enc": sealed[:32].hex(),
+        "shared_secret": ctx.shared_secret.hex(),
+        "key": ctx.key.hex(),
+        "base_nonce": ctx.base_nonce.hex(),
+        "plaintext_bytes": str(len(plaintext)),
+        "sealed_bytes": str(len(sealed)),
+        "file_bytes": str(len(file_bytes)),
+        "receipt": envelope.receipt(file_bytes),
+        "file_name": envelope.file_name(file_bytes, date(2025, 3, 14)),
+    }
+    return Example(
+        listing=listing,
+        fingerprint=crypto.fingerprint(kid),
+        payload_text=plaintext.decode(),
+        file_text=file_bytes.decode(),
+        armored=armor.armor(file_bytes),
+        key_file_text=keyfile.key_file_bytes(key_doc).decode(),
+        payload=payload,
+        opened=opened,
+    )
+
+
+def print_example() -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        example = build_example(Path(folder))
+    width = max(len(k) for k in example.listing) + 1
+    for name, value in example.listing.items():
+        print(f"{name + ':':<{width}} {value}")
+    print("fingerprint:", example.fingerprint)
+    for text in (example.payload_text, example.file_text, example.armored, example.key_file_text):
+        print("\n" + text)
+
+
+def _spec_value(text: str, name: str) -> str:
+    """The value after `name:` in the worked example's listing in spec/FORMAT.md."""
+    match = re.search(rf"^{re.escape(name)}:[ ]+(\S+)$", text, re.MULTILINE)
+    assert match, f"spec/FORMAT.md has no line for {name}"
+    return match.group(1)
+
+
+def test_spec_worked_example_is_what_the_code_computes(tmp_path: Path) -> None:
+    example = build_example(tmp_path)
+    # The real code opened it: key file -> private key -> payload.
+    assert example.opened == example.payload
+    spec = (ROOT / "spec" / "FORMAT.md").read_text(encoding="utf-8")
+    for name, value in example.listing.items():
+        assert _spec_value(spec, name) == value, name
+    for text in (
+        example.payload_text,
+        example.file_text,
+        example.armored,
+        example.key_file_text,
+        example.fingerprint,
+        EXAMPLE_PASSPHRASE,
+    ):
+        assert text in spec
