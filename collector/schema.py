@@ -296,14 +296,15 @@ def check_payload(payload: Payload, qset: QuestionSet, *, now: datetime | None =
     elif payload.decline_reason is not None:
         raise PayloadError("decline_reason is given but the response is not declined")
 
+    questions = {q.id: q for q in qset.questions()}
     for qid in payload.answers:
-        if qset.question(qid) is None:
+        if qid not in questions:
             raise PayloadError(f"answer to unknown question {_quote_id(qid)}")
     for qid in payload.wording:
-        if qset.question(qid) is None:
+        if qid not in questions:
             raise PayloadError(f"wording for unknown question {_quote_id(qid)}")
     for qid, text in payload.other.items():
-        q = qset.question(qid)
+        q = questions.get(qid)
         if q is None or not q.other:
             raise PayloadError(
                 f"'other' text for question {_quote_id(qid)}, which offers no 'other'"
@@ -312,7 +313,7 @@ def check_payload(payload: Payload, qset: QuestionSet, *, now: datetime | None =
             raise PayloadError(f"'other' text for question {qid!r}, but 'other' is not chosen")
         _check_text(qid, text, OTHER_TEXT_MAX)
 
-    for q in qset.questions():
+    for q in questions.values():
         visible = is_visible(q, payload.answers)
         value = payload.answers.get(q.id)
         if value is None:

@@ -1,0 +1,380 @@
+"""How fast is `sluttsamtale import`, and does its memory stay flat as batches grow?
+
+Run:  python benchmarks/import_speed.py [--count 10000]
+
+Seals COUNT real responses (HPKE, as the page does) into a temporary folder, then measures
+in the same run:
+
+  bare     read + envelope.parse + open_envelope + check_payload, nothing stored: the floor
+           that the crypto and validation set;
+  import   the library import (inputs -> importer -> SQLite, one transaction per response,
+           synchronous=FULL) into a fresh database; target: at least half the bare speed;
+  cli      `python -m collector import` in a subprocess, whole batch, including start-up
+           and one Argon2id key unlock;
+  memory   peak RSS (ru_maxrss) of that subprocess importing COUNT/10 and COUNT files;
+           target: flat, a ratio near 1.0. Unlocking the key (Argon2id, 64 MiB) sets a
+           floor under that peak which could hide growth, so a second subprocess unlocks
+           the key, resets the peak (/proc/self/clear_refs, Linux) and reports the peak
+           of the library import alone.
+
+Timings are the best of --repeat runs (bare and import alternate), as timeit does: the
+machine is shared, and the minimum is the run least disturbed by others.
+
+Argon2id runs once per process (one key generation, one unlock here, one per subprocess).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from collector import envelope, importer, inputs, keyfile, sealing  # noqa: E402
+from collector.crypto import load_public_pem  # noqa: E402
+from collector.questionnaires import QuestionSetError, default_folder, load_catalog  # noqa: E402
+from collector.schema import (  # noqa: E402
+    AnswerValue,
+    QuestionSet,
+    QuestionType,
+    check_payload,
+    is_visible,
+)
+from collector.store import Store  # noqa: E402
+
+PASSPHRASE = "benchmark passphrase, not a secret"
+
+TINY_SET = """\
+id: bench
+version: 1
+language: en
+title: Benchmark set
+introduction: A tiny built-in set, used when no question-set folder is found.
+sections:
+  - id: main
+    title: Main
+    questions:
+      - id: name
+        type: short_text
+        label: Name
+        prefill: name
+      - id: reason
+        type: single_choice
+        label: Why are you leaving?
+        required: true
+        options:
+          - {value: new_job, label: New job}
+          - {value: moving, label: Moving}
+        other: true
+        other_label: Other, namely
+      - id: score
+        type: scale
+        label: How satisfied were you?
+        scale:
+          min: 1
+          max: 5
+          min_label: Not at all
+          max_label: Very
+      - id: comments
+        type: long_text
+        label: Anything else?
+"""
+TINY_EMPLOYER = """\
+name: Benchmark employer
+privacy:
+  en:
+    controller: Benchmark employer
+    contact: privacy@example.org
+    purpose: Measuring speed.
+    legal_basis: None; synthetic data.
+    recipients: Nobody.
+    retention: Deleted with the temporary folder.
+    retention_months: 12
+    rights: Not applicable.
+    complaints: Not applicable.
+"""
+WORDS = [
+    "the",
+    "team",
+    "was",
+    "good",
+    "but",
+    "the",
+    "workload",
+    "grew",
+    "and",
+    "the",
+    "pay",
+    "did",
+    "not",
+    "follow",
+    "so",
+    "I",
+    "took",
+    "an",
+    "offer",
+    "closer",
+    "to",
+    "home",
+    "where",
+    "I",
+    "can",
+    "grow",
+    "as",
+    "a",
+    "nurse",
+    "and",
+    "have",
+    "time",
+    "for",
+    "my",
+    "family",
+]
+
+
+def pick_question_set(tmp: Path) -> tuple[Path, QuestionSet]:
+    """The project's first question set if the folder loads, else the built-in tiny one."""
+    try:
+        catalog = load_catalog(default_folder())
+        return catalog.folder, catalog.latest()[0]
+    except (QuestionSetError, IndexError):
+        folder = tmp / "questionnaires"
+        folder.mkdir()
+        (folder / "employer.yml").write_text(TINY_EMPLOYER, encoding="utf-8")
+        (folder / "bench.yml").write_text(TINY_SET, encoding="utf-8")
+        catalog = load_catalog(folder)
+        return folder, catalog.latest()[0]
+
+
+def _text(rng: random.Random, limit: int, longest: int) -> str:
+    words = [rng.choice(WORDS) for _ in range(rng.randint(3, longest))]
+    return " ".join(words)[:limit].strip() or "ok"
+
+
+def answers_for(
+    qset: QuestionSet, rng: random.Random
+) -> tuple[dict[str, AnswerValue], dict[str, str]]:
+    """Plausible answers of realistic size for any set, respecting its conditions."""
+    answers: dict[str, AnswerValue] = {}
+    other: dict[str, str] = {}
+    for q in qset.questions():
+        if not is_visible(q, answers) or (not q.required and rng.random() < 0.2):
+            continue
+        if q.type is QuestionType.short_text:
+            answers[q.id] = _text(rng, q.text_limit, 4)
+        elif q.type is QuestionType.long_text:
+            answers[q.id] = _text(rng, q.text_limit, 80)
+        elif q.type is QuestionType.single_choice:
+            answers[q.id] = rng.choice(q.option_values())
+        elif q.type is QuestionType.multiple_choice:
+            values = q.option_values()
+            answers[q.id] = rng.sample(values, rng.randint(1, len(values)))
+        elif q.type is QuestionType.scale:
+            assert q.scale is not None
+            answers[q.id] = rng.randint(q.scale.min, q.scale.max)
+        elif q.type is QuestionType.yes_no:
+            answers[q.id] = rng.random() < 0.5
+        elif q.type is QuestionType.date:
+            answers[q.id] = f"2025-{rng.randint(1, 12):02}-{rng.randint(1, 28):02}"
+        value = answers.get(q.id)
+        if value == "other" or (isinstance(value, list) and "other" in value):
+            other[q.id] = _text(rng, 500, 6)
+    return answers, other
+
+
+def seal_files(qset: QuestionSet, public_raw: bytes, folder: Path, count: int) -> list[Path]:
+    rng = random.Random(9180)
+    folder.mkdir(parents=True)
+    paths = []
+    for i in range(count):
+        answers, other = answers_for(qset, rng)
+        payload = sealing.build_payload(qset, answers, other=other or None)
+        path = folder / f"{i // 1000:03}" / f"sluttsamtale-{i:06}.json"
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(sealing.seal_payload(payload, public_raw))
+        paths.append(path)
+    return paths
+
+
+def timed(work: Callable[[], Any]) -> float:
+    start = time.perf_counter()
+    work()
+    return time.perf_counter() - start
+
+
+def bare_loop(paths: list[Path], keys: dict[str, keyfile.HRKey], qset: QuestionSet) -> None:
+    for path in paths:
+        part, payload = sealing.open_envelope(envelope.parse(path.read_bytes()), keys)
+        check_payload(payload, qset)
+
+
+def library_import(
+    folder: Path, db: Path, keys: dict[str, keyfile.HRKey], questionnaires: Path, expected: int
+) -> None:
+    catalog = load_catalog(questionnaires)
+    summary = importer.Summary()
+    with Store.open(db) as store:
+        items = inputs.expand([folder])  # streamed, as the CLI does
+        for result in importer.import_items(items, keys=keys, catalog=catalog, store=store):
+            summary.add(result)
+    if summary.imported != expected:
+        raise SystemExit(f"library import: expected {expected} imported, got {summary}")
+
+
+def cli_import(folder: Path, db: Path, key: Path, questionnaires: Path) -> tuple[float, int]:
+    """Wall seconds and peak RSS in KiB of `python -m collector import` in a subprocess."""
+    env = {**os.environ, "SLUTTSAMTALE_PASSPHRASE": PASSPHRASE, "PYTHONPATH": str(ROOT)}
+    command = [
+        sys.executable,
+        "-m",
+        "collector",
+        "import",
+        str(folder),
+        "--db",
+        str(db),
+        "--key",
+        str(key),
+        "--questionnaires",
+        str(questionnaires),
+    ]
+    start = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # wait4 gives this child's own rusage (RUSAGE_CHILDREN would mix all children).
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(
+            f"cli import failed: {process.stderr.read().decode() if process.stderr else ''}"
+        )
+    return elapsed, usage.ru_maxrss
+
+
+def child_import(folder: Path, db: Path, key: Path, questionnaires: Path) -> None:
+    """In a subprocess: unlock, forget that peak, import, print the import's own peak RSS."""
+    hr_key = keyfile.load(key, PASSPHRASE)
+    with open("/proc/self/clear_refs", "w") as fh:  # "5" resets VmHWM (Linux >= 4.0)
+        fh.write("5")
+    count = sum(1 for _ in inputs.expand([folder]))
+    library_import(folder, db, {hr_key.key_id: hr_key}, questionnaires, count)
+    with open("/proc/self/status") as fh:
+        print(next(line.split()[1] for line in fh if line.startswith("VmHWM:")))
+
+
+def import_peak(folder: Path, db: Path, key: Path, questionnaires: Path) -> int | None:
+    """Peak RSS in KiB of the library import alone, or None where Linux's /proc is missing."""
+    if not Path("/proc/self/clear_refs").exists():
+        return None
+    command = [
+        sys.executable,
+        __file__,
+        "--child-import",
+        str(folder),
+        str(db),
+        str(key),
+        str(questionnaires),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"child import failed: {done.stderr}")
+    return int(done.stdout.strip())
+
+
+def best_of(repeat: int, *works: Callable[[int], Any]) -> list[float]:
+    """The shortest time of each work over `repeat` rounds, the works alternating."""
+    best = [float("inf")] * len(works)
+    for round_ in range(repeat):
+        for i, work in enumerate(works):
+            best[i] = min(best[i], timed(lambda w=work, n=round_: w(n)))
+    return best
+
+
+def link_subset(paths: list[Path], folder: Path) -> None:
+    folder.mkdir()
+    for path in paths:
+        os.link(path, folder / f"{path.parent.name}-{path.name}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--count", type=int, default=10_000, help="responses to seal")
+    parser.add_argument("--repeat", type=int, default=3, help="best of this many runs")
+    parser.add_argument("--child-import", nargs=4, type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child_import:
+        child_import(*args.child_import)
+        return
+    count = max(args.count, 10)
+    small = count // 10
+
+    with tempfile.TemporaryDirectory(prefix="sluttsamtale-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        (tmp / "keys").mkdir()
+        t_key = timed(lambda: keyfile.generate(tmp / "keys", PASSPHRASE))
+        key_path = tmp / "keys" / "hr-key.json"
+        hr_key = keyfile.load(key_path, PASSPHRASE)
+        keys = {hr_key.key_id: hr_key}
+        public_raw = load_public_pem(tmp / "keys" / "hr-public.pem").raw
+        questionnaires, qset = pick_question_set(tmp)
+
+        paths: list[Path] = []
+        t_seal = timed(lambda: paths.extend(seal_files(qset, public_raw, tmp / "all", count)))
+        link_subset(paths[:small], tmp / "small")
+        size = sum(p.stat().st_size for p in paths) / count
+
+        t_bare, t_lib = best_of(
+            max(args.repeat, 1),
+            lambda _: bare_loop(paths, keys, qset),
+            lambda n: library_import(tmp / "all", tmp / f"lib{n}.db", keys, questionnaires, count),
+        )
+        t_cli_small, rss_small = cli_import(
+            tmp / "small", tmp / "small.db", key_path, questionnaires
+        )
+        t_cli, rss_large = cli_import(tmp / "all", tmp / "cli.db", key_path, questionnaires)
+        peak_small = import_peak(tmp / "small", tmp / "peak-small.db", key_path, questionnaires)
+        peak_large = import_peak(tmp / "all", tmp / "peak-large.db", key_path, questionnaires)
+
+    print(
+        f"question set {qset.id} v{qset.version} ({len(qset.questions())} questions), "
+        f"{count} responses of {size:,.0f} bytes on average"
+    )
+    print(f"key generation {t_key:.2f} s (Argon2id); sealing {count / t_seal:,.0f} files/s")
+    print()
+    rows = [
+        ("bare: parse + open + check", count, t_bare, ""),
+        (
+            "import (library, SQLite)",
+            count,
+            t_lib,
+            f"import/bare = {t_bare / t_lib:.2f} (target >= 0.5)",
+        ),
+        ("import (CLI subprocess)", count, t_cli, "incl. start-up and key unlock"),
+        ("import (CLI subprocess)", small, t_cli_small, "incl. start-up and key unlock"),
+    ]
+    print(f"{'measure':<28} {'files':>7} {'seconds':>8} {'files/s':>9}  note")
+    for name, files, seconds, note in rows:
+        print(f"{name:<28} {files:>7} {seconds:>8.2f} {files / seconds:>9,.0f}  {note}")
+    print()
+    print(f"{'peak memory':<36} {'files':>7} {'MiB':>8}")
+    memory = [("CLI subprocess, ru_maxrss", small, count, rss_small, rss_large)]
+    if peak_small is not None and peak_large is not None:
+        memory.append(("import alone, after key unlock", small, count, peak_small, peak_large))
+    for name, n_small, n_large, kib_small, kib_large in memory:
+        print(f"{name:<36} {n_small:>7} {kib_small / 1024:>8.1f}")
+        print(f"{name:<36} {n_large:>7} {kib_large / 1024:>8.1f}")
+        print(
+            f"{'':<36} ratio {kib_large / kib_small:.2f} (target ~1.0, flat), "
+            f"growth {(kib_large - kib_small) / 1024:+.1f} MiB"
+        )
+
+
+if __name__ == "__main__":
+    main()

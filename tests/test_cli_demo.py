@@ -1,0 +1,52 @@
+"""The README's main command: a demo key, the site built with it, the inbox imported."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from collector import crypto, sealing
+from collector.cli import main
+from collector.demo import DEMO_PASSPHRASE
+from collector.questionnaires import load_catalog
+from conftest import ROOT
+
+
+def test_demo_builds_a_marked_site_and_imports_its_inbox(tmp_path: Path) -> None:
+    folder = tmp_path / ".demo"
+    runner = CliRunner()
+    args = ["demo", "--dir", str(folder), "--config", str(ROOT / "mkdocs.yml"), "--once"]
+
+    first = runner.invoke(main, args)
+    assert first.exit_code == 0, first.output
+    assert "Made the DEMO key" in first.output
+    page = (folder / "site" / "sets" / "kommune-nb.html").read_text()
+    assert "DEMO" in page
+
+    public = crypto.load_public_pem(folder / "hr-public.pem")
+    assert public.demo
+    qset = load_catalog(ROOT / "questionnaires").get("kommune-nb", 1)
+    assert qset is not None
+    payload = sealing.build_payload(qset, {"reason": "pay"})
+    (folder / "inbox" / "answer.json").write_bytes(sealing.seal_payload(payload, public.raw))
+
+    second = runner.invoke(main, args)
+    assert second.exit_code == 0, second.output
+    assert "Using the DEMO key" in second.output
+    assert "imported" in second.output and "answer.json" in second.output
+
+    listed = runner.invoke(
+        main,
+        [
+            "list",
+            "--json",
+            "--db",
+            str(folder / "sluttsamtale.db"),
+            "--key",
+            str(folder / "hr-key.json"),
+        ],
+        env={"SLUTTSAMTALE_PASSPHRASE": DEMO_PASSPHRASE},
+    )
+    assert listed.exit_code == 0, listed.output
+    assert payload.response_id[:8] in listed.output

@@ -1,0 +1,121 @@
+"""`sluttsamtale keygen`, and the help every command must carry."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner, Result
+from collector_support import PASSPHRASE, Env, isolate
+
+from collector import crypto, keyfile
+from collector.cli import main
+
+
+@pytest.fixture(autouse=True)
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Env:
+    return isolate(tmp_path, monkeypatch)
+
+
+def run(*args: str, input: str | None = None) -> Result:  # noqa: A002 - click's name
+    result = CliRunner().invoke(main, list(args), input=input)
+    assert "Traceback" not in result.output
+    return result
+
+
+def test_keygen_writes_key_pair_and_prints_fingerprint(env: Env) -> None:
+    out = env.root / "new-key"
+    result = run("keygen", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    key, pem = out / "hr-key.json", out / "hr-public.pem"
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600
+    kid = crypto.load_public_pem(pem).key_id
+    assert keyfile.load(key, PASSPHRASE).key_id == kid
+    assert f"Key id: {crypto.fingerprint(kid)}" in result.output
+    text = " ".join(result.output.split())
+    for warning in (
+        "If hr-key.json or its passphrase is lost, the answers sealed to it cannot "
+        "be read by anyone",
+        "Back up hr-key.json on offline media, e.g. two USB sticks kept in separate locked places",
+        "Keep the passphrase in the organisation's password safe",
+        "Only hr-public.pem goes into the site build",
+    ):
+        assert warning in text
+    assert PASSPHRASE not in result.output
+
+
+def test_keygen_refuses_to_overwrite(env: Env) -> None:
+    out = env.root / "k"
+    assert run("keygen", "--out", str(out)).exit_code == 0
+    before = (out / "hr-key.json").read_bytes(), (out / "hr-public.pem").read_bytes()
+    result = run("keygen", "--out", str(out))
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: ") and result.output.count("\n") == 1
+    assert ((out / "hr-key.json").read_bytes(), (out / "hr-public.pem").read_bytes()) == before
+
+
+def test_keygen_asks_for_the_passphrase_twice(env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SLUTTSAMTALE_PASSPHRASE")
+    chosen = "a long passphrase kept in the password safe"
+    out = env.root / "k"
+    result = run("keygen", "--out", str(out), input=f"{chosen}\n{chosen}\n")
+    assert result.exit_code == 0, result.output
+    assert "Passphrase for the new key" in result.stderr
+    assert "The same passphrase again" in result.stderr
+    assert chosen not in result.output
+    keyfile.load(out / "hr-key.json", chosen)
+
+
+def test_keygen_passphrase_mismatch_writes_nothing(
+    env: Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SLUTTSAMTALE_PASSPHRASE")
+    out = env.root / "k"
+    result = run(
+        "keygen",
+        "--out",
+        str(out),
+        input="a long passphrase number one\na long passphrase number two\n",
+    )
+    assert result.exit_code == 1
+    assert result.output.endswith("Error: the two passphrases differ; no key was written\n")
+    assert not (out / "hr-key.json").exists() and not (out / "hr-public.pem").exists()
+
+
+def test_keygen_defaults_to_the_current_folder(env: Env) -> None:
+    result = run("keygen")
+    assert result.exit_code == 0, result.output
+    assert (env.root / "hr-key.json").exists() and (env.root / "hr-public.pem").exists()
+
+
+# --------------------------------------------------------------------------- help
+
+
+def _commands() -> list[str]:
+    return sorted(main.commands)
+
+
+@pytest.mark.parametrize("command", _commands())
+@pytest.mark.parametrize("flag", ["-h", "--help"])
+def test_cli_every_command_documented_with_an_example(command: str, flag: str) -> None:
+    cmd = main.commands[command]
+    assert isinstance(cmd, click.Command) and cmd.help and cmd.help.strip()
+    result = run(command, flag)
+    assert result.exit_code == 0, result.output
+    assert "Example:" in result.output
+    assert f"sluttsamtale {command}" in result.output
+
+
+def test_cli_main_help_lists_the_commands() -> None:
+    result = run("-h")
+    assert result.exit_code == 0
+    for command in ("keygen", "import", "list", "show", "schema"):
+        assert command in result.output
+    assert "Example:" in result.output
+
+
+def test_cli_version() -> None:
+    result = run("--version")
+    assert result.exit_code == 0 and result.output.startswith("sluttsamtale, version ")
