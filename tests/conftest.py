@@ -62,14 +62,32 @@ def test_key(tmp_path_factory: pytest.TempPathFactory) -> TestKey:
     return make_test_key(tmp_path_factory.mktemp("keys"))
 
 
-def build_site(out: Path, public_key: Path, config: Path = ROOT / "mkdocs.yml",
-               extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def build_site(
+    out: Path,
+    public_key: Path,
+    config: Path = ROOT / "mkdocs.yml",
+    extra_env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
     """Run the real `mkdocs build` into `out`; the caller checks the result."""
     env = {**os.environ, "SLUTTSAMTALE_PUBLIC_KEY": str(public_key), **(extra_env or {})}
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(config),
-         "-d", str(out)],
-        env=env, capture_output=True, text=True, cwd=ROOT, check=False,
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "-q",
+            "-f",
+            str(config),
+            "-d",
+            str(out),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
     )
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from click.testing import CliRunner
+from conftest import ROOT
 
 from collector import crypto, sealing
 from collector.cli import main
 from collector.demo import DEMO_PASSPHRASE
 from collector.questionnaires import load_catalog
-from conftest import ROOT
 
 
 def test_demo_builds_a_marked_site_and_imports_its_inbox(tmp_path: Path) -> None:

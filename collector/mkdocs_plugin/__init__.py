@@ -1,0 +1,1 @@
+"""The MkDocs plugin that turns question sets into the static answering site."""

@@ -1,0 +1,199 @@
+"""The MkDocs hooks: question sets in, one answering page per set out.
+
+Each hook does one thing:
+  on_config        read HR's public key and the question sets (fail early, one sentence)
+  on_files         add a page per set and the JSON Schemas; drop Material's scripts
+  on_page_markdown give pages whose language is known a `lang` (the theme's words follow it)
+  on_page_content  write a set page's form; fill the landing page's lists
+  on_post_page     set <html lang>, add the CSP and referrer policy (also on_post_template)
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from ..crypto import PublicKey, load_public_pem
+from ..errors import KeyFileError
+from ..questionnaires import Catalog, QuestionSetError, load_catalog
+from ..schema import LANGUAGES, QuestionSet
+from . import i18n, postprocess, render
+from .config import SluttsamtaleConfig
+
+log = logging.getLogger("mkdocs.plugins.sluttsamtale")
+
+KEY_ENV = "SLUTTSAMTALE_PUBLIC_KEY"
+QUESTIONNAIRES_ENV = "SLUTTSAMTALE_QUESTIONNAIRES"
+SETS_PLACEHOLDER = "<!-- sluttsamtale:sets -->"
+PROTECTION_PLACEHOLDER = "<!-- sluttsamtale:protection -->"
+SCHEMAS = ("questionnaire.schema.json", "payload.schema.json")
+MATERIAL_SCRIPTS = "assets/javascripts/"
+"""Material's bundle, search worker and lunr: the pages load none of them (see main.html),
+and the bundle names CDN addresses (polyfills, mermaid) that must not ship in this site."""
+
+
+def protection_uri(language: str) -> str:
+    return f"protection/{language}.md"
+
+
+def set_uri(set_id: str) -> str:
+    return f"sets/{set_id}.md"
+
+
+class SluttsamtalePlugin(BasePlugin[SluttsamtaleConfig]):
+    def __init__(self) -> None:
+        self.key: PublicKey | None = None
+        self.catalog: Catalog | None = None
+        self.set_pages: dict[str, QuestionSet] = {}
+
+    # ------------------------------------------------------------------ on_config
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        base = Path(config.config_file_path or ".").resolve().parent
+        self.key = _load_key(self.config.public_key, base)
+        self.catalog = _load_catalog(self.config.questionnaires, base)
+        return config
+
+    # ------------------------------------------------------------------ on_files
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        assert self.catalog is not None
+        for file in [f for f in files if f.src_uri.startswith(MATERIAL_SCRIPTS)]:
+            files.remove(file)
+        self.set_pages = {}
+        for qset in self.catalog.latest():
+            uri = set_uri(qset.id)
+            files.append(File.generated(config, uri, content=_set_markdown(qset)))
+            self.set_pages[uri] = qset
+            if files.get_file_from_path(protection_uri(qset.language)) is None:
+                log.warning(
+                    "set %r links to %s, which does not exist",
+                    qset.id,
+                    protection_uri(qset.language),
+                )
+        spec = Path(config.config_file_path or ".").resolve().parent / "spec"
+        for name in SCHEMAS:
+            if (spec / name).is_file():
+                files.append(
+                    File.generated(config, f"schemas/{name}", abs_src_path=str(spec / name))
+                )
+        return files
+
+    # ------------------------------------------------------------------ pages
+
+    def on_page_markdown(
+        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        language = self._language(page)
+        if language and "lang" not in page.meta:
+            page.meta["lang"] = language
+        return markdown
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        qset = self.set_pages.get(page.file.src_uri)
+        if qset is not None:
+            assert self.key is not None
+            return render.set_page(qset, self.key, _url(files, page, protection_uri(qset.language)))
+        if page.is_homepage:
+            return self._landing(html, page, files)
+        return html
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        language = page.meta.get("lang") or config.theme["language"]
+        return _secure(postprocess.set_lang(output, str(language)), page.file.src_uri)
+
+    def on_post_template(
+        self, output_content: str, *, template_name: str, config: MkDocsConfig
+    ) -> str:
+        if not template_name.endswith(".html"):
+            return output_content  # sitemap.xml and the like
+        return _secure(output_content, template_name)
+
+    # ------------------------------------------------------------------ helpers
+
+    def _language(self, page: Page) -> str | None:
+        qset = self.set_pages.get(page.file.src_uri)
+        if qset is not None:
+            return qset.language
+        for language in LANGUAGES:
+            if page.file.src_uri == protection_uri(language):
+                return language
+        return None
+
+    def _landing(self, html: str, page: Page, files: Files) -> str:
+        if SETS_PLACEHOLDER not in html:
+            raise PluginError(
+                f"{page.file.src_uri}: the landing page lacks the line {SETS_PLACEHOLDER}"
+            )
+        sets = [
+            render.Link(q.title, _url(files, page, uri) or "", q.language)
+            for uri, q in self.set_pages.items()
+        ]
+        protection = [
+            render.Link(i18n.text(lang)["protection_link"], url, lang)
+            for lang in LANGUAGES
+            if (url := _url(files, page, protection_uri(lang)))
+        ]
+        html = html.replace(SETS_PLACEHOLDER, render.link_list(sets, "sl-sets"))
+        return html.replace(PROTECTION_PLACEHOLDER, render.link_list(protection, "sl-protection"))
+
+
+def _load_key(configured: str | None, base: Path) -> PublicKey:
+    env = os.environ.get(KEY_ENV)
+    if env:
+        path = Path(env)
+    elif configured:
+        path = base / configured
+    else:
+        raise PluginError(
+            f"no public key for sealing answers: set {KEY_ENV} or "
+            "plugins.sluttsamtale.public_key in mkdocs.yml"
+        )
+    try:
+        return load_public_pem(path)
+    except KeyFileError as e:
+        raise PluginError(str(e)) from None
+
+
+def _load_catalog(configured: str, base: Path) -> Catalog:
+    env = os.environ.get(QUESTIONNAIRES_ENV)
+    folder = Path(env) if env else base / configured
+    try:
+        return load_catalog(folder)
+    except QuestionSetError as e:
+        raise PluginError(str(e)) from None
+
+
+def _set_markdown(qset: QuestionSet) -> str:
+    # JSON strings are YAML double-quoted scalars, so any title survives the front matter.
+    return (
+        f"---\ntitle: {json.dumps(qset.title, ensure_ascii=False)}\n"
+        f"lang: {qset.language}\n---\n\n"
+        "The form is written by the sluttsamtale plugin.\n"
+    )
+
+
+def _url(files: Files, page: Page, src_uri: str) -> str | None:
+    target = files.get_file_from_path(src_uri)
+    return target.url_relative_to(page.file) if target else None
+
+
+def _secure(html: str, where: str) -> str:
+    try:
+        out = postprocess.add_security_meta(html)
+    except ValueError as e:
+        raise PluginError(f"{where}: {e}") from None
+    if not postprocess.charset_in_window(out):
+        raise PluginError(
+            f"{where}: the security headers push <meta charset> past the first "
+            f"{postprocess.CHARSET_WINDOW} bytes; shorten the page's inline scripts"
+        )
+    return out

@@ -1,0 +1,309 @@
+"""Pure HTML from models: a question set's page, its JSON config, the landing page lists.
+
+Nothing here reads files or knows MkDocs; every piece of text passes html.escape, and the
+one JSON block is escaped so no "</script" or "<!--" can end it early.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from ..crypto import PublicKey, fingerprint
+from ..schema import (
+    DECLINE_REASON_MAX,
+    OTHER_TEXT_MAX,
+    TEXT_TYPES,
+    Language,
+    PrivacyNotice,
+    Question,
+    QuestionSet,
+    QuestionType,
+)
+from . import i18n
+from .render_form import error_summary, esc, form, paragraphs, readers_group
+
+CONFIG_ID = "sluttsamtale-config"
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link to a page in a given language, for the landing page's lists."""
+
+    text: str
+    url: str
+    language: Language
+
+
+# --------------------------------------------------------------------------- JSON config
+
+
+def json_script(data: Any, element_id: str) -> str:
+    """A JSON data block. "<", ">" and "&" become \\u escapes, which JSON reads back as is."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return f'<script type="application/json" id="{esc(element_id)}">{text}</script>'
+
+
+def _wording(q: Question, t: dict[str, str]) -> dict[str, Any]:
+    entry: dict[str, Any] = {"label": q.label}
+    if q.options:
+        entry["options"] = {o.value: o.label for o in q.options}
+        if q.other:
+            entry["options"]["other"] = q.other_label
+    elif q.type is QuestionType.yes_no:
+        # The words the employee chose between travel with the answer.
+        entry["options"] = {"yes": t["yes"], "no": t["no"]}
+    return entry
+
+
+def _question_data(q: Question, section: int) -> dict[str, Any]:
+    return {
+        "id": q.id,
+        "type": q.type.value,
+        "required": q.required,
+        "show_if": q.show_if.model_dump() if q.show_if else None,
+        "options": [o.value for o in q.options] if q.options else None,
+        "other": q.other,
+        "scale": q.scale.model_dump() if q.scale else None,
+        "text_limit": q.text_limit if q.type in TEXT_TYPES else None,
+        "prefill": q.prefill,
+        "section": section,
+    }
+
+
+def key_data(key: PublicKey) -> dict[str, Any]:
+    return {
+        "key_id": key.key_id,
+        "public_key": base64.b64encode(key.raw).decode("ascii"),
+        "fingerprint": fingerprint(key.key_id),
+        "demo": key.demo,
+    }
+
+
+def page_config(qset: QuestionSet, key: PublicKey) -> dict[str, Any]:
+    """Everything form.js and payload.js need, in one object."""
+    t = i18n.text(qset.language)
+    return {
+        "questionnaire": {
+            "id": qset.id,
+            "version": qset.version,
+            "language": qset.language,
+            "title": qset.title,
+        },
+        "sections": [{"id": s.id, "title": s.title} for s in qset.sections],
+        "wording": {q.id: _wording(q, t) for q in qset.questions()},
+        "questions": [
+            _question_data(q, i) for i, s in enumerate(qset.sections) for q in s.questions
+        ],
+        "limits": {"other": OTHER_TEXT_MAX, "decline_reason": DECLINE_REASON_MAX},
+        "key": key_data(key),
+        "ui": i18n.script_text(qset.language),
+    }
+
+
+# --------------------------------------------------------------------------- page parts
+
+_PRIVACY_FIELDS = (
+    "controller",
+    "contact",
+    "purpose",
+    "legal_basis",
+    "recipients",
+    "retention",
+    "rights",
+    "complaints",
+)
+
+
+def demo_warning(t: dict[str, str]) -> str:
+    return (
+        '<div class="sl-demo" data-sl-demo>'
+        f'<p class="sl-demo__title"><strong>{esc(t["demo_title"])}</strong></p>'
+        f"<p>{esc(t['demo_text'])}</p></div>"
+    )
+
+
+def privacy(notice: PrivacyNotice, t: dict[str, str]) -> str:
+    rows = "".join(
+        f"<dt>{esc(t['privacy_' + name])}</dt><dd>{paragraphs(getattr(notice, name))}</dd>"
+        for name in _PRIVACY_FIELDS
+    )
+    return (
+        '<section class="sl-privacy" aria-labelledby="sl-privacy-title">'
+        f'<h2 id="sl-privacy-title">{esc(t["privacy_title"])}</h2>'
+        f'<dl class="sl-privacy__list">{rows}</dl></section>'
+    )
+
+
+def key_facts(
+    key: PublicKey, t: dict[str, str], protection_url: str | None, language: Language
+) -> str:
+    link = (
+        f'<p class="sl-protection"><a href="{esc(protection_url)}" hreflang="{language}">'
+        f"{esc(t['protection_link'])}</a></p>"
+        if protection_url
+        else ""
+    )
+    return (
+        '<div class="sl-key">'
+        f'<p><span id="sl-fingerprint-label">{esc(t["fingerprint_label"])}</span>: '
+        f'<code class="sl-fingerprint">'
+        f"{esc(fingerprint(key.key_id))}</code></p>"
+        f'<p class="sl-hint">{esc(t["fingerprint_help"])}</p>{link}</div>'
+    )
+
+
+def alerts(t: dict[str, str]) -> str:
+    return (
+        f'<noscript><div class="sl-alert"><p>{esc(t["noscript"])}</p></div></noscript>'
+        '<div class="sl-alert" data-sl-unsupported role="alert" hidden>'
+        f'<h2 class="sl-alert__title">{esc(t["unsupported_title"])}</h2>'
+        f"<p>{esc(t['unsupported_text'])}</p></div>"
+    )
+
+
+def _password(input_id: str, label: str, hint: str | None) -> str:
+    hint_html = f'<div class="sl-hint" id="{input_id}--hint">{esc(hint)}</div>' if hint else ""
+    described = f' aria-describedby="{input_id}--hint"' if hint else ""
+    return (
+        '<div class="sl-question">'
+        f'<label class="sl-label" for="{input_id}">{esc(label)}</label>{hint_html}'
+        f'<p class="sl-error-message" id="{input_id}--error" data-sl-error hidden></p>'
+        f'<input class="sl-input sl-input--pass" type="password" id="{input_id}" '
+        f'autocomplete="off" spellcheck="false"{described}></div>'
+    )
+
+
+def restore_panel(t: dict[str, str]) -> str:
+    return (
+        '<form class="sl-panel" data-sl-restore novalidate autocomplete="off" '
+        'aria-labelledby="sl-restore-title" hidden>'
+        f'<h2 id="sl-restore-title">{esc(t["restore_title"])}</h2>'
+        "<p data-sl-restore-when></p>"
+        f"{_password('sl-restore-pass', t['passphrase'], None)}"
+        '<div class="sl-buttons">'
+        f'<button type="button" class="sl-button" data-sl-restore-go>{esc(t["restore"])}</button>'
+        '<button type="button" class="sl-button sl-button--secondary" data-sl-restore-erase>'
+        f"{esc(t['erase_it'])}</button></div></form>"
+    )
+
+
+def toolbar(t: dict[str, str]) -> str:
+    return (
+        f'<div class="sl-toolbar" role="group" aria-label="{esc(t["tools_label"])}" '
+        "data-sl-toolbar hidden>"
+        '<button type="button" class="sl-button sl-button--secondary" data-sl-print>'
+        f"{esc(t['print'])}</button>"
+        '<button type="button" class="sl-button sl-button--secondary" data-sl-save-toggle '
+        f'aria-expanded="false" aria-controls="sl-save-panel">{esc(t["save_draft"])}</button>'
+        '<button type="button" class="sl-button sl-button--secondary" data-sl-erase-all>'
+        f"{esc(t['erase_all'])}</button></div>"
+        '<div class="sl-status" role="status" data-sl-status></div>'
+    )
+
+
+def save_panel(t: dict[str, str]) -> str:
+    return (
+        '<form class="sl-panel" id="sl-save-panel" data-sl-save-panel novalidate '
+        'autocomplete="off" aria-labelledby="sl-save-title" hidden>'
+        f'<h2 id="sl-save-title">{esc(t["save_title"])}</h2>'
+        f"<p>{esc(t['save_text'])}</p>"
+        f"{_password('sl-save-pass', t['passphrase'], t['passphrase_hint'])}"
+        f"{_password('sl-save-pass2', t['passphrase_again'], None)}"
+        '<div class="sl-buttons">'
+        f'<button type="button" class="sl-button" data-sl-save-go>{esc(t["save"])}</button>'
+        '<button type="button" class="sl-button sl-button--secondary" data-sl-save-cancel>'
+        f"{esc(t['cancel'])}</button></div></form>"
+    )
+
+
+def decline(t: dict[str, str]) -> str:
+    reason = (
+        '<div class="sl-question">'
+        f'<label class="sl-label" for="sl-decline-reason">{esc(t["decline_reason"])} '
+        f'<span class="sl-optional">{esc(t["optional"])}</span></label>'
+        f'<div class="sl-hint" id="sl-decline-reason--hint">{esc(t["decline_reason_hint"])}</div>'
+        '<p class="sl-error-message" id="sl-decline-reason--error" data-sl-error hidden></p>'
+        '<textarea class="sl-textarea" id="sl-decline-reason" rows="4" '
+        'aria-describedby="sl-decline-reason--hint"></textarea></div>'
+    )
+    return (
+        '<section class="sl-decline" aria-labelledby="sl-decline-title" data-sl-decline hidden>'
+        f'<h2 id="sl-decline-title">{esc(t["decline_title"])}</h2>'
+        f"<p>{esc(t['decline_text'])}</p>"
+        '<button type="button" class="sl-button sl-button--secondary" data-sl-decline-toggle '
+        f'aria-expanded="false" aria-controls="sl-decline-form">{esc(t["decline_toggle"])}'
+        "</button>"
+        '<form class="sl-panel" id="sl-decline-form" data-sl-decline-form novalidate '
+        'autocomplete="off" hidden>'
+        f"{error_summary(3, 'sl-decline-errors-title', t)}{reason}"
+        f"{readers_group('sl-decline-readers', 'decline_readers', t)}"
+        f'<button type="button" class="sl-button" data-sl-decline-seal>{esc(t["decline_seal"])}'
+        "</button></form></section>"
+    )
+
+
+def result(key: PublicKey, t: dict[str, str]) -> str:
+    return (
+        '<section class="sl-result" data-sl-result aria-labelledby="sl-result-title" hidden>'
+        f'<h2 id="sl-result-title" tabindex="-1" data-sl-result-title>{esc(t["result_title"])}'
+        "</h2>"
+        f"<p>{esc(t['result_text'])}</p>"
+        f'<p><a class="sl-button" data-sl-download download>{esc(t["download"])}</a> '
+        '<span class="sl-filename" data-sl-filename></span></p>'
+        '<div class="sl-question">'
+        f'<label class="sl-label" for="sl-armored">{esc(t["armored_label"])}</label>'
+        f'<div class="sl-hint" id="sl-armored--hint">{esc(t["armored_hint"])}</div>'
+        '<textarea class="sl-textarea sl-armored" id="sl-armored" rows="8" readonly '
+        'spellcheck="false" aria-describedby="sl-armored--hint" data-sl-armored></textarea>'
+        "</div>"
+        '<p><button type="button" class="sl-button sl-button--secondary" data-sl-copy>'
+        f"{esc(t['copy'])}</button></p>"
+        '<dl class="sl-facts">'
+        f"<dt>{esc(t['receipt_label'])}</dt><dd><code data-sl-receipt></code></dd>"
+        f"<dt>{esc(t['fingerprint_label'])}</dt>"
+        f"<dd><code>{esc(fingerprint(key.key_id))}</code></dd></dl>"
+        f'<p class="sl-hint">{esc(t["receipt_hint"])}</p>'
+        '<p><button type="button" class="sl-button sl-button--secondary" data-sl-erase-draft>'
+        f"{esc(t['erase_draft'])}</button></p></section>"
+    )
+
+
+def set_page(qset: QuestionSet, key: PublicKey, protection_url: str | None) -> str:
+    """The whole content of a question set's page (inside the theme's article)."""
+    t = i18n.text(qset.language)
+    assert qset.privacy is not None, "the loader fills in the employer's privacy notice"
+    parts = [
+        f'<h1 id="sl-title">{esc(qset.title)}</h1>',
+        demo_warning(t) if key.demo else "",
+        paragraphs(qset.introduction, "sl-intro"),
+        privacy(qset.privacy, t),
+        key_facts(key, t, protection_url, qset.language),
+        alerts(t),
+        restore_panel(t),
+        decline(t),
+        toolbar(t),
+        save_panel(t),
+        form(qset, t),
+        result(key, t),
+        json_script(page_config(qset, key), CONFIG_ID),
+    ]
+    return f'<div class="sl-root" data-sl-root>{"".join(parts)}</div>'
+
+
+# --------------------------------------------------------------------------- landing page
+
+
+def link_list(links: list[Link], css_class: str) -> str:
+    """Links in their own language, each naming the language, so two sets with the same
+    title (bokmål and nynorsk, say) never read as the same link."""
+    items = "".join(
+        f'<li lang="{link.language}"><a href="{esc(link.url)}" hreflang="{link.language}">'
+        f"{esc(link.text)} "
+        f'<span class="sl-language">({esc(i18n.LANGUAGE_NAMES[link.language])})</span></a></li>'
+        for link in links
+    )
+    return f'<ul class="{esc(css_class)}">{items}</ul>'

@@ -1,0 +1,364 @@
+/**
+ * The form's state and rules as pure functions: no DOM, no storage, no time.
+ * form.js reads events into this state and applies the state to the page in one place.
+ *
+ * State: {answers: {qid: value}, other: {qid: text}, declined, decline_reason, readers,
+ * invitation, section}. Values: text/date -> string, single_choice -> option value,
+ * multiple_choice -> array of values, scale -> integer, yes_no -> boolean. A question that
+ * is hidden by its condition has no answer: it is dropped, never kept aside.
+ *
+ * Sluttsamtale.formState = { initial, sanitize, isVisible, prune, setAnswer, setOther,
+ *   validateSection, validateOthers, validateReaders, validateReason, firstInvalidSection,
+ *   review, sectionCount, textLength, clean, format }
+ * A classic script (module scripts are blocked on file://).
+ */
+(function () {
+  "use strict";
+
+  const READERS = ["hr", "hr_and_leader", "statistics"];
+  // The collector refuses these in any answer (schema._CONTROL); dropping them here keeps a
+  // pasted stray character from making the whole response unreadable.
+  const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029]/g;
+  const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+  const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+  /**
+   * @typedef {{question: string, equals: string[]}} Condition
+   * @typedef {{min: number, max: number, min_label: string, max_label: string}} Scale
+   * @typedef {object} QuestionData
+   * @property {string} id
+   * @property {string} type
+   * @property {boolean} required
+   * @property {Condition | null} show_if
+   * @property {string[] | null} options
+   * @property {boolean} other
+   * @property {Scale | null} scale
+   * @property {number | null} text_limit
+   * @property {string | null} prefill
+   * @property {number} section
+   * @typedef {object} PageConfig
+   * @property {{id: string, version: number, language: string, title: string}} questionnaire
+   * @property {{id: string, title: string}[]} sections
+   * @property {Object<string, {label: string, options?: Object<string, string>}>} wording
+   * @property {QuestionData[]} questions
+   * @property {{other: number, decline_reason: number}} limits
+   * @property {Object<string, string>} ui
+   * @typedef {string | string[] | number | boolean} AnswerValue
+   * @typedef {object} State
+   * @property {Object<string, AnswerValue>} answers
+   * @property {Object<string, string>} other
+   * @property {boolean} declined
+   * @property {string | null} decline_reason
+   * @property {"hr" | "hr_and_leader" | "statistics" | null} readers
+   * @property {string | null} invitation
+   * @property {number} section
+   * @typedef {{qid: string, field: string, message: string}} FieldError
+   */
+
+  /** Fill "{name}" placeholders. @param {string} text @param {Object<string, any>} values */
+  function format(text, values) {
+    return text.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
+  }
+
+  /** Characters as Python counts them (code points), so limits agree with the collector. */
+  function textLength(/** @type {string} */ text) {
+    return Array.from(text).length;
+  }
+
+  /** @param {string} text @returns {string} */
+  function clean(text) {
+    return text.replace(CONTROL, "").replace(LONE_SURROGATE, "");
+  }
+
+  /** @param {PageConfig} config */
+  function sectionCount(config) {
+    return config.sections.length + 1; // the final step: review and who may read
+  }
+
+  /** @param {AnswerValue | undefined} value */
+  function isAnswered(value) {
+    if (value === undefined || value === null) return false;
+    if (typeof value === "string") return value.trim() !== "";
+    if (Array.isArray(value)) return value.length > 0;
+    return true;
+  }
+
+  /** Mirror of schema.is_visible: conditions only look back. @param {QuestionData} q */
+  function isVisible(q, /** @type {Object<string, AnswerValue>} */ answers) {
+    if (!q.show_if) return true;
+    let given = answers[q.show_if.question];
+    if (typeof given === "boolean") given = given ? "yes" : "no";
+    const chosen = Array.isArray(given) ? given : [given];
+    return chosen.some((v) => typeof v === "string" && q.show_if.equals.includes(v));
+  }
+
+  /** @param {AnswerValue | undefined} value */
+  function choseOther(value) {
+    return value === "other" || (Array.isArray(value) && value.includes("other"));
+  }
+
+  /** @param {QuestionData} q @returns {string[]} */
+  function allowedValues(q) {
+    return [...(q.options || []), ...(q.other ? ["other"] : [])];
+  }
+
+  /**
+   * The answer as the question's type requires, or undefined when it is not a valid answer.
+   * @param {QuestionData} q @param {unknown} value @returns {AnswerValue | undefined}
+   */
+  function coerce(q, value) {
+    switch (q.type) {
+      case "short_text":
+      case "long_text":
+      case "date":
+        return typeof value === "string" && value !== "" ? clean(value) : undefined;
+      case "single_choice":
+        return typeof value === "string" && allowedValues(q).includes(value) ? value : undefined;
+      case "multiple_choice": {
+        if (!Array.isArray(value)) return undefined;
+        const allowed = allowedValues(q);
+        // In the question's order, without repeats, whatever order they were ticked in.
+        const picked = allowed.filter((v) => value.includes(v));
+        return picked.length ? picked : undefined;
+      }
+      case "scale":
+        return Number.isInteger(value) &&
+          q.scale &&
+          /** @type {number} */ (value) >= q.scale.min &&
+          /** @type {number} */ (value) <= q.scale.max
+          ? /** @type {number} */ (value)
+          : undefined;
+      case "yes_no":
+        return typeof value === "boolean" ? value : undefined;
+      default:
+        return undefined;
+    }
+  }
+
+  /**
+   * Drop every answer a condition hides, in question order, so a hidden question can also
+   * hide the ones that depend on it; drop "other" text where "other" is not chosen.
+   * @param {PageConfig} config @param {State} state @returns {State}
+   */
+  function prune(config, state) {
+    /** @type {Object<string, AnswerValue>} */
+    const answers = {};
+    /** @type {Object<string, string>} */
+    const other = {};
+    for (const q of config.questions) {
+      if (!isVisible(q, answers)) continue;
+      const value = state.answers[q.id];
+      if (value === undefined) continue;
+      answers[q.id] = value;
+      const text = state.other[q.id];
+      if (q.other && choseOther(value) && typeof text === "string" && text !== "") {
+        other[q.id] = text;
+      }
+    }
+    return { ...state, answers, other };
+  }
+
+  /**
+   * A state that holds only what the page's questions allow; used for a restored draft,
+   * a prefill, or anything else that did not come from the form itself.
+   * @param {PageConfig} config @param {any} raw @returns {State}
+   */
+  function sanitize(config, raw) {
+    const given = raw && typeof raw === "object" ? raw : {};
+    const answersIn = given.answers && typeof given.answers === "object" ? given.answers : {};
+    const otherIn = given.other && typeof given.other === "object" ? given.other : {};
+    /** @type {Object<string, AnswerValue>} */
+    const answers = {};
+    /** @type {Object<string, string>} */
+    const other = {};
+    for (const q of config.questions) {
+      const value = coerce(q, answersIn[q.id]);
+      if (value !== undefined) answers[q.id] = value;
+      if (q.other && typeof otherIn[q.id] === "string") other[q.id] = clean(otherIn[q.id]);
+    }
+    const last = sectionCount(config) - 1;
+    const section = Number.isInteger(given.section) ? Math.min(Math.max(given.section, 0), last) : 0;
+    return prune(config, {
+      answers,
+      other,
+      declined: given.declined === true,
+      decline_reason: typeof given.decline_reason === "string" ? clean(given.decline_reason) : null,
+      readers: READERS.includes(given.readers) ? given.readers : null,
+      invitation: typeof given.invitation === "string" ? given.invitation : null,
+      section,
+    });
+  }
+
+  /** @param {PageConfig} config @param {any} [given] @returns {State} */
+  function initial(config, given) {
+    return sanitize(config, given || {});
+  }
+
+  /**
+   * @param {PageConfig} config @param {State} state @param {string} qid
+   * @param {unknown} value the field's value; undefined or "" or [] clears the answer
+   * @returns {State}
+   */
+  function setAnswer(config, state, qid, value) {
+    const q = config.questions.find((x) => x.id === qid);
+    if (!q) return state;
+    const answers = { ...state.answers };
+    const coerced = coerce(q, value);
+    if (coerced === undefined) delete answers[qid];
+    else answers[qid] = coerced;
+    return prune(config, { ...state, answers });
+  }
+
+  /** @param {PageConfig} config @param {State} state @param {string} qid @param {string} text */
+  function setOther(config, state, qid, text) {
+    const other = { ...state.other };
+    if (text) other[qid] = clean(text);
+    else delete other[qid];
+    return prune(config, { ...state, other });
+  }
+
+  /**
+   * @param {QuestionData} q @param {State} state @param {Object<string, string>} ui
+   * @param {{badDate?: boolean}} [field] what only the DOM knows (a half-typed date)
+   * @returns {string | null}
+   */
+  function checkQuestion(q, state, ui, field) {
+    const value = state.answers[q.id];
+    if (q.type === "date" && field && field.badDate) return ui.err_date;
+    if (!isAnswered(value)) {
+      if (!q.required) return null;
+      if (q.type === "short_text" || q.type === "long_text") return ui.err_required_text;
+      if (q.type === "date") return ui.err_date;
+      if (q.type === "multiple_choice") return ui.err_required_multi;
+      return ui.err_required_choice;
+    }
+    if (typeof value === "string" && q.text_limit) {
+      const count = textLength(value);
+      if (count > q.text_limit) return format(ui.err_too_long, { max: q.text_limit, count });
+    }
+    if (q.type === "date") {
+      const m = DATE.exec(String(value));
+      if (!m) return ui.err_date;
+      const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
+      const real = d.getUTCFullYear() === +m[1] && d.getUTCMonth() === +m[2] - 1 && d.getUTCDate() === +m[3];
+      if (!real || +m[1] < 1900 || +m[1] > 2999) return ui.err_date;
+    }
+    return null;
+  }
+
+  /**
+   * Errors in one section's visible questions, in page order.
+   * @param {PageConfig} config @param {State} state @param {number} index
+   * @param {Object<string, {badDate?: boolean}>} [fields] what the DOM knows, by qid
+   * @returns {FieldError[]}
+   */
+  function validateSection(config, state, index, fields) {
+    /** @type {FieldError[]} */
+    const errors = [];
+    for (const q of config.questions) {
+      if (q.section !== index || !isVisible(q, state.answers)) continue;
+      const message = checkQuestion(q, state, config.ui, fields && fields[q.id]);
+      if (message) errors.push({ qid: q.id, field: `sl-q-${q.id}`, message });
+      const otherError = validateOther(config, state, q);
+      if (otherError) errors.push(otherError);
+    }
+    return errors;
+  }
+
+  /** @param {PageConfig} config @param {State} state @param {QuestionData} q */
+  function validateOther(config, state, q) {
+    const text = state.other[q.id];
+    if (!q.other || typeof text !== "string") return null;
+    const count = textLength(text);
+    if (count <= config.limits.other) return null;
+    return {
+      qid: q.id,
+      field: `sl-q-${q.id}--other-text`,
+      message: format(config.ui.err_too_long, { max: config.limits.other, count }),
+    };
+  }
+
+  /** @param {PageConfig} config @param {State} state @param {string} fieldId */
+  function validateReaders(config, state, fieldId) {
+    return READERS.includes(/** @type {string} */ (state.readers))
+      ? []
+      : [{ qid: "readers", field: fieldId, message: config.ui.err_readers }];
+  }
+
+  /** @param {PageConfig} config @param {string} reason @param {string} fieldId */
+  function validateReason(config, reason, fieldId) {
+    const count = textLength(reason);
+    return count <= config.limits.decline_reason
+      ? []
+      : [{
+          qid: "decline_reason",
+          field: fieldId,
+          message: format(config.ui.err_too_long, { max: config.limits.decline_reason, count }),
+        }];
+  }
+
+  /**
+   * The first section with an error, or -1; Finish sends the employee back to it.
+   * @param {PageConfig} config @param {State} state @param {Object<string, {badDate?: boolean}>} [fields]
+   */
+  function firstInvalidSection(config, state, fields) {
+    for (let i = 0; i < config.sections.length; i++) {
+      if (validateSection(config, state, i, fields).length) return i;
+    }
+    return -1;
+  }
+
+  /**
+   * The answers as the employee will read them back, section by section.
+   * @param {PageConfig} config @param {State} state
+   * @returns {{index: number, title: string, items: {qid: string, label: string, answer: string | null}[]}[]}
+   */
+  function review(config, state) {
+    const ui = config.ui;
+    return config.sections.map((section, index) => ({
+      index,
+      title: section.title,
+      items: config.questions
+        .filter((q) => q.section === index && isVisible(q, state.answers))
+        .map((q) => {
+          const wording = config.wording[q.id];
+          const value = state.answers[q.id];
+          /** @param {string} v */
+          const label = (v) => {
+            const text = (wording.options && wording.options[v]) || v;
+            return v === "other" && state.other[q.id] ? `${text}: ${state.other[q.id]}` : text;
+          };
+          let answer = null;
+          if (isAnswered(value)) {
+            if (typeof value === "boolean") answer = value ? ui.yes : ui.no;
+            else if (Array.isArray(value)) answer = value.map(label).join(", ");
+            else if (typeof value === "number") answer = String(value);
+            else if (q.type === "single_choice") answer = label(value);
+            else answer = value;
+          }
+          return { qid: q.id, label: wording.label, answer };
+        }),
+    }));
+  }
+
+  const root = /** @type {any} */ (globalThis);
+  root.Sluttsamtale = root.Sluttsamtale || {};
+  root.Sluttsamtale.formState = Object.freeze({
+    initial,
+    sanitize,
+    isVisible,
+    prune,
+    setAnswer,
+    setOther,
+    validateSection,
+    validateReaders,
+    validateReason,
+    firstInvalidSection,
+    review,
+    sectionCount,
+    textLength,
+    clean,
+    format,
+    READERS,
+  });
+})();
