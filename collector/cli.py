@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 import click
 
-from . import __version__, importer, inputs, keyfile, reading
+from . import __version__, clock, importer, inputs, keyfile, reading, retention
 from .errors import SluttsamtaleError
 from .keyfile import HRKey
 from .questionnaires import Catalog, QuestionSetError, default_folder, load_catalog
@@ -151,6 +151,23 @@ def _print_json(data: object) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
+def open_store(db_path: Path, *, create: bool = True) -> Store:
+    """Open the store and warn (one line, stderr) about records past their delete-by date.
+
+    Every command that opens the store comes through here, so nothing depends on HR
+    remembering to purge.
+    """
+    store = Store.open(db_path, create=create)
+    try:
+        message = retention.warning(store, clock.today())
+    except BaseException:
+        store.close()
+        raise
+    if message:
+        click.echo(message, err=True)
+    return store
+
+
 # --------------------------------------------------------------------------- keygen
 
 BACKUP_WARNING = """\
@@ -258,7 +275,7 @@ def import_(
     if not as_json and sys.stderr.isatty():
         bar = _progress(sum(1 for _ in items()))
     try:
-        with Store.open(db_path) as store:
+        with open_store(db_path) as store:
             results = importer.import_items(items(), keys=keys, catalog=catalog, store=store)
             for result in results:
                 summary.add(result)
@@ -302,8 +319,9 @@ def list_(
 ) -> None:
     """List stored responses, decrypted in memory: who, when, which set, and flags.
 
-    Flags: declined, special information (a question marked special is answered), and
-    who may read the answers when it is not HR only.
+    Flags: declined, special information (a question marked special is answered), who
+    may read the answers when it is not HR only, and "unknown invitation" when the answers
+    carry an invitation code that matches no invitation in this store.
 
     Example:
 
@@ -312,23 +330,46 @@ def list_(
         sluttsamtale list --key hr-key.json --json
     """
     catalog = _catalog(questionnaires)
-    with Store.open(db_path, create=False) as store:
+    with open_store(db_path, create=False) as store:
         keys = _load_keys(key_paths)
+        matched = store.matched_ids()
         opened = (reading.open_row(row, keys, catalog) for row in store.responses())
         if as_json:
-            _print_json([reading.list_entry(o) for o in opened])
+            _print_json([reading.list_entry(o, matched) for o in opened])
         else:
-            click.echo(reading.list_table(opened))
+            click.echo(reading.list_table(opened, matched))
 
 
 @main.command()
 @click.argument("response_id")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "html"]),
+    default="text",
+    show_default=True,
+    help="html: a print-ready record of the conversation, with room for notes.",
+)
+@click.option(
+    "--for-leader",
+    is_flag=True,
+    help="With --format html: the nearest leader's copy, made only if the employee allowed "
+    "the leader to read, and without special information.",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (readable by you only) instead of printing.",
+)
 @db_option
 @key_option
 @questionnaires_option
 @json_option
 def show(
     response_id: str,
+    fmt: str,
+    for_leader: bool,
+    out: Path | None,
     db_path: Path,
     key_paths: tuple[Path, ...],
     questionnaires: Path | None,
@@ -336,22 +377,37 @@ def show(
 ) -> None:
     """Show one response: the answers under the questions as the employee saw them.
 
-    RESPONSE_ID is the id or its start, as `sluttsamtale list` shows it. With --json the
-    whole payload is printed exactly as it was sealed.
+    RESPONSE_ID is the id or its start, as `sluttsamtale list` shows it. With --json (or
+    --format json) the whole payload is printed exactly as it was sealed. --format html
+    makes the conversation record (doc 001's form): header facts, the employee's wishes,
+    the answers, and ruled space for notes, "interviewed by" and date.
 
     Example:
 
     \b
         sluttsamtale show --key hr-key.json 3f2a91bc
+        sluttsamtale show --key hr-key.json 3f2a91bc --format html --out samtale.html
     """
+    from . import outfiles, record_html
+
+    fmt = "json" if as_json else fmt
+    if for_leader and fmt != "html":
+        raise click.ClickException("--for-leader makes the printable record; add --format html")
     catalog = _catalog(questionnaires)
-    with Store.open(db_path, create=False) as store:
+    with open_store(db_path, create=False) as store:
         row = store.find(response_id)
     opened = reading.open_row(row, _load_keys(key_paths), catalog)
-    if as_json:
-        _print_json(reading.payload_json(opened))
+    if fmt == "json":
+        text = json.dumps(reading.payload_json(opened), indent=2, ensure_ascii=False) + "\n"
+    elif fmt == "html":
+        text = record_html.render(opened, employer=catalog.employer.name, for_leader=for_leader)
     else:
-        click.echo(reading.show_text(opened))
+        text = reading.show_text(opened) + "\n"
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    outfiles.write_private(out, text.encode("utf-8"))
+    click.echo(f"Wrote {out}")
 
 
 # --------------------------------------------------------------------------- schema
@@ -451,3 +507,8 @@ def demo(folder: Path, port: int, config_file: Path, once: bool) -> None:
     finally:
         stop.set()
         server.shutdown()
+
+
+# The workflow commands (invite, status, decline, followup, purge, report, export) live in
+# their own module; importing it registers them on `main`.
+from . import cli_workflow  # noqa: E402, F401

@@ -7,19 +7,18 @@ store does the one and the CLI the other.
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Literal, TypeVar
 
-from . import envelope, inputs, sealing
+from . import clock, envelope, followup, inputs, reading, sealing
 from .errors import PayloadFailure, SluttsamtaleError, StoreError
 from .keyfile import HRKey
 from .questionnaires import Catalog
 from .schema import Payload, check_payload
-from .store import ConflictError, Store, StoredResponse
+from .store import ConflictError, ImportLink, Store, StoredResponse
 
 Outcome = Literal["imported", "duplicate", "rejected"]
 
@@ -34,12 +33,24 @@ class FileResult:
     response_id: str | None = None
     kind: str | None = None
     reason: str | None = None
+    invitation: Literal["matched", "unknown"] | None = None
+    acknowledge_by: str | None = None
+    """Set when a newly imported response holds special information: the first due date."""
 
     def line(self) -> str:
-        """The report line HR sees, e.g. `imported  a.json  receipt 3f2a-91bc-04de`."""
+        """The report line HR sees, e.g. `imported  a.json  receipt 3f2a-91bc-04de`.
+
+        A response with special information gets a second line saying what the employer
+        must do, never what was written.
+        """
         if self.outcome == "rejected":
             return f"rejected  {self.path}: {self.kind}: {self.reason}"
-        return f"{self.outcome:<9} {self.path}  receipt {self.receipt}"
+        line = f"{self.outcome:<9} {self.path}  receipt {self.receipt}"
+        if self.invitation == "unknown":
+            line += "  (unknown invitation)"
+        if self.acknowledge_by is not None and self.response_id is not None:
+            line += "\n" + followup.import_notice(self.response_id, self.acknowledge_by)
+        return line
 
     def as_dict(self) -> dict[str, str | None]:
         return {
@@ -49,6 +60,9 @@ class FileResult:
             "response_id": self.response_id,
             "kind": self.kind,
             "reason": self.reason,
+            "invitation": self.invitation,
+            "special": self.acknowledge_by is not None,
+            "acknowledge_by": self.acknowledge_by,
         }
 
 
@@ -112,7 +126,8 @@ def import_item(
     opened = _attempt(item, lambda: open_item(item, keys=keys, catalog=catalog, now=now))
     if isinstance(opened, FileResult):
         return opened
-    return _attempt(item, lambda: store_opened(item, opened, store, now))
+    rules = followup.rules_for(catalog.employer.followup)
+    return _attempt(item, lambda: store_opened(item, opened, store, now, rules))
 
 
 def open_item(
@@ -126,24 +141,49 @@ def open_item(
     if item.problem is not None:
         raise item.problem
     data = inputs.extract(item.path)
-    return open_response(data, keys=keys, catalog=catalog, now=now or datetime.now(UTC))
+    return open_response(data, keys=keys, catalog=catalog, now=now or clock.now())
 
 
 def store_opened(
-    item: inputs.Item, response: OpenedResponse, store: Store, now: datetime | None = None
+    item: inputs.Item,
+    response: OpenedResponse,
+    store: Store,
+    now: datetime | None = None,
+    rules: followup.Rules | None = None,
 ) -> FileResult:
+    payload = response.payload
+    sealed_on = payload.sealed_at.astimezone(UTC).date()
     outcome = store.save(
         StoredResponse(
             response_id=response.response_id,
             key_id=response.key_id,
-            received_at=_iso(now or datetime.now(UTC)),
+            received_at=_iso(now or clock.now()),
             delete_by=response.delete_by.isoformat(),
             receipt=response.receipt,
             sealed=response.sealed,
-        )
+        ),
+        ImportLink(
+            invitation=payload.invitation,
+            declined=payload.declined,
+            sealed_on=sealed_on.isoformat(),
+            special=response.special,
+        ),
     )
+    invitation: Literal["matched", "unknown"] | None = None
+    if payload.invitation is not None:
+        matched = store.is_matched(response.response_id)
+        invitation = "matched" if matched else "unknown"
+    acknowledge_by = None
+    if outcome == "imported" and response.special:
+        case = followup.Case(response.response_id, sealed_on)
+        acknowledge_by = followup.acknowledge_due(rules or followup.DEFAULT, case).isoformat()
     return FileResult(
-        item.path, outcome, receipt=response.receipt, response_id=response.response_id
+        item.path,
+        outcome,
+        receipt=response.receipt,
+        response_id=response.response_id,
+        invitation=invitation,
+        acknowledge_by=acknowledge_by,
     )
 
 
@@ -177,6 +217,7 @@ class OpenedResponse:
     sealed: bytes
     delete_by: date
     payload: Payload
+    special: bool = False
 
 
 def open_response(
@@ -201,14 +242,11 @@ def open_response(
         sealed=part.sealed,
         delete_by=add_months(sealed_on, qset.privacy.retention_months),
         payload=payload,
+        special=reading.has_special(payload, qset),
     )
 
 
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later, or the month's last day if it has no such day."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+add_months = clock.add_months  # kept here too: tests and callers name it so
 
 
 def _rejected(path: Path, error: SluttsamtaleError) -> FileResult:

@@ -11,10 +11,10 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
-from pydantic import ValidationError
+from pydantic import Field, ValidationError, field_validator
 
 from .schema import LANGUAGES, Language, PrivacyNotice, QuestionSet, QuestionType, Strict
 
@@ -25,11 +25,40 @@ class QuestionSetError(ValueError):
     """A question set or employer file that cannot be used; the message names the file."""
 
 
+class FollowupRules(Strict):
+    """How soon special information must be acknowledged and answered (employer.yml
+    `followup`). The law follows the employer, so this is set once, not per question set.
+
+    "se": Sweden's whistleblowing act (lag 2021:890): acknowledge within 7 days, feedback
+    within 3 months of the acknowledgement. "no": Norway's Working Environment Act chapter
+    2 A says "within reasonable time"; the day counts are then the employer's own reminders
+    (14 days to acknowledge, 3 months for feedback unless set here).
+    """
+
+    jurisdiction: Literal["no", "se"] = "no"
+    acknowledge_days: int | None = Field(None, ge=1, le=365)
+    feedback_days: int | None = Field(None, ge=1, le=730)
+
+    @field_validator("jurisdiction", mode="before")
+    @classmethod
+    def _yaml_no(cls, value: Any) -> Any:
+        # YAML 1.1 reads an unquoted `no` as false; it can only have meant Norway.
+        return "no" if value is False else value
+
+
+class AnalysisRules(Strict):
+    """Reports and exports (employer.yml `analysis`): the smallest group ever shown."""
+
+    min_group: int = Field(5, ge=2, le=100)
+
+
 class Employer(Strict):
-    """employer.yml: the employer's privacy notice, once per language."""
+    """employer.yml: the employer's privacy notice, once per language, and HR's rules."""
 
     name: str
     privacy: dict[Language, PrivacyNotice]
+    followup: FollowupRules = FollowupRules()
+    analysis: AnalysisRules = AnalysisRules()
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):

@@ -7,7 +7,7 @@ employee saw them, even if the question set has been reworded since.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -100,7 +100,14 @@ def has_special(payload: Payload, qset: QuestionSet | None) -> bool:
     return any(q.special and _answered(payload.answers.get(q.id)) for q in qset.questions())
 
 
-def flags(payload: Payload, qset: QuestionSet | None) -> list[str]:
+def unknown_invitation(opened: Opened, matched: Container[str] | None) -> bool:
+    """The answers name an invitation token that matches no invitation in this store."""
+    if matched is None or opened.payload is None or opened.payload.invitation is None:
+        return False
+    return opened.row.response_id not in matched
+
+
+def flags(payload: Payload, qset: QuestionSet | None, *, unknown: bool = False) -> list[str]:
     out = []
     if payload.declined:
         out.append("declined")
@@ -110,11 +117,13 @@ def flags(payload: Payload, qset: QuestionSet | None) -> list[str]:
         out.append(f"readers: {READERS_TEXT[payload.readers]}")
     if qset is None:
         out.append("question set not found")
+    if unknown:
+        out.append("unknown invitation")
     return out
 
 
-def list_entry(opened: Opened) -> dict[str, Any]:
-    """One response as `list --json` gives it."""
+def list_entry(opened: Opened, matched: Container[str] | None = None) -> dict[str, Any]:
+    """One response as `list --json` gives it. `matched`: ids matched to an invitation."""
     row = opened.row
     entry: dict[str, Any] = {
         "id": row.response_id,
@@ -147,8 +156,15 @@ def list_entry(opened: Opened) -> dict[str, Any]:
         "declined": payload.declined,
         "special": has_special(payload, qset),
         "readers": payload.readers,
+        "invitation": _invitation_state(opened, matched),
         "problem": None,
     }
+
+
+def _invitation_state(opened: Opened, matched: Container[str] | None) -> str | None:
+    if matched is None or opened.payload is None or opened.payload.invitation is None:
+        return None
+    return "unknown" if unknown_invitation(opened, matched) else "matched"
 
 
 # --------------------------------------------------------------------------- list table
@@ -159,7 +175,7 @@ def _clip(text: str | None, width: int = 30) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def list_table(opened: Iterable[Opened]) -> str:
+def list_table(opened: Iterable[Opened], matched: Container[str] | None = None) -> str:
     header = ("ID", "RECEIVED", "QUESTION SET", "NAME", "DEPARTMENT", "FLAGS")
     rows: list[tuple[str, ...]] = []
     for item in opened:
@@ -185,7 +201,7 @@ def list_table(opened: Iterable[Opened]) -> str:
                 f"{ref.id} v{ref.version}, {ref.language}",
                 _clip(_fact(payload, item.qset, "name")),
                 _clip(_fact(payload, item.qset, "department")),
-                ", ".join(flags(payload, item.qset)),
+                ", ".join(flags(payload, item.qset, unknown=unknown_invitation(item, matched))),
             )
         )
     if not rows:
@@ -315,3 +331,13 @@ def payload_json(opened: Opened) -> dict[str, Any]:
     """The full payload as JSON data, exactly as it was sealed."""
     payload, _ = require_open(opened)
     return payload.model_dump(mode="json")
+
+
+# Public names for the other renderers (record_html, report), so an answer reads the same
+# everywhere it is shown.
+fact = _fact
+answer_text = _render
+sections = _sections
+visible = _visible
+label = _label
+header_questions = _header_questions

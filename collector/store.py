@@ -50,6 +50,58 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
             "CREATE INDEX responses_delete_by ON responses (delete_by)",
         ],
     ),
+    (
+        "invitations_and_followups",
+        [
+            # HR's own administrative record of whom it invited: in clear, so `status` works
+            # without unlocking the key. Only notes HR writes (a decline reason, an
+            # assessment) are sealed to HR's key, like the answers.
+            """
+            CREATE TABLE invitations (
+                token TEXT PRIMARY KEY CHECK (length(token) BETWEEN 16 AND 64),
+                set_id TEXT NOT NULL,
+                language TEXT NOT NULL,
+                name TEXT NOT NULL,
+                email TEXT,
+                position TEXT,
+                workplace TEXT,
+                department TEXT,
+                employed_from TEXT,
+                last_day TEXT NOT NULL,
+                invited_at TEXT NOT NULL,
+                delete_by TEXT NOT NULL,
+                declined_on TEXT,
+                decline_note BLOB,
+                note_key_id TEXT
+            )
+            """,
+            "CREATE INDEX invitations_delete_by ON invitations (delete_by)",
+            # A response that came with an invitation's token. Whether it declined is kept
+            # here too (HR's record of 001's "noted"), so `status` needs no key either.
+            """
+            CREATE TABLE matches (
+                response_id TEXT PRIMARY KEY
+                    REFERENCES responses (response_id) ON DELETE CASCADE,
+                token TEXT NOT NULL REFERENCES invitations (token) ON DELETE CASCADE,
+                declined INTEGER NOT NULL CHECK (declined IN (0, 1)),
+                sealed_on TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX matches_token ON matches (token)",
+            """
+            CREATE TABLE followups (
+                response_id TEXT PRIMARY KEY
+                    REFERENCES responses (response_id) ON DELETE CASCADE,
+                reported_on TEXT NOT NULL,
+                acknowledged_on TEXT,
+                assessed_on TEXT,
+                assessment BLOB,
+                note_key_id TEXT,
+                feedback_on TEXT
+            )
+            """,
+        ],
+    ),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -67,6 +119,94 @@ class StoredResponse:
 
 
 _COLUMNS = "response_id, key_id, received_at, delete_by, receipt, sealed"
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """One person HR invited. Dates are "YYYY-MM-DD"; `declined_on` is a decline HR noted."""
+
+    token: str
+    set_id: str
+    language: str
+    name: str
+    last_day: str
+    invited_at: str
+    delete_by: str
+    email: str | None = None
+    position: str | None = None
+    workplace: str | None = None
+    department: str | None = None
+    employed_from: str | None = None
+    declined_on: str | None = None
+
+
+_INVITATION_COLUMNS = (
+    "token, set_id, language, name, last_day, invited_at, delete_by, email, position, "
+    "workplace, department, employed_from, declined_on"
+)
+
+
+@dataclass(frozen=True)
+class Matched:
+    """A response that came with an invitation's token."""
+
+    response_id: str
+    declined: bool
+    sealed_on: str
+
+
+@dataclass(frozen=True)
+class InvitationState:
+    invitation: Invitation
+    responses: tuple[Matched, ...]
+
+
+@dataclass(frozen=True)
+class ImportLink:
+    """What an import records beside the sealed response, in the same transaction."""
+
+    invitation: str | None
+    declined: bool
+    sealed_on: str
+    special: bool
+
+
+@dataclass(frozen=True)
+class Followup:
+    """The follow-up of a response with special information. `name` is the invitation's."""
+
+    response_id: str
+    reported_on: str
+    acknowledged_on: str | None = None
+    assessed_on: str | None = None
+    assessment: bytes | None = None
+    note_key_id: str | None = None
+    feedback_on: str | None = None
+    name: str | None = None
+
+
+_FOLLOWUP_COLUMNS = (
+    "f.response_id, f.reported_on, f.acknowledged_on, f.assessed_on, f.assessment, "
+    "f.note_key_id, f.feedback_on, i.name"
+)
+_FOLLOWUP_FROM = (
+    "followups f LEFT JOIN matches m ON m.response_id = f.response_id "
+    "LEFT JOIN invitations i ON i.token = m.token"
+)
+FOLLOWUP_FIELDS = ("acknowledged_on", "assessed_on", "assessment", "note_key_id", "feedback_on")
+
+
+@dataclass(frozen=True)
+class Deletion:
+    """How many records have reached their delete-by date (or were deleted)."""
+
+    responses: int = 0
+    invitations: int = 0
+    followups: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.responses + self.invitations + self.followups
 
 
 def _now() -> str:
@@ -175,9 +315,11 @@ class Store:
 
     # ------------------------------------------------------------------ writing
 
-    def save(self, response: StoredResponse) -> Outcome:
+    def save(self, response: StoredResponse, link: ImportLink | None = None) -> Outcome:
         """Store one response in one transaction: "imported", or "duplicate" if already here.
 
+        With `link`, the same transaction matches it to its invitation (which then lives no
+        longer than the response) and opens a follow-up if it holds special information.
         Raises ConflictError if a different response with the same id is stored.
         """
 
@@ -202,9 +344,257 @@ class Store:
                         response.sealed,
                     ),
                 )
+                if link is not None:
+                    self._link(response, link)
             return "imported"
 
         return self._run(work)  # type: ignore[return-value]
+
+    def _link(self, response: StoredResponse, link: ImportLink) -> None:
+        c = self._conn
+        if (
+            link.invitation is not None
+            and c.execute(
+                "SELECT 1 FROM invitations WHERE token = ?", (link.invitation,)
+            ).fetchone()
+        ):
+            c.execute(
+                "INSERT INTO matches (response_id, token, declined, sealed_on) VALUES (?, ?, ?, ?)",
+                (response.response_id, link.invitation, int(link.declined), link.sealed_on),
+            )
+            c.execute(
+                "UPDATE invitations SET delete_by = min(delete_by, ?) WHERE token = ?",
+                (response.delete_by, link.invitation),
+            )
+        if link.special:
+            c.execute(
+                "INSERT OR IGNORE INTO followups (response_id, reported_on) VALUES (?, ?)",
+                (response.response_id, link.sealed_on),
+            )
+
+    # ------------------------------------------------------------------ invitations
+
+    def add_invitations(self, invitations: list[Invitation]) -> list[tuple[Invitation, bool]]:
+        """Store a batch in one transaction: all or nothing.
+
+        A person already invited (same name, ignoring case, and same last day) is not
+        invited again: their existing invitation comes back with False.
+        """
+
+        def work() -> list[tuple[Invitation, bool]]:
+            out: list[tuple[Invitation, bool]] = []
+            with self._transaction():
+                for inv in invitations:
+                    existing = [
+                        _invitation(r)
+                        for r in self._conn.execute(
+                            f"SELECT {_INVITATION_COLUMNS} FROM invitations WHERE last_day = ?",
+                            (inv.last_day,),
+                        )
+                    ]
+                    same = next(
+                        (e for e in existing if e.name.casefold() == inv.name.casefold()), None
+                    )
+                    if same is not None:
+                        out.append((same, False))
+                        continue
+                    self._conn.execute(
+                        f"INSERT INTO invitations ({_INVITATION_COLUMNS}) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (
+                            inv.token,
+                            inv.set_id,
+                            inv.language,
+                            inv.name,
+                            inv.last_day,
+                            inv.invited_at,
+                            inv.delete_by,
+                            inv.email,
+                            inv.position,
+                            inv.workplace,
+                            inv.department,
+                            inv.employed_from,
+                            inv.declined_on,
+                        ),
+                    )
+                    out.append((inv, True))
+            return out
+
+        return self._run(work)  # type: ignore[return-value]
+
+    def invitations(self) -> list[InvitationState]:
+        """Every invitation with the responses that came with its token."""
+
+        def work() -> list[InvitationState]:
+            matched: dict[str, list[Matched]] = {}
+            for token, rid, declined, sealed_on in self._conn.execute(
+                "SELECT token, response_id, declined, sealed_on FROM matches ORDER BY sealed_on"
+            ):
+                matched.setdefault(token, []).append(Matched(rid, bool(declined), sealed_on))
+            rows = self._conn.execute(
+                f"SELECT {_INVITATION_COLUMNS} FROM invitations ORDER BY last_day, name"
+            ).fetchall()
+            return [
+                InvitationState(inv, tuple(matched.get(inv.token, ())))
+                for inv in map(_invitation, rows)
+            ]
+
+        return self._run(work)  # type: ignore[return-value]
+
+    def record_decline(
+        self, token: str, on: str, note: bytes | None, note_key_id: str | None
+    ) -> None:
+        self._run(
+            lambda: self._write(
+                "UPDATE invitations SET declined_on = ?, decline_note = ?, note_key_id = ? "
+                "WHERE token = ?",
+                (on, note, note_key_id, token),
+            )
+        )
+
+    def decline_note(self, token: str) -> tuple[bytes, str] | None:
+        row = self._run(
+            lambda: self._conn.execute(
+                "SELECT decline_note, note_key_id FROM invitations WHERE token = ?", (token,)
+            ).fetchone()
+        )
+        if not isinstance(row, tuple) or row[0] is None:
+            return None
+        return bytes(row[0]), str(row[1])
+
+    def matched_ids(self) -> set[str]:
+        """The responses that came with the token of an invitation in this store."""
+        rows = self._run(lambda: self._conn.execute("SELECT response_id FROM matches").fetchall())
+        assert isinstance(rows, list)
+        return {r[0] for r in rows}
+
+    def is_matched(self, response_id: str) -> bool:
+        row = self._run(
+            lambda: self._conn.execute(
+                "SELECT 1 FROM matches WHERE response_id = ?", (response_id,)
+            ).fetchone()
+        )
+        return row is not None
+
+    def invitation_of(self, response_id: str) -> Invitation | None:
+        row = self._run(
+            lambda: self._conn.execute(
+                f"SELECT {', '.join('i.' + c for c in _INVITATION_COLUMNS.split(', '))} "
+                "FROM invitations i JOIN matches m ON m.token = i.token WHERE m.response_id = ?",
+                (response_id,),
+            ).fetchone()
+        )
+        return _invitation(row) if isinstance(row, tuple) else None
+
+    # ------------------------------------------------------------------ follow-ups
+
+    def followups(self) -> list[Followup]:
+        rows = self._run(
+            lambda: self._conn.execute(
+                f"SELECT {_FOLLOWUP_COLUMNS} FROM {_FOLLOWUP_FROM} ORDER BY f.reported_on"
+            ).fetchall()
+        )
+        assert isinstance(rows, list)
+        return [_followup(r) for r in rows]
+
+    def followup(self, response_id: str) -> Followup | None:
+        row = self._run(
+            lambda: self._conn.execute(
+                f"SELECT {_FOLLOWUP_COLUMNS} FROM {_FOLLOWUP_FROM} WHERE f.response_id = ?",
+                (response_id,),
+            ).fetchone()
+        )
+        return _followup(row) if isinstance(row, tuple) else None
+
+    def open_followup(self, response_id: str, reported_on: str) -> None:
+        """Start a follow-up (for a response imported before follow-ups were kept)."""
+        self._run(
+            lambda: self._write(
+                "INSERT OR IGNORE INTO followups (response_id, reported_on) VALUES (?, ?)",
+                (response_id, reported_on),
+            )
+        )
+
+    def update_followup(self, response_id: str, **fields: str | bytes | None) -> None:
+        unknown = set(fields) - set(FOLLOWUP_FIELDS)
+        if unknown:
+            raise ValueError(f"not a follow-up field: {sorted(unknown)}")
+        if not fields:
+            return
+        assignments = ", ".join(f"{name} = ?" for name in fields)
+        self._run(
+            lambda: self._write(
+                f"UPDATE followups SET {assignments} WHERE response_id = ?",
+                (*fields.values(), response_id),
+            )
+        )
+
+    def _write(self, sql: str, params: tuple[object, ...]) -> None:
+        with self._transaction():
+            self._conn.execute(sql, params)
+
+    # ------------------------------------------------------------------ retention
+
+    _EXPIRED_RESPONSES = "SELECT response_id FROM responses WHERE delete_by <= :today"
+    _EXPIRED_INVITATIONS = (
+        "SELECT token FROM invitations WHERE delete_by <= :today OR token IN "
+        "(SELECT token FROM matches WHERE response_id IN "
+        f"({_EXPIRED_RESPONSES}))"
+    )
+
+    def _count_expired(self, today: str) -> Deletion:
+        c, args = self._conn, {"today": today}
+        return Deletion(
+            responses=c.execute(
+                f"SELECT count(*) FROM ({self._EXPIRED_RESPONSES})", args
+            ).fetchone()[0],
+            invitations=c.execute(
+                f"SELECT count(*) FROM ({self._EXPIRED_INVITATIONS})", args
+            ).fetchone()[0],
+            followups=c.execute(
+                f"SELECT count(*) FROM followups WHERE response_id IN ({self._EXPIRED_RESPONSES})",
+                args,
+            ).fetchone()[0],
+        )
+
+    def due_for_deletion(self, today: str) -> Deletion:
+        """What has reached its delete-by date (`today` as YYYY-MM-DD) and not been purged."""
+        return self._run(lambda: self._count_expired(today))  # type: ignore[return-value]
+
+    def purge(self, today: str) -> Deletion:
+        """Delete everything that has reached its delete-by date, beyond recovery from the file.
+
+        secure_delete zeroes the freed cells; the checkpoint moves the change out of the
+        write-ahead log and truncates it (old page images live there until then); VACUUM
+        rebuilds the file without free pages; the last checkpoint empties the log again.
+        """
+
+        def work() -> Deletion:
+            args = {"today": today}
+            with self._transaction():
+                counts = self._count_expired(today)
+                # Invitations first: the responses' matches lead to them.
+                self._conn.execute(
+                    f"DELETE FROM invitations WHERE token IN ({self._EXPIRED_INVITATIONS})", args
+                )
+                self._conn.execute(
+                    f"DELETE FROM responses WHERE response_id IN ({self._EXPIRED_RESPONSES})",
+                    args,
+                )
+            self._checkpoint()
+            self._conn.execute("VACUUM")
+            self._checkpoint()
+            return counts
+
+        return self._run(work)  # type: ignore[return-value]
+
+    def _checkpoint(self) -> None:
+        busy, _, _ = self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        if busy:
+            raise StoreError(
+                f"{self.path}: another program has the database open, so the deleted text may "
+                "linger in its log; close it and run purge again"
+            )
 
     # ------------------------------------------------------------------ reading
 
@@ -265,6 +655,24 @@ def _row(row: tuple[object, ...]) -> StoredResponse:
     return StoredResponse(
         str(rid), str(kid), str(received), str(delete_by), str(receipt), bytes(sealed)
     )  # type: ignore[arg-type]
+
+
+def _invitation(row: tuple[object, ...]) -> Invitation:
+    return Invitation(*row)  # type: ignore[arg-type]
+
+
+def _followup(row: tuple[object, ...]) -> Followup:
+    rid, reported, acknowledged, assessed, assessment, kid, feedback, name = row
+    return Followup(
+        str(rid),
+        str(reported),
+        acknowledged,  # type: ignore[arg-type]
+        assessed,  # type: ignore[arg-type]
+        bytes(assessment) if assessment is not None else None,  # type: ignore[arg-type]
+        kid,  # type: ignore[arg-type]
+        feedback,  # type: ignore[arg-type]
+        name,  # type: ignore[arg-type]
+    )
 
 
 def _check_path(path: Path, create: bool) -> None:

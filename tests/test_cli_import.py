@@ -79,12 +79,29 @@ def imported_line(path: Path, data: bytes) -> str:
 # --------------------------------------------------------------------------- good files
 
 
+def file_lines(output: str) -> list[str]:
+    """The per-file and summary lines, without the notices indented under a file's line."""
+    return [line for line in output.splitlines() if not line.startswith("  ! ")]
+
+
+def test_import_flags_special_information_without_quoting_it(env: Env) -> None:
+    data, payload = seal(env, sealed_at=datetime(2025, 6, 30, 12, tzinfo=UTC))
+    path = write(env.root, "r.json", data)
+    result = run("import", str(path))
+    assert result.exit_code == 0, result.output
+    first, notice, _ = result.output.splitlines()
+    assert first == imported_line(path, data)
+    assert notice.startswith("  ! special information: the employer must assess it")
+    assert payload.response_id[:8] in notice
+    assert "Noe skjedde" not in result.output
+
+
 def test_import_one_file(env: Env) -> None:
     data, payload = seal(env, sealed_at=datetime(2025, 6, 30, 12, tzinfo=UTC))
     path = write(env.root, "sluttsamtale-2025-06-30-abc123.json", data)
     result = run("import", str(path))
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines() == [
+    assert file_lines(result.output) == [
         imported_line(path, data),
         "1 imported, 0 duplicate, 0 rejected (1 file)",
     ]
@@ -104,7 +121,7 @@ def test_import_same_file_twice_is_a_duplicate_stored_once(env: Env) -> None:
     path = write(env.root, "r.json", data)
     result = run("import", str(path), str(path))
     assert result.exit_code == 0
-    assert result.output.splitlines() == [
+    assert file_lines(result.output) == [
         imported_line(path, data),
         f"duplicate {path}  receipt {envelope.receipt(data)}",
         "1 imported, 1 duplicate, 0 rejected (2 files)",
@@ -144,7 +161,7 @@ def test_import_eml_with_attachment_and_eml_with_quoted_printable_block(env: Env
     assert b"quoted-printable" in (inbox / "two.eml").read_bytes()
     result = run("import", str(inbox))
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines() == [
+    assert file_lines(result.output) == [
         imported_line(inbox / "one.eml", attached),
         imported_line(inbox / "two.eml", pasted),
         "2 imported, 0 duplicate, 0 rejected (2 files)",
@@ -227,7 +244,7 @@ def test_import_folder_of_mixed_files(env: Env, tmp_path: Path) -> None:
     result = run("import", str(inbox))
 
     assert result.exit_code == 1
-    lines = result.output.splitlines()
+    lines = file_lines(result.output)
     assert len(lines) == 10
     assert lines[0] == imported_line(inbox / "01-good.json", good1)
     assert lines[8] == imported_line(inbox / "sub" / "09-good.txt", good2)
@@ -554,7 +571,7 @@ def test_import_skips_the_store_inside_the_folder(env: Env) -> None:
     assert db.exists()
     again = run("import", "--db", str(db), str(inbox))
     assert again.exit_code == 0, again.output
-    assert again.output.splitlines() == [
+    assert file_lines(again.output) == [
         f"duplicate {inbox / 'r.json'}  receipt {envelope.receipt(data)}",
         "0 imported, 1 duplicate, 0 rejected (1 file)",
     ]

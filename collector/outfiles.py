@@ -1,0 +1,37 @@
+"""Writing HR's output files (records, reports, exports): whole or not at all, owner-only.
+
+These files hold decrypted answers, so they are created readable by their owner only
+(0600), and written to a temporary file beside the target and renamed over it, so a full
+disk or an interruption never leaves half a report that looks whole.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import SluttsamtaleError
+
+
+def write_private(path: Path, data: bytes) -> None:
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise SluttsamtaleError(f"{path}: is a folder; give a file name")
+    if not folder.is_dir():
+        raise SluttsamtaleError(f"{path}: the folder {folder} does not exist")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as e:
+        raise SluttsamtaleError(f"{path}: cannot be written ({e.strerror})") from None
+    try:
+        with os.fdopen(fd, "wb") as f:  # mkstemp already made it 0600
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except OSError as e:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise SluttsamtaleError(f"{path}: cannot be written ({e.strerror})") from None

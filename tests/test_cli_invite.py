@@ -1,0 +1,483 @@
+"""`sluttsamtale invite`, `status` and `decline`: leavers in, links and e-mails out, answers
+matched to their invitation at import, and where each invitation stands."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+import pytest
+from workflow_support import (
+    BASE_URL,
+    TOKEN,
+    Flow,
+    answers_nb,
+    db_bytes,
+    import_files,
+    invite_one,
+    isolate_real,
+    run,
+    seal,
+    status_json,
+)
+
+from collector.questionnaires import load_catalog
+
+
+@pytest.fixture(autouse=True)
+def flow(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Flow:
+    return isolate_real(tmp_path, monkeypatch)
+
+
+LEAVERS_CSV = (
+    "Ansattnr;Navn;E-post;Stilling;Avdeling;Ansatt dato;Sluttdato;Sett\r\n"
+    "1001;Kari Nordmann;kari@example.org;Barnehagelærer;Barnehage Øst;01.08.2019;30.06.2026;"
+    "kommune-nb\r\n"
+    "1002;Sven Svensson;sven@example.se;Undersköterska;Äldreomsorg;2021-03-01;2026-07-15;"
+    "sodermalm-sv\r\n"
+)
+
+
+def write_csv(flow: Flow, text: str, *, bom: bool = True, name: str = "sluttere.csv") -> Path:
+    path = flow.root / name
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
+    return path
+
+
+def fragment(link: str) -> dict[str, str]:
+    """The link's fragment as the page reads it (URLSearchParams would give the same)."""
+    return dict(parse_qsl(urlsplit(link).fragment, keep_blank_values=True))
+
+
+# --------------------------------------------------------------------------- invite from CSV
+
+
+def test_invite_csv_nb_and_sv_writes_links_and_mails(flow: Flow) -> None:
+    csv_path = write_csv(flow, LEAVERS_CSV)
+    result = run("invite", "--csv", str(csv_path), "--out", "e-post", "--json")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == "Note: columns not used: Ansattnr\n"
+    kari, sven = json.loads(result.stdout)
+    assert (kari["outcome"], kari["name"], kari["last_day"], kari["set"]) == (
+        "invited",
+        "Kari Nordmann",
+        "2026-06-30",  # 30.06.2026 in the file, read as a Norwegian date
+        "kommune-nb",
+    )
+    assert TOKEN.fullmatch(kari["code"]) and kari["code"] != sven["code"]
+
+    # The link: the set's page, everything else after "#", percent-encoded UTF-8.
+    link = urlsplit(kari["link"])
+    assert f"{link.scheme}://{link.netloc}{link.path}" == f"{BASE_URL}/sets/kommune-nb.html"
+    assert not link.query
+    assert fragment(kari["link"]) == {
+        "token": kari["code"],
+        "name": "Kari Nordmann",
+        "position": "Barnehagelærer",
+        "department": "Barnehage Øst",
+        "employed_from": "2019-08-01",
+        "last_day": "2026-06-30",
+    }
+    assert list(fragment(kari["link"]))[0] == "token"
+    assert "%20" in kari["link"] and "+" not in link.fragment and "Ø" not in kari["link"]
+    assert fragment(sven["link"])["department"] == "Äldreomsorg"
+    assert urlsplit(sven["link"]).path.endswith("/sets/sodermalm-sv.html")
+
+    # One e-mail per person, named by a slug of the name, in the set's language.
+    mails = sorted(p.name for p in (flow.root / "e-post").iterdir())
+    assert mails == ["kari-nordmann.txt", "sven-svensson.txt"]
+    assert kari["email_file"] == str(Path("e-post") / "kari-nordmann.txt")
+    catalog = load_catalog(flow.questionnaires)
+    nb = (flow.root / "e-post" / "kari-nordmann.txt").read_text(encoding="utf-8")
+    assert nb.startswith("To: kari@example.org\nSubject: Invitasjon til sluttsamtale\n\nHei Kari")
+    for phrase in (
+        "30.06.2026",
+        "Samtalen er frivillig.",
+        "Du får spørsmålene på forhånd, slik at du kan forberede deg.",
+        kari["link"],
+        "velge hvem du vil ha samtalen med",
+        "tillitsvalgt",
+        "Vil du ikke ha sluttsamtale, kan du si nei på samme side.",
+        " ".join(catalog.employer.privacy["nb"].recipients.split()),
+        "Svarene forsegles (krypteres) i nettleseren din med nøkkelen til HR",
+        "Ingenting leselig sendes fra enheten din",
+    ):
+        assert phrase in nb, phrase
+    sv = (flow.root / "e-post" / "sven-svensson.txt").read_text(encoding="utf-8")
+    assert sv.startswith("To: sven@example.se\nSubject: Inbjudan till avslutssamtal\n\nHej Sven")
+    for phrase in (
+        "2026-07-15",
+        "Samtalet är frivilligt.",
+        "Du får frågorna i förväg så att du kan förbereda dig.",
+        sven["link"],
+        "facklig företrädare",
+        "tacka nej på samma sida",
+        " ".join(catalog.employer.privacy["sv"].recipients.split()),
+        "Svaren förseglas (krypteras) i din webbläsare med HR:s nyckel",
+    ):
+        assert phrase in sv, phrase
+
+    rows = status_json()["invitations"]
+    assert [(r["name"], r["status"], r["department"]) for r in rows] == [
+        ("Kari Nordmann", "not yet", "Barnehage Øst"),
+        ("Sven Svensson", "not yet", "Äldreomsorg"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("delimiter", "bom"), [(",", False), (",", True), (";", False), ("\t", True)]
+)
+def test_invite_csv_delimiters_and_bom(flow: Flow, delimiter: str, bom: bool) -> None:
+    text = f"name{delimiter}last_day{delimiter}department\n" + (
+        f'"Nordmann, Kari"{delimiter}2026-06-30{delimiter}IT\n'
+        if delimiter == ","
+        else f"Nordmann, Kari{delimiter}2026-06-30{delimiter}IT\n"
+    )
+    result = run("invite", "--csv", str(write_csv(flow, text, bom=bom)), "--set", "kommune-nb")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == "1 invited, 0 already invited"
+    [row] = status_json()["invitations"]
+    assert (row["name"], row["department"]) == ("Nordmann, Kari", "IT")
+
+
+def test_invite_csv_swedish_headings(flow: Flow) -> None:
+    text = "Namn;Befattning;Avdelning;Anställd t.o.m.\nSven Svensson;Kock;Kök;2026-08-31\n"
+    result = run("invite", "--csv", str(write_csv(flow, text)), "--set", "sodermalm-sv")
+    assert result.exit_code == 0, result.output
+    [row] = status_json()["invitations"]
+    assert (row["name"], row["department"], row["last_day"]) == (
+        "Sven Svensson",
+        "Kök",
+        "2026-08-31",
+    )
+
+
+@pytest.mark.parametrize(
+    ("row", "problem"),
+    [
+        (
+            "Per Hansen;per@example.org;31.02.2026",
+            "row 3: last_day '31.02.2026' is not a date; write 2026-06-30 or 30.06.2026",
+        ),
+        (";per@example.org;2026-06-30", "row 3: the name is empty"),
+        (
+            "Per Hansen;per(at)example.org;2026-06-30",
+            "row 3: 'per(at)example.org' is not an e-mail address",
+        ),
+        ("Per Hansen;per@example.org", "row 3: has 2 fields, but the headings have 3"),
+        ("Per Hansen;per@example.org;", "row 3: the last working day (last_day) is empty"),
+        ("Kari Nordmann;kari@example.org;2026-06-30", "row 3: the same person as row 2"),
+    ],
+)
+def test_invite_csv_bad_row_stores_nothing(flow: Flow, row: str, problem: str) -> None:
+    text = f"navn;e-post;sluttdato\nKari Nordmann;kari@example.org;2026-06-30\n{row}\n"
+    path = write_csv(flow, text)
+    result = run("invite", "--csv", str(path), "--set", "kommune-nb", "--out", "mails")
+    assert result.exit_code == 1
+    assert result.output == f"Error: {path}: {problem}\n"
+    assert not (flow.root / "mails").exists()
+    assert not flow.db.exists() or status_json()["invitations"] == []
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (
+            "navn;sluttdato\nSøren;2026-06-30\n".encode("latin-1"),
+            'is not UTF-8 text; in Excel, save it as "CSV UTF-8"',
+        ),
+        (b"Navn;Stilling\nKari;Kokk\n", "row 1: no 'last_day' column"),
+        (b"", "is empty"),
+        (b"navn;sluttdato\n", "has headings but no leavers"),
+    ],
+)
+def test_invite_csv_bad_file(flow: Flow, content: bytes, problem: str) -> None:
+    path = flow.root / "bad.csv"
+    path.write_bytes(content)
+    result = run("invite", "--csv", str(path), "--set", "kommune-nb")
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: {path}: {problem}")
+    assert len(result.output.splitlines()) == 1
+
+
+def test_invite_csv_unknown_set(flow: Flow) -> None:
+    path = write_csv(flow, "navn;sluttdato;sett\nKari;2026-06-30;kommune-xx\n")
+    result = run("invite", "--csv", str(path))
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: {path}: row 2: no question set 'kommune-xx'; the sets")
+
+
+# --------------------------------------------------------------------------- one person
+
+
+def test_invite_one_person_prints_link_and_mail_in_english(flow: Flow) -> None:
+    result = run(
+        "invite",
+        "--set",
+        "kommune-en",
+        "--name",
+        "Jane Doe",
+        "--last-day",
+        "2026-06-30",
+        "--department",
+        "Roads & Parks",
+    )
+    assert result.exit_code == 0, result.output
+    first, blank, *mail = result.output.splitlines()
+    link = first.split()[-1]
+    assert first.startswith("invited         Jane Doe  last day 2026-06-30  https://")
+    assert fragment(link)["department"] == "Roads & Parks"
+    assert "%26" in link  # "&" inside a value is encoded, so it cannot split the fragment
+    assert blank == "" and mail[0] == "Subject: Invitation to an exit interview"
+    text = "\n".join(mail)
+    assert "Dear Jane Doe," in text and "30 June 2026" in text and link in text
+    assert "The interview is voluntary." in text and "union representative" in text
+    assert result.output.splitlines()[-1] == "1 invited, 0 already invited"
+
+
+def test_invite_same_person_twice_is_invited_once(flow: Flow) -> None:
+    token = invite_one("Kari Nordmann", "2026-06-30")
+    again = run(
+        "invite",
+        "--json",
+        "--set",
+        "kommune-nb",
+        "--name",
+        "kari nordmann",
+        "--last-day",
+        "2026-06-30",
+        "--out",
+        "mails",
+    )
+    assert again.exit_code == 0, again.output
+    [made] = json.loads(again.stdout)
+    assert (made["outcome"], made["code"], made["email_file"]) == ("already invited", token, None)
+    assert len(status_json()["invitations"]) == 1
+
+
+def test_invite_mail_files_never_overwrite(flow: Flow) -> None:
+    (flow.root / "mails").mkdir()
+    (flow.root / "mails" / "kari-nordmann.txt").write_text("someone else's file")
+    result = run(
+        "invite",
+        "--set",
+        "kommune-nb",
+        "--name",
+        "Kari Nordmann",
+        "--last-day",
+        "2026-06-30",
+        "--out",
+        "mails",
+    )
+    assert result.exit_code == 0, result.output
+    assert (flow.root / "mails" / "kari-nordmann.txt").read_text() == "someone else's file"
+    assert "Hei Kari Nordmann" in (flow.root / "mails" / "kari-nordmann-2.txt").read_text()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--base-url", "http://hr.example.org"], "the site's address must start with https://"),
+        (["--base-url", "https://hr.example.org/sets/kommune-nb.html"], "give the site's base"),
+        (["--set", "nope"], "invitation: no question set 'nope'"),
+        (["--last-day", "30/06/2026"], "invitation: last_day '30/06/2026' is not a date"),
+        (["--csv", "x.csv"], "give either --csv or one person's details, not both"),
+    ],
+)
+def test_invite_refuses_bad_options(flow: Flow, args: list[str], message: str) -> None:
+    base = {"--set": "kommune-nb", "--name": "Kari", "--last-day": "2026-06-30"}
+    for option, value in zip(args[::2], args[1::2], strict=True):
+        base[option] = value
+    result = run("invite", *[x for pair in base.items() for x in pair])
+    assert result.exit_code == 1
+    assert message in result.output and len(result.output.splitlines()) == 1
+    assert not flow.db.exists()
+
+
+def test_invite_without_site_address(flow: Flow) -> None:
+    result = run(
+        "invite",
+        "--set",
+        "kommune-nb",
+        "--name",
+        "Kari",
+        "--last-day",
+        "2026-06-30",
+        env={"SLUTTSAMTALE_BASE_URL": ""},
+    )
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: no site address; give the answering site's address")
+
+
+def test_invite_link_on_file_and_localhost(flow: Flow) -> None:
+    for base in ("file:///srv/site/", "http://127.0.0.1:8000"):
+        result = run(
+            "invite",
+            "--json",
+            "--set",
+            "kommune-nb",
+            "--name",
+            base,
+            "--last-day",
+            "2026-06-30",
+            "--base-url",
+            base,
+        )
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout)[0]["link"].startswith(
+            base.rstrip("/") + "/sets/kommune-nb.html#token="
+        )
+
+
+# --------------------------------------------------------------------------- matching at import
+
+
+def test_import_matches_answers_to_their_invitation(flow: Flow) -> None:
+    token = invite_one("Kari Nordmann", "2026-04-30")
+    answered, p_answered = seal(flow, "kommune-nb", answers_nb(), invitation=token)
+    stray, p_stray = seal(flow, "kommune-nb", answers_nb(name="Ukjent"), invitation="Z" * 22)
+    result = import_files(flow, answered, stray)
+    lines = result.output.splitlines()
+    assert lines[0].endswith(f"receipt {lines[0].split()[-1]}")  # matched: no flag
+    assert "(unknown invitation)" not in lines[0]
+    assert lines[1].endswith("(unknown invitation)")
+    [row] = status_json()["invitations"]
+    assert (row["status"], row["since"]) == ("answered", "2026-05-01")
+    listed = run("list").output
+    stray_row = next(x for x in listed.splitlines() if x.startswith(p_stray.response_id[:8]))
+    kari_row = next(x for x in listed.splitlines() if x.startswith(p_answered.response_id[:8]))
+    assert stray_row.endswith("unknown invitation") and "unknown" not in kari_row
+    entries = {e["id"]: e for e in json.loads(run("list", "--json").stdout)}
+    assert entries[p_answered.response_id]["invitation"] == "matched"
+    assert entries[p_stray.response_id]["invitation"] == "unknown"
+
+
+def test_status_orders_overdue_first_then_by_last_day(flow: Flow) -> None:
+    # The clock stands at 2026-05-04.
+    late = invite_one("Anne Overdue", "2026-04-20")
+    later = invite_one("Bo Overdue", "2026-03-31")
+    answered = invite_one("Cecilie Answered", "2026-04-01")
+    declined = invite_one("Dag Declined", "2026-06-01")
+    invite_one("Eva Waiting", "2026-05-20")
+    invite_one("Finn Waiting", "2026-05-10")
+    a, _ = seal(flow, "kommune-nb", answers_nb(), invitation=answered)
+    d, _ = seal(flow, "kommune-nb", {"name": "Dag"}, declined=True, invitation=declined)
+    import_files(flow, a, d)
+    rows = status_json()["invitations"]
+    assert [(r["name"], r["status"]) for r in rows] == [
+        ("Bo Overdue", "overdue"),
+        ("Anne Overdue", "overdue"),
+        ("Cecilie Answered", "answered"),
+        ("Finn Waiting", "not yet"),
+        ("Eva Waiting", "not yet"),
+        ("Dag Declined", "declined"),
+    ]
+    table = run("status")
+    assert table.exit_code == 0, table.output
+    lines = table.output.splitlines()
+    assert lines[0].split() == ["STATUS", "LAST", "DAY", "NAME", "DEPARTMENT", "SET", "CODE"]
+    assert lines[1].startswith("overdue") and "Bo Overdue" in lines[1]
+    assert later[:8] in lines[1] and late[:8] in lines[2]
+    assert "6 invitations: 2 overdue, 2 not yet, 1 answered, 1 declined" in table.output
+    assert "No follow-up of special information is open." in table.output
+
+
+def test_status_without_invitations(flow: Flow) -> None:
+    data, _ = seal(flow, "kommune-nb", answers_nb())
+    import_files(flow, data)
+    result = run("status")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("No invitations yet (sluttsamtale invite).\n")
+
+
+# --------------------------------------------------------------------------- decline
+
+
+def test_decline_recorded_by_hr(flow: Flow) -> None:
+    token = invite_one("Kari Nordmann", "2026-06-30")
+    reason = "Ringte og sa at hun ikke ønsket samtale; REASON-CANARY-55"
+    result = run("decline", "kari nordmann", "--reason", reason, "--on", "2026-05-02")
+    assert result.exit_code == 0, result.output
+    assert result.output == "Recorded: Kari Nordmann declined the exit interview (2026-05-02).\n"
+    [row] = status_json()["invitations"]
+    assert (row["status"], row["since"], row["code"]) == ("declined", "2026-05-02", token)
+    assert b"REASON-CANARY-55" not in db_bytes(flow.db)  # sealed to HR's key like the answers
+    assert b"Kari Nordmann" in db_bytes(flow.db)  # the invitation is HR's record, in clear
+
+
+def test_decline_by_code_prefix_without_reason_needs_no_key(flow: Flow) -> None:
+    token = invite_one("Kari Nordmann", "2026-06-30")
+    result = run("decline", token[:6], env={"SLUTTSAMTALE_KEY": "", "SLUTTSAMTALE_PASSPHRASE": ""})
+    assert result.exit_code == 0, result.output
+    assert status_json()["invitations"][0]["status"] == "declined"
+
+
+@pytest.mark.parametrize(
+    ("who", "message"),
+    [
+        ("Ola", "Error: no invitation has the code or name 'Ola'\n"),
+        (
+            "Kari Nordmann",
+            "Error: 2 invitations match 'Kari Nordmann'; give the code that "
+            "`sluttsamtale status` shows\n",
+        ),
+    ],
+)
+def test_decline_unknown_or_ambiguous(flow: Flow, who: str, message: str) -> None:
+    invite_one("Kari Nordmann", "2026-06-30")
+    invite_one("Kari Nordmann", "2026-09-30")
+    result = run("decline", who)
+    assert (result.exit_code, result.output) == (1, message)
+
+
+def test_decline_after_an_answer_is_refused(flow: Flow) -> None:
+    token = invite_one("Kari Nordmann", "2026-06-30")
+    data, _ = seal(flow, "kommune-nb", answers_nb(), invitation=token)
+    import_files(flow, data)
+    result = run("decline", token)
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: Kari Nordmann has already answered (2026-05-01); no decline was recorded\n"
+    )
+
+
+def test_decline_date_in_the_future(flow: Flow) -> None:
+    invite_one("Kari Nordmann", "2026-06-30")
+    result = run("decline", "Kari Nordmann", "--on", "2026-05-05")
+    assert (result.exit_code, result.output) == (1, "Error: --on: 2026-05-05 lies in the future\n")
+
+
+def test_invitation_token_matches_the_payload_pattern(flow: Flow) -> None:
+    token = invite_one("Kari Nordmann", "2026-06-30")
+    assert re.fullmatch(r"[A-Za-z0-9_-]{16,64}", token) and len(token) >= 22
+    # The page puts the token in the payload as is; the builder accepts it.
+    seal(
+        flow,
+        "kommune-nb",
+        answers_nb(),
+        invitation=unquote(token),
+        sealed_at=datetime(2026, 5, 3, tzinfo=UTC),
+    )
+
+
+def test_invite_out_that_cannot_be_made_stores_nothing(flow: Flow) -> None:
+    (flow.root / "file").write_text("not a folder")
+    result = run(
+        "invite",
+        "--set",
+        "kommune-nb",
+        "--name",
+        "Kari",
+        "--last-day",
+        "2026-06-30",
+        "--out",
+        "file/mails",
+    )
+    assert (result.exit_code, result.output) == (
+        1,
+        "Error: file/mails: cannot be created (Not a directory)\n",
+    )
+    assert not flow.db.exists()

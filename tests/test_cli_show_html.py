@@ -1,0 +1,192 @@
+"""`sluttsamtale show ID --format html`: the conversation record, print-ready and
+self-contained, and the nearest leader's copy only where the employee allowed it."""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from html import escape
+from pathlib import Path
+
+import pytest
+from workflow_support import (
+    CANARY,
+    Flow,
+    answers_nb,
+    answers_sv,
+    import_files,
+    isolate_real,
+    run,
+    seal,
+)
+
+from collector.schema import Payload
+
+
+@pytest.fixture(autouse=True)
+def flow(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Flow:
+    return isolate_real(tmp_path, monkeypatch)
+
+
+EXTERNAL = re.compile(r"""(?:src|href|action|srcset)\s*=\s*["']?\s*(?!data:)[a-z]+:""", re.I)
+
+
+def record(payload: Payload, *extra: str) -> str:
+    result = run("show", payload.response_id[:8], "--format", "html", *extra)
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def assert_self_contained(html: str) -> None:
+    assert html.startswith("<!doctype html>")
+    assert not EXTERNAL.search(html), EXTERNAL.search(html)
+    assert "http:" not in html.lower() and "https:" not in html.lower() and "//" not in html
+    assert "<script" not in html.lower() and "<link" not in html.lower()
+    assert "@import" not in html and "url(" not in html
+    assert "default-src 'none'" in html
+
+
+def test_show_html_record_holds_facts_wishes_answers_and_room_for_notes(flow: Flow) -> None:
+    data, payload = seal(
+        flow,
+        "kommune-nb",
+        answers_nb(special_report="Trakassering på avdelingen. " + CANARY),
+        readers="hr_and_leader",
+    )
+    import_files(flow, data)
+    html = record(payload)
+    assert_self_contained(html)
+    assert '<html lang="nb">' in html and "<h1>Sluttsamtale</h1>" in html
+    # 001's header: the facts, then "interviewed by" and date left blank to fill in by hand.
+    for fact in (
+        "<dt>Navn</dt><dd>Kari Nordmann</dd>",
+        "<dt>Avdeling</dt><dd>Barnehage Øst</dd>",
+        "<dt>Sluttdato</dt><dd>2026-04-30</dd>",
+        "<dt>Ansatt dato</dt><dd></dd>",
+    ):
+        assert fact in html, fact
+    assert '<dt>Intervjuet av</dt><dd class="blank"></dd>' in html
+    assert '<dt>Dato</dt><dd class="blank"></dd>' in html
+    # The employee's wishes, before the answers.
+    wishes = html.index("<h2>Ønsker for samtalen</h2>")
+    assert (
+        wishes
+        < html.index("Hvem ønsker du å ha sluttsamtalen med?")
+        < html.index("Personalseksjonen (HR)")
+    )
+    assert html.index("Ønsker du å ta med deg tillitsvalgt til sluttsamtalen?") > wishes
+    assert html.count("Hvem ønsker du å ha sluttsamtalen med?") == 1
+    # Answers under their questions, in the payload's wording; the unanswered say so.
+    assert re.search(
+        r"<h3>Hva er hovedgrunnen til at du slutter\?</h3><p class=\"answer\">Ny jobb</p>", html
+    )
+    assert (
+        '<h3>Hvordan har du opplevd arbeidsmengden?</h3><p class="answer">Høy i perioder.' in html
+    )
+    assert (
+        '<h3>Hva kunne vi ha gjort for å få deg til å bli?</h3><p class="answer no-answer">' in html
+    )
+    # Special information flagged loudly, and its answer in the HR record.
+    assert '<div class="box special" role="note"><p><strong>Særlig informasjon' in html
+    assert CANARY in html
+    # Ruled areas for notes: under answers and a block at the end.
+    assert html.count('class="ruled"') >= 10 + 2 * 10
+    assert "<h2>Notater fra samtalen</h2>" in html
+    assert "<dt>Hvem kan lese svarene</dt><dd>HR og nærmeste leder</dd>" in html
+    assert f"<dd>{payload.response_id}</dd>" in html
+
+
+def test_show_html_escapes_every_text(flow: Flow) -> None:
+    nasty = '<script>alert("x")</script> & <img src=x onerror=alert(1)>'
+    data, payload = seal(flow, "kommune-nb", answers_nb(improvements=nasty, name="<b>Kari</b>"))
+    import_files(flow, data)
+    html = record(payload)
+    assert_self_contained(html)
+    assert escape(nasty) in html and "<b>Kari" not in html
+
+
+def test_show_html_in_swedish_and_declined(flow: Flow) -> None:
+    data, payload = seal(
+        flow, "sodermalm-sv", {"name": "Sven"}, declined=True, decline_reason="Ingen tid <nu>."
+    )
+    import_files(flow, data)
+    html = record(payload)
+    assert '<html lang="sv">' in html and "<h1>Avslutssamtal</h1>" in html
+    assert "Tackade nej till avslutssamtal." in html and "Ingen tid &lt;nu&gt;." in html
+    assert "<dt>Samtalet hölls av</dt>" in html
+    assert_self_contained(html)
+
+
+def test_show_html_statistics_only_is_marked_in_hr_record(flow: Flow) -> None:
+    data, payload = seal(flow, "kommune-nb", answers_nb(), readers="statistics")
+    import_files(flow, data)
+    assert "bare skal brukes i anonym statistikk. Ikke del eller arkiver" in record(payload)
+
+
+def test_show_html_out_writes_a_private_file(flow: Flow) -> None:
+    data, payload = seal(flow, "kommune-nb", answers_nb())
+    import_files(flow, data)
+    result = run("show", payload.response_id, "--format", "html", "--out", "samtale.html")
+    assert (result.exit_code, result.output) == (0, "Wrote samtale.html\n")
+    path = flow.root / "samtale.html"
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert "Kari Nordmann" in path.read_text(encoding="utf-8")
+    assert not list(flow.root.glob(".samtale.html.*"))  # no temporary file left
+
+
+# --------------------------------------------------------------------------- the leader's copy
+
+
+def test_show_html_for_leader_when_allowed_leaves_out_special_information(flow: Flow) -> None:
+    data, payload = seal(
+        flow, "kommune-nb", answers_nb(special_report=CANARY), readers="hr_and_leader"
+    )
+    import_files(flow, data)
+    html = record(payload, "--for-leader")
+    assert_self_contained(html)
+    assert "Utskrift for nærmeste leder." in html and "Bedre opplæring for nyansatte." in html
+    assert CANARY not in html
+    assert (
+        "Er det noe du vil melde fra om" not in html
+        and "Særlig informasjon"
+        not in html.split("Utskrift for nærmeste leder.")[1].split("</p>")[1]
+    )
+
+
+@pytest.mark.parametrize(
+    ("readers", "chose"), [("hr", "HR only"), ("statistics", "only anonymous statistics")]
+)
+def test_show_html_for_leader_refuses_without_consent(flow: Flow, readers: str, chose: str) -> None:
+    data, payload = seal(flow, "kommune-nb", answers_nb(improvements=CANARY), readers=readers)
+    import_files(flow, data)
+    out = flow.root / "leder.html"
+    result = run(
+        "show", payload.response_id[:8], "--format", "html", "--for-leader", "--out", str(out)
+    )
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: response {payload.response_id[:8]} is not for the nearest leader: the "
+        f"employee chose '{chose}'; no leader's copy is made\n"
+    )
+    assert not out.exists()
+
+
+def test_show_for_leader_needs_html(flow: Flow) -> None:
+    data, payload = seal(flow, "sodermalm-sv", answers_sv(), readers="hr_and_leader")
+    import_files(flow, data)
+    result = run("show", payload.response_id[:8], "--for-leader")
+    assert (result.exit_code, result.output) == (
+        1,
+        "Error: --for-leader makes the printable record; add --format html\n",
+    )
+
+
+def test_show_text_and_json_formats_still_work(flow: Flow) -> None:
+    data, payload = seal(flow, "kommune-nb", answers_nb())
+    import_files(flow, data)
+    text = run("show", payload.response_id[:8], "--format", "text")
+    assert text.exit_code == 0 and f"Response     {payload.response_id}" in text.output
+    as_json = run("show", payload.response_id[:8], "--format", "json")
+    assert as_json.exit_code == 0 and '"response_id": "' in as_json.output
+    assert as_json.output == run("show", payload.response_id[:8], "--json").output
