@@ -68,7 +68,17 @@ def parse(data: bytes) -> Envelope:
     parts = tuple(_part(item, label) for item, label in zip(items, labels, strict=True))
     if len({p.key_id for p in parts}) != len(parts):
         raise EnvelopeError("two parts have the same key id")
-    return Envelope(parts)
+    envelope = Envelope(parts)
+    # Only the canonical bytes (the final LF may be missing, as json.dump leaves it): so no
+    # change of a bit, even one that a base64 armor turns into other JSON whitespace, imports,
+    # and a receipt code names exactly one file.
+    canonical = encode(envelope)
+    if data not in (canonical, canonical[:-1]):
+        raise EnvelopeError(
+            'the file is not in canonical form (json.dumps with ", " and ": ", members '
+            "in the order format, parts, key_id, sealed, and one final LF)"
+        )
+    return envelope
 
 
 def _check_fields(obj: dict[str, Any], fields: tuple[str, ...], where: str = "") -> None:

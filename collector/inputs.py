@@ -182,16 +182,21 @@ def _from_mail(data: bytes) -> list[bytes]:
     Mail clients mangle text (rewrapping, quoting, HTML), so a part that fails to parse
     only matters when no part yields a response: then its error is the one reported.
     """
-    message = email.message_from_bytes(data, policy=policy.default)
     found: list[bytes] = []
     errors: list[SluttsamtaleError] = []
-    for part in message.walk():
-        if part.is_multipart():
-            continue
-        try:
-            found.extend(_from_part(part))
-        except ArmorError as e:
-            errors.append(e)
+    try:
+        message = email.message_from_bytes(data, policy=policy.default)
+        for part in message.walk():
+            if part.is_multipart():
+                continue
+            try:
+                found.extend(_from_part(part))
+            except ArmorError as e:
+                errors.append(e)
+    except RecursionError:
+        # The email package recurses once per nested part or comment; a hostile mail can
+        # nest thousands deep.
+        raise EnvelopeError("the mail is nested too deeply to read") from None
     found = _unique(found)
     if not found and errors:
         raise errors[0]

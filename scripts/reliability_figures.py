@@ -1,0 +1,84 @@
+"""Print the reliability figures for the README, each measured here and now.
+
+    python scripts/reliability_figures.py
+
+- vectors passed: every testkit vector (spec/testkit) through the import path for one
+  file, counted as passed when the class (and for success the payload and receipt) is
+  what the vector says;
+- bit flips rejected: every single-bit flip of the testkit's malleability samples (a
+  short response file and an armored block), counted as rejected when it does not import;
+- fuzzing: from fuzz/last-run.json, written by the last `python fuzz/fuzz_import.py` run;
+- kills survived: not measured yet (the crash-safety test comes later).
+
+The vectors and flips are the ones tests/test_testkit.py and tests/test_malleability.py
+check, through the same code (tests/testkit_support.py).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))
+
+import testkit_support as tk  # noqa: E402 - after the path it lives on
+
+LAST_RUN = ROOT / "fuzz" / "last-run.json"
+FUZZ_COMMAND = "python fuzz/fuzz_import.py -max_total_time=600 spec/testkit/vectors"
+
+
+def vectors_line(work: Path, keys: dict, catalog: object) -> tuple[str, list[str]]:
+    vectors = tk.vectors()
+    failed = []
+    for vector in vectors:
+        problem = tk.check_vector(vector, work, keys=keys, catalog=catalog)  # type: ignore[arg-type]
+        if problem:
+            failed.append(f"  {vector.name}: {problem}")
+    return f"vectors passed: {len(vectors) - len(failed)}/{len(vectors)}", failed
+
+
+def flips_line(work: Path, keys: dict, catalog: object) -> tuple[str, list[str]]:
+    samples = [v for v in tk.vectors() if v.name in tk.MALLEABILITY_SAMPLES]
+    tried = rejected = 0
+    notes = []
+    for vector in samples:
+        total, accepted = tk.flips_accepted(vector, work, keys=keys, catalog=catalog)  # type: ignore[arg-type]
+        tried += total
+        rejected += total - len(accepted)
+        if accepted:
+            notes.append(f"  {vector.name}: {len(accepted)} flip(s) imported, bits {accepted[:5]}")
+    names = ", ".join(v.name for v in samples)
+    return f"bit flips rejected: {rejected}/{tried} (every bit of {names})", notes
+
+
+def fuzz_line() -> str:
+    try:
+        run = json.loads(LAST_RUN.read_text())
+    except (OSError, ValueError):
+        return f"fuzzing: not run yet ({FUZZ_COMMAND})"
+    seconds = run["seconds"]
+    took = f"{seconds / 60:.0f} minutes" if seconds >= 120 else f"{seconds} seconds"
+    verdict = "clean" if run["crashes"] == 0 else f"{run['crashes']} crash(es)"
+    return f"fuzzing: {took}, {run['executions']:,} executions, {verdict} ({run['date']})"
+
+
+def main() -> int:
+    keys = tk.load_keys()
+    catalog = tk.catalog()
+    with tempfile.TemporaryDirectory(prefix="figures-") as folder:
+        work = Path(folder)
+        vectors, failed = vectors_line(work, keys, catalog)
+        flips, notes = flips_line(work, keys, catalog)
+    for line in (vectors, flips, fuzz_line(), "kills survived: not measured yet"):
+        print(line)
+    for line in failed + notes:
+        print(line, file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

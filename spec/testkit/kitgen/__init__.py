@@ -1,0 +1,1 @@
+"""The testkit generator's parts; spec/testkit/generate.py runs them."""

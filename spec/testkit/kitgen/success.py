@@ -1,0 +1,254 @@
+"""Files that must import: the canonical one, and every variation the spec allows."""
+
+from __future__ import annotations
+
+import json
+
+import testkit_support as tk
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+
+from .common import (
+    KIT,
+    MIB,
+    OTHER_K,
+    OTHER_PK,
+    REMOVE,
+    RESPONSE_FORMAT,
+    Kit,
+    P,
+    Spellings,
+    answers,
+    b64,
+    compact,
+    derived,
+    good,
+    info,
+    payload,
+    response_file,
+    seal,
+)
+from .hpke import raw_public, seal_with
+
+
+def success_vectors(k: Kit) -> None:
+    s = good("success_canonical")
+    k.add(
+        "success_canonical",
+        "success",
+        "a response file exactly as the page writes it",
+        response_file(s),
+        plaintext=s.plaintext,
+    )
+    declined = seal(
+        "success_declined",
+        compact(
+            payload(
+                "success_declined", answers={}, other={}, declined=True, decline_reason=tk.CANARY
+            )
+        ),
+    )
+    k.add(
+        "success_declined",
+        "success",
+        "declined with a reason: no answers, and the required question may stay unanswered",
+        response_file(declined),
+        plaintext=declined.plaintext,
+    )
+    minimal = seal(
+        "success_minimal",
+        compact(payload("success_minimal", answers={"reason": "new_job"}, other={})),
+    )
+    k.add(
+        "success_minimal",
+        "success",
+        "only the required question answered",
+        response_file(minimal),
+        plaintext=minimal.plaintext,
+    )
+    limits = seal(
+        "success_text_at_limits",
+        compact(
+            payload(
+                "success_text_at_limits",
+                answers=answers(title="T" * 40, concern_text="c" * 300, satisfaction=5),
+                other={"reason": "o" * 500},
+            )
+        ),
+    )
+    k.add(
+        "success_text_at_limits",
+        "success",
+        "texts of exactly their most characters (40, 300, other 500) and the top of the scale",
+        response_file(limits),
+        plaintext=limits.plaintext,
+    )
+    utc = good(
+        "success_sealed_at_offset",
+        sealed_at="2025-03-14T09:30:00.123456+00:00",
+        readers="statistics",
+        invitation="AbCdEfGhIjKlMnOp_-12",
+    )
+    k.add(
+        "success_sealed_at_offset",
+        "success",
+        'sealed_at in UTC written "+00:00" with microseconds; statistics only; an invitation',
+        response_file(utc),
+        plaintext=utc.plaintext,
+    )
+    leader = good(
+        "success_hidden_unanswered",
+        answers=answers(concern=False, concern_text=REMOVE, liked=["pay"], satisfaction=1),
+        readers="hr_and_leader",
+    )
+    k.add(
+        "success_hidden_unanswered",
+        "success",
+        "the conditional question hidden and unanswered; HR and the leader may read",
+        response_file(leader),
+        plaintext=leader.plaintext,
+    )
+    options_null = payload("success_wording_options_null")
+    options_null["wording"]["title"]["options"] = None
+    nul = seal("success_wording_options_null", compact(options_null))
+    k.add(
+        "success_wording_options_null",
+        "success",
+        'wording "options" written as null for a question without options',
+        response_file(nul),
+        plaintext=nul.plaintext,
+    )
+    _alternative_spellings(k)
+    _no_final_newline(k)
+    _parts(k)
+    _enc_spellings(k)
+
+
+def _alternative_spellings(k: Kit) -> None:
+    """Files that are not canonical but still valid: readers accept any JSON whitespace and
+    any valid escape; the canonical re-encoding of each is what a writer would write."""
+    s = good("success_pretty_printed")
+    k = Spellings(k)
+    obj = json.loads(response_file(s))
+    k.add(
+        "success_pretty_printed",
+        "success",
+        "the envelope pretty-printed with two-space indent, no final newline",
+        json.dumps(obj, indent=2),
+        plaintext=s.plaintext,
+    )
+    s = good("success_whitespace")
+    text = response_file(s).decode()
+    text = text.replace('{"', '{\r\n\t"').replace(", ", " ,\t").replace(": ", "\n:\r\n ")
+    k.add(
+        "success_whitespace",
+        "success",
+        "CR, LF, tab and space as JSON whitespace between every token, and around the value",
+        f" \t\r\n{text}\r\n\t ",
+        plaintext=s.plaintext,
+    )
+    s = good("success_member_order")
+    k.add(
+        "success_member_order",
+        "success",
+        "members in another order: parts before format, sealed before key_id",
+        json.dumps(
+            {"parts": [{"sealed": b64(s.sealed), "key_id": s.key_id}], "format": RESPONSE_FORMAT}
+        ),
+        plaintext=s.plaintext,
+    )
+    s = good("success_escapes")
+    text = response_file(s).decode()
+    assert "/" in b64(s.sealed)
+    text = text.replace("/", "\\/").replace('"format"', '"\\u0066ormat"')
+    k.add(
+        "success_escapes",
+        "success",
+        'valid JSON escapes: "\\/" for every slash in the base64 and "\\u0066" in a member name',
+        text,
+        plaintext=s.plaintext,
+    )
+    s = good("success_max_size")
+    data = response_file(s).rstrip(b"\n")
+    k.add(
+        "success_max_size",
+        "success",
+        "padded with spaces to exactly 1 MiB, the most a response file may be",
+        data + b" " * (MIB - len(data)),
+        plaintext=s.plaintext,
+    )
+
+
+def _parts(k: Kit) -> None:
+    s = good("success_two_parts_ours_first")
+    other = seal("success_two_parts_ours_first other", s.plaintext, to=OTHER_PK)
+    k.add(
+        "success_two_parts_ours_first",
+        "success",
+        "two parts, ours first and one for a key we do not hold second",
+        response_file(s, other),
+        plaintext=s.plaintext,
+    )
+    s = good("success_two_parts_ours_second")
+    other = seal("success_two_parts_ours_second other", s.plaintext, to=OTHER_PK)
+    k.add(
+        "success_two_parts_ours_second",
+        "success",
+        "two parts, one for a key we do not hold first and ours second",
+        response_file(other, s),
+        plaintext=s.plaintext,
+    )
+    s = good("success_two_parts_other_broken")
+    k.add(
+        "success_two_parts_other_broken",
+        "success",
+        "two parts, the one for a key we do not hold is garbage: it is never opened",
+        response_file((OTHER_K, bytes(64)), s),
+        plaintext=s.plaintext,
+    )
+
+
+def _enc_spellings(k: Kit) -> None:
+    """Non-canonical X25519 encodings of `enc`, sealed consistently (the key schedule over
+    the bytes as written). RFC 7748 section 5 has the receiver mask the top bit and reduce
+    u modulo p, and RFC 9180 asks for no other check than the all-zero one, so these open."""
+    assert KIT.private is not None
+    name = "success_enc_top_bit_set"
+    pt = compact(payload(name))
+    ephemeral = X25519PrivateKey.from_private_bytes(derived("enc", name))
+    enc = bytearray(raw_public(ephemeral))
+    enc[31] |= 0x80
+    dh = ephemeral.exchange(X25519PublicKey.from_public_bytes(KIT.public))
+    ct = seal_with(dh, bytes(enc), KIT.public, info(), b"", pt)
+    k.add(
+        name,
+        "success",
+        "enc with the top bit set, sealed over those bytes: X25519 ignores the bit",
+        response_file((KIT.key_id, bytes(enc) + ct)),
+        plaintext=pt,
+    )
+    name = "success_enc_u_above_p"
+    pt = compact(payload(name))
+    enc = (P + 9).to_bytes(32, "little")
+    # u = p + 9 is the base point 9 unreduced, so the shared secret is X25519(skR, 9) = pkR.
+    dh = KIT.private.exchange(X25519PublicKey.from_public_bytes(enc))
+    assert dh == KIT.public
+    ct = seal_with(dh, enc, KIT.public, info(), b"", pt)
+    k.add(
+        name,
+        "success",
+        "enc is u = p + 9, not reduced, sealed over those bytes: X25519 reduces it",
+        response_file((KIT.key_id, enc + ct)),
+        plaintext=pt,
+    )
+
+
+def _no_final_newline(k: Kit) -> None:
+    """The one other spelling readers accept (FORMAT.md 5.2): what json.dump writes."""
+    s = good("success_no_final_newline")
+    k.add(
+        "success_no_final_newline",
+        "success",
+        "the canonical file without its final newline",
+        response_file(s).rstrip(b"\n"),
+        plaintext=s.plaintext,
+    )
