@@ -22,6 +22,10 @@ from .errors import StoreError
 
 APPLICATION_ID = 0x534C5454  # "SLTT": marks the file as ours for `file(1)` and for us
 BUSY_TIMEOUT = 5.0
+# Test-only, not an option and in no help text: caps the database at this many pages after
+# the migrations (SQLite's max_page_count), so tests can fill "the disk" without filling
+# one (tests/test_faults.py).
+MAX_PAGE_COUNT_ENV = "SLUTTSAMTALE_MAX_PAGE_COUNT"
 
 
 class ConflictError(StoreError):
@@ -236,6 +240,7 @@ class Store:
             store._configure(busy_timeout)
             store._check_identity()
             store._migrate()
+            store._limit_pages_for_tests()
         except sqlite3.Error as e:
             conn.close()
             raise _translate(e, path) from None
@@ -254,6 +259,11 @@ class Store:
         c.execute("PRAGMA secure_delete = ON")  # deleted rows are overwritten, not left behind
         c.execute("PRAGMA foreign_keys = ON")
         c.execute("PRAGMA trusted_schema = OFF")
+
+    def _limit_pages_for_tests(self) -> None:
+        limit = os.environ.get(MAX_PAGE_COUNT_ENV, "")
+        if limit.isdigit():
+            self._conn.execute(f"PRAGMA max_page_count = {int(limit)}").fetchone()
 
     def _check_identity(self) -> None:
         c = self._conn

@@ -8,7 +8,9 @@
 - bit flips rejected: every single-bit flip of the testkit's malleability samples (a
   short response file and an armored block), counted as rejected when it does not import;
 - fuzzing: from fuzz/last-run.json, written by the last `python fuzz/fuzz_import.py` run;
-- kills survived: not measured yet (the crash-safety test comes later).
+- kills survived: from scripts/last-kill-run.json, written by the last
+  `python scripts/kill_import.py` run (SIGKILL at random points of a large import, the
+  store checked after each kill and a rerun importing every file exactly once).
 
 The vectors and flips are the ones tests/test_testkit.py and tests/test_malleability.py
 check, through the same code (tests/testkit_support.py).
@@ -29,6 +31,8 @@ import testkit_support as tk  # noqa: E402 - after the path it lives on
 
 LAST_RUN = ROOT / "fuzz" / "last-run.json"
 FUZZ_COMMAND = "python fuzz/fuzz_import.py -max_total_time=600 spec/testkit/vectors"
+LAST_KILL_RUN = ROOT / "scripts" / "last-kill-run.json"
+KILL_COMMAND = "python scripts/kill_import.py"
 
 
 def vectors_line(work: Path, keys: dict, catalog: object) -> tuple[str, list[str]]:
@@ -66,6 +70,19 @@ def fuzz_line() -> str:
     return f"fuzzing: {took}, {run['executions']:,} executions, {verdict} ({run['date']})"
 
 
+def kills_line() -> str:
+    try:
+        run = json.loads(LAST_KILL_RUN.read_text())
+        survived, kills, files = run["survived"], run["kills"], run["files"]
+    except (OSError, ValueError, KeyError):
+        return f"kills survived: not run yet ({KILL_COMMAND})"
+    return (
+        f"kills survived: {survived}/{kills} (kill -9 at random points of a {files:,}-file "
+        f"import; the store whole after every kill, and each of {run['rounds']} reruns left "
+        f"every file stored exactly once; {run['date']})"
+    )
+
+
 def main() -> int:
     keys = tk.load_keys()
     catalog = tk.catalog()
@@ -73,7 +90,7 @@ def main() -> int:
         work = Path(folder)
         vectors, failed = vectors_line(work, keys, catalog)
         flips, notes = flips_line(work, keys, catalog)
-    for line in (vectors, flips, fuzz_line(), "kills survived: not measured yet"):
+    for line in (vectors, flips, fuzz_line(), kills_line()):
         print(line)
     for line in failed + notes:
         print(line, file=sys.stderr)

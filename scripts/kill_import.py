@@ -1,0 +1,78 @@
+"""Kill `sluttsamtale import` with SIGKILL at random points of a large batch, many times.
+
+    python scripts/kill_import.py                      # 1,000 files, 100 kills
+    python scripts/kill_import.py --files 300 --kills 20 --seed 7
+
+After every kill the store is checked (integrity check, every stored row is exactly one
+file's sealed part and opens and fits its question set, follow-up rows match), and each
+round ends with a rerun that must import every file not yet stored exactly once. Prints
+"kills survived: K/N" and writes scripts/last-kill-run.json, which
+scripts/reliability_figures.py reads. The campaign is tests/crash_support.py, the same
+code tests/test_crash_safety.py runs on a smaller batch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))
+
+import crash_support as cs  # noqa: E402 - after the path it lives on
+
+LAST_RUN = ROOT / "scripts" / "last-kill-run.json"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--files", type=int, default=1000)
+    parser.add_argument("--kills", type=int, default=100)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--out", type=Path, default=LAST_RUN)
+    parser.add_argument("-q", "--quiet", action="store_true", help="Print only the result.")
+    args = parser.parse_args()
+
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="kill-import-") as folder:
+        work = Path(folder)
+        batch = cs.make_batch(work, args.files, seed=args.seed)
+
+        def progress(line: str) -> None:
+            if not args.quiet:
+                print(line, file=sys.stderr, flush=True)
+
+        rounds = cs.campaign(
+            batch, args.kills, seed=args.seed, work=work / "check", progress=progress
+        )
+    good, total = cs.survived(rounds)
+    killed = [k for r in rounds for k in r.kills if k.killed]
+    record = {
+        "date": datetime.now(UTC).date().isoformat(),
+        "files": args.files,
+        "kills": total,
+        "survived": good,
+        "rounds": len(rounds),
+        "phases": dict(Counter(k.phase for k in killed)),
+        "mid_batch": sum(1 for k in killed if 0 < k.stored_after < args.files),
+        "seed": args.seed,
+        "seconds": round(time.monotonic() - started),
+        "command": " ".join(["python scripts/kill_import.py", *sys.argv[1:]]),
+    }
+    args.out.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    for r in rounds:
+        for problem in [p for k in r.kills for p in k.problems] + r.problems:
+            print(f"  {problem}", file=sys.stderr)
+    print(f"kills survived: {good}/{total}")
+    return 0 if good == total else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
