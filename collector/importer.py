@@ -36,6 +36,8 @@ class FileResult:
     invitation: Literal["matched", "unknown"] | None = None
     acknowledge_by: str | None = None
     """Set when a newly imported response holds special information: the first due date."""
+    whistleblowing: bool = False
+    """HR's part says special answers went to the whistleblowing receiver (FORMAT.md 7.1)."""
 
     def line(self) -> str:
         """The report line HR sees, e.g. `imported  a.json  receipt 3f2a-91bc-04de`.
@@ -50,6 +52,8 @@ class FileResult:
             line += "  (unknown invitation)"
         if self.acknowledge_by is not None and self.response_id is not None:
             line += "\n" + followup.import_notice(self.response_id, self.acknowledge_by)
+        if self.whistleblowing and self.outcome == "imported":
+            line += "\n" + reading.WHISTLEBLOWING_NOTICE
         return line
 
     def as_dict(self) -> dict[str, str | None]:
@@ -63,6 +67,7 @@ class FileResult:
             "invitation": self.invitation,
             "special": self.acknowledge_by is not None,
             "acknowledge_by": self.acknowledge_by,
+            "whistleblowing": self.whistleblowing,
         }
 
 
@@ -184,6 +189,7 @@ def store_opened(
         response_id=response.response_id,
         invitation=invitation,
         acknowledge_by=acknowledge_by,
+        whistleblowing=bool(payload.sent_to_whistleblowing),
     )
 
 

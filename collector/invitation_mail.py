@@ -10,9 +10,34 @@ protected. Paragraphs are single lines: mail programs wrap them for the reader.
 
 from __future__ import annotations
 
+import os
 from datetime import date
 
 from .schema import Language
+
+WHISTLEBLOWING_KEY_ENV = "SLUTTSAMTALE_WHISTLEBLOWING_KEY"
+"""The site-build setting for the whistleblowing receiver's key; when HR has it set, the
+mail must not say that only HR can open the answers (spec/FORMAT.md 7.1)."""
+
+# The sentence that is no longer true with a whistleblowing receiver, and what replaces it.
+_ONLY_HR = {
+    "nb": (
+        "og bare HR kan åpne svarene.",
+        "og bare HR kan åpne svarene, unntatt svar på spørsmålene om særlig informasjon: dem kan bare arbeidsgiverens varslingsmottak åpne.",
+    ),
+    "nn": (
+        "og berre HR kan opne svara.",
+        "og berre HR kan opne svara, bortsett frå svar på spørsmåla om særleg informasjon: dei kan berre varslingsmottaket hos arbeidsgivaren opne.",
+    ),
+    "sv": (
+        "och bara HR kan öppna svaren.",
+        "och bara HR kan öppna svaren, utom svar på frågorna om särskild information: dem kan bara arbetsgivarens mottagare av visselblåsarärenden öppna.",
+    ),
+    "en": (
+        "and only HR can open the answers.",
+        "and only HR can open the answers, except answers to the special-information questions, which only the employer's whistleblowing receiver can open.",
+    ),
+}
 
 _NB = {
     "subject": "Invitasjon til sluttsamtale",
@@ -141,10 +166,22 @@ def render(
     last_day: date,
     recipients: str,
     link: str,
+    whistleblowing: bool | None = None,
 ) -> str:
-    """The e-mail as text: To (when known) and Subject lines, a blank line, the body."""
+    """The e-mail as text: To (when known) and Subject lines, a blank line, the body.
+
+    `whistleblowing`: whether the site seals special answers to a whistleblowing receiver;
+    by default, whether SLUTTSAMTALE_WHISTLEBLOWING_KEY is set (as for the site build).
+    """
     words = TEXTS[language]
-    body = words["body"].format(
+    if whistleblowing is None:
+        whistleblowing = bool(os.environ.get(WHISTLEBLOWING_KEY_ENV))
+    template = words["body"]
+    if whistleblowing:
+        only_hr, with_channel = _ONLY_HR[language]
+        assert only_hr in template, language  # the texts above and below must agree
+        template = template.replace(only_hr, with_channel)
+    body = template.format(
         name=name,
         employer=employer,
         last_day=format_day(last_day, language),

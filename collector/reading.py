@@ -32,6 +32,11 @@ _YES_NO = {
     "en": ("Yes", "No"),
 }
 SHORT_ID = 8
+WHISTLEBLOWING_FLAG = "sent to the whistleblowing channel"
+WHISTLEBLOWING_NOTICE = (
+    "  ! special information was sent to the whistleblowing channel: its receiver assesses "
+    "it and follows it up; this file holds no part of it for HR"
+)
 
 
 @dataclass(frozen=True)
@@ -113,6 +118,10 @@ def flags(payload: Payload, qset: QuestionSet | None, *, unknown: bool = False) 
         out.append("declined")
     if has_special(payload, qset):
         out.append("special information")
+    if payload.sent_to_whistleblowing:
+        out.append(WHISTLEBLOWING_FLAG)
+    if payload.scope == "whistleblowing":
+        out.append("whistleblowing report")
     if payload.readers != "hr":
         out.append(f"readers: {READERS_TEXT[payload.readers]}")
     if qset is None:
@@ -140,6 +149,8 @@ def list_entry(opened: Opened, matched: Container[str] | None = None) -> dict[st
             "department": None,
             "declined": None,
             "special": None,
+            "sent_to_whistleblowing": None,
+            "scope": None,
             "readers": None,
             "problem": opened.problem,
         }
@@ -155,6 +166,8 @@ def list_entry(opened: Opened, matched: Container[str] | None = None) -> dict[st
         "department": _fact(payload, qset, "department"),
         "declined": payload.declined,
         "special": has_special(payload, qset),
+        "sent_to_whistleblowing": bool(payload.sent_to_whistleblowing),
+        "scope": payload.scope,
         "readers": payload.readers,
         "invitation": _invitation_state(opened, matched),
         "problem": None,
@@ -230,6 +243,12 @@ def show_text(opened: Opened) -> str:
         f"Question set {ref.title} ({ref.id} v{ref.version}, {ref.language})",
         f"Readers      {READERS_TEXT[payload.readers]}",
     ]
+    if payload.scope == "whistleblowing":
+        lines.append("Channel      whistleblowing: only the answers sent to this channel")
+    if payload.sent_to_whistleblowing:
+        # Which questions, never what was written: that part is sealed to another key.
+        asked = ", ".join(_label(payload, qid) for qid in payload.sent_to_whistleblowing)
+        lines.append(f"Note         {WHISTLEBLOWING_FLAG}: {asked}")
     if qset is None:
         lines.append(
             "Note         this question set is not in the question-set folder; "

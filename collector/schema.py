@@ -234,6 +234,9 @@ Readers = Literal["hr", "hr_and_leader", "statistics"]
 
 AnswerValue = str | list[str] | int | bool
 
+Scope = Literal["hr", "whistleblowing"]
+"""Whose payload: HR's, or the whistleblowing receiver's (special answers only)."""
+
 
 class StrictPayloadPart(Strict):
     """Payload parts take JSON types exactly: "1" is not a version, 1 is not true."""
@@ -269,6 +272,10 @@ class Payload(StrictPayloadPart):
     readers: Readers
     invitation: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{16,64}$")] | None = None
     sealed_at: datetime
+    scope: Scope = "hr"
+    sent_to_whistleblowing: list[
+        Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+    ] = Field(default_factory=list)
 
 
 class PayloadError(PayloadFailure):
@@ -300,6 +307,7 @@ def check_payload(payload: Payload, qset: QuestionSet, *, now: datetime | None =
     for qid in payload.answers:
         if qid not in questions:
             raise PayloadError(f"answer to unknown question {_quote_id(qid)}")
+    sent = _check_scope(payload, questions)
     for qid in payload.wording:
         if qid not in questions:
             raise PayloadError(f"wording for unknown question {_quote_id(qid)}")
@@ -313,16 +321,47 @@ def check_payload(payload: Payload, qset: QuestionSet, *, now: datetime | None =
             raise PayloadError(f"'other' text for question {qid!r}, but 'other' is not chosen")
         _check_text(qid, text, OTHER_TEXT_MAX)
 
+    receiver = payload.scope == "whistleblowing"
     for q in questions.values():
-        visible = is_visible(q, payload.answers)
+        # The receiver's payload holds special answers only: the answers a condition looks
+        # at, and the required ones, are in HR's payload.
+        visible = receiver or is_visible(q, payload.answers)
         value = payload.answers.get(q.id)
         if value is None:
-            if visible and q.required and not payload.declined:
+            missing = q.required and not payload.declined and q.id not in sent
+            if visible and missing and not receiver:
                 raise PayloadError(f"required question {q.id!r} has no answer")
             continue
         if not visible:
             raise PayloadError(f"question {q.id!r} is answered but hidden by its condition")
         _check_answer(q, value)
+
+
+def _check_scope(payload: Payload, questions: dict[str, Question]) -> set[str]:
+    """The whistleblowing split (spec/FORMAT.md 7.1); returns the ids sent to the channel."""
+    sent = payload.sent_to_whistleblowing
+    if payload.scope == "whistleblowing":
+        if sent:
+            raise PayloadError("a whistleblowing payload lists questions sent elsewhere")
+        if payload.declined:
+            raise PayloadError("a whistleblowing payload cannot be a decline")
+        for qid in payload.answers:
+            if not questions[qid].special:
+                raise PayloadError(f"a whistleblowing payload answers question {qid!r}")
+        if not payload.answers:
+            raise PayloadError("a whistleblowing payload answers no special question")
+        return set()
+    if len(set(sent)) != len(sent):
+        raise PayloadError("sent_to_whistleblowing lists a question twice")
+    for qid in sent:
+        q = questions.get(qid)
+        if q is None or not q.special:
+            raise PayloadError(
+                f"sent_to_whistleblowing names {_quote_id(qid)}, which is no special question"
+            )
+        if qid in payload.answers:
+            raise PayloadError(f"question {qid!r} is both answered and sent to whistleblowing")
+    return set(sent)
 
 
 def _quote_id(qid: str) -> str:

@@ -132,6 +132,12 @@ def payload_bytes(payload: Payload) -> bytes:
     none. JSON.stringify escapes a lone surrogate, which UTF-8 cannot carry; so do we.
     """
     obj = payload.model_dump(mode="json")
+    # Left out at their defaults, as the page does (spec/FORMAT.md 7.1): a site without a
+    # whistleblowing receiver writes the same payload as before the channel existed.
+    if obj["scope"] == "hr":
+        del obj["scope"]
+    if not obj["sent_to_whistleblowing"]:
+        del obj["sent_to_whistleblowing"]
     for wording in obj["wording"].values():
         if wording.get("options") is None:
             wording.pop("options", None)
@@ -144,6 +150,43 @@ def seal_payload(payload: Payload, public_raw: bytes) -> bytes:
     """Canonical response-file bytes with one part, sealed to `public_raw`."""
     sealed = crypto.seal(payload_bytes(payload), public_raw)
     return envelope.encode(Envelope(parts=(Part(crypto.key_id(public_raw), sealed),)))
+
+
+def split_payload(payload: Payload, qset: QuestionSet) -> tuple[Payload, Payload | None]:
+    """HR's payload and the whistleblowing receiver's (None when no special question is
+    answered or the response is a decline), as the page splits them (spec/FORMAT.md 7.1)."""
+    special = [q.id for q in qset.questions() if q.special and q.id in payload.answers]
+    if not special or payload.declined:
+        return payload, None
+    hr = payload.model_copy(
+        update={
+            "answers": {k: v for k, v in payload.answers.items() if k not in special},
+            "other": {k: v for k, v in payload.other.items() if k not in special},
+            "sent_to_whistleblowing": special,
+        }
+    )
+    receiver = payload.model_copy(
+        update={
+            "answers": {k: v for k, v in payload.answers.items() if k in special},
+            "other": {k: v for k, v in payload.other.items() if k in special},
+            "scope": "whistleblowing",
+            "sent_to_whistleblowing": [],
+        }
+    )
+    return hr, receiver
+
+
+def seal_split(
+    payload: Payload, qset: QuestionSet, hr_raw: bytes, whistleblowing_raw: bytes
+) -> bytes:
+    """A response file as a site with a whistleblowing receiver writes it: HR's part first,
+    the receiver's second (only if a special question is answered)."""
+    hr, receiver = split_payload(payload, qset)
+    parts = [Part(crypto.key_id(hr_raw), crypto.seal(payload_bytes(hr), hr_raw))]
+    if receiver is not None:
+        sealed = crypto.seal(payload_bytes(receiver), whistleblowing_raw)
+        parts.append(Part(crypto.key_id(whistleblowing_raw), sealed))
+    return envelope.encode(Envelope(parts=tuple(parts)))
 
 
 # --------------------------------------------------------------------------- opening

@@ -13,3 +13,8 @@ class SluttsamtaleConfig(base.Config):
 
     public_key = c.Optional(c.Type(str))
     """HR's public key (PEM), relative to mkdocs.yml. SLUTTSAMTALE_PUBLIC_KEY, when set, wins."""
+
+    whistleblowing_key = c.Optional(c.Type(str))
+    """The whistleblowing receiver's public key (PEM), relative to mkdocs.yml; when given,
+    answers to special questions are sealed only to it (spec/FORMAT.md 7.1).
+    SLUTTSAMTALE_WHISTLEBLOWING_KEY, when set, wins."""

@@ -35,6 +35,12 @@ _NB: dict[str, str] = {
     "fingerprint_help": "Svarene dine forsegles slik at bare den som har denne nøkkelen, kan "
     "åpne dem. Du kan be HR bekrefte at fingeravtrykket stemmer.",
     "protection_link": "Slik er svarene dine beskyttet",
+    "wb_fingerprint_label": "Fingeravtrykk for nøkkelen til varslingsmottaket",
+    "wb_fingerprint_help": "Svar på spørsmål om særlig informasjon forsegles bare til denne "
+    "nøkkelen og går til arbeidsgiverens varslingsmottak, ikke til HR. HR ser bare at noe er "
+    "sendt dit, ikke hva.",
+    "wb_question_hint": "Svaret ditt på dette spørsmålet går bare til arbeidsgiverens "
+    "varslingsmottak, ikke til HR.",
     "noscript": "Du kan lese spørsmålene uten JavaScript, men for å forsegle og sende svarene "
     "må JavaScript være slått på i nettleseren.",
     "unsupported_title": "Denne nettleseren kan ikke forsegle svarene",
@@ -135,6 +141,12 @@ _NN: dict[str, str] = {
     "fingerprint_help": "Svara dine blir forsegla slik at berre den som har denne nøkkelen, kan "
     "opne dei. Du kan be HR stadfeste at fingeravtrykket stemmer.",
     "protection_link": "Slik er svara dine verna",
+    "wb_fingerprint_label": "Fingeravtrykk for nøkkelen til varslingsmottaket",
+    "wb_fingerprint_help": "Svar på spørsmål om særleg informasjon blir forsegla berre til "
+    "denne nøkkelen og går til varslingsmottaket hos arbeidsgivaren, ikkje til HR. HR ser "
+    "berre at noko er sendt dit, ikkje kva.",
+    "wb_question_hint": "Svaret ditt på dette spørsmålet går berre til varslingsmottaket hos "
+    "arbeidsgivaren, ikkje til HR.",
     "noscript": "Du kan lese spørsmåla utan JavaScript, men for å forsegle og sende svara må "
     "JavaScript vere slått på i nettlesaren.",
     "unsupported_title": "Denne nettlesaren kan ikkje forsegle svara",
@@ -236,6 +248,12 @@ _SV: dict[str, str] = {
     "fingerprint_help": "Dina svar förseglas så att bara den som har den här nyckeln kan öppna "
     "dem. Du kan be HR bekräfta att fingeravtrycket stämmer.",
     "protection_link": "Så skyddas dina svar",
+    "wb_fingerprint_label": "Fingeravtryck för visselblåsarmottagarens nyckel",
+    "wb_fingerprint_help": "Svar på frågor om särskild information förseglas bara till den "
+    "här nyckeln och går till arbetsgivarens mottagare av visselblåsarärenden, inte till HR. "
+    "HR ser bara att något har skickats dit, inte vad.",
+    "wb_question_hint": "Ditt svar på den här frågan går bara till arbetsgivarens mottagare "
+    "av visselblåsarärenden, inte till HR.",
     "noscript": "Du kan läsa frågorna utan JavaScript, men för att försegla och skicka svaren "
     "måste JavaScript vara påslaget i webbläsaren.",
     "unsupported_title": "Den här webbläsaren kan inte försegla svaren",
@@ -336,6 +354,12 @@ _EN: dict[str, str] = {
     "fingerprint_help": "Your answers are sealed so that only the holder of this key can open "
     "them. You can ask HR to confirm that the fingerprint matches.",
     "protection_link": "How your answers are protected",
+    "wb_fingerprint_label": "Fingerprint of the whistleblowing receiver's key",
+    "wb_fingerprint_help": "Answers to the special-information questions are sealed only to "
+    "this key and go to the employer's whistleblowing receiver, not to HR. HR sees only that "
+    "something was sent there, not what.",
+    "wb_question_hint": "Your answer to this question goes only to the employer's "
+    "whistleblowing receiver, not to HR.",
     "noscript": "You can read the questions without JavaScript, but JavaScript must be turned "
     "on in your browser to seal and send your answers.",
     "unsupported_title": "This browser cannot seal your answers",

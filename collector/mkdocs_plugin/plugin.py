@@ -31,6 +31,7 @@ from .config import SluttsamtaleConfig
 log = logging.getLogger("mkdocs.plugins.sluttsamtale")
 
 KEY_ENV = "SLUTTSAMTALE_PUBLIC_KEY"
+WHISTLEBLOWING_KEY_ENV = "SLUTTSAMTALE_WHISTLEBLOWING_KEY"
 QUESTIONNAIRES_ENV = "SLUTTSAMTALE_QUESTIONNAIRES"
 SETS_PLACEHOLDER = "<!-- sluttsamtale:sets -->"
 PROTECTION_PLACEHOLDER = "<!-- sluttsamtale:protection -->"
@@ -51,6 +52,7 @@ def set_uri(set_id: str) -> str:
 class SluttsamtalePlugin(BasePlugin[SluttsamtaleConfig]):
     def __init__(self) -> None:
         self.key: PublicKey | None = None
+        self.whistleblowing_key: PublicKey | None = None
         self.catalog: Catalog | None = None
         self.set_pages: dict[str, QuestionSet] = {}
 
@@ -59,7 +61,17 @@ class SluttsamtalePlugin(BasePlugin[SluttsamtaleConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base = Path(config.config_file_path or ".").resolve().parent
         self.key = _load_key(self.config.public_key, base)
+        self.whistleblowing_key = _load_optional_key(
+            WHISTLEBLOWING_KEY_ENV, self.config.whistleblowing_key, base
+        )
+        if self.whistleblowing_key and self.whistleblowing_key.key_id == self.key.key_id:
+            raise PluginError(
+                "the whistleblowing key is HR's own key; give the whistleblowing "
+                "receiver's public key, or none"
+            )
         self.catalog = _load_catalog(self.config.questionnaires, base)
+        if self.whistleblowing_key is not None:
+            _check_split(self.catalog)
         return config
 
     # ------------------------------------------------------------------ on_files
@@ -101,7 +113,8 @@ class SluttsamtalePlugin(BasePlugin[SluttsamtaleConfig]):
         qset = self.set_pages.get(page.file.src_uri)
         if qset is not None:
             assert self.key is not None
-            return render.set_page(qset, self.key, _url(files, page, protection_uri(qset.language)))
+            protection = _url(files, page, protection_uri(qset.language))
+            return render.set_page(qset, self.key, protection, self.whistleblowing_key)
         if page.is_homepage:
             return self._landing(html, page, files)
         return html
@@ -161,6 +174,31 @@ def _load_key(configured: str | None, base: Path) -> PublicKey:
         return load_public_pem(path)
     except KeyFileError as e:
         raise PluginError(str(e)) from None
+
+
+def _load_optional_key(env_name: str, configured: str | None, base: Path) -> PublicKey | None:
+    """A key that may be left out; loaded as HR's is (the environment wins)."""
+    env = os.environ.get(env_name)
+    if not env and not configured:
+        return None
+    path = Path(env) if env else base / str(configured)
+    try:
+        return load_public_pem(path)
+    except KeyFileError as e:
+        raise PluginError(str(e)) from None
+
+
+def _check_split(catalog: Catalog) -> None:
+    """HR's part lacks the special answers, so no other question may depend on one."""
+    for qset in catalog.latest():
+        special = {q.id for q in qset.questions() if q.special}
+        for q in qset.questions():
+            if q.show_if and q.show_if.question in special and not q.special:
+                raise PluginError(
+                    f"set {qset.id!r}: question {q.id!r} depends on the special question "
+                    f"{q.show_if.question!r}, whose answer goes only to the whistleblowing "
+                    "receiver; mark it special too or drop the condition"
+                )
 
 
 def _load_catalog(configured: str, base: Path) -> Catalog:

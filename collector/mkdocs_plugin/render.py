@@ -70,6 +70,7 @@ def _question_data(q: Question, section: int) -> dict[str, Any]:
         "scale": q.scale.model_dump() if q.scale else None,
         "text_limit": q.text_limit if q.type in TEXT_TYPES else None,
         "prefill": q.prefill,
+        "special": q.special,
         "section": section,
     }
 
@@ -83,7 +84,9 @@ def key_data(key: PublicKey) -> dict[str, Any]:
     }
 
 
-def page_config(qset: QuestionSet, key: PublicKey) -> dict[str, Any]:
+def page_config(
+    qset: QuestionSet, key: PublicKey, whistleblowing: PublicKey | None = None
+) -> dict[str, Any]:
     """Everything form.js and payload.js need, in one object."""
     t = i18n.text(qset.language)
     return {
@@ -100,6 +103,8 @@ def page_config(qset: QuestionSet, key: PublicKey) -> dict[str, Any]:
         ],
         "limits": {"other": OTHER_TEXT_MAX, "decline_reason": DECLINE_REASON_MAX},
         "key": key_data(key),
+        # The receiver of special answers (spec/FORMAT.md 7.1), or null: HR gets them all.
+        "whistleblowing_key": key_data(whistleblowing) if whistleblowing else None,
         "ui": i18n.script_text(qset.language),
     }
 
@@ -139,7 +144,11 @@ def privacy(notice: PrivacyNotice, t: dict[str, str]) -> str:
 
 
 def key_facts(
-    key: PublicKey, t: dict[str, str], protection_url: str | None, language: Language
+    key: PublicKey,
+    t: dict[str, str],
+    protection_url: str | None,
+    language: Language,
+    whistleblowing: PublicKey | None = None,
 ) -> str:
     link = (
         f'<p class="sl-protection"><a href="{esc(protection_url)}" hreflang="{language}">'
@@ -152,7 +161,16 @@ def key_facts(
         f'<p><span id="sl-fingerprint-label">{esc(t["fingerprint_label"])}</span>: '
         f'<code class="sl-fingerprint">'
         f"{esc(fingerprint(key.key_id))}</code></p>"
-        f'<p class="sl-hint">{esc(t["fingerprint_help"])}</p>{link}</div>'
+        f'<p class="sl-hint">{esc(t["fingerprint_help"])}</p>'
+        f"{_receiver_facts(whistleblowing, t) if whistleblowing else ''}{link}</div>"
+    )
+
+
+def _receiver_facts(key: PublicKey, t: dict[str, str]) -> str:
+    return (
+        f"<p data-sl-wb-key>{esc(t['wb_fingerprint_label'])}: "
+        f'<code class="sl-fingerprint">{esc(fingerprint(key.key_id))}</code></p>'
+        f'<p class="sl-hint">{esc(t["wb_fingerprint_help"])}</p>'
     )
 
 
@@ -246,7 +264,13 @@ def decline(t: dict[str, str]) -> str:
     )
 
 
-def result(key: PublicKey, t: dict[str, str]) -> str:
+def result(key: PublicKey, t: dict[str, str], whistleblowing: PublicKey | None = None) -> str:
+    receiver = (
+        f"<dt>{esc(t['wb_fingerprint_label'])}</dt>"
+        f"<dd><code>{esc(fingerprint(whistleblowing.key_id))}</code></dd>"
+        if whistleblowing
+        else ""
+    )
     return (
         '<section class="sl-result" data-sl-result aria-labelledby="sl-result-title" hidden>'
         f'<h2 id="sl-result-title" tabindex="-1" data-sl-result-title>{esc(t["result_title"])}'
@@ -265,14 +289,19 @@ def result(key: PublicKey, t: dict[str, str]) -> str:
         '<dl class="sl-facts">'
         f"<dt>{esc(t['receipt_label'])}</dt><dd><code data-sl-receipt></code></dd>"
         f"<dt>{esc(t['fingerprint_label'])}</dt>"
-        f"<dd><code>{esc(fingerprint(key.key_id))}</code></dd></dl>"
+        f"<dd><code>{esc(fingerprint(key.key_id))}</code></dd>{receiver}</dl>"
         f'<p class="sl-hint">{esc(t["receipt_hint"])}</p>'
         '<p><button type="button" class="sl-button sl-button--secondary" data-sl-erase-draft>'
         f"{esc(t['erase_draft'])}</button></p></section>"
     )
 
 
-def set_page(qset: QuestionSet, key: PublicKey, protection_url: str | None) -> str:
+def set_page(
+    qset: QuestionSet,
+    key: PublicKey,
+    protection_url: str | None,
+    whistleblowing: PublicKey | None = None,
+) -> str:
     """The whole content of a question set's page (inside the theme's article)."""
     t = i18n.text(qset.language)
     assert qset.privacy is not None, "the loader fills in the employer's privacy notice"
@@ -281,15 +310,15 @@ def set_page(qset: QuestionSet, key: PublicKey, protection_url: str | None) -> s
         demo_warning(t) if key.demo else "",
         paragraphs(qset.introduction, "sl-intro"),
         privacy(qset.privacy, t),
-        key_facts(key, t, protection_url, qset.language),
+        key_facts(key, t, protection_url, qset.language, whistleblowing),
         alerts(t),
         restore_panel(t),
         decline(t),
         toolbar(t),
         save_panel(t),
-        form(qset, t),
-        result(key, t),
-        json_script(page_config(qset, key), CONFIG_ID),
+        form(qset, t, whistleblowing is not None),
+        result(key, t, whistleblowing),
+        json_script(page_config(qset, key, whistleblowing), CONFIG_ID),
     ]
     return f'<div class="sl-root" data-sl-root>{"".join(parts)}</div>'
 

@@ -145,8 +145,11 @@ def _single(q: Question, t: dict[str, str], hint_texts: list[str]) -> str:
     return f"{label}{_hint(f'{base}--hint', hint_texts)}{_error(f'{base}--error')}{control}"
 
 
-def question(q: Question, t: dict[str, str]) -> str:
+def question(q: Question, t: dict[str, str], whistleblowing: bool = False) -> str:
     hint_texts = [q.help] if q.help else []
+    if whistleblowing and q.special:
+        # Said where the employee writes it, not only at the top of the page.
+        hint_texts.append(t["wb_question_hint"])
     if q.type in TEXT_TYPES and q.max_length:
         hint_texts.append(t["text_limit_hint"].format(max=q.max_length))
     body = (
@@ -170,9 +173,9 @@ def _section_open(index: int, title: str, extra_class: str = "", data: str = "")
     )
 
 
-def section(index: int, s: Section, t: dict[str, str]) -> str:
+def section(index: int, s: Section, t: dict[str, str], whistleblowing: bool = False) -> str:
     intro = paragraphs(s.intro, "sl-section__intro") if s.intro else ""
-    questions = "".join(question(q, t) for q in s.questions)
+    questions = "".join(question(q, t, whistleblowing) for q in s.questions)
     return f"{_section_open(index, s.title)}{intro}{questions}</fieldset>"
 
 
@@ -221,7 +224,7 @@ def error_summary(heading_level: int, heading_id: str, t: dict[str, str]) -> str
     )
 
 
-def form(qset: QuestionSet, t: dict[str, str]) -> str:
+def form(qset: QuestionSet, t: dict[str, str], whistleblowing: bool = False) -> str:
     total = len(qset.sections) + 1
     progress_text = t["progress"].format(n=1, total=total)
     progress = (
@@ -231,7 +234,7 @@ def form(qset: QuestionSet, t: dict[str, str]) -> str:
         f'<progress class="sl-progress__bar" max="{total}" value="1" '
         f'aria-labelledby="sl-progress-text" data-sl-progress-bar></progress></div>'
     )
-    sections = "".join(section(i, s, t) for i, s in enumerate(qset.sections))
+    sections = "".join(section(i, s, t, whistleblowing) for i, s in enumerate(qset.sections))
     nav = (
         '<div class="sl-nav" data-sl-nav hidden>'
         f'<button type="button" class="sl-button sl-button--secondary" data-sl-back>'

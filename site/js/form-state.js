@@ -9,7 +9,7 @@
  *
  * Sluttsamtale.formState = { initial, sanitize, isVisible, prune, setAnswer, setOther,
  *   validateSection, validateOthers, validateReaders, validateReason, firstInvalidSection,
- *   review, sectionCount, textLength, clean, format }
+ *   review, sectionCount, textLength, clean, format, isToken, fromFragment }
  * A classic script (module scripts are blocked on file://).
  */
 (function () {
@@ -21,6 +21,10 @@
   const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029]/g;
   const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
   const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+  // spec/FORMAT.md section 14: the invitation code and the facts a link may prefill.
+  const TOKEN = /^[A-Za-z0-9_-]{16,64}$/;
+  const PREFILL_TEXT_MAX = 200;
+  const PREFILL_DATES = ["employed_from", "last_day"];
 
   /**
    * @typedef {{question: string, equals: string[]}} Condition
@@ -184,9 +188,70 @@
       declined: given.declined === true,
       decline_reason: typeof given.decline_reason === "string" ? clean(given.decline_reason) : null,
       readers: READERS.includes(given.readers) ? given.readers : null,
-      invitation: typeof given.invitation === "string" ? given.invitation : null,
+      invitation: isToken(given.invitation) ? given.invitation : null,
       section,
     });
+  }
+
+  /** @param {unknown} value @returns {value is string} */
+  function isToken(value) {
+    return typeof value === "string" && TOKEN.test(value);
+  }
+
+  /** A real YYYY-MM-DD date in the years the form accepts. @param {string} text */
+  function isDate(text) {
+    const m = DATE.exec(text);
+    if (!m) return false;
+    const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
+    const real = d.getUTCFullYear() === +m[1] && d.getUTCMonth() === +m[2] - 1 && d.getUTCDate() === +m[3];
+    return real && +m[1] >= 1900 && +m[1] <= 2999;
+  }
+
+  /**
+   * The prefilled value of one link fact for question q, or undefined when the value breaks
+   * the link's rules or is no valid answer to q (then it is ignored, never half used).
+   * @param {QuestionData} q @param {string} fact @param {string} value
+   * @returns {string | undefined}
+   */
+  function prefillValue(q, fact, value) {
+    const count = textLength(value);
+    if (count < 1 || count > PREFILL_TEXT_MAX || clean(value) !== value) return undefined;
+    if (PREFILL_DATES.includes(fact) && !isDate(value)) return undefined;
+    if (q.type === "date") return isDate(value) ? value : undefined;
+    if (q.type === "short_text" && !/[\r\n]/.test(value)) {
+      return !q.text_limit || count <= q.text_limit ? value : undefined;
+    }
+    if (q.type === "long_text") return !q.text_limit || count <= q.text_limit ? value : undefined;
+    return undefined;
+  }
+
+  /**
+   * The state with an invitation link's fragment applied (spec/FORMAT.md section 14.2): the
+   * first of a repeated name wins, unknown names are ignored, a bad token means no
+   * invitation, each fact fills the question whose `prefill` names it (the employee may
+   * still change it). Pure: the caller reads location.hash.
+   * @param {PageConfig} config @param {State} state @param {string} fragment with or without "#"
+   * @returns {State}
+   */
+  function fromFragment(config, state, fragment) {
+    const text = fragment.startsWith("#") ? fragment.slice(1) : fragment;
+    if (!text) return state;
+    let params;
+    try {
+      params = new URLSearchParams(text);
+    } catch {
+      return state;
+    }
+    const token = params.get("token"); // get() gives the first of a repeated name
+    let next = { ...state, invitation: isToken(token) ? token : null };
+    for (const q of config.questions) {
+      if (!q.prefill) continue;
+      const raw = params.get(q.prefill);
+      if (raw === null) continue;
+      const value = prefillValue(q, q.prefill, raw);
+      if (value !== undefined) next = setAnswer(config, next, q.id, value);
+    }
+    return next;
   }
 
   /** @param {PageConfig} config @param {any} [given] @returns {State} */
@@ -359,6 +424,8 @@
     textLength,
     clean,
     format,
+    isToken,
+    fromFragment,
     READERS,
   });
 })();

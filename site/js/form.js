@@ -16,12 +16,28 @@
   /** @typedef {import("./form-state.js").State} State */
 
   /**
-   * The hook for invitation data (a later issue passes it in the URL fragment). It reads
-   * nothing yet: the page starts from the state it is given.
-   * @param {any} state @returns {any}
+   * Invitation data from the link's fragment (spec/FORMAT.md section 14): the token goes
+   * into the state (so into the payload, and into a saved draft), the facts prefill their
+   * questions. Read once, at load; the fragment is never sent anywhere.
+   * @param {any} config @param {any} state @param {string} [fragment] defaults to location.hash
+   * @returns {any}
    */
-  function applyPrefill(state) {
-    return state;
+  function applyPrefill(config, state, fragment) {
+    const F = NS.formState;
+    const text = fragment === undefined ? window.location.hash : fragment;
+    if (!text.includes("=")) return state; // an ordinary "#anchor", not an invitation
+    const next = F.fromFragment(config, state, text);
+    if (fragment === undefined) {
+      // Drop the fragment from the address bar, so the name and dates do not linger in the
+      // tab's history, a bookmark or a copied address (the state keeps what it needs).
+      const url = window.location.pathname + window.location.search;
+      try {
+        window.history.replaceState(window.history.state, "", url);
+      } catch {
+        // Some file:// setups refuse replaceState; the prefill itself still holds.
+      }
+    }
+    return next;
   }
 
   /** @param {Element} rootEl @param {any} config */
@@ -60,7 +76,9 @@
     };
     const drafts = NS.drafts;
     /** @type {State} */
-    let state = applyPrefill(F.initial(config));
+    let state = applyPrefill(config, F.initial(config));
+    // A restored draft without a code keeps the one this link brought.
+    const linkInvitation = state.invitation;
     /** @type {{qid: string, field: string, message: string}[]} */
     let errors = [];
     let sealed = false;
@@ -276,7 +294,7 @@
       say(ui.sealing);
       try {
         const payload = NS.payload.build(config, toSeal);
-        const result = await NS.payload.seal(payload, config.key);
+        const result = await NS.payload.sealParts(NS.payload.split(config, payload));
         showResult(result, toSeal.declined);
       } catch (e) {
         say("");
@@ -383,6 +401,7 @@
       input.value = "";
       setFieldError("sl-restore-pass", null);
       state = F.sanitize(config, restored);
+      if (!state.invitation && linkInvitation) state = { ...state, invitation: linkInvitation };
       errors = [];
       writeAll();
       render();
@@ -499,7 +518,7 @@
 
   NS.form = Object.freeze({
     applyPrefill,
-    /** The current state, for tests and for a later prefill step. */
+    /** The current state, for tests. */
     state: () => (instance ? instance.state() : null),
   });
   /** @type {any} */ (globalThis).Sluttsamtale = NS;

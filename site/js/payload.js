@@ -3,7 +3,10 @@
  * The formats are fixed byte for byte (spec/FORMAT.md); collector/envelope.py writes the same
  * bytes. No DOM. A classic script (module scripts are blocked on file://).
  *
- * Sluttsamtale.payload = { build, seal, base64, fromBase64, hex }
+ * With a whistleblowing receiver's key on the page, answers to special questions are
+ * sealed only to that key, in a second part (spec/FORMAT.md 7.1).
+ *
+ * Sluttsamtale.payload = { build, split, seal, sealParts, base64, fromBase64, hex }
  */
 (function () {
   "use strict";
@@ -19,7 +22,12 @@
    * @typedef {{id: string, version: number, language: string, title: string}} QuestionnaireRef
    * @typedef {{label: string, options?: Object<string, string> | null}} Wording
    * @typedef {{key_id: string, public_key: string, fingerprint?: string, demo?: boolean}} PageKey
-   * @typedef {{questionnaire: QuestionnaireRef, wording: Object<string, Wording>, key: PageKey}} PageConfig
+   * @typedef {object} PageConfig
+   * @property {QuestionnaireRef} questionnaire
+   * @property {Object<string, Wording>} wording
+   * @property {PageKey} key HR's key
+   * @property {PageKey | null} [whistleblowing_key] the whistleblowing receiver's, if any
+   * @property {{id: string, special?: boolean}[]} [questions]
    * @typedef {string | string[] | number | boolean} AnswerValue
    * @typedef {object} FormState
    * @property {Object<string, AnswerValue | null | undefined>} answers
@@ -133,6 +141,42 @@
     };
   }
 
+  /**
+   * The payloads to seal, each with its key: HR's alone, or (with a whistleblowing receiver
+   * and a special question answered, not declined) HR's without the special answers and
+   * the receiver's with only them, sharing one response_id (spec/FORMAT.md 7.1).
+   * @param {PageConfig} config @param {any} payload from build()
+   * @returns {{payload: any, key: PageKey}[]}
+   */
+  function split(config, payload) {
+    const receiver = config.whistleblowing_key;
+    const special = (config.questions || [])
+      .filter((q) => q.special && Object.prototype.hasOwnProperty.call(payload.answers, q.id))
+      .map((q) => q.id);
+    if (!receiver || payload.declined || special.length === 0) {
+      return [{ payload, key: config.key }];
+    }
+    /** @param {Object<string, any>} obj @param {boolean} keep */
+    const pick = (obj, keep) =>
+      Object.fromEntries(Object.entries(obj).filter(([qid]) => special.includes(qid) === keep));
+    const hr = {
+      ...payload,
+      answers: pick(payload.answers, false),
+      other: pick(payload.other, false),
+      sent_to_whistleblowing: special,
+    };
+    const wb = {
+      ...payload,
+      answers: pick(payload.answers, true),
+      other: pick(payload.other, true),
+      scope: "whistleblowing",
+    };
+    return [
+      { payload: hr, key: config.key },
+      { payload: wb, key: receiver },
+    ];
+  }
+
   // ------------------------------------------------------------------ response file
 
   /**
@@ -167,6 +211,14 @@
    * @param {object} payload from build() @param {PageKey} key @returns {Promise<Sealed>}
    */
   async function seal(payload, key) {
+    return sealParts([{ payload, key }]);
+  }
+
+  /**
+   * Seal one part, after checking the page's key id against its key.
+   * @param {object} payload @param {PageKey} key @returns {Promise<{key_id: string, sealed: string}>}
+   */
+  async function sealPart(payload, key) {
     const hpke = globalThis.Sluttsamtale && globalThis.Sluttsamtale.hpke;
     if (!hpke) throw new Error("hpke.js is not loaded, so the answers cannot be sealed");
     let raw;
@@ -187,7 +239,17 @@
     }
     const info = utf8(`${RESPONSE_FORMAT} ${key.key_id}`);
     const sealed = await hpke.seal(raw, info, new Uint8Array(0), utf8(JSON.stringify(payload)));
-    const fileText = envelopeText([{ key_id: key.key_id, sealed: base64(sealed) }]);
+    return { key_id: key.key_id, sealed: base64(sealed) };
+  }
+
+  /**
+   * Seal each payload to its key into one response file (parts in the order given).
+   * @param {{payload: object, key: PageKey}[]} parts @returns {Promise<Sealed>}
+   */
+  async function sealParts(parts) {
+    const sealedParts = [];
+    for (const p of parts) sealedParts.push(await sealPart(p.payload, p.key));
+    const fileText = envelopeText(sealedParts);
     const fileBytes = utf8(fileText);
     const digest = hex(new Uint8Array(await crypto.subtle.digest("SHA-256", fileBytes)));
     return {
@@ -201,5 +263,5 @@
 
   const root = /** @type {any} */ (globalThis);
   root.Sluttsamtale = root.Sluttsamtale || {};
-  root.Sluttsamtale.payload = Object.freeze({ build, seal, base64, fromBase64, hex });
+  root.Sluttsamtale.payload = Object.freeze({ build, split, seal, sealParts, base64, fromBase64, hex });
 })();
