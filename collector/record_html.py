@@ -32,6 +32,7 @@ _NB = {
     "og følges opp. HR kontaktes for råd og veiledning.",
     "notes": "Notater",
     "notes_talk": "Notater fra samtalen",
+    "sent_whistleblowing": "Sendt til varslingskanalen: bare varselmottakeren kan lese svaret.",
     "no_answer": "(ikke besvart)",
     "readers": "Hvem kan lese svarene",
     "hr": "Bare HR",
@@ -59,6 +60,7 @@ _NN = {
     "og følgjast opp. HR blir kontakta for råd og rettleiing.",
     "notes": "Notat",
     "notes_talk": "Notat frå samtalen",
+    "sent_whistleblowing": "Sendt til varslingskanalen: berre varselmottakaren kan lese svaret.",
     "no_answer": "(ikkje svara på)",
     "readers": "Kven kan lese svara",
     "hr": "Berre HR",
@@ -85,6 +87,8 @@ _SV = {
     "utredas och följas upp. HR kontaktas för råd och stöd.",
     "notes": "Anteckningar",
     "notes_talk": "Anteckningar från samtalet",
+    "sent_whistleblowing": "Skickat till visselblåsarkanalen: bara mottagaren av "
+    "visselblåsningar kan läsa svaret.",
     "no_answer": "(inget svar)",
     "readers": "Vem får läsa svaren",
     "hr": "Bara HR",
@@ -113,6 +117,8 @@ _EN = {
     "must be investigated and followed up. HR is contacted for advice.",
     "notes": "Notes",
     "notes_talk": "Notes from the conversation",
+    "sent_whistleblowing": "Sent to the whistleblowing channel: only its receiver can read "
+    "the answer.",
     "no_answer": "(no answer)",
     "readers": "Who may read the answers",
     "hr": "HR only",
@@ -235,6 +241,8 @@ def _wish_ids(payload: Payload, qset: QuestionSet | None) -> list[str]:
 
 def _answer(payload: Payload, qset: QuestionSet | None, qid: str, w: dict[str, str]) -> str:
     value = payload.answers.get(qid)
+    if qid in payload.sent_to_whistleblowing:
+        return f'<p class="answer no-answer">{escape(w["sent_whistleblowing"])}</p>'
     if value is None:
         return f'<p class="answer no-answer">{escape(w["no_answer"])}</p>'
     return f'<p class="answer">{escape(reading.answer_text(payload, qset, qid, value))}</p>'

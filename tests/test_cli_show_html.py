@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
 
@@ -190,3 +191,19 @@ def test_show_text_and_json_formats_still_work(flow: Flow) -> None:
     as_json = run("show", payload.response_id[:8], "--format", "json")
     assert as_json.exit_code == 0 and '"response_id": "' in as_json.output
     assert as_json.output == run("show", payload.response_id[:8], "--json").output
+
+
+def test_show_html_names_what_went_to_the_whistleblowing_channel(flow: Flow) -> None:
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+    from collector import crypto, sealing
+
+    qset = flow.qset("kommune-nb")
+    receiver = crypto.public_raw(X25519PrivateKey.generate().public_key())
+    payload = sealing.build_payload(
+        qset, answers_nb(special_report=CANARY), sealed_at=datetime(2026, 5, 1, 10, tzinfo=UTC)
+    )
+    import_files(flow, sealing.seal_split(payload, qset, flow.public_raw, receiver))
+    html = record(payload)
+    assert "Sendt til varslingskanalen" in html
+    assert CANARY not in html
