@@ -289,6 +289,11 @@ def import_(
     except KeyboardInterrupt:
         click.echo(f"\nError: interrupted; so far {summary}", err=True)
         ctx.exit(130)
+    except SluttsamtaleError:
+        # The store failed (disk full, locked, damaged): say what was done before it did.
+        if summary.files and not as_json:
+            click.echo(f"stopped: {summary}")
+        raise
     finally:
         if bar is not None:
             bar.close()

@@ -95,7 +95,11 @@ def test_faults_disk_full_stops_with_one_line_and_keeps_what_was_stored(tmp_path
     assert [line.split()[0] for line in lines[:10]] == ["duplicate"] * 10
     imported = [line for line in lines[10:] if line.startswith("imported ")]
     assert 0 < len(imported) < 50, proc.stdout
-    assert all(line.startswith(("imported ", "  ")) for line in lines[10:])
+    # What was done before the disk filled is summed up; the file that hit it is not counted.
+    assert lines[-1] == f"stopped: {len(imported)} imported, 10 duplicate, 0 rejected " + (
+        f"({10 + len(imported)} files)"
+    )
+    assert all(line.startswith(("imported ", "  ")) for line in lines[10:-1])
     assert_whole(batch, tmp_path, 10 + len(imported))
     finish(batch, tmp_path, 10 + len(imported))
 
