@@ -5,18 +5,18 @@ cryptography's hpke.Suite takes neither an aad nor a fixed ephemeral key, so the
 it does expose: given the vector's `enc`, skRm and info, Suite must derive the vector's
 key and base_nonce, which it only does if its DH, KEM and key schedule are all right.
 
-`Rfc9180` below is a second, independent implementation of the same suite straight from
-the RFC's pseudocode (stdlib HMAC for HKDF). It must reproduce every intermediate value
-of the vector; then it seals with a fixed ephemeral key, which gives the worked example
-in spec/FORMAT.md, and collector.crypto must open what it seals.
+`rfc` is the testkit generator's transcription of the RFC's pseudocode (stdlib HMAC for
+HKDF), the project's only one. It must reproduce every intermediate value of the vector;
+then it seals with a fixed ephemeral key, which gives the worked example in
+spec/FORMAT.md, and collector.crypto must open what it seals.
 """
 
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,13 +24,16 @@ from typing import Any
 import cryptography_vectors
 import pytest
 from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from collector import crypto
 from collector.errors import DecryptError
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "spec" / "testkit"))
+from kitgen import hpke as rfc  # noqa: E402 - on the path just set
+
 SUITE_IDS = (0, 32, 1, 2)  # mode base, DHKEM(X25519, HKDF-SHA256), HKDF-SHA256, AES-256-GCM
 
 
@@ -50,95 +53,14 @@ def h(value: str) -> bytes:
     return bytes.fromhex(value)
 
 
-# --------------------------------------------------------------------------- RFC 9180, by hand
-
-
-def _extract(salt: bytes, ikm: bytes) -> bytes:
-    return hmac.new(salt, ikm, hashlib.sha256).digest()
-
-
-def _expand(prk: bytes, info: bytes, length: int) -> bytes:
-    out, block, counter = b"", b"", 1
-    while len(out) < length:
-        block = hmac.new(prk, block + info + bytes([counter]), hashlib.sha256).digest()
-        out += block
-        counter += 1
-    return out[:length]
-
-
-def _raw_public(private: X25519PrivateKey) -> bytes:
-    return crypto.public_raw(private.public_key())
-
-
-@dataclass(frozen=True)
-class Context:
-    shared_secret: bytes
-    key_schedule_context: bytes
-    secret: bytes
-    key: bytes
-    base_nonce: bytes
-    exporter_secret: bytes
-
-
-class Rfc9180:
-    """DHKEM(X25519, HKDF-SHA256) + HKDF-SHA256 + AES-256-GCM, base mode (RFC 9180 sec. 4, 5)."""
-
-    KEM_SUITE = b"KEM" + (0x0020).to_bytes(2, "big")
-    HPKE_SUITE = b"HPKE" + b"".join(i.to_bytes(2, "big") for i in (0x0020, 0x0001, 0x0002))
-
-    @staticmethod
-    def labeled_extract(suite: bytes, salt: bytes, label: bytes, ikm: bytes) -> bytes:
-        return _extract(salt, b"HPKE-v1" + suite + label + ikm)
-
-    @staticmethod
-    def labeled_expand(suite: bytes, prk: bytes, label: bytes, info: bytes, n: int) -> bytes:
-        return _expand(prk, n.to_bytes(2, "big") + b"HPKE-v1" + suite + label + info, n)
-
-    @classmethod
-    def encap(cls, sk_e: X25519PrivateKey, pk_r: bytes) -> tuple[bytes, bytes]:
-        """(shared_secret, enc), section 4.1."""
-        dh = sk_e.exchange(X25519PublicKey.from_public_bytes(pk_r))
-        enc = _raw_public(sk_e)
-        eae_prk = cls.labeled_extract(cls.KEM_SUITE, b"", b"eae_prk", dh)
-        shared = cls.labeled_expand(cls.KEM_SUITE, eae_prk, b"shared_secret", enc + pk_r, 32)
-        return shared, enc
-
-    @classmethod
-    def key_schedule(cls, shared_secret: bytes, info: bytes) -> Context:
-        """Section 5.1, mode_base: psk and psk_id are empty."""
-        s = cls.HPKE_SUITE
-        psk_id_hash = cls.labeled_extract(s, b"", b"psk_id_hash", b"")
-        info_hash = cls.labeled_extract(s, b"", b"info_hash", info)
-        context = b"\x00" + psk_id_hash + info_hash
-        secret = cls.labeled_extract(s, shared_secret, b"secret", b"")
-        return Context(
-            shared_secret=shared_secret,
-            key_schedule_context=context,
-            secret=secret,
-            key=cls.labeled_expand(s, secret, b"key", context, 32),
-            base_nonce=cls.labeled_expand(s, secret, b"base_nonce", context, 12),
-            exporter_secret=cls.labeled_expand(s, secret, b"exp", context, 32),
-        )
-
-    @classmethod
-    def seal(
-        cls, sk_e: X25519PrivateKey, pk_r: bytes, info: bytes, plaintext: bytes
-    ) -> tuple[bytes, Context]:
-        """Single-shot seal, section 6.1, empty aad: enc || ct, and the context for show."""
-        shared, enc = cls.encap(sk_e, pk_r)
-        ctx = cls.key_schedule(shared, info)
-        # First message: sequence number 0, so the nonce is base_nonce itself (sec. 5.2).
-        return enc + AESGCM(ctx.key).encrypt(ctx.base_nonce, plaintext, b""), ctx
-
-
 # --------------------------------------------------------------------------- the vector
 
 
 def test_hand_implementation_reproduces_the_vector(vector: dict[str, Any]) -> None:
     sk_e = X25519PrivateKey.from_private_bytes(h(vector["skEm"]))
-    shared, enc = Rfc9180.encap(sk_e, h(vector["pkRm"]))
+    shared, enc = rfc.encap(sk_e, h(vector["pkRm"]))
     assert enc == h(vector["enc"])
-    ctx = Rfc9180.key_schedule(shared, h(vector["info"]))
+    ctx = rfc.context(shared, h(vector["info"]))
     assert ctx.shared_secret.hex() == vector["shared_secret"]
     assert ctx.key_schedule_context.hex() == vector["key_schedule_context"]
     assert ctx.secret.hex() == vector["secret"]
@@ -153,8 +75,8 @@ def test_hand_implementation_reproduces_the_vector(vector: dict[str, Any]) -> No
 def test_public_keys_derive_as_in_the_vector(vector: dict[str, Any]) -> None:
     sk_r = X25519PrivateKey.from_private_bytes(h(vector["skRm"]))
     sk_e = X25519PrivateKey.from_private_bytes(h(vector["skEm"]))
-    assert _raw_public(sk_r).hex() == vector["pkRm"]
-    assert _raw_public(sk_e).hex() == vector["pkEm"] == vector["enc"]
+    assert rfc.raw_public(sk_r).hex() == vector["pkRm"]
+    assert rfc.raw_public(sk_e).hex() == vector["pkEm"] == vector["enc"]
 
 
 def test_suite_derives_the_vector_key_and_nonce(vector: dict[str, Any]) -> None:
@@ -182,7 +104,7 @@ def test_suite_refuses_anything_but_the_vector_values(vector: dict[str, Any], ch
     elif change == "nonce":
         nonce = bytes([nonce[0] ^ 1]) + nonce[1:]
     elif change == "enc":
-        enc = _raw_public(X25519PrivateKey.generate())
+        enc = rfc.raw_public(X25519PrivateKey.generate())
     else:
         sk_r = X25519PrivateKey.generate()
     ct = AESGCM(key).encrypt(nonce, b"Beauty is truth", b"")
@@ -196,7 +118,7 @@ def test_suite_refuses_anything_but_the_vector_values(vector: dict[str, Any], ch
 @pytest.mark.parametrize("size", [0, 1, 15, 16, 17, 1000, 100_000])
 def test_crypto_round_trip(size: int) -> None:
     sk = crypto.generate_private()
-    raw = _raw_public(sk)
+    raw = rfc.raw_public(sk)
     plaintext = bytes(range(256)) * (size // 256) + bytes(size % 256)
     sealed = crypto.seal(plaintext, raw)
     assert len(sealed) == crypto.ENC_LEN + size + crypto.TAG_LEN
@@ -211,9 +133,9 @@ def test_crypto_info_is_the_format_and_key_id() -> None:
 
 def test_hand_sealed_with_our_info_opens_in_crypto() -> None:
     sk_r, sk_e = X25519PrivateKey.generate(), X25519PrivateKey.generate()
-    raw = _raw_public(sk_r)
+    raw = rfc.raw_public(sk_r)
     info = b"sluttsamtale-response/1 " + crypto.key_id(raw).encode()
-    sealed, _ = Rfc9180.seal(sk_e, raw, info, b'{"hei": "verden"}')
+    sealed, _ = rfc.seal(sk_e, raw, info, b'{"hei": "verden"}')
     assert crypto.open_sealed(sealed, sk_r) == b'{"hei": "verden"}'
 
 
@@ -229,10 +151,10 @@ def test_hand_sealed_with_our_info_opens_in_crypto() -> None:
 )
 def test_hand_sealed_with_another_info_does_not_open(info: bytes) -> None:
     sk_r, sk_e = X25519PrivateKey.generate(), X25519PrivateKey.generate()
-    raw = _raw_public(sk_r)
+    raw = rfc.raw_public(sk_r)
     kid = crypto.key_id(raw)
     info = info.replace(b"{kid}", kid.encode()).replace(b"{KID}", kid.upper().encode())
-    sealed, _ = Rfc9180.seal(sk_e, raw, info, b"{}")
+    sealed, _ = rfc.seal(sk_e, raw, info, b"{}")
     with pytest.raises(DecryptError):
         crypto.open_sealed(sealed, sk_r)
 
@@ -310,7 +232,7 @@ def build_example(tmp: Path) -> Example:
     from collector.schema import QuestionSet
 
     sk_r, sk_e = _fixed_key("sluttsamtale example: HR"), _fixed_key("sluttsamtale example: enc")
-    pk_r = _raw_public(sk_r)
+    pk_r = rfc.raw_public(sk_r)
     kid = crypto.key_id(pk_r)
     payload = sealing.build_payload(
         QuestionSet.model_validate(EXAMPLE_SET),
@@ -321,7 +243,7 @@ def build_example(tmp: Path) -> Example:
     )
     plaintext = sealing.payload_bytes(payload)
     info = crypto.response_info(kid)
-    sealed, ctx = Rfc9180.seal(sk_e, pk_r, info, plaintext)
+    sealed, ctx = rfc.seal(sk_e, pk_r, info, plaintext)
     file_bytes = envelope.encode(envelope.Envelope((envelope.Part(kid, sealed),)))
     key_doc = keyfile.key_document(
         sk_r, EXAMPLE_PASSPHRASE, salt=bytes(range(16)), nonce=bytes(range(12))

@@ -1,12 +1,16 @@
 """RFC 9180 sender, transcribed: base mode, DHKEM(X25519, HKDF-SHA256), HKDF-SHA256,
 AES-256-GCM. The library's sealer draws its own ephemeral key and cannot write a hostile
-`enc`; this one takes both as given. Checked against the RFC's test vector before use."""
+`enc`; this one takes both as given. Checked against the RFC's test vector before use.
+
+The project's only hand transcription of the RFC: tests/test_hpke_vectors.py checks the
+library against it, value by value."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import json
+from dataclasses import dataclass
 
 import cryptography_vectors
 from cryptography.hazmat.primitives import serialization
@@ -49,15 +53,53 @@ def shared_secret(dh: bytes, enc: bytes, pk_r: bytes) -> bytes:
     return _labeled_expand(KEM_SUITE, eae_prk, b"shared_secret", enc + pk_r, 32)
 
 
-def key_schedule(secret_in: bytes, info: bytes) -> tuple[bytes, bytes]:
-    """KeySchedule for mode_base (section 5.1): (key, base_nonce)."""
+@dataclass(frozen=True)
+class Context:
+    """Every value the RFC's test vectors list for the key schedule (section 5.1)."""
+
+    shared_secret: bytes
+    key_schedule_context: bytes
+    secret: bytes
+    key: bytes
+    base_nonce: bytes
+    exporter_secret: bytes
+
+
+def context(shared: bytes, info: bytes) -> Context:
+    """KeySchedule for mode_base (section 5.1): psk and psk_id are empty."""
     psk_id_hash = _labeled_extract(HPKE_SUITE, b"", b"psk_id_hash", b"")
     info_hash = _labeled_extract(HPKE_SUITE, b"", b"info_hash", info)
-    context = b"\x00" + psk_id_hash + info_hash
-    secret = _labeled_extract(HPKE_SUITE, secret_in, b"secret", b"")
-    key = _labeled_expand(HPKE_SUITE, secret, b"key", context, 32)
-    nonce = _labeled_expand(HPKE_SUITE, secret, b"base_nonce", context, 12)
-    return key, nonce
+    ks_context = b"\x00" + psk_id_hash + info_hash
+    secret = _labeled_extract(HPKE_SUITE, shared, b"secret", b"")
+    return Context(
+        shared_secret=shared,
+        key_schedule_context=ks_context,
+        secret=secret,
+        key=_labeled_expand(HPKE_SUITE, secret, b"key", ks_context, 32),
+        base_nonce=_labeled_expand(HPKE_SUITE, secret, b"base_nonce", ks_context, 12),
+        exporter_secret=_labeled_expand(HPKE_SUITE, secret, b"exp", ks_context, 32),
+    )
+
+
+def key_schedule(secret_in: bytes, info: bytes) -> tuple[bytes, bytes]:
+    """(key, base_nonce) of the key schedule."""
+    ctx = context(secret_in, info)
+    return ctx.key, ctx.base_nonce
+
+
+def encap(sk_e: X25519PrivateKey, pk_r: bytes) -> tuple[bytes, bytes]:
+    """Encap (section 4.1) with a given ephemeral key: (shared_secret, enc)."""
+    enc = raw_public(sk_e)
+    dh = sk_e.exchange(X25519PublicKey.from_public_bytes(pk_r))
+    return shared_secret(dh, enc, pk_r), enc
+
+
+def seal(sk_e: X25519PrivateKey, pk_r: bytes, info: bytes, pt: bytes) -> tuple[bytes, Context]:
+    """Single-shot SealBase with empty aad (section 6.1): enc || ct, and its context."""
+    shared, enc = encap(sk_e, pk_r)
+    ctx = context(shared, info)
+    # First message: sequence number 0, so the nonce is base_nonce itself (section 5.2).
+    return enc + AESGCM(ctx.key).encrypt(ctx.base_nonce, pt, b""), ctx
 
 
 def seal_with(dh: bytes, enc: bytes, pk_r: bytes, info: bytes, aad: bytes, pt: bytes) -> bytes:
