@@ -512,6 +512,7 @@ def demo(folder: Path, port: int, config_file: Path, once: bool) -> None:
     finally:
         stop.set()
         server.shutdown()
+        server.server_close()
 
 
 # The workflow commands (invite, status, decline, followup, purge, report, export) live in

@@ -6,13 +6,11 @@ page's own origin. Nothing here touches real data: keys, sites and stores live i
 
 from __future__ import annotations
 
-import functools
-import http.server
+import contextlib
 import os
 import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +18,7 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from collector import crypto
+from collector import crypto, demo
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM_ARGS = [
@@ -99,20 +97,21 @@ def built_site(tmp_path_factory: pytest.TempPathFactory, test_key: TestKey) -> P
     return out
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass
+@contextlib.contextmanager
+def served(folder: Path) -> Iterator[str]:
+    """`folder` over http on 127.0.0.1 (a secure context, like https), by the demo's server."""
+    server = demo.serve(folder, 0)
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @pytest.fixture(scope="session")
 def http_site(built_site: Path) -> Iterator[str]:
-    """The built site over http on 127.0.0.1 (a secure context, like https)."""
-    handler = functools.partial(_QuietHandler, directory=str(built_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    with served(built_site) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

@@ -6,16 +6,13 @@ from __future__ import annotations
 
 import email.message
 import email.policy
-import functools
-import http.server
 import json
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import _QuietHandler, build_site
+from conftest import build_site, served
 from playwright.sync_api import Page
 from site_support import (
     choose_readers,
@@ -44,11 +41,8 @@ def hr(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
     out = tmp / "site"
     built = build_site(out, tmp / "keys" / "hr-public.pem")
     assert built.returncode == 0, built.stderr
-    handler = functools.partial(_QuietHandler, directory=str(out))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield tmp / "keys" / "hr-key.json", f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    with served(out) as base:
+        yield tmp / "keys" / "hr-key.json", base
 
 
 def cli(*args: str) -> tuple[int, str]:

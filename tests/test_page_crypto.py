@@ -9,20 +9,17 @@ http://127.0.0.1, the two secure contexts the real page is used from.
 from __future__ import annotations
 
 import base64
-import functools
 import hashlib
-import http.server
 import importlib.util
 import json
 import re
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import cryptography_vectors
 import pytest
-from conftest import ROOT
+from conftest import ROOT, served
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from playwright.sync_api import Browser, Page
 
@@ -178,20 +175,11 @@ CATCH = """async (run) => {
 # --------------------------------------------------------------------------- fixtures
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass
-
-
 @pytest.fixture(scope="module")
 def repo_http() -> Iterator[str]:
     """The repository root over http on 127.0.0.1, so the harness finds ../../site/js."""
-    handler = functools.partial(_Quiet, directory=str(ROOT))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
+    with served(ROOT) as base:
+        yield base
 
 
 @pytest.fixture(params=["file", "http"])

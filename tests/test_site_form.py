@@ -7,14 +7,11 @@ that seals something the collector would refuse fails here.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
-import threading
 from collections.abc import Iterator
 
 import pytest
-from conftest import TestKey, _QuietHandler, assert_accessible, build_site
+from conftest import TestKey, assert_accessible, build_site, served
 from playwright.sync_api import Page, expect
 from site_support import (
     CSP_WATCH,
@@ -103,11 +100,8 @@ def every_type(
     result = build_site(out, test_key.pem, extra_env={"SLUTTSAMTALE_QUESTIONNAIRES": str(folder)})
     assert result.returncode == 0, result.stderr
     qset = load_catalog(folder).latest()[0]
-    handler = functools.partial(_QuietHandler, directory=str(out))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield qset, f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    with served(out) as base:
+        yield qset, base
 
 
 def test_every_question_type_filled_in_and_sealed(

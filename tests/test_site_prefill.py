@@ -9,10 +9,7 @@ tested against what HR actually sends.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,7 +17,7 @@ from typing import Any
 
 import pytest
 from collector_support import _key_template
-from conftest import TestKey, _QuietHandler, build_site
+from conftest import TestKey, build_site, served
 from playwright.sync_api import Page, expect
 from site_support import (
     Filled,
@@ -214,11 +211,8 @@ def hr_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     out = tmp / "site"
     result = build_site(out, pem)
     assert result.returncode == 0, result.stderr
-    handler = functools.partial(_QuietHandler, directory=str(out))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    with served(out) as base:
+        yield base
 
 
 def test_invite_answer_from_the_link_import_and_status(

@@ -6,11 +6,8 @@ own store with the normal `import`, and reads only their own part.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import tempfile
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from collector_support import PASSPHRASE, _key_template
-from conftest import _QuietHandler, build_site
+from conftest import build_site, served
 from playwright.sync_api import Page, expect
 from site_support import (
     answer,
@@ -66,11 +63,8 @@ def wb_site(tmp_path_factory: pytest.TempPathFactory, receiver: Receiver) -> Ite
     env = {"SLUTTSAMTALE_WHISTLEBLOWING_KEY": str(receiver.pem)}
     result = build_site(out, pem, extra_env=env)
     assert result.returncode == 0, result.stderr
-    handler = functools.partial(_QuietHandler, directory=str(out))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    with served(out) as base:
+        yield base
 
 
 @pytest.fixture
