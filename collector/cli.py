@@ -423,17 +423,18 @@ def show(
 def schema(which: str) -> None:
     """Print the JSON Schema of a question-set file or of the sealed payload.
 
-    Editors use the question-set schema to check YAML as HR types it.
+    Editors use the question-set schema to check YAML as HR types it. The output is the
+    published file byte for byte, so this also regenerates spec/ after a model change.
 
     Example:
 
     \b
-        sluttsamtale schema questionnaire > questionnaire.schema.json
+        sluttsamtale schema questionnaire > spec/questionnaire.schema.json
     """
     from . import jsonschema  # only this command needs it
 
     data = jsonschema.payload_schema() if which == "payload" else jsonschema.questionnaire_schema()
-    _print_json(data)
+    click.echo(jsonschema.render(data), nl=False)
 
 
 # --------------------------------------------------------------------------- demo

@@ -57,16 +57,6 @@ def _day(text: str | None, option: str, today: date) -> date | None:
 
 # --------------------------------------------------------------------------- invite
 
-PERSON_OPTIONS = (
-    "name",
-    "email",
-    "position",
-    "workplace",
-    "department",
-    "employed_from",
-    "last_day",
-)
-
 
 @main.command()
 @click.option("--set", "set_id", help="The question set's id, e.g. kommune-nb.")

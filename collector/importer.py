@@ -246,13 +246,10 @@ def open_response(
         key_id=part.key_id,
         receipt=envelope.receipt(data),
         sealed=part.sealed,
-        delete_by=add_months(sealed_on, qset.privacy.retention_months),
+        delete_by=clock.add_months(sealed_on, qset.privacy.retention_months),
         payload=payload,
         special=reading.has_special(payload, qset),
     )
-
-
-add_months = clock.add_months  # kept here too: tests and callers name it so
 
 
 def _rejected(path: Path, error: SluttsamtaleError) -> FileResult:

@@ -32,7 +32,6 @@ from .store import Invitation, InvitationState
 TOKEN_BYTES = 16  # 22 characters of base64url: the payload allows 16 to 64
 LINK_FIELDS = ("name", "position", "workplace", "department", "employed_from", "last_day")
 """The facts a link may prefill, in link order after `token`; each is a question's `prefill`."""
-CSV_FIELDS = ("name", "email", "position", "workplace", "department", "employed_from", "last_day")
 
 # HR systems export in the local language; these are the headings seen in Norwegian and
 # Swedish exports, folded to lowercase ASCII with "_" between words.

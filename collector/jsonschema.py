@@ -13,7 +13,6 @@ validators and in check_payload, which remain the authority.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from .schema import Payload, QuestionSet
@@ -59,17 +58,3 @@ def payload_schema() -> dict[str, Any]:
 def render(schema: dict[str, Any]) -> str:
     """The exact text of a published schema file: sorted keys, indent 2, final newline."""
     return json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-
-
-def write_schemas(folder: Path) -> list[Path]:
-    """Write both schema files into `folder` (normally spec/); return their paths."""
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, schema in (
-        (QUESTIONNAIRE_FILE, questionnaire_schema()),
-        (PAYLOAD_FILE, payload_schema()),
-    ):
-        path = folder / name
-        path.write_text(render(schema), encoding="utf-8")
-        written.append(path)
-    return written

@@ -173,10 +173,6 @@ class Distribution:
     rows: tuple[tuple[str, int], ...]
     mean: float | None = None
 
-    @property
-    def suppressed(self) -> bool:
-        return not self.rows and self.n > 0
-
 
 def distribution(
     key: str, info: QuestionInfo | None, group: list[Entry], min_group: int

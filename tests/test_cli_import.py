@@ -25,7 +25,7 @@ from collector_support import (
 )
 from conftest import make_test_key
 
-from collector import armor, crypto, envelope, importer, keyfile
+from collector import armor, clock, crypto, envelope, importer, keyfile
 from collector.cli import main
 from collector.envelope import MAX_FILE_BYTES, Envelope, Part
 from collector.store import Store, StoredResponse
@@ -559,7 +559,7 @@ def test_import_unexpected_error_is_one_line(env: Env, monkeypatch: pytest.Monke
     ],
 )
 def test_import_delete_by_adds_calendar_months(day: date, months: int, expected: date) -> None:
-    assert importer.add_months(day, months) == expected
+    assert clock.add_months(day, months) == expected
 
 
 def test_import_skips_the_store_inside_the_folder(env: Env) -> None:

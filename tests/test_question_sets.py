@@ -259,7 +259,8 @@ def test_every_language_has_a_privacy_notice(catalog: Catalog, sets: dict[str, Q
 )
 def test_committed_schema_is_up_to_date(name: str, generate):
     committed = (SPEC / name).read_text(encoding="utf-8")
-    assert committed == render(generate()), f"regenerate spec/{name}"
+    which = name.split(".")[0]
+    assert committed == render(generate()), f"run: sluttsamtale schema {which} > spec/{name}"
 
 
 def test_schemas_are_draft_2020_12():
