@@ -1,6 +1,6 @@
 """How fast is `sluttsamtale import`, and does its memory stay flat as batches grow?
 
-Run:  python benchmarks/import_speed.py [--count 10000]
+Run:  python3 -m benchmarks.import_speed [--count 10000]
 
 Seals COUNT real responses (HPKE, as the page does) into a temporary folder, then measures
 in the same run:
@@ -33,25 +33,26 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from collector.errors import QuestionSetError
+from collector.formats import envelope, keyfile
+from collector.formats.keys import load_public_pem
+from collector.intake import files, importer, opening
+from collector.model.loading import load_catalog
+from collector.model.payload import AnswerValue, check_payload, is_visible
+from collector.model.questionset import QuestionSet, QuestionType
+from collector.settings import Settings
+from collector.store import Store
+from testing import pagesim
 
-from collector import envelope, importer, inputs, keyfile, sealing  # noqa: E402
-from collector.crypto import load_public_pem  # noqa: E402
-from collector.questionnaires import QuestionSetError, default_folder, load_catalog  # noqa: E402
-from collector.schema import (  # noqa: E402
-    AnswerValue,
-    QuestionSet,
-    QuestionType,
-    check_payload,
-    is_visible,
-)
-from collector.store import Store  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
+
 
 PASSPHRASE = "benchmark passphrase, not a secret"
+NOW = datetime.now(UTC)
 
 TINY_SET = """\
 id: bench
@@ -144,7 +145,7 @@ WORDS = [
 def pick_question_set(tmp: Path) -> tuple[Path, QuestionSet]:
     """The project's first question set if the folder loads, else the built-in tiny one."""
     try:
-        catalog = load_catalog(default_folder())
+        catalog = load_catalog(Settings().questionnaire_folder())
         return catalog.folder, catalog.latest()[0]
     except (QuestionSetError, IndexError):
         folder = tmp / "questionnaires"
@@ -197,10 +198,10 @@ def seal_files(qset: QuestionSet, public_raw: bytes, folder: Path, count: int) -
     paths = []
     for i in range(count):
         answers, other = answers_for(qset, rng)
-        payload = sealing.build_payload(qset, answers, other=other or None)
+        payload = pagesim.build_payload(qset, answers, other=other or None)
         path = folder / f"{i // 1000:03}" / f"sluttsamtale-{i:06}.json"
         path.parent.mkdir(exist_ok=True)
-        path.write_bytes(sealing.seal_payload(payload, public_raw))
+        path.write_bytes(pagesim.seal_payload(payload, public_raw))
         paths.append(path)
     return paths
 
@@ -213,8 +214,8 @@ def timed(work: Callable[[], Any]) -> float:
 
 def bare_loop(paths: list[Path], keys: dict[str, keyfile.HRKey], qset: QuestionSet) -> None:
     for path in paths:
-        part, payload = sealing.open_envelope(envelope.parse(path.read_bytes()), keys)
-        check_payload(payload, qset)
+        part, payload = opening.open_envelope(envelope.parse(path.read_bytes()), keys)
+        check_payload(payload, qset, now=NOW)
 
 
 def library_import(
@@ -223,8 +224,10 @@ def library_import(
     catalog = load_catalog(questionnaires)
     summary = importer.Summary()
     with Store.open(db) as store:
-        items = inputs.expand([folder])  # streamed, as the CLI does
-        for result in importer.import_items(items, keys=keys, catalog=catalog, store=store):
+        items = files.expand([folder])  # streamed, as the CLI does
+        for result in importer.import_items(
+            items, hr_keys=keys, catalog=catalog, store=store, now=NOW
+        ):
             summary.add(result)
     if summary.imported != expected:
         raise SystemExit(f"library import: expected {expected} imported, got {summary}")
@@ -263,7 +266,7 @@ def child_import(folder: Path, db: Path, key: Path, questionnaires: Path) -> Non
     hr_key = keyfile.load(key, PASSPHRASE)
     with open("/proc/self/clear_refs", "w") as fh:  # "5" resets VmHWM (Linux >= 4.0)
         fh.write("5")
-    count = sum(1 for _ in inputs.expand([folder]))
+    count = sum(1 for _ in files.expand([folder]))
     library_import(folder, db, {hr_key.key_id: hr_key}, questionnaires, count)
     with open("/proc/self/status") as fh:
         print(next(line.split()[1] for line in fh if line.startswith("VmHWM:")))
@@ -275,14 +278,15 @@ def import_peak(folder: Path, db: Path, key: Path, questionnaires: Path) -> int 
         return None
     command = [
         sys.executable,
-        __file__,
+        "-m",
+        "benchmarks.import_speed",
         "--child-import",
         str(folder),
         str(db),
         str(key),
         str(questionnaires),
     ]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise SystemExit(f"child import failed: {done.stderr}")
     return int(done.stdout.strip())
@@ -360,8 +364,8 @@ def main() -> None:
         ("import (CLI subprocess)", small, t_cli_small, "incl. start-up and key unlock"),
     ]
     print(f"{'measure':<28} {'files':>7} {'seconds':>8} {'files/s':>9}  note")
-    for name, files, seconds, note in rows:
-        print(f"{name:<28} {files:>7} {seconds:>8.2f} {files / seconds:>9,.0f}  {note}")
+    for name, count, seconds, note in rows:
+        print(f"{name:<28} {count:>7} {seconds:>8.2f} {count / seconds:>9,.0f}  {note}")
     print()
     print(f"{'peak memory':<36} {'files':>7} {'MiB':>8}")
     memory = [("CLI subprocess, ru_maxrss", small, count, rss_small, rss_large)]

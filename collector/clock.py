@@ -1,43 +1,32 @@
-"""The one place that asks what time it is.
+"""Dates as the collector counts them: UTC, whole seconds, calendar months.
 
-SLUTTSAMTALE_NOW (an ISO 8601 date-time) moves the clock for tests and for HR's
-walk-through: past a delete-by date, past a follow-up due date, without waiting a year.
-Every date the collector compares (delete-by, last working day, due dates) is a UTC date.
+Nothing here asks what time it is: the CLI takes the moment once from settings (which may
+move the clock for tests and HR's walk-through) and passes it down.
 """
 
 from __future__ import annotations
 
 import calendar
-import os
 from datetime import UTC, date, datetime
 
-from .errors import SluttsamtaleError
 
-NOW_ENV = "SLUTTSAMTALE_NOW"
+def system_now() -> datetime:
+    return datetime.now(UTC)
 
 
-def now() -> datetime:
-    """The current moment in UTC, or SLUTTSAMTALE_NOW when it is set."""
-    given = os.environ.get(NOW_ENV, "").strip()
-    if not given:
-        return datetime.now(UTC)
-    try:
-        moment = datetime.fromisoformat(given.replace("Z", "+00:00"))
-    except ValueError:
-        raise SluttsamtaleError(
-            f"{NOW_ENV}: {given!r} is not an ISO date-time such as 2026-07-01T09:00:00Z"
-        ) from None
-    # A date-time without a zone is read as UTC, like every time the store keeps.
+def parse_moment(text: str) -> datetime:
+    """An ISO 8601 date-time as UTC; one without a zone is read as UTC. ValueError if not one."""
+    moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
-def today() -> date:
-    return now().date()
 
 
 def iso(moment: datetime) -> str:
     """A moment as the store keeps it: UTC, whole seconds, ending in Z."""
     return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def utc_day(moment: datetime) -> date:
+    return moment.astimezone(UTC).date()
 
 
 def add_months(day: date, months: int) -> date:

@@ -54,3 +54,7 @@ class KeyFileError(SluttsamtaleError):
 
 class StoreError(SluttsamtaleError):
     """The SQLite store cannot be opened or written."""
+
+
+class QuestionSetError(SluttsamtaleError):
+    """A question set or employer file that cannot be used; the message names the file."""

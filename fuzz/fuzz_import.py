@@ -1,6 +1,8 @@
 """Coverage-guided fuzzing (atheris, libFuzzer) of everything a response file meets on import.
 
-    python fuzz/fuzz_import.py -max_total_time=600 spec/testkit/vectors
+    python3 -m fuzz.fuzz_import -max_total_time=600 spec/testkit/vectors
+
+(run from the repository root, as every script here is).
 
 Any libFuzzer option may be given (-max_total_time, -runs, -max_len, -seed, ...); a folder
 of testkit vectors is turned into the seed corpus (fuzz/corpus/, where libFuzzer also keeps
@@ -14,7 +16,7 @@ picks the entrance; the rest is the data:
 
     0 envelope.parse             3 a .json file, opened     6 a plaintext, sealed to the
     1 armor.find_blocks (UTF-8)  4 a .txt file, opened        testkit key and opened
-    2 sealing.parse_payload      5 a .eml file, opened        (decrypt + payload checks)
+    2 payload_format.parse      5 a .eml file, opened        (decrypt + payload checks)
 
 "Opened" is importer.open_item, the import path for one file, with the testkit key.
 """
@@ -32,8 +34,6 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT))
 
 CORPUS = HERE / "corpus"
 CRASHES = HERE / "crashes"
@@ -59,7 +59,8 @@ def main(argv: list[str]) -> int:
         print(f"seeded {seeded} inputs from {folder}", file=sys.stderr)
     command = [
         sys.executable,
-        __file__,
+        "-m",
+        "fuzz.fuzz_import",
         CHILD_FLAG,
         *options,
         "-print_final_stats=1",
@@ -67,7 +68,7 @@ def main(argv: list[str]) -> int:
         str(CORPUS),
     ]
     started = time.monotonic()
-    child = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, errors="replace")
+    child = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True, errors="replace")
     assert child.stderr is not None
     executions = 0
     for line in child.stderr:
@@ -82,7 +83,7 @@ def main(argv: list[str]) -> int:
         "executions": executions,
         "crashes": 0 if code == 0 else 1,
         "date": datetime.now(UTC).strftime("%Y-%m-%d"),
-        "command": "python fuzz/fuzz_import.py " + " ".join(argv),
+        "command": "python3 -m fuzz.fuzz_import " + " ".join(argv),
     }
     LAST_RUN.write_text(json.dumps(record, indent=2) + "\n")
     verdict = "clean" if code == 0 else f"FAILED (exit {code}); see {CRASHES}"
@@ -94,9 +95,10 @@ def seed_corpus(folder: Path, corpus: Path) -> int:
     """Each vector's body at the entrances it belongs to, as libFuzzer seed files."""
     import hashlib
 
-    import testkit_support as tk
+    from spec.testkit import testkit as tk
+    from testing import testkit_run as run
 
-    keys = tk.load_keys()
+    keys = run.load_keys()
     seeds: list[bytes] = []
     for vector in tk.vectors(folder):
         body = vector.body
@@ -109,7 +111,7 @@ def seed_corpus(folder: Path, corpus: Path) -> int:
             seeds.append(b"\x01" + body)
         if vector.expect == "success":
             with tempfile.TemporaryDirectory() as work:
-                outcome = tk.run_vector(vector, Path(work), keys=keys, catalog=tk.catalog())
+                outcome = run.run_vector(vector, Path(work), keys=keys, catalog=run.catalog())
             plaintext = outcome.plaintext(keys)
             seeds += [b"\x02" + plaintext, b"\x06" + plaintext]
     for seed in seeds:
@@ -124,15 +126,17 @@ def child(argv: list[str]) -> None:
     import atheris
 
     with atheris.instrument_imports(include=["collector", "email"]):
-        from collector import armor, crypto, envelope, importer, sealing
         from collector.errors import SluttsamtaleError
+        from collector.formats import armor, envelope, hpke, keys
+        from collector.formats import payload as payload_format
+        from collector.intake import opening
 
-    import testkit_support as tk
+    from testing import testkit_run as run
 
-    keys = tk.load_keys()
-    catalog = tk.catalog()
-    (key,) = keys.values()
-    public = crypto.public_raw(key.private.public_key())
+    hr_keys = run.load_keys()
+    catalog = run.catalog()
+    (key,) = hr_keys.values()
+    public = keys.public_of(key.private)
     shm = Path("/dev/shm")
     work = Path(tempfile.mkdtemp(prefix="fuzz-import-", dir=shm if shm.is_dir() else None))
     suffix = {3: ".json", 4: ".txt", 5: ".eml"}
@@ -147,13 +151,13 @@ def child(argv: list[str]) -> None:
             elif entrance == 1:
                 armor.find_blocks(rest.decode("utf-8", errors="replace"))
             elif entrance == 2:
-                sealing.parse_payload(rest)
+                payload_format.parse(rest)
             elif entrance in suffix:
-                tk.run_bytes(rest, suffix[entrance], work, keys=keys, catalog=catalog)
+                run.run_bytes(rest, suffix[entrance], work, keys=hr_keys, catalog=catalog)
             else:
-                sealed = crypto.seal(rest, public)
+                sealed = hpke.seal(rest, public)
                 file = envelope.encode(envelope.Envelope((envelope.Part(key.key_id, sealed),)))
-                importer.open_response(file, keys=keys, catalog=catalog)
+                opening.open_response(file, hr_keys=hr_keys, catalog=catalog, now=datetime.now(UTC))
         except SluttsamtaleError:
             pass
 

@@ -1,13 +1,13 @@
 """Kill `sluttsamtale import` with SIGKILL at random points of a large batch, many times.
 
-    python scripts/kill_import.py                      # 1,000 files, 100 kills
-    python scripts/kill_import.py --files 300 --kills 20 --seed 7
+    python3 -m scripts.kill_import                      # 1,000 files, 100 kills
+    python3 -m scripts.kill_import --files 300 --kills 20 --seed 7
 
 After every kill the store is checked (integrity check, every stored row is exactly one
 file's sealed part and opens and fits its question set, follow-up rows match), and each
 round ends with a rerun that must import every file not yet stored exactly once. Prints
 "kills survived: K/N" and writes scripts/last-kill-run.json, which
-scripts/reliability_figures.py reads. The campaign is tests/crash_support.py, the same
+scripts/reliability_figures.py reads. The campaign is testing/crash.py, the same
 code tests/test_crash_safety.py runs on a smaller batch.
 """
 
@@ -22,11 +22,9 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT))
+from testing import crash as cs
 
-import crash_support as cs  # noqa: E402 - after the path it lives on
+ROOT = Path(__file__).resolve().parent.parent
 
 LAST_RUN = ROOT / "scripts" / "last-kill-run.json"
 
@@ -64,7 +62,7 @@ def main() -> int:
         "mid_batch": sum(1 for k in killed if 0 < k.stored_after < args.files),
         "seed": args.seed,
         "seconds": round(time.monotonic() - started),
-        "command": " ".join(["python scripts/kill_import.py", *sys.argv[1:]]),
+        "command": " ".join(["python3 -m scripts.kill_import", *sys.argv[1:]]),
     }
     args.out.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
     for r in rounds:

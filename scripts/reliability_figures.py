@@ -1,19 +1,19 @@
 """Print the reliability figures for the README, each measured here and now.
 
-    python scripts/reliability_figures.py
+    python3 -m scripts.reliability_figures
 
 - vectors passed: every testkit vector (spec/testkit) through the import path for one
   file, counted as passed when the class (and for success the payload and receipt) is
   what the vector says;
 - bit flips rejected: every single-bit flip of the testkit's malleability samples (a
   short response file and an armored block), counted as rejected when it does not import;
-- fuzzing: from fuzz/last-run.json, written by the last `python fuzz/fuzz_import.py` run;
+- fuzzing: from fuzz/last-run.json, written by the last `python3 -m fuzz.fuzz_import` run;
 - kills survived: from scripts/last-kill-run.json, written by the last
-  `python scripts/kill_import.py` run (SIGKILL at random points of a large import, the
+  `python3 -m scripts.kill_import` run (SIGKILL at random points of a large import, the
   store checked after each kill and a rerun importing every file exactly once).
 
 The vectors and flips are the ones tests/test_testkit.py and tests/test_malleability.py
-check, through the same code (tests/testkit_support.py).
+check, through the same code (spec/testkit/testkit.py, testing/testkit_run.py).
 """
 
 from __future__ import annotations
@@ -23,23 +23,22 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT))
+from spec.testkit import testkit as tk
+from testing import testkit_run as run
 
-import testkit_support as tk  # noqa: E402 - after the path it lives on
+ROOT = Path(__file__).resolve().parent.parent
 
 LAST_RUN = ROOT / "fuzz" / "last-run.json"
-FUZZ_COMMAND = "python fuzz/fuzz_import.py -max_total_time=600 spec/testkit/vectors"
+FUZZ_COMMAND = "python3 -m fuzz.fuzz_import -max_total_time=600 spec/testkit/vectors"
 LAST_KILL_RUN = ROOT / "scripts" / "last-kill-run.json"
-KILL_COMMAND = "python scripts/kill_import.py"
+KILL_COMMAND = "python3 -m scripts.kill_import"
 
 
 def vectors_line(work: Path, keys: dict, catalog: object) -> tuple[str, list[str]]:
     vectors = tk.vectors()
     failed = []
     for vector in vectors:
-        problem = tk.check_vector(vector, work, keys=keys, catalog=catalog)  # type: ignore[arg-type]
+        problem = run.check_vector(vector, work, keys=keys, catalog=catalog)  # type: ignore[arg-type]
         if problem:
             failed.append(f"  {vector.name}: {problem}")
     return f"vectors passed: {len(vectors) - len(failed)}/{len(vectors)}", failed
@@ -50,7 +49,7 @@ def flips_line(work: Path, keys: dict, catalog: object) -> tuple[str, list[str]]
     tried = rejected = 0
     notes = []
     for vector in samples:
-        total, accepted = tk.flips_accepted(vector, work, keys=keys, catalog=catalog)  # type: ignore[arg-type]
+        total, accepted = run.flips_accepted(vector, work, keys=keys, catalog=catalog)  # type: ignore[arg-type]
         tried += total
         rejected += total - len(accepted)
         if accepted:
@@ -84,8 +83,8 @@ def kills_line() -> str:
 
 
 def main() -> int:
-    keys = tk.load_keys()
-    catalog = tk.catalog()
+    keys = run.load_keys()
+    catalog = run.catalog()
     with tempfile.TemporaryDirectory(prefix="figures-") as folder:
         work = Path(folder)
         vectors, failed = vectors_line(work, keys, catalog)

@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-from collector import crypto, demo
+from collector.formats import keys
+from collector.website import serve
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM_ARGS = [
@@ -39,7 +40,7 @@ class TestKey:
     __test__ = False  # a fixture value, not a test class
 
     private: X25519PrivateKey
-    public: crypto.PublicKey
+    public: keys.PublicKey
     pem: Path
 
     @property
@@ -49,10 +50,10 @@ class TestKey:
 
 def make_test_key(folder: Path, name: str = "hr") -> TestKey:
     private = X25519PrivateKey.generate()
-    raw = crypto.public_raw(private.public_key())
+    raw = keys.public_raw(private.public_key())
     pem = folder / f"{name}-public.pem"
-    pem.write_bytes(crypto.public_pem(raw))
-    return TestKey(private, crypto.PublicKey(raw), pem)
+    pem.write_bytes(keys.public_pem(raw))
+    return TestKey(private, keys.PublicKey(raw), pem)
 
 
 @pytest.fixture(scope="session")
@@ -100,7 +101,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory, test_key: TestKey) -> P
 @contextlib.contextmanager
 def served(folder: Path) -> Iterator[str]:
     """`folder` over http on 127.0.0.1 (a secure context, like https), by the demo's server."""
-    server = demo.serve(folder, 0)
+    server = serve.serve(folder, 0)
     try:
         yield f"http://127.0.0.1:{server.server_port}"
     finally:

@@ -14,24 +14,17 @@ import os
 import re
 import shutil
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from conftest import ROOT, TestKey
 from playwright.sync_api import Download, Locator, Page, expect
 
-from collector import crypto
+from collector.formats import hpke, keys
 from collector.mkdocs_plugin import i18n
-from collector.questionnaires import load_catalog
-from collector.schema import (
-    CHOICE_TYPES,
-    AnswerValue,
-    Payload,
-    Question,
-    QuestionSet,
-    QuestionType,
-    check_payload,
-    is_visible,
-)
+from collector.model.loading import load_catalog
+from collector.model.payload import AnswerValue, Payload, check_payload, is_visible
+from collector.model.questionset import CHOICE_TYPES, Question, QuestionSet, QuestionType
 
 LONG_SAMPLE = 'Svar «æøå ÆØÅ» "sitat" </script> & <b>ikke fet</b>\nny linje 🙂'
 SHORT_SAMPLE = 'Kort «svar» </script> & "æøå"'  # a text field drops line breaks
@@ -300,9 +293,9 @@ def read_response(page: Page, download: Download, qset: QuestionSet, key: TestKe
     assert list(envelope) == ["format", "parts"]
     assert envelope["format"] == "sluttsamtale-response/1"
     assert [p["key_id"] for p in envelope["parts"]] == [key.key_id]
-    plain = crypto.open_sealed(base64.b64decode(envelope["parts"][0]["sealed"]), key.private)
+    plain = hpke.open_sealed(base64.b64decode(envelope["parts"][0]["sealed"]), key.private)
     payload = Payload.model_validate_json(plain)
-    check_payload(payload, qset)
+    check_payload(payload, qset, now=datetime.now(UTC))
     digest = hashlib.sha256(data).hexdigest()
     assert re.fullmatch(
         rf"sluttsamtale-\d{{4}}-\d{{2}}-\d{{2}}-{digest[:6]}\.json", download.suggested_filename
@@ -312,7 +305,7 @@ def read_response(page: Page, download: Download, qset: QuestionSet, key: TestKe
     expect(result.get_by_label(t["armored_label"])).to_have_value(
         re.compile(r"^-----BEGIN SLUTTSAMTALE RESPONSE-----\n")
     )
-    expect(result).to_contain_text(crypto.fingerprint(key.key_id))
+    expect(result).to_contain_text(keys.fingerprint(key.key_id))
     return Response(download.suggested_filename, data, payload)
 
 

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from collector import armor, envelope
-from collector.armor import BEGIN, END
-from collector.envelope import Envelope, Part
 from collector.errors import ArmorError
+from collector.formats import armor, envelope
+from collector.formats.armor import BEGIN, END
+from collector.formats.envelope import Envelope, Part
 
 REWRAPPED = "it looks re-wrapped by an e-mail program; attach the .json file instead"
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"

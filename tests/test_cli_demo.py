@@ -7,10 +7,11 @@ from pathlib import Path
 from click.testing import CliRunner
 from conftest import ROOT
 
-from collector import crypto, sealing
 from collector.cli import main
-from collector.demo import DEMO_PASSPHRASE
-from collector.questionnaires import load_catalog
+from collector.formats import keys
+from collector.model.loading import load_catalog
+from collector.website.demo import DEMO_PASSPHRASE
+from testing import pagesim
 
 
 def test_demo_builds_a_marked_site_and_imports_its_inbox(tmp_path: Path) -> None:
@@ -24,12 +25,12 @@ def test_demo_builds_a_marked_site_and_imports_its_inbox(tmp_path: Path) -> None
     page = (folder / "site" / "sets" / "kommune-nb.html").read_text()
     assert "DEMO" in page
 
-    public = crypto.load_public_pem(folder / "hr-public.pem")
+    public = keys.load_public_pem(folder / "hr-public.pem")
     assert public.demo
     qset = load_catalog(ROOT / "questionnaires").get("kommune-nb", 1)
     assert qset is not None
-    payload = sealing.build_payload(qset, {"reason": "pay"})
-    (folder / "inbox" / "answer.json").write_bytes(sealing.seal_payload(payload, public.raw))
+    payload = pagesim.build_payload(qset, {"reason": "pay"})
+    (folder / "inbox" / "answer.json").write_bytes(pagesim.seal_payload(payload, public.raw))
 
     second = runner.invoke(main, args)
     assert second.exit_code == 0, second.output

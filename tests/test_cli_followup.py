@@ -22,7 +22,7 @@ from workflow_support import (
     status_json,
 )
 
-from collector.schema import Payload
+from collector.model.payload import Payload
 
 
 @pytest.fixture(autouse=True)
@@ -78,7 +78,7 @@ def test_norway_by_default_reminds_after_14_days_and_3_months(flow: Flow) -> Non
     assert acknowledged["next"] == {
         "response_id": payload.response_id,
         "name": None,
-        "next": "assess and give feedback",
+        "next": "assess_and_feedback",
         "due": "2026-08-03",
         "overdue": False,
     }
@@ -95,7 +95,7 @@ def test_sweden_acknowledge_in_7_days_feedback_in_3_months(flow: Flow) -> None:
         {
             "response_id": payload.response_id,
             "name": "Sven Svensson",
-            "next": "acknowledge receipt",
+            "next": "acknowledge",
             "due": "2026-05-08",
             "overdue": False,
         }

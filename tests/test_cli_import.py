@@ -13,7 +13,15 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
-from collector_support import (
+from conftest import make_test_key
+
+from collector import clock
+from collector.cli import main
+from collector.formats import armor, envelope, keyfile, keys
+from collector.formats.envelope import MAX_FILE_BYTES, Envelope, Part
+from collector.intake import importer
+from collector.store import Store, StoredResponse
+from testing.fixtures import (
     CANARY,
     PASSPHRASE,
     Env,
@@ -23,12 +31,6 @@ from collector_support import (
     seal,
     seal_plaintext,
 )
-from conftest import make_test_key
-
-from collector import armor, clock, crypto, envelope, importer, keyfile
-from collector.cli import main
-from collector.envelope import MAX_FILE_BYTES, Envelope, Part
-from collector.store import Store, StoredResponse
 
 
 @pytest.fixture(autouse=True)
@@ -172,7 +174,7 @@ def test_import_eml_with_attachment_and_eml_with_quoted_printable_block(env: Env
 def test_import_with_two_keys_after_a_rotation(env: Env, tmp_path: Path) -> None:
     (tmp_path / "old").mkdir()
     old_key, old_pem, _ = keyfile.generate(tmp_path / "old", PASSPHRASE)
-    old_raw = crypto.load_public_pem(old_pem).raw
+    old_raw = keys.load_public_pem(old_pem).raw
     new_file = write(env.root, "new.json", seal(env)[0])
     old_file = write(env.root, "old.json", seal(env, public_raw=old_raw)[0])
     result = run(

@@ -24,7 +24,7 @@ from workflow_support import (
     status_json,
 )
 
-from collector.questionnaires import load_catalog
+from collector.model.loading import load_catalog
 
 
 @pytest.fixture(autouse=True)

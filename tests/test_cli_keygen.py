@@ -8,10 +8,10 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner, Result
-from collector_support import PASSPHRASE, Env, isolate
 
-from collector import crypto, keyfile
 from collector.cli import main
+from collector.formats import keyfile, keys
+from testing.fixtures import PASSPHRASE, Env, isolate
 
 
 @pytest.fixture(autouse=True)
@@ -31,9 +31,9 @@ def test_keygen_writes_key_pair_and_prints_fingerprint(env: Env) -> None:
     assert result.exit_code == 0, result.output
     key, pem = out / "hr-key.json", out / "hr-public.pem"
     assert stat.S_IMODE(key.stat().st_mode) == 0o600
-    kid = crypto.load_public_pem(pem).key_id
+    kid = keys.load_public_pem(pem).key_id
     assert keyfile.load(key, PASSPHRASE).key_id == kid
-    assert f"Key id: {crypto.fingerprint(kid)}" in result.output
+    assert f"Key id: {keys.fingerprint(kid)}" in result.output
     text = " ".join(result.output.split())
     for warning in (
         "If hr-key.json or its passphrase is lost, the answers sealed to it cannot "

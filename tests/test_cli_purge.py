@@ -22,7 +22,7 @@ from workflow_support import (
     status_json,
 )
 
-from collector import envelope
+from collector.formats import envelope
 
 
 @pytest.fixture(autouse=True)

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from collector_support import PASSPHRASE, Env, isolate, payload_json, seal
 
-from collector import crypto, keyfile
 from collector.cli import main
-from collector.schema import Payload
+from collector.formats import keyfile, keys
+from collector.model.payload import Payload
+from testing.fixtures import PASSPHRASE, Env, isolate, payload_json, seal
 
 
 @pytest.fixture(autouse=True)
@@ -68,11 +68,11 @@ def test_list_table(three: dict[str, Payload]) -> None:
     assert len(lines) == 4
     full = _row_of(result.output, three["full"])
     assert "exit-test v1, nb" in full and "Kari Nordmann" in full and "Barnehage Øst" in full
-    assert full.endswith("special information, readers: HR and the nearest leader")
+    assert full.endswith("special information, readers: HR and my nearest leader")
     declined = _row_of(result.output, three["declined"])
     assert "Ola Nordmann" in declined and declined.endswith("declined")
     quiet = _row_of(result.output, three["quiet"])
-    assert quiet.endswith("readers: only anonymous statistics")  # "no" to a special question
+    assert quiet.endswith("readers: Only anonymous statistics")  # "no" to a special question
     assert "special" not in quiet
     assert three["full"].response_id not in result.output  # short ids only
 
@@ -126,7 +126,7 @@ def test_show_text_as_the_employee_saw_it(three: dict[str, Payload]) -> None:
     assert result.exit_code == 0, result.output
     out = result.output
     assert f"Response     {three['full'].response_id}" in out
-    assert "Readers      HR and the nearest leader" in out
+    assert "Readers      HR and my nearest leader" in out
     # Header facts come first, before the first section.
     assert (
         out.index("Navn: Kari Nordmann")
@@ -137,7 +137,7 @@ def test_show_text_as_the_employee_saw_it(three: dict[str, Payload]) -> None:
     for expected in (
         "Hvorfor slutter du?\n  Annet, nemlig: Lengre reisevei",
         "Hva likte du?\n  - Kollegene\n  - Oppgavene",
-        "Hvor fornøyd var du alt i alt?\n  4  (scale 1 = Lite fornøyd … 5 = Svært fornøyd)",
+        "Hvor fornøyd var du alt i alt?\n  4  (1 = Lite fornøyd … 5 = Svært fornøyd)",
         "Har du opplevd noe kritikkverdig?\n  Ja",
         "Beskriv det du opplevde\n  Noe skjedde i fjor.",
     ):
@@ -183,15 +183,13 @@ def test_show_ambiguous_prefix(env: Env) -> None:
 def test_list_and_show_with_a_key_not_given(env: Env, tmp_path: Path) -> None:
     (tmp_path / "old").mkdir()
     old_key, old_pem, old_id = keyfile.generate(tmp_path / "old", PASSPHRASE)
-    old, p_old = seal(env, public_raw=crypto.load_public_pem(old_pem).raw)
+    old, p_old = seal(env, public_raw=keys.load_public_pem(old_pem).raw)
     new, p_new = seal(env)
     import_sealed(env, old, new, key_args=("--key", str(env.key), "--key", str(old_key)))
     listed = run("list")
     assert listed.exit_code == 0
     row = _row_of(listed.output, p_old)
-    assert (
-        f"cannot be opened: sealed to key {crypto.fingerprint(old_id)}, which was not given" in row
-    )
+    assert f"cannot be opened: sealed to key {keys.fingerprint(old_id)}, which was not given" in row
     assert "Kari Nordmann" in _row_of(listed.output, p_new)
     shown = run("show", p_old.response_id[:8])
     assert shown.exit_code == 1

@@ -22,7 +22,9 @@ from workflow_support import (
     seal,
 )
 
-from collector.schema import Payload
+from collector.formats import keys
+from collector.model.payload import Payload
+from testing import pagesim
 
 
 @pytest.fixture(autouse=True)
@@ -94,7 +96,7 @@ def test_show_html_record_holds_facts_wishes_answers_and_room_for_notes(flow: Fl
     # Ruled areas for notes: under answers and a block at the end.
     assert html.count('class="ruled"') >= 10 + 2 * 10
     assert "<h2>Notater fra samtalen</h2>" in html
-    assert "<dt>Hvem kan lese svarene</dt><dd>HR og nærmeste leder</dd>" in html
+    assert "<dt>Hvem kan lese svarene</dt><dd>HR og min nærmeste leder</dd>" in html
     assert f"<dd>{payload.response_id}</dd>" in html
 
 
@@ -156,7 +158,7 @@ def test_show_html_for_leader_when_allowed_leaves_out_special_information(flow: 
 
 
 @pytest.mark.parametrize(
-    ("readers", "chose"), [("hr", "HR only"), ("statistics", "only anonymous statistics")]
+    ("readers", "chose"), [("hr", "HR only"), ("statistics", "Only anonymous statistics")]
 )
 def test_show_html_for_leader_refuses_without_consent(flow: Flow, readers: str, chose: str) -> None:
     data, payload = seal(flow, "kommune-nb", answers_nb(improvements=CANARY), readers=readers)
@@ -196,14 +198,12 @@ def test_show_text_and_json_formats_still_work(flow: Flow) -> None:
 def test_show_html_names_what_went_to_the_whistleblowing_channel(flow: Flow) -> None:
     from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-    from collector import crypto, sealing
-
     qset = flow.qset("kommune-nb")
-    receiver = crypto.public_raw(X25519PrivateKey.generate().public_key())
-    payload = sealing.build_payload(
+    receiver = keys.public_raw(X25519PrivateKey.generate().public_key())
+    payload = pagesim.build_payload(
         qset, answers_nb(special_report=CANARY), sealed_at=datetime(2026, 5, 1, 10, tzinfo=UTC)
     )
-    import_files(flow, sealing.seal_split(payload, qset, flow.public_raw, receiver))
+    import_files(flow, pagesim.seal_split(payload, qset, flow.public_raw, receiver))
     html = record(payload)
     assert "Sendt til varslingskanalen" in html
     assert CANARY not in html

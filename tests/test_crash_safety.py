@@ -1,7 +1,7 @@
 """kill -9 during a real import: the store stays whole and a rerun imports each file once.
 
 The campaign itself (rounds, where the kills land, what is checked after each) is in
-tests/crash_support.py, shared with scripts/kill_import.py, which runs a longer one for the
+testing/crash.py, shared with scripts/kill_import.py, which runs a longer one for the
 README's "kills survived" figure.
 """
 
@@ -10,9 +10,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-import crash_support as cs
-
-from collector import crypto
+from collector.formats import hpke
+from testing import crash as cs
 
 FILES = 200
 KILLS = 10
@@ -45,7 +44,7 @@ def test_crash_checker_sees_a_half_stored_response(tmp_path: Path) -> None:
     assert cs.complete(batch, 0)[1] == []
     special = next(rid for rid, e in batch.by_id.items() if e.special)
     plain = next(rid for rid, e in batch.by_id.items() if not e.special)
-    other = crypto.seal(b"{}", batch.env.public_raw)
+    other = hpke.seal(b"{}", batch.env.public_raw)
     conn = sqlite3.connect(batch.db)
     with conn:
         conn.execute("DELETE FROM followups WHERE response_id = ?", (special,))

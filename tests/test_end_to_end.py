@@ -23,7 +23,7 @@ from site_support import (
 )
 
 from collector.cli import main
-from collector.questionnaires import load_catalog
+from collector.model.loading import load_catalog
 
 pytestmark = pytest.mark.browser
 

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from collector import crypto, envelope
-from collector.envelope import MAX_FILE_BYTES, Envelope, Part
 from collector.errors import EnvelopeError
+from collector.formats import envelope, hpke, keys
+from collector.formats.envelope import MAX_FILE_BYTES, Envelope, Part
 
 if TYPE_CHECKING:
     from conftest import TestKey
@@ -26,7 +26,7 @@ KID_B = "fedcba9876543210" * 2
 
 @pytest.fixture(scope="module")
 def good(test_key: TestKey) -> bytes:
-    sealed = crypto.seal(b'{"a": 1}', test_key.public.raw)
+    sealed = hpke.seal(b'{"a": 1}', test_key.public.raw)
     return envelope.encode(Envelope(parts=(Part(test_key.key_id, sealed),)))
 
 
@@ -90,7 +90,7 @@ def test_parse_good_file(good: bytes, test_key: TestKey) -> None:
     parsed = envelope.parse(good)
     (part,) = parsed.parts
     assert part.key_id == test_key.key_id
-    assert crypto.open_sealed(part.sealed, test_key.private) == b'{"a": 1}'
+    assert hpke.open_sealed(part.sealed, test_key.private) == b'{"a": 1}'
     assert envelope.encode(parsed) == good
 
 
@@ -289,7 +289,7 @@ FIELD_CASES: dict[str, tuple[bytes, str]] = {
         '"key_id" must be 32 lowercase hex characters',
     ),
     "key id fingerprint": (
-        file([part(key_id=crypto.fingerprint(KID_A))]),
+        file([part(key_id=keys.fingerprint(KID_A))]),
         '"key_id" must be 32 lowercase hex characters',
     ),
     "key id newline": (

@@ -18,10 +18,12 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import crash_support as cs
 import pytest
 
-from collector.store import BUSY_TIMEOUT, MAX_PAGE_COUNT_ENV
+from collector.store import BUSY_TIMEOUT
+from testing import crash as cs
+
+MAX_PAGE_COUNT_ENV = "SLUTTSAMTALE_MAX_PAGE_COUNT"
 
 LOCKED = "is locked by another import; try again when it has finished"
 

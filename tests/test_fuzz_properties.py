@@ -13,15 +13,14 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-import testkit_support as tk
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from collector import armor, envelope, inputs, sealing
 from collector.errors import (
     ArmorError,
     EnvelopeError,
@@ -29,7 +28,14 @@ from collector.errors import (
     PayloadFailure,
     SluttsamtaleError,
 )
-from collector.schema import QuestionSet, check_payload
+from collector.formats import armor, envelope
+from collector.formats import payload as payload_format
+from collector.intake import extract
+from collector.model.payload import check_payload
+from collector.model.questionset import QuestionSet
+from spec.testkit import testkit as tk
+from testing import pagesim
+from testing import testkit_run as run
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 RESPONSE_FORMAT = "sluttsamtale-response/1"
@@ -49,7 +55,7 @@ def documented(error: type[SluttsamtaleError], call: Callable[[], Any]) -> Any:
 
 @pytest.fixture(scope="module")
 def qset() -> QuestionSet:
-    found = tk.catalog().get("testkit", 1)
+    found = run.catalog().get("testkit", 1)
     assert found is not None
     return found
 
@@ -295,7 +301,7 @@ wording = st.dictionaries(
 )
 good_payloads = st.fixed_dictionaries(
     {
-        "format": st.just(sealing.PAYLOAD_FORMAT),
+        "format": st.just(pagesim.PAYLOAD_FORMAT),
         "response_id": st.text("0123456789abcdef", min_size=32, max_size=32),
         "questionnaire": questionnaire_refs,
         "wording": wording,
@@ -337,16 +343,18 @@ def payloads(draw: st.DrawFn) -> dict[str, Any]:
 @FUZZ
 @given(st.binary(max_size=2000))
 def test_parse_payload_raises_only_payload_failures_on_bytes(data: bytes) -> None:
-    documented(PayloadFailure, lambda: sealing.parse_payload(data))
+    documented(PayloadFailure, lambda: payload_format.parse(data))
 
 
 @FUZZ
 @given(data=spelled(payloads()))
 def test_payload_checks_raise_only_payload_failures(data: bytes, qset: QuestionSet) -> None:
     """The opened plaintext through both checks the importer runs after decrypting."""
-    result = documented(PayloadFailure, lambda: sealing.parse_payload(data))
+    result = documented(PayloadFailure, lambda: payload_format.parse(data))
     if not isinstance(result, SluttsamtaleError):
-        outcome = documented(PayloadFailure, lambda: check_payload(result, qset))
+        outcome = documented(
+            PayloadFailure, lambda: check_payload(result, qset, now=datetime.now(UTC))
+        )
         event("checked against the set: " + ("accepted" if outcome is None else "refused"))
         if outcome is None:  # accepted: then it answers only what the set asks
             assert set(result.answers) <= set(QUESTION_IDS)
@@ -355,10 +363,10 @@ def test_payload_checks_raise_only_payload_failures(data: bytes, qset: QuestionS
 # --------------------------------------------------------------------------- files and mail
 
 
-def extract(work: Path, data: bytes, suffix: str) -> Any:
+def extract_from(work: Path, data: bytes, suffix: str) -> Any:
     path = work / f"input{suffix}"
     path.write_bytes(data)
-    return documented(SluttsamtaleError, lambda: inputs.extract(path))
+    return documented(SluttsamtaleError, lambda: extract.extract(path))
 
 
 @FUZZ
@@ -366,7 +374,7 @@ def extract(work: Path, data: bytes, suffix: str) -> Any:
 def test_extract_raises_only_documented_errors_on_bytes(
     data: bytes, suffix: str, work: Path
 ) -> None:
-    result = extract(work, data, suffix)
+    result = extract_from(work, data, suffix)
     if isinstance(result, SluttsamtaleError):
         assert isinstance(result, InputError | EnvelopeError | ArmorError)
 
@@ -425,7 +433,7 @@ def test_extract_raises_only_documented_errors_on_mail(
     head.append(f'Content-Type: multipart/mixed; boundary="{boundary}"{CRLF}{CRLF}')
     body = "".join(f"--{boundary}{CRLF}{part}{CRLF}" for part in parts_) + f"--{boundary}--{CRLF}"
     data = ("".join(head) + body).encode("utf-8", "surrogatepass")
-    result = extract(work, data, ".eml")
+    result = extract_from(work, data, ".eml")
     if not isinstance(result, SluttsamtaleError):
         assert isinstance(result, bytes) and result  # one response file, for envelope.parse
 
@@ -465,4 +473,4 @@ def test_one_response_in_a_mail_is_found_however_it_travels(
     head = (
         f'MIME-Version: 1.0{CRLF}Content-Type: multipart/mixed; boundary="{boundary}"{CRLF}{CRLF}'
     )
-    assert extract(work, (head + body).encode(), ".eml") == CANONICAL
+    assert extract_from(work, (head + body).encode(), ".eml") == CANONICAL

@@ -8,7 +8,7 @@ key and base_nonce, which it only does if its DH, KEM and key schedule are all r
 `rfc` is the testkit generator's transcription of the RFC's pseudocode (stdlib HMAC for
 HKDF), the project's only one. It must reproduce every intermediate value of the vector;
 then it seals with a fixed ephemeral key, which gives the worked example in
-spec/FORMAT.md, and collector.crypto must open what it seals.
+spec/FORMAT.md, and collector.formats.hpke must open what it seals.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,12 +26,13 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from collector import crypto
 from collector.errors import DecryptError
+from collector.formats import hpke, keys
+from collector.intake import opening
+from spec.testkit.kitgen import hpke as rfc
+from testing import pagesim
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "spec" / "testkit"))
-from kitgen import hpke as rfc  # noqa: E402 - on the path just set
 
 SUITE_IDS = (0, 32, 1, 2)  # mode base, DHKEM(X25519, HKDF-SHA256), HKDF-SHA256, AES-256-GCM
 
@@ -85,7 +85,7 @@ def test_suite_derives_the_vector_key_and_nonce(vector: dict[str, Any]) -> None:
     plaintext = h(vector["encryptions"][0]["pt"])
     ct = AESGCM(h(vector["key"])).encrypt(h(vector["base_nonce"]), plaintext, b"")
     sealed = h(vector["enc"]) + ct
-    assert crypto.SUITE.decrypt(sealed, sk_r, info=h(vector["info"])) == plaintext
+    assert hpke.SUITE.decrypt(sealed, sk_r, info=h(vector["info"])) == plaintext
 
 
 @pytest.mark.parametrize("change", ["info", "key", "nonce", "enc", "recipient"])
@@ -109,7 +109,7 @@ def test_suite_refuses_anything_but_the_vector_values(vector: dict[str, Any], ch
         sk_r = X25519PrivateKey.generate()
     ct = AESGCM(key).encrypt(nonce, b"Beauty is truth", b"")
     with pytest.raises(InvalidTag):
-        crypto.SUITE.decrypt(enc + ct, sk_r, info=info)
+        hpke.SUITE.decrypt(enc + ct, sk_r, info=info)
 
 
 # --------------------------------------------------------------------------- our info
@@ -117,26 +117,26 @@ def test_suite_refuses_anything_but_the_vector_values(vector: dict[str, Any], ch
 
 @pytest.mark.parametrize("size", [0, 1, 15, 16, 17, 1000, 100_000])
 def test_crypto_round_trip(size: int) -> None:
-    sk = crypto.generate_private()
+    sk = keys.generate_private()
     raw = rfc.raw_public(sk)
     plaintext = bytes(range(256)) * (size // 256) + bytes(size % 256)
-    sealed = crypto.seal(plaintext, raw)
-    assert len(sealed) == crypto.ENC_LEN + size + crypto.TAG_LEN
-    assert crypto.open_sealed(sealed, sk) == plaintext
-    assert crypto.seal(plaintext, raw) != sealed  # a fresh ephemeral key every time
+    sealed = hpke.seal(plaintext, raw)
+    assert len(sealed) == hpke.ENC_LEN + size + hpke.TAG_LEN
+    assert hpke.open_sealed(sealed, sk) == plaintext
+    assert hpke.seal(plaintext, raw) != sealed  # a fresh ephemeral key every time
 
 
 def test_crypto_info_is_the_format_and_key_id() -> None:
     kid = "0123456789abcdef" * 2
-    assert crypto.response_info(kid) == b"sluttsamtale-response/1 0123456789abcdef0123456789abcdef"
+    assert hpke.response_info(kid) == b"sluttsamtale-response/1 0123456789abcdef0123456789abcdef"
 
 
 def test_hand_sealed_with_our_info_opens_in_crypto() -> None:
     sk_r, sk_e = X25519PrivateKey.generate(), X25519PrivateKey.generate()
     raw = rfc.raw_public(sk_r)
-    info = b"sluttsamtale-response/1 " + crypto.key_id(raw).encode()
+    info = b"sluttsamtale-response/1 " + keys.key_id(raw).encode()
     sealed, _ = rfc.seal(sk_e, raw, info, b'{"hei": "verden"}')
-    assert crypto.open_sealed(sealed, sk_r) == b'{"hei": "verden"}'
+    assert hpke.open_sealed(sealed, sk_r) == b'{"hei": "verden"}'
 
 
 @pytest.mark.parametrize(
@@ -152,11 +152,11 @@ def test_hand_sealed_with_our_info_opens_in_crypto() -> None:
 def test_hand_sealed_with_another_info_does_not_open(info: bytes) -> None:
     sk_r, sk_e = X25519PrivateKey.generate(), X25519PrivateKey.generate()
     raw = rfc.raw_public(sk_r)
-    kid = crypto.key_id(raw)
+    kid = keys.key_id(raw)
     info = info.replace(b"{kid}", kid.encode()).replace(b"{KID}", kid.upper().encode())
     sealed, _ = rfc.seal(sk_e, raw, info, b"{}")
     with pytest.raises(DecryptError):
-        crypto.open_sealed(sealed, sk_r)
+        hpke.open_sealed(sealed, sk_r)
 
 
 # --------------------------------------------------------------------------- worked example
@@ -228,21 +228,21 @@ def _fixed_key(label: str) -> X25519PrivateKey:
 def build_example(tmp: Path) -> Example:
     from datetime import UTC, date, datetime
 
-    from collector import armor, envelope, keyfile, sealing
-    from collector.schema import QuestionSet
+    from collector.formats import armor, envelope, keyfile
+    from collector.model.questionset import QuestionSet
 
     sk_r, sk_e = _fixed_key("sluttsamtale example: HR"), _fixed_key("sluttsamtale example: enc")
     pk_r = rfc.raw_public(sk_r)
-    kid = crypto.key_id(pk_r)
-    payload = sealing.build_payload(
+    kid = keys.key_id(pk_r)
+    payload = pagesim.build_payload(
         QuestionSet.model_validate(EXAMPLE_SET),
         {"reason": "other", "satisfaction": 4, "comments": "Thank you for five good years."},
         other={"reason": "Closer to family"},
         sealed_at=datetime(2025, 3, 14, 9, 30, tzinfo=UTC),
         response_id="5f0e9c1d2b3a48776a6b5c4d3e2f1a09",
     )
-    plaintext = sealing.payload_bytes(payload)
-    info = crypto.response_info(kid)
+    plaintext = pagesim.payload_bytes(payload)
+    info = hpke.response_info(kid)
     sealed, ctx = rfc.seal(sk_e, pk_r, info, plaintext)
     file_bytes = envelope.encode(envelope.Envelope((envelope.Part(kid, sealed),)))
     key_doc = keyfile.key_document(
@@ -252,13 +252,13 @@ def build_example(tmp: Path) -> Example:
     key_path.write_bytes(keyfile.key_file_bytes(key_doc))
     key_path.chmod(0o600)
     key = keyfile.load(key_path, EXAMPLE_PASSPHRASE)
-    _, opened = sealing.open_envelope(envelope.parse(file_bytes), {key.key_id: key})
+    _, opened = opening.open_envelope(envelope.parse(file_bytes), {key.key_id: key})
     listing = {
-        "skR": crypto.private_raw(sk_r).hex(),
+        "skR": keys.private_raw(sk_r).hex(),
         "pkR": pk_r.hex(),
         "K": kid,
         "info": info.hex(),
-        "skE": crypto.private_raw(sk_e).hex(),
+        "skE": keys.private_raw(sk_e).hex(),
         "enc": sealed[:32].hex(),
         "shared_secret": ctx.shared_secret.hex(),
         "key": ctx.key.hex(),
@@ -271,7 +271,7 @@ def build_example(tmp: Path) -> Example:
     }
     return Example(
         listing=listing,
-        fingerprint=crypto.fingerprint(kid),
+        fingerprint=keys.fingerprint(kid),
         payload_text=plaintext.decode(),
         file_text=file_bytes.decode(),
         armored=armor.armor(file_bytes),

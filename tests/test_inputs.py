@@ -7,11 +7,12 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
-from collector_support import Env, isolate, seal
 
-from collector import armor, inputs
-from collector.envelope import MAX_FILE_BYTES
 from collector.errors import EnvelopeError, InputError
+from collector.formats import armor
+from collector.formats.envelope import MAX_FILE_BYTES
+from collector.intake import extract, files
+from testing.fixtures import Env, isolate, seal
 
 
 @pytest.fixture(autouse=True)
@@ -47,7 +48,7 @@ def test_expand_files_as_given_and_folders_sorted_recursively(tmp_path: Path) ->
     (inbox / ".git").mkdir()
     (inbox / ".git" / "config").write_text("x")
     given = tmp_path / "given.json"
-    items = list(inputs.expand([given, inbox]))
+    items = list(files.expand([given, inbox]))
     assert [i.path for i in items] == [
         given,
         inbox / "a.json",
@@ -61,7 +62,7 @@ def test_expand_reports_a_link_to_a_folder_instead_of_following_it(tmp_path: Pat
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     (inbox / "loop").symlink_to(inbox)
-    [item] = inputs.expand([inbox])
+    [item] = files.expand([inbox])
     assert item.problem is not None and "link to a folder" in str(item.problem)
 
 
@@ -71,7 +72,7 @@ def test_expand_reports_an_unreadable_folder(tmp_path: Path) -> None:
     locked.mkdir(parents=True)
     locked.chmod(0)
     try:
-        [item] = inputs.expand([tmp_path / "inbox"])
+        [item] = files.expand([tmp_path / "inbox"])
     finally:
         locked.chmod(0o700)
     assert item.path == locked and "cannot be read" in str(item.problem)
@@ -84,7 +85,7 @@ def test_expand_reports_an_unreadable_folder(tmp_path: Path) -> None:
 def test_extract_response_file_as_is(tmp_path: Path, response: bytes, prefix: bytes) -> None:
     path = tmp_path / "r.json"
     path.write_bytes(prefix + response)
-    assert inputs.extract(path) == prefix + response
+    assert extract.extract(path) == prefix + response
 
 
 def test_extract_passes_a_bom_through_for_the_parser_to_name(
@@ -92,26 +93,26 @@ def test_extract_passes_a_bom_through_for_the_parser_to_name(
 ) -> None:
     path = tmp_path / "r.json"
     path.write_bytes(b"\xef\xbb\xbf" + response)
-    assert inputs.extract(path).startswith(b"\xef\xbb\xbf{")
+    assert extract.extract(path).startswith(b"\xef\xbb\xbf{")
 
 
 def test_extract_armored_block_in_text(tmp_path: Path, response: bytes) -> None:
     path = tmp_path / "notes.txt"
     path.write_text(f"Fra Kari:\n\n{armor.armor(response)}\nHilsen\n", encoding="utf-8")
-    assert inputs.extract(path) == response
+    assert extract.extract(path) == response
 
 
 def test_extract_armored_block_in_utf16_text(tmp_path: Path, response: bytes) -> None:
     path = tmp_path / "notepad.txt"
     path.write_bytes(f"Svar:\r\n{armor.armor(response)}".encode("utf-16"))
-    assert inputs.extract(path) == response
+    assert extract.extract(path) == response
 
 
 def test_extract_same_block_twice_counts_once(tmp_path: Path, response: bytes) -> None:
     path = tmp_path / "twice.txt"
     block = armor.armor(response)
     path.write_text(f"{block}\nOnce more:\n{block}", encoding="utf-8")
-    assert inputs.extract(path) == response
+    assert extract.extract(path) == response
 
 
 def test_extract_two_different_responses_refused(env: Env, tmp_path: Path, response: bytes) -> None:
@@ -119,7 +120,7 @@ def test_extract_two_different_responses_refused(env: Env, tmp_path: Path, respo
     path = tmp_path / "two.txt"
     path.write_text(armor.armor(response) + "\n" + armor.armor(other), encoding="utf-8")
     with pytest.raises(EnvelopeError, match="holds more than one response; save each"):
-        inputs.extract(path)
+        extract.extract(path)
 
 
 @pytest.mark.parametrize(
@@ -137,35 +138,35 @@ def test_extract_refuses(tmp_path: Path, content: bytes, message: str) -> None:
     path = tmp_path / "bad.json"
     path.write_bytes(content)
     with pytest.raises(EnvelopeError, match=message):
-        inputs.extract(path)
+        extract.extract(path)
 
 
 def test_extract_text_over_mail_cap_refused(tmp_path: Path) -> None:
     path = tmp_path / "huge.txt"
-    path.write_bytes(b"a" * (inputs.MAIL_MAX_BYTES + 1))
+    path.write_bytes(b"a" * (files.MAIL_MAX_BYTES + 1))
     with pytest.raises(EnvelopeError, match="larger than 25 MiB"):
-        inputs.extract(path)
+        extract.extract(path)
 
 
 def test_extract_large_text_under_mail_cap_is_read(tmp_path: Path, response: bytes) -> None:
     path = tmp_path / "long-thread.txt"
     path.write_bytes(b"quoted history\n" * 100_000 + armor.armor(response).encode())
     assert path.stat().st_size > MAX_FILE_BYTES
-    assert inputs.extract(path) == response
+    assert extract.extract(path) == response
 
 
 def test_extract_fifo_refused_without_hanging(tmp_path: Path) -> None:
     fifo = tmp_path / "pipe.json"
     os.mkfifo(fifo)
     with pytest.raises(InputError, match="is not a regular file"):
-        inputs.extract(fifo)
+        extract.extract(fifo)
 
 
 def test_extract_symlink_to_dev_zero_refused(tmp_path: Path) -> None:
     link = tmp_path / "zero.json"
     link.symlink_to("/dev/zero")
     with pytest.raises(InputError, match="is not a regular file"):
-        inputs.extract(link)
+        extract.extract(link)
 
 
 def test_extract_symlink_to_a_file_followed(tmp_path: Path, response: bytes) -> None:
@@ -173,7 +174,7 @@ def test_extract_symlink_to_a_file_followed(tmp_path: Path, response: bytes) -> 
     target.write_bytes(response)
     link = tmp_path / "link.json"
     link.symlink_to(target)
-    assert inputs.extract(link) == response
+    assert extract.extract(link) == response
 
 
 @pytest.mark.parametrize("make", ["missing", "dangling"])
@@ -182,7 +183,7 @@ def test_extract_missing_file(tmp_path: Path, make: str) -> None:
     if make == "dangling":
         path.symlink_to(tmp_path / "nowhere")
     with pytest.raises(InputError, match="does not exist"):
-        inputs.extract(path)
+        extract.extract(path)
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
@@ -191,7 +192,7 @@ def test_extract_unreadable_names_the_reason(tmp_path: Path, response: bytes) ->
     path.write_bytes(response)
     path.chmod(0)
     with pytest.raises(InputError, match=r"cannot be read \(Permission denied\)"):
-        inputs.extract(path)
+        extract.extract(path)
 
 
 # --------------------------------------------------------------------------- mail
@@ -208,7 +209,7 @@ def test_extract_mail_with_attachment(tmp_path: Path, response: bytes) -> None:
     path = tmp_path / "mail.eml"
     path.write_bytes(bytes(msg))
     assert b"BEGIN" not in path.read_bytes() and response not in path.read_bytes()
-    assert inputs.extract(path) == response
+    assert extract.extract(path) == response
 
 
 @pytest.mark.parametrize("cte", ["quoted-printable", "base64"])
@@ -217,7 +218,7 @@ def test_extract_mail_with_block_in_encoded_body(tmp_path: Path, response: bytes
     path = tmp_path / "mail.eml"
     path.write_bytes(bytes(msg))
     assert f"Content-Transfer-Encoding: {cte}".encode() in path.read_bytes()
-    assert inputs.extract(path) == response
+    assert extract.extract(path) == response
 
 
 def test_extract_mail_html_only(tmp_path: Path, response: bytes) -> None:
@@ -228,7 +229,7 @@ def test_extract_mail_html_only(tmp_path: Path, response: bytes) -> None:
     )
     path = tmp_path / "mail.eml"
     path.write_bytes(bytes(msg))
-    assert inputs.extract(path) == response
+    assert extract.extract(path) == response
 
 
 def test_extract_mail_attachment_and_pasted_block_count_once(
@@ -238,7 +239,7 @@ def test_extract_mail_attachment_and_pasted_block_count_once(
     msg.add_attachment(response, maintype="application", subtype="json", filename="svar.json")
     path = tmp_path / "both.eml"
     path.write_bytes(bytes(msg))
-    assert inputs.extract(path) == response
+    assert extract.extract(path) == response
 
 
 def test_extract_mail_without_eml_suffix_detected_by_mime(tmp_path: Path, response: bytes) -> None:
@@ -246,7 +247,7 @@ def test_extract_mail_without_eml_suffix_detected_by_mime(tmp_path: Path, respon
     msg.add_attachment(response, maintype="application", subtype="json", filename="svar.json")
     path = tmp_path / "saved-message"
     path.write_bytes(bytes(msg))
-    assert inputs.extract(path) == response
+    assert extract.extract(path) == response
 
 
 def test_extract_mail_with_two_responses_refused(env: Env, tmp_path: Path, response: bytes) -> None:
@@ -256,11 +257,11 @@ def test_extract_mail_with_two_responses_refused(env: Env, tmp_path: Path, respo
     path = tmp_path / "two.eml"
     path.write_bytes(bytes(msg))
     with pytest.raises(EnvelopeError, match="more than one response"):
-        inputs.extract(path)
+        extract.extract(path)
 
 
 def test_extract_mail_without_response(tmp_path: Path) -> None:
     path = tmp_path / "plain.eml"
     path.write_bytes(bytes(_mail()))
     with pytest.raises(EnvelopeError, match="holds no Sluttsamtale response"):
-        inputs.extract(path)
+        extract.extract(path)

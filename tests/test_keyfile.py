@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
-from collector import crypto, keyfile
 from collector.errors import KeyFileError
+from collector.formats import hpke, keyfile, keys
 
 PASSPHRASE = "korrekt hest batteri stift"
 
@@ -70,12 +70,12 @@ def test_generate_and_load_round_trip(made: Made) -> None:
     key = keyfile.load(made.key, PASSPHRASE)
     assert key.key_id == made.key_id
     assert key.path == made.key
-    public = crypto.load_public_pem(made.pem)
-    assert crypto.public_raw(key.private.public_key()) == public.raw
+    public = keys.load_public_pem(made.pem)
+    assert keys.public_raw(key.private.public_key()) == public.raw
     assert public.key_id == made.key_id
     assert public.demo is False
     # The key opens what is sealed to the PEM: the pair belongs together.
-    assert crypto.open_sealed(crypto.seal(b"hei", public.raw), key.private) == b"hei"
+    assert hpke.open_sealed(hpke.seal(b"hei", public.raw), key.private) == b"hei"
 
 
 def test_generate_writes_exactly_the_documented_fields(made: Made) -> None:
@@ -98,7 +98,7 @@ def test_generate_writes_exactly_the_documented_fields(made: Made) -> None:
         "sealed_key": len(base64.b64decode(doc["sealed_key"], validate=True)),
     }
     assert lengths == {"public_key": 32, "salt": 16, "nonce": 12, "sealed_key": 48}
-    assert crypto.key_id(base64.b64decode(doc["public_key"])) == made.key_id
+    assert keys.key_id(base64.b64decode(doc["public_key"])) == made.key_id
     assert text == json.dumps(doc, indent=2) + "\n"
 
 
@@ -119,9 +119,9 @@ def test_generate_ignores_a_permissive_umask(tmp_path: Path) -> None:
 def test_generate_demo_marks_the_public_key(tmp_path: Path) -> None:
     _, pem, kid = keyfile.generate(tmp_path, "demo passphrase", demo=True)
     text = pem.read_text()
-    assert text.startswith(f"{crypto.DEMO_MARK}: ")
+    assert text.startswith(f"{keys.DEMO_MARK}: ")
     assert text.splitlines()[1] == "-----BEGIN PUBLIC KEY-----"
-    public = crypto.load_public_pem(pem)
+    public = keys.load_public_pem(pem)
     assert public.demo is True and public.key_id == kid
 
 
@@ -390,7 +390,7 @@ def test_load_tampered_sealed_private_key(tmp_path: Path, made: Made) -> None:
 
 def test_load_tampered_public_key(tmp_path: Path, made: Made) -> None:
     doc = made.document()
-    doc["public_key"] = b64(crypto.public_raw(crypto.generate_private().public_key()))
+    doc["public_key"] = b64(keys.public_raw(keys.generate_private().public_key()))
     path = write_key(tmp_path, doc)
     assert refused(path) == f"{path} is damaged: its key id does not match its public key"
 
@@ -398,9 +398,9 @@ def test_load_tampered_public_key(tmp_path: Path, made: Made) -> None:
 def test_load_swapped_public_key_and_key_id(tmp_path: Path, made: Made) -> None:
     # A consistent but different public key: the GCM associated data holds the key id,
     # so the sealed private key no longer opens.
-    raw = crypto.public_raw(crypto.generate_private().public_key())
+    raw = keys.public_raw(keys.generate_private().public_key())
     doc = made.document()
-    doc["public_key"], doc["key_id"] = b64(raw), crypto.key_id(raw)
+    doc["public_key"], doc["key_id"] = b64(raw), keys.key_id(raw)
     path = write_key(tmp_path, doc)
     assert "does not open with this passphrase" in refused(path)
 
@@ -409,9 +409,9 @@ def test_load_private_key_not_matching_public_key(tmp_path: Path, made: Made) ->
     # Sealed correctly under the file's key id, but it is another private key.
     doc = made.document()
     salt, nonce = bytes(16), bytes(12)
-    params = crypto.KdfParams(**keyfile.MIN_KDF)
-    sealed = crypto.seal_private_key(
-        crypto.generate_private(),
+    params = keyfile.KdfParams(**keyfile.MIN_KDF)
+    sealed = keyfile.seal_private_key(
+        keys.generate_private(),
         PASSPHRASE,
         salt=salt,
         nonce=nonce,

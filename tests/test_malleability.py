@@ -12,11 +12,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import testkit_support as tk
 
-from collector import envelope, inputs
-from collector.keyfile import HRKey
-from collector.questionnaires import Catalog
+from collector.formats import envelope
+from collector.formats.keyfile import HRKey
+from collector.intake import extract
+from collector.model.loading import Catalog
+from spec.testkit import testkit as tk
+from testing import testkit_run as run
 
 SAMPLES = {v.name: v for v in tk.vectors() if v.name in tk.MALLEABILITY_SAMPLES}
 SUCCESS = [v for v in tk.vectors() if v.expect == "success"]
@@ -26,12 +28,12 @@ ACCEPTED_SPELLINGS = set(tk.ACCEPTED_SPELLINGS)
 
 @pytest.fixture(scope="module")
 def keys(tmp_path_factory: pytest.TempPathFactory) -> dict[str, HRKey]:
-    return tk.load_keys(tmp_path_factory.mktemp("testkit-key"))
+    return run.load_keys(tmp_path_factory.mktemp("testkit-key"))
 
 
 @pytest.fixture(scope="module")
 def catalog() -> Catalog:
-    return tk.catalog()
+    return run.catalog()
 
 
 def test_samples_are_there_and_import() -> None:
@@ -57,7 +59,7 @@ def flips(keys: dict[str, HRKey], catalog: Catalog, tmp_path_factory: pytest.Tem
     def get(name: str) -> tuple[int, list[bytes]]:
         if name not in done:
             vector = SAMPLES[name]
-            total, accepted = tk.flips_accepted(vector, work, keys=keys, catalog=catalog)
+            total, accepted = run.flips_accepted(vector, work, keys=keys, catalog=catalog)
             flipped = dict(tk.flipped(vector.body))
             done[name] = (total, [flipped[i] for i in accepted])
         return done[name]
@@ -88,10 +90,10 @@ def test_a_flip_that_imports_changes_nothing_but_json_whitespace(
 ) -> None:
     """Whatever the spec decides on spellings, no flip may change what is imported."""
     vector = SAMPLES[name]
-    original = tk.run_vector(vector, tmp_path, keys=keys, catalog=catalog).opened
+    original = run.run_vector(vector, tmp_path, keys=keys, catalog=catalog).opened
     assert original is not None
     for data in flips(name)[1]:
-        opened = tk.run_bytes(data, vector.suffix, tmp_path, keys=keys, catalog=catalog).opened
+        opened = run.run_bytes(data, vector.suffix, tmp_path, keys=keys, catalog=catalog).opened
         assert opened is not None
         assert (opened.key_id, opened.sealed) == (original.key_id, original.sealed)
         assert opened.payload == original.payload
@@ -101,7 +103,7 @@ def test_a_flip_that_imports_changes_nothing_but_json_whitespace(
 def test_a_file_that_imports_re_encodes_to_itself(vector: tk.Vector, tmp_path: Path) -> None:
     path = tmp_path / f"input{vector.suffix}"
     path.write_bytes(vector.body)
-    found = inputs.extract(path)  # the response file inside an armored block or a mail
+    found = extract.extract(path)  # the response file inside an armored block or a mail
     parsed = envelope.parse(found)
     again = envelope.encode(parsed)
     if vector.name in ACCEPTED_SPELLINGS:

@@ -446,7 +446,7 @@ def test_protection_pages_share_one_outline() -> None:
 def protection_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real build, with a small test question set: these pages do not depend on it."""
     # Imported here: the collector's test helpers are only needed for this one build.
-    from collector_support import write_questionnaires
+    from testing.fixtures import write_questionnaires
 
     tmp = tmp_path_factory.mktemp("protection")
     key = make_test_key(tmp)

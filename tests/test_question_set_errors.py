@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from collector.questionnaires import QuestionSetError, load_catalog
+from collector.errors import QuestionSetError
+from collector.model.loading import load_catalog
 
 EMPLOYER = {
     "name": "Testkommunen",

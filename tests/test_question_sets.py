@@ -8,15 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from collector.jsonschema import (
+from collector.model.jsonschema import (
     PAYLOAD_FILE,
     QUESTIONNAIRE_FILE,
     payload_schema,
     questionnaire_schema,
     render,
 )
-from collector.questionnaires import Catalog, load_catalog, question_set_files, read_yaml
-from collector.schema import LANGUAGES, Payload, QuestionSet, QuestionType, is_visible
+from collector.model.loading import Catalog, load_catalog, question_set_files, read_yaml
+from collector.model.payload import Payload, is_visible
+from collector.model.questionset import QuestionSet, QuestionType
+from collector.words import LANGUAGES
 
 ROOT = Path(__file__).resolve().parent.parent
 FOLDER = ROOT / "questionnaires"

@@ -10,12 +10,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
 
-from collector import crypto, envelope, sealing
-from collector.envelope import Envelope, Part
 from collector.errors import DecryptError, NoKeyError, PayloadFailure
-from collector.keyfile import HRKey
-from collector.schema import Payload, QuestionSet, check_payload
+from collector.formats import envelope, hpke, keys
+from collector.formats import payload as payload_format
+from collector.formats.envelope import Envelope, Part
+from collector.formats.keyfile import HRKey
+from collector.intake import opening
+from collector.model.payload import Payload, check_payload
+from collector.model.questionset import QuestionSet
+from testing import pagesim
 
 CANARY = "CANARY-7d3e the answer text that must stay sealed"
 DECRYPT = "the sealed part does not open with this key; it was altered or sealed to another key"
@@ -91,8 +96,8 @@ ANSWERS: dict[str, Any] = {
 
 
 def new_key() -> HRKey:
-    private = crypto.generate_private()
-    return HRKey(crypto.key_id(crypto.public_raw(private.public_key())), private, Path("k.json"))
+    private = keys.generate_private()
+    return HRKey(keys.key_id(keys.public_raw(private.public_key())), private, Path("k.json"))
 
 
 @pytest.fixture(scope="module")
@@ -101,21 +106,21 @@ def key() -> HRKey:
 
 
 def public_of(key: HRKey) -> bytes:
-    return crypto.public_raw(key.private.public_key())
+    return keys.public_raw(key.private.public_key())
 
 
 def good_payload(**kw: Any) -> Payload:
     kw.setdefault("other", {"reason": "Flytter til Tromsø"})
-    return sealing.build_payload(QSET, ANSWERS, **kw)
+    return pagesim.build_payload(QSET, ANSWERS, **kw)
 
 
 def file_around(plaintext: bytes, key: HRKey) -> bytes:
-    sealed = crypto.seal(plaintext, public_of(key))
+    sealed = hpke.seal(plaintext, public_of(key))
     return envelope.encode(Envelope(parts=(Part(key.key_id, sealed),)))
 
 
 def open_file(data: bytes, *keys: HRKey) -> tuple[Part, Payload]:
-    return sealing.open_envelope(envelope.parse(data), {k.key_id: k for k in keys})
+    return opening.open_envelope(envelope.parse(data), {k.key_id: k for k in keys})
 
 
 # --------------------------------------------------------------------------- building
@@ -131,7 +136,9 @@ def test_build_payload_holds_the_wording_of_every_question() -> None:
         "other": "Annet, nemlig",
     }
     assert payload.wording["liked"].options == {"colleagues": "Kollegene", "tasks": "Oppgavene"}
-    for qid in ("satisfaction", "concern", "comments", "last_day"):
+    # The page seals the words of yes and no too, in the set's language.
+    assert payload.wording["concern"].options == {"yes": "Ja", "no": "Nei"}
+    for qid in ("satisfaction", "comments", "last_day"):
         assert payload.wording[qid].options is None
 
 
@@ -149,7 +156,7 @@ def test_build_payload_fields() -> None:
     assert payload.sealed_at.utcoffset() == timedelta(0)
     assert abs(datetime.now(UTC) - payload.sealed_at) < timedelta(minutes=1)
     assert payload.sealed_at.microsecond % 1000 == 0  # milliseconds, as the page has them
-    check_payload(payload, QSET)
+    check_payload(payload, QSET, now=datetime.now(UTC))
 
 
 def test_build_payload_response_ids_are_fresh() -> None:
@@ -162,11 +169,11 @@ def test_build_payload_given_id_and_time() -> None:
     assert payload.response_id == "ab" * 16
     assert payload.sealed_at == when
     assert payload.sealed_at.utcoffset() == timedelta(0)  # kept in UTC
-    assert b'"sealed_at":"2025-06-30T12:00:00Z"' in sealing.payload_bytes(payload)
+    assert b'"sealed_at":"2025-06-30T12:00:00Z"' in pagesim.payload_bytes(payload)
 
 
 def test_build_payload_leaves_out_what_the_page_leaves_out() -> None:
-    payload = sealing.build_payload(
+    payload = pagesim.build_payload(
         QSET,
         {"reason": "pay", "liked": [], "comments": "  \n", "last_day": None, "concern": False},
         other={"reason": "not chosen, so dropped", "liked": "no other here"},
@@ -180,10 +187,10 @@ def test_build_payload_leaves_out_what_the_page_leaves_out() -> None:
 
 
 def test_build_payload_declined() -> None:
-    payload = sealing.build_payload(QSET, {}, declined=True, decline_reason="Ønsker ikke.")
+    payload = pagesim.build_payload(QSET, {}, declined=True, decline_reason="Ønsker ikke.")
     assert payload.declined is True and payload.decline_reason == "Ønsker ikke."
     assert payload.answers == {}
-    check_payload(payload, QSET)
+    check_payload(payload, QSET, now=datetime.now(UTC))
 
 
 def test_build_payload_refuses_a_time_without_zone() -> None:
@@ -203,7 +210,7 @@ def test_build_payload_refuses_unknown_readers() -> None:
 
 def test_payload_bytes_are_what_the_page_writes() -> None:
     payload = good_payload()
-    data = sealing.payload_bytes(payload)
+    data = pagesim.payload_bytes(payload)
     obj = payload.model_dump(mode="json")
     for w in obj["wording"].values():
         if w["options"] is None:
@@ -215,16 +222,16 @@ def test_payload_bytes_are_what_the_page_writes() -> None:
     assert "Tromsø".encode() in data
     assert b'"satisfaction":{"label":"Hvor forn\xc3\xb8yd var du?"}' in data
     assert b'"decline_reason":null' in data and b'"invitation":null' in data
-    assert sealing.parse_payload(data) == payload
+    assert payload_format.parse(data) == payload
 
 
 def test_payload_bytes_escape_a_lone_surrogate_as_the_page_does() -> None:
-    payload = sealing.build_payload(QSET, {"reason": "pay", "comments": "a\ud800b"})
-    data = sealing.payload_bytes(payload)
+    payload = pagesim.build_payload(QSET, {"reason": "pay", "comments": "a\ud800b"})
+    data = pagesim.payload_bytes(payload)
     assert b'"comments":"a\\ud800b"' in data
     data.decode("utf-8")  # valid UTF-8, as JSON.stringify's output is
     with pytest.raises(PayloadFailure) as caught:
-        sealing.parse_payload(data)
+        payload_format.parse(data)
     assert str(caught.value) == "the payload: not JSON (a string holds a lone surrogate)"
 
 
@@ -233,34 +240,34 @@ def test_payload_bytes_escape_a_lone_surrogate_as_the_page_does() -> None:
 
 def test_seal_and_open_round_trip(key: HRKey) -> None:
     payload = good_payload()
-    data = sealing.seal_payload(payload, public_of(key))
+    data = pagesim.seal_payload(payload, public_of(key))
     assert envelope.encode(envelope.parse(data)) == data
     assert CANARY.encode() not in data
     part, opened = open_file(data, key)
     assert part.key_id == key.key_id
     assert opened == payload
-    check_payload(opened, QSET)
+    check_payload(opened, QSET, now=datetime.now(UTC))
 
 
 def test_open_envelope_picks_the_part_for_the_key_held(key: HRKey) -> None:
     other = new_key()
     mine, theirs = good_payload(), good_payload()
-    p_other = Part(other.key_id, crypto.seal(sealing.payload_bytes(theirs), public_of(other)))
-    p_mine = Part(key.key_id, crypto.seal(sealing.payload_bytes(mine), public_of(key)))
+    p_other = Part(other.key_id, hpke.seal(pagesim.payload_bytes(theirs), public_of(other)))
+    p_mine = Part(key.key_id, hpke.seal(pagesim.payload_bytes(mine), public_of(key)))
     env = Envelope(parts=(p_other, p_mine))
-    assert sealing.open_envelope(env, {key.key_id: key}) == (p_mine, mine)
-    assert sealing.open_envelope(env, {other.key_id: other}) == (p_other, theirs)
+    assert opening.open_envelope(env, {key.key_id: key}) == (p_mine, mine)
+    assert opening.open_envelope(env, {other.key_id: other}) == (p_other, theirs)
     # Holding both: the first part in file order.
     both = {key.key_id: key, other.key_id: other}
-    assert sealing.open_envelope(env, both) == (p_other, theirs)
+    assert opening.open_envelope(env, both) == (p_other, theirs)
 
 
 def test_no_key_names_the_key_id(key: HRKey) -> None:
-    data = sealing.seal_payload(good_payload(), public_of(key))
+    data = pagesim.seal_payload(good_payload(), public_of(key))
     with pytest.raises(NoKeyError) as caught:
         open_file(data, new_key())
     assert str(caught.value) == (
-        f"the file is sealed to key {crypto.fingerprint(key.key_id)}, "
+        f"the file is sealed to key {keys.fingerprint(key.key_id)}, "
         "and no key given has that key id"
     )
     assert caught.value.kind == "no key"
@@ -270,9 +277,9 @@ def test_no_key_for_either_part() -> None:
     a, b = "0123456789abcdef" * 2, "fedcba9876543210" * 2
     env = Envelope(parts=(Part(a, bytes(48)), Part(b, bytes(48))))
     with pytest.raises(NoKeyError) as caught:
-        sealing.open_envelope(env, {})
+        opening.open_envelope(env, {})
     assert str(caught.value) == (
-        f"the file is sealed to keys {crypto.fingerprint(a)} and {crypto.fingerprint(b)}, "
+        f"the file is sealed to keys {keys.fingerprint(a)} and {keys.fingerprint(b)}, "
         "and no key given has either key id"
     )
 
@@ -318,7 +325,7 @@ def _flip(index: int) -> Callable[[bytes], bytes]:
 def test_altered_sealed_bytes_are_a_decrypt_failure(
     key: HRKey, change: Callable[[bytes], bytes]
 ) -> None:
-    data = sealing.seal_payload(good_payload(), public_of(key))
+    data = pagesim.seal_payload(good_payload(), public_of(key))
     (part,) = envelope.parse(data).parts
     altered = envelope.encode(Envelope(parts=(Part(part.key_id, change(part.sealed)),)))
     with pytest.raises(DecryptError) as caught:
@@ -329,7 +336,7 @@ def test_altered_sealed_bytes_are_a_decrypt_failure(
 
 def test_relabelled_part_is_a_decrypt_failure(key: HRKey) -> None:
     # Sealed to another key, but labelled with ours: the info (and the key) differ.
-    data = sealing.seal_payload(good_payload(), public_of(new_key()))
+    data = pagesim.seal_payload(good_payload(), public_of(new_key()))
     (part,) = envelope.parse(data).parts
     relabelled = envelope.encode(Envelope(parts=(Part(key.key_id, part.sealed),)))
     with pytest.raises(DecryptError):
@@ -338,17 +345,17 @@ def test_relabelled_part_is_a_decrypt_failure(key: HRKey) -> None:
 
 def test_sealed_to_our_key_with_another_info_is_a_decrypt_failure(key: HRKey) -> None:
     # Our key, wrong info: what a page built for another format version would make.
-    recipient = crypto.X25519PublicKey.from_public_bytes(public_of(key))
-    sealed = crypto.SUITE.encrypt(b"{}", recipient, info=b"sluttsamtale-response/2 " + b"x")
+    recipient = X25519PublicKey.from_public_bytes(public_of(key))
+    sealed = hpke.SUITE.encrypt(b"{}", recipient, info=b"sluttsamtale-response/2 " + b"x")
     with pytest.raises(DecryptError):
-        sealing.open_envelope(Envelope(parts=(Part(key.key_id, sealed),)), {key.key_id: key})
+        opening.open_envelope(Envelope(parts=(Part(key.key_id, sealed),)), {key.key_id: key})
 
 
 # --------------------------------------------------------------------------- payload failures
 
 
 def good_json() -> dict[str, Any]:
-    return json.loads(sealing.payload_bytes(good_payload(decline_reason=None)))
+    return json.loads(pagesim.payload_bytes(good_payload(decline_reason=None)))
 
 
 def changed(change: Callable[[dict[str, Any]], None]) -> bytes:
@@ -383,13 +390,13 @@ def _answer_type(qid: str) -> str:
 
 PAYLOAD_CASES: dict[str, tuple[Callable[[], bytes], str]] = {
     "not utf-8": (
-        lambda: sealing.payload_bytes(good_payload()).replace(
+        lambda: pagesim.payload_bytes(good_payload()).replace(
             "Tromsø".encode(), "Tromsø".encode("latin-1")
         ),
         "the payload: not UTF-8",
     ),
     "bom": (
-        lambda: b"\xef\xbb\xbf" + sealing.payload_bytes(good_payload()),
+        lambda: b"\xef\xbb\xbf" + pagesim.payload_bytes(good_payload()),
         "the payload: starts with a byte order mark",
     ),
     "not json": (
@@ -398,17 +405,17 @@ PAYLOAD_CASES: dict[str, tuple[Callable[[], bytes], str]] = {
     ),
     "empty": (lambda: b"", "the payload: not JSON (expecting value at line 1, column 1)"),
     "trailing": (
-        lambda: sealing.payload_bytes(good_payload()) + b"\n{}",
+        lambda: pagesim.payload_bytes(good_payload()) + b"\n{}",
         "the payload: trailing data after the JSON object",
     ),
     "duplicate readers": (
-        lambda: sealing.payload_bytes(good_payload()).replace(
+        lambda: pagesim.payload_bytes(good_payload()).replace(
             b'"readers":"hr"', b'"readers":"statistics","readers":"hr"'
         ),
         'the payload: duplicate key "readers"',
     ),
     "duplicate answer": (
-        lambda: sealing.payload_bytes(good_payload()).replace(
+        lambda: pagesim.payload_bytes(good_payload()).replace(
             b'"answers":{', b'"answers":{"comments":"x",'
         ),
         'the payload: duplicate key "comments"',
@@ -535,7 +542,7 @@ def test_payload_failures(key: HRKey, case: str) -> None:
 )
 def test_payload_sealed_at_spellings_accepted(sealed_at: str) -> None:
     data = changed(_set(sealed_at, "sealed_at"))
-    assert sealing.parse_payload(data).sealed_at.utcoffset() == timedelta(0)
+    assert payload_format.parse(data).sealed_at.utcoffset() == timedelta(0)
 
 
 def test_payload_accepts_the_page_spelling() -> None:
@@ -543,7 +550,7 @@ def test_payload_accepts_the_page_spelling() -> None:
     # only where a question has them, nulls for decline_reason and invitation.
     obj = good_json()
     obj["sealed_at"] = "2025-06-30T12:00:00.000Z"
-    payload = sealing.parse_payload(json.dumps(obj, separators=(",", ":")).encode())
+    payload = payload_format.parse(json.dumps(obj, separators=(",", ":")).encode())
     assert payload.sealed_at == datetime(2025, 6, 30, 12, tzinfo=UTC)
     check_payload(payload, QSET, now=datetime(2025, 7, 1, tzinfo=UTC))
 
@@ -567,7 +574,7 @@ def test_payload_failure_messages_never_hold_answer_text(key: HRKey) -> None:
         data = json.dumps(obj, ensure_ascii=False).encode()
         try:
             _, payload = open_file(file_around(data, key), key)
-            check_payload(payload, QSET)
+            check_payload(payload, QSET, now=datetime.now(UTC))
         except PayloadFailure as e:
             assert CANARY not in str(e) and "7d3e" not in str(e)
         else:

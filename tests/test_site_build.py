@@ -17,12 +17,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-import yaml
 from conftest import ROOT, TestKey, build_site
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from site_support import latest_sets, questionnaire_folder
 
-from collector import crypto
+from collector.formats import keys
 from collector.mkdocs_plugin import i18n, postprocess, render
 from collector.mkdocs_plugin.plugin import SCHEMAS
 
@@ -120,8 +119,8 @@ def test_a_key_file_that_is_not_a_key_stops_the_build(tmp_path: Path) -> None:
 
 def test_demo_key_puts_a_warning_on_every_set_page(tmp_path: Path, built_site: Path) -> None:
     demo = tmp_path / "demo-public.pem"
-    raw = crypto.public_raw(X25519PrivateKey.generate().public_key())
-    demo.write_bytes(crypto.public_pem(raw, demo=True))
+    raw = keys.public_raw(X25519PrivateKey.generate().public_key())
+    demo.write_bytes(keys.public_pem(raw, demo=True))
     out = tmp_path / "out"
     result = build_site(out, demo)
     assert result.returncode == 0, result.stderr
@@ -226,8 +225,9 @@ def test_built_site_refers_to_no_other_host(built_site: Path) -> None:
 
 def test_material_scripts_are_not_shipped(built_site: Path) -> None:
     assert not (built_site / "assets" / "javascripts").exists()
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-    scripts = config["extra_javascript"]
+    from mkdocs.config import load_config
+
+    scripts = [str(s) for s in load_config(str(ROOT / "mkdocs.yml")).extra_javascript]
     assert scripts[-1] == "js/form.js"
     for script in scripts:
         assert (built_site / script).is_file()
@@ -287,7 +287,7 @@ def test_each_set_page_carries_one_config_block(built_site: Path, test_key: Test
         assert config["key"] == {
             "key_id": test_key.key_id,
             "public_key": base64.b64encode(test_key.public.raw).decode(),
-            "fingerprint": crypto.fingerprint(test_key.key_id),
+            "fingerprint": keys.fingerprint(test_key.key_id),
             "demo": False,
         }
         assert [q["id"] for q in config["questions"]] == [q.id for q in qset.questions()]
@@ -298,7 +298,7 @@ def test_each_set_page_carries_one_config_block(built_site: Path, test_key: Test
             if q.other:
                 assert wording["options"]["other"] == q.other_label
         assert set(config["ui"]) == set(i18n.SCRIPT_KEYS)
-        assert crypto.fingerprint(test_key.key_id) in html
+        assert keys.fingerprint(test_key.key_id) in html
         # The privacy notice comes before the first question.
         assert html.index("sl-privacy") < html.index("data-sl-question")
 

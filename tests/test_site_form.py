@@ -38,9 +38,11 @@ from site_support import (
     wrapper,
 )
 
+from collector import words
 from collector.mkdocs_plugin import i18n
-from collector.questionnaires import load_catalog
-from collector.schema import LANGUAGES, Question, QuestionSet, QuestionType
+from collector.model.loading import load_catalog
+from collector.model.questionset import Question, QuestionSet, QuestionType
+from collector.words import LANGUAGES
 
 pytestmark = pytest.mark.browser
 
@@ -506,7 +508,7 @@ def test_page_speaks_the_set_language(page: Page, http_site: str, qset: Question
 
 
 def test_every_language_has_every_string() -> None:
-    assert i18n.missing_keys() == {}
+    assert words.missing_keys() == {}
     for lang in LANGUAGES:
         assert len(set(i18n.text(lang).values())) > 50
 

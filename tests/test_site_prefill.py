@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from collector_support import _key_template
 from conftest import TestKey, build_site, served
 from playwright.sync_api import Page, expect
 from site_support import (
@@ -33,9 +32,11 @@ from site_support import (
 )
 from workflow_support import BASE_URL, Flow, import_files, isolate_real, run, status_json
 
-from collector import invitations
-from collector.schema import QuestionSet, is_visible
+from collector.model.payload import is_visible
+from collector.model.questionset import QuestionSet
+from collector.routine import invitations
 from collector.store import Invitation
+from testing.fixtures import _key_template
 
 pytestmark = pytest.mark.browser
 

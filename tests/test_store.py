@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from collector.errors import StoreError
-from collector.store import SCHEMA_VERSION, ConflictError, Store, StoredResponse
+from collector.store import ConflictError, Store, StoredResponse
+from collector.store.migrations import SCHEMA_VERSION
 
 
 def _row(rid: str = "ab" * 16, sealed: bytes = b"\x01" * 80, **kw: str) -> StoredResponse:
@@ -31,7 +32,7 @@ def db(tmp_path: Path) -> Path:
 def test_store_open_creates_private_file_with_migrations_and_pragmas(db: Path) -> None:
     with Store.open(db) as store:
         assert store.version() == SCHEMA_VERSION
-        conn = store._conn
+        conn = store.db.conn
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
         assert conn.execute("PRAGMA secure_delete").fetchone()[0] == 1
@@ -60,7 +61,7 @@ def test_store_save_conflict_keeps_the_first(db: Path) -> None:
         ):
             store.save(_row(sealed=b"\x02" * 80))
         assert [r.sealed for r in store.responses()] == [b"\x01" * 80]
-        assert not store._conn.in_transaction
+        assert not store.db.conn.in_transaction
 
 
 def test_store_responses_oldest_first_and_find_by_prefix(db: Path) -> None:
@@ -154,5 +155,5 @@ def test_store_first_open_waits_for_a_locked_migration(db: Path) -> None:
 def test_store_keeps_only_sealed_bytes(db: Path) -> None:
     with Store.open(db) as store:
         store.save(_row(sealed=b"\x00SEALED\x00" * 10))
-        columns = [r[1] for r in store._conn.execute("PRAGMA table_info(responses)")]
+        columns = [r[1] for r in store.db.conn.execute("PRAGMA table_info(responses)")]
     assert columns == ["response_id", "key_id", "received_at", "delete_by", "receipt", "sealed"]

@@ -18,15 +18,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import testkit_support as tk
 from click.testing import CliRunner
 from conftest import ROOT
 from playwright.sync_api import Page
 
-from collector import crypto
 from collector.cli import main
-from collector.keyfile import HRKey
-from collector.questionnaires import Catalog
+from collector.formats import keys as key_format
+from collector.formats.keyfile import HRKey
+from collector.model.loading import Catalog
+from spec.testkit import testkit as tk
+from testing import testkit_run as run
 
 VECTORS = tk.vectors()
 SUCCESS = [v for v in VECTORS if v.expect == "success"]
@@ -35,12 +36,12 @@ FAILURES = [v for v in VECTORS if v.expect != "success"]
 
 @pytest.fixture(scope="module")
 def keys(tmp_path_factory: pytest.TempPathFactory) -> dict[str, HRKey]:
-    return tk.load_keys(tmp_path_factory.mktemp("testkit-key"))
+    return run.load_keys(tmp_path_factory.mktemp("testkit-key"))
 
 
 @pytest.fixture(scope="module")
 def catalog() -> Catalog:
-    return tk.catalog()
+    return run.catalog()
 
 
 # --------------------------------------------------------------------------- the vectors
@@ -57,7 +58,7 @@ def _marked(vector: tk.Vector) -> Any:
 def test_vector(
     vector: tk.Vector, tmp_path: Path, keys: dict[str, HRKey], catalog: Catalog
 ) -> None:
-    outcome = tk.run_vector(vector, tmp_path, keys=keys, catalog=catalog)
+    outcome = run.run_vector(vector, tmp_path, keys=keys, catalog=catalog)
     assert (outcome.kind, vector.expect) == (vector.expect, vector.expect), outcome.message
     if outcome.kind == "success":
         assert outcome.opened is not None
@@ -92,7 +93,8 @@ def test_the_canary_is_only_ever_sealed() -> None:
 
 def test_the_generator_writes_exactly_the_committed_vectors() -> None:
     result = subprocess.run(
-        [sys.executable, str(tk.TESTKIT / "generate.py"), "--check"],
+        [sys.executable, "-m", "spec.testkit.generate", "--check"],
+        cwd=ROOT,
         capture_output=True,
         text=True,
         check=False,
@@ -143,9 +145,9 @@ def test_page_seals_what_the_testkit_opens(
 ) -> None:
     """The page's sealing of a testkit payload classifies as success, as file and as armor."""
     (vector,) = [v for v in SUCCESS if v.name == name]
-    plaintext = tk.run_vector(vector, tmp_path, keys=keys, catalog=catalog).plaintext(keys)
+    plaintext = run.run_vector(vector, tmp_path, keys=keys, catalog=catalog).plaintext(keys)
     (key,) = keys.values()
-    raw = crypto.load_public_pem(tk.KEY_FILE.with_name("hr-public.pem")).raw
+    raw = key_format.load_public_pem(tk.KEY_FILE.with_name("hr-public.pem")).raw
     page.goto(HARNESS.as_uri())
     page.wait_for_function(LOADED)
     got = page.evaluate(
@@ -156,8 +158,8 @@ def test_page_seals_what_the_testkit_opens(
         },
     )
     file_bytes = base64.b64decode(got["file"], validate=True)
-    as_file = tk.run_bytes(file_bytes, ".json", tmp_path, keys=keys, catalog=catalog)
-    as_armor = tk.run_bytes(got["armored"].encode(), ".txt", tmp_path, keys=keys, catalog=catalog)
+    as_file = run.run_bytes(file_bytes, ".json", tmp_path, keys=keys, catalog=catalog)
+    as_armor = run.run_bytes(got["armored"].encode(), ".txt", tmp_path, keys=keys, catalog=catalog)
     for outcome in (as_file, as_armor):
         assert outcome.kind == "success", outcome.message
         # JSON.stringify of the payload gives back the very bytes the testkit sealed.
@@ -186,7 +188,7 @@ def test_canary_never_leaves_the_import(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.setenv("TMPDIR", str(tmp))
     monkeypatch.setenv("SQLITE_TMPDIR", str(tmp))
     monkeypatch.setattr(tempfile, "tempdir", None)  # re-read TMPDIR
-    key = tk.load_key(tmp_path)  # a 0600 copy of the testkit key in tmp_path
+    key = run.load_key(tmp_path)  # a 0600 copy of the testkit key in tmp_path
     db = tmp_path / "responses.db"
     monkeypatch.setenv("SLUTTSAMTALE_PASSPHRASE", tk.PASSPHRASE)
     common = ["--db", str(db), "--key", str(key.path), "--questionnaires", str(tk.QUESTIONNAIRES)]

@@ -14,7 +14,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from collector_support import PASSPHRASE, _key_template
 from conftest import build_site, served
 from playwright.sync_api import Page, expect
 from site_support import (
@@ -29,9 +28,16 @@ from site_support import (
 )
 from workflow_support import Flow, answers_nb, isolate_real, run
 
-from collector import crypto, envelope, invitation_mail, keyfile, reading, sealing
+from collector.formats import envelope, keyfile, keys
 from collector.mkdocs_plugin import i18n
-from collector.schema import PayloadError, QuestionSet, check_payload, is_visible
+from collector.model.payload import PayloadError, check_payload, is_visible
+from collector.model.questionset import QuestionSet
+from collector.render import mail
+from collector.words import catalogue
+from testing import pagesim
+from testing.fixtures import PASSPHRASE, _key_template
+
+CLI = catalogue("en")["cli"]
 
 QSET = next(s for s in latest_sets() if s.id == "kommune-nb")
 SPECIAL = [q.id for q in QSET.questions() if q.special]
@@ -127,7 +133,7 @@ def test_special_answer_goes_only_to_the_receiver(
     t = i18n.text(QSET.language)
     page.goto(set_url(wb_site, QSET))
     # The page names both keys and says, in the set's language, where special answers go.
-    expect(page.locator("[data-sl-wb-key]")).to_contain_text(crypto.fingerprint(receiver.key_id))
+    expect(page.locator("[data-sl-wb-key]")).to_contain_text(keys.fingerprint(receiver.key_id))
     expect(page.locator(".sl-key")).to_contain_text(t["wb_fingerprint_help"])
     special_q = next(q for q in QSET.questions() if q.special)
     expect(page.locator(f'[data-sl-question="{special_q.id}"]')).to_contain_text(
@@ -137,19 +143,19 @@ def test_special_answer_goes_only_to_the_receiver(
     data = download(page, QSET)
 
     parts = envelope.parse(data).parts
-    hr_kid = crypto.key_id(flow.public_raw)
+    hr_kid = keys.key_id(flow.public_raw)
     assert [p.key_id for p in parts] == [hr_kid, receiver.key_id]
 
     # HR: the rest of the answers, and only the fact that something went to the channel.
     hr_out = import_file(data, tmp_path / "hr-inbox")
-    assert reading.WHISTLEBLOWING_NOTICE in hr_out
+    assert CLI["import_whistleblowing"] in hr_out
     assert "the employer must assess it" not in hr_out  # that is the receiver's duty now
     [entry] = json.loads(run("list", "--json").stdout)
     assert entry["sent_to_whistleblowing"] is True and entry["special"] is False
-    assert reading.WHISTLEBLOWING_FLAG in run("list").output
+    assert CLI["flag_whistleblowing"] in run("list").output
     shown = run("show", entry["id"])
     assert shown.exit_code == 0, shown.output
-    assert reading.WHISTLEBLOWING_FLAG in shown.output and special_q.label in shown.output
+    assert CLI["flag_whistleblowing"] in shown.output and special_q.label in shown.output
     assert CANARY not in shown.output
     hr_payload = json.loads(run("show", entry["id"], "--json").stdout)
     assert CANARY not in json.dumps(hr_payload, ensure_ascii=False)
@@ -177,9 +183,9 @@ def test_without_a_special_answer_the_file_has_only_hr_part(
     page.goto(set_url(wb_site, QSET))
     fill(page, QSET, None)
     data = download(page, QSET)
-    assert [p.key_id for p in envelope.parse(data).parts] == [crypto.key_id(flow.public_raw)]
+    assert [p.key_id for p in envelope.parse(data).parts] == [keys.key_id(flow.public_raw)]
     out = import_file(data, tmp_path / "inbox")
-    assert reading.WHISTLEBLOWING_NOTICE not in out
+    assert CLI["import_whistleblowing"] not in out
     [entry] = json.loads(run("list", "--json").stdout)
     assert entry["sent_to_whistleblowing"] is False
     # The receiver holds no key for it: a clear "no key", not a crash.
@@ -193,11 +199,11 @@ def test_without_a_special_answer_the_file_has_only_hr_part(
 
 
 def test_one_part_file_from_a_site_without_receiver_imports_as_before(flow: Flow) -> None:
-    payload = sealing.build_payload(flow.qset(QSET.id), answers_nb(special_report=CANARY))
-    data = sealing.seal_payload(payload, flow.public_raw)
-    assert b"scope" not in sealing.payload_bytes(payload)  # defaults are left out
+    payload = pagesim.build_payload(flow.qset(QSET.id), answers_nb(special_report=CANARY))
+    data = pagesim.seal_payload(payload, flow.public_raw)
+    assert b"scope" not in pagesim.payload_bytes(payload)  # defaults are left out
     out = import_file(data, flow.root / "inbox")
-    assert "the employer must assess it" in out and reading.WHISTLEBLOWING_NOTICE not in out
+    assert "the employer must assess it" in out and CLI["import_whistleblowing"] not in out
     [entry] = json.loads(run("list", "--json").stdout)
     assert entry["special"] is True and entry["sent_to_whistleblowing"] is False
     assert CANARY in run("show", entry["id"]).output
@@ -205,18 +211,18 @@ def test_one_part_file_from_a_site_without_receiver_imports_as_before(flow: Flow
 
 def test_python_split_matches_the_rules(flow: Flow, receiver: Receiver) -> None:
     qset = flow.qset(QSET.id)
-    payload = sealing.build_payload(qset, answers_nb(special_report=CANARY))
-    hr, wb = sealing.split_payload(payload, qset)
+    payload = pagesim.build_payload(qset, answers_nb(special_report=CANARY))
+    hr, wb = pagesim.split_payload(payload, qset)
     assert wb is not None
-    check_payload(hr, qset)
-    check_payload(wb, qset)
+    check_payload(hr, qset, now=datetime.now(UTC))
+    check_payload(wb, qset, now=datetime.now(UTC))
     assert hr.sent_to_whistleblowing == SPECIAL and not set(SPECIAL) & set(hr.answers)
     assert set(wb.answers) == set(SPECIAL) and wb.scope == "whistleblowing"
-    receiver_raw = crypto.load_public_pem(receiver.pem).raw
-    data = sealing.seal_split(payload, qset, flow.public_raw, receiver_raw)
+    receiver_raw = keys.load_public_pem(receiver.pem).raw
+    data = pagesim.seal_split(payload, qset, flow.public_raw, receiver_raw)
     assert len(envelope.parse(data).parts) == 2
-    declined = sealing.build_payload(qset, {"special_report": CANARY}, declined=True)
-    assert sealing.split_payload(declined, qset)[1] is None
+    declined = pagesim.build_payload(qset, {"special_report": CANARY}, declined=True)
+    assert pagesim.split_payload(declined, qset)[1] is None
 
 
 @pytest.mark.parametrize(
@@ -237,20 +243,20 @@ def test_check_payload_refuses_a_bad_split(
     flow: Flow, changes: dict[str, object], problem: str
 ) -> None:
     qset = flow.qset(QSET.id)
-    payload = sealing.build_payload(qset, answers_nb(special_report=CANARY))
+    payload = pagesim.build_payload(qset, answers_nb(special_report=CANARY))
     if changes.get("scope") == "whistleblowing" and "answers" not in changes:
         changes = {**changes, "answers": {"special_report": CANARY}}
     bad = payload.model_copy(update=changes)
     with pytest.raises(PayloadError, match=problem):
-        check_payload(bad, qset)
+        check_payload(bad, qset, now=datetime.now(UTC))
 
 
 @pytest.mark.parametrize("language", ["nb", "nn", "sv", "en"])
 def test_invitation_mail_names_the_channel(
     language: str, monkeypatch: pytest.MonkeyPatch, receiver: Receiver
 ) -> None:
-    def mail() -> str:
-        return invitation_mail.render(
+    def text(whistleblowing: bool) -> str:
+        return mail.render(
             language,  # type: ignore[arg-type]
             name="Kari",
             email=None,
@@ -258,13 +264,13 @@ def test_invitation_mail_names_the_channel(
             last_day=datetime(2026, 6, 30).date(),
             recipients="HR",
             link="https://hr.example.org/sluttsamtale/sets/x.html#token=abc",
+            whistleblowing=whistleblowing,
         )
 
-    monkeypatch.delenv(invitation_mail.WHISTLEBLOWING_KEY_ENV, raising=False)
-    only_hr, with_channel = invitation_mail._ONLY_HR[language]  # type: ignore[index]
-    assert only_hr in mail() and with_channel not in mail()
-    monkeypatch.setenv(invitation_mail.WHISTLEBLOWING_KEY_ENV, str(receiver.pem))
-    assert with_channel in mail()
+    words = catalogue(language)["mail"]  # type: ignore[arg-type]
+    only_hr, with_channel = words["only_hr"], words["only_hr_with_receiver"]
+    assert only_hr in text(False) and with_channel not in text(False)
+    assert with_channel in text(True)
 
 
 def test_build_refuses_a_condition_on_a_special_question(

@@ -15,12 +15,14 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner, Result
-from collector_support import PASSPHRASE, install_key
 
-from collector import crypto, sealing
 from collector.cli import main
-from collector.questionnaires import load_catalog
-from collector.schema import Payload, QuestionSet
+from collector.formats import keys
+from collector.model.loading import load_catalog
+from collector.model.payload import Payload
+from collector.model.questionset import QuestionSet
+from testing import pagesim
+from testing.fixtures import PASSPHRASE, install_key
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = "2026-05-04T09:00:00Z"
@@ -68,7 +70,7 @@ def isolate_real(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Flow:
         "SLUTTSAMTALE_NOW": NOW,
     }.items():
         monkeypatch.setenv(name, str(value))
-    return Flow(tmp_path, db, key, sets, crypto.load_public_pem(pem).raw)
+    return Flow(tmp_path, db, key, sets, keys.load_public_pem(pem).raw)
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> Result:
@@ -120,8 +122,8 @@ def seal(
 ) -> tuple[bytes, Payload]:
     """A response file as the page makes it, sealed (by default) three days before NOW."""
     when = sealed_at or datetime(2026, 5, 1, 10, tzinfo=UTC)
-    payload = sealing.build_payload(flow.qset(set_id), answers, sealed_at=when, **kw)
-    return sealing.seal_payload(payload, flow.public_raw), payload
+    payload = pagesim.build_payload(flow.qset(set_id), answers, sealed_at=when, **kw)
+    return pagesim.seal_payload(payload, flow.public_raw), payload
 
 
 def import_files(

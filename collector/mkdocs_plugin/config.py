@@ -8,13 +8,11 @@ from mkdocs.config import config_options as c
 
 class SluttsamtaleConfig(base.Config):
     questionnaires = c.Type(str, default="questionnaires")
-    """Folder of question sets and employer.yml, relative to mkdocs.yml.
-    The environment variable SLUTTSAMTALE_QUESTIONNAIRES, when set, wins."""
+    """Folder of question sets and employer.yml, relative to mkdocs.yml."""
 
     public_key = c.Optional(c.Type(str))
-    """HR's public key (PEM), relative to mkdocs.yml. SLUTTSAMTALE_PUBLIC_KEY, when set, wins."""
+    """HR's public key (PEM), relative to mkdocs.yml; mkdocs.yml gives it with !ENV."""
 
     whistleblowing_key = c.Optional(c.Type(str))
     """The whistleblowing receiver's public key (PEM), relative to mkdocs.yml; when given,
-    answers to special questions are sealed only to it (spec/FORMAT.md 7.1).
-    SLUTTSAMTALE_WHISTLEBLOWING_KEY, when set, wins."""
+    answers to special questions are sealed only to it (spec/FORMAT.md 7.1)."""

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -21,18 +20,16 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from ..crypto import PublicKey, load_public_pem
-from ..errors import KeyFileError
-from ..questionnaires import Catalog, QuestionSetError, load_catalog
-from ..schema import LANGUAGES, QuestionSet
-from . import i18n, postprocess, render
+from ..errors import KeyFileError, QuestionSetError
+from ..formats.keys import PublicKey, load_public_pem
+from ..model.loading import Catalog, load_catalog
+from ..model.questionset import QuestionSet
+from ..words import LANGUAGES, catalogue
+from . import postprocess, render
 from .config import SluttsamtaleConfig
 
 log = logging.getLogger("mkdocs.plugins.sluttsamtale")
 
-KEY_ENV = "SLUTTSAMTALE_PUBLIC_KEY"
-WHISTLEBLOWING_KEY_ENV = "SLUTTSAMTALE_WHISTLEBLOWING_KEY"
-QUESTIONNAIRES_ENV = "SLUTTSAMTALE_QUESTIONNAIRES"
 SETS_PLACEHOLDER = "<!-- sluttsamtale:sets -->"
 PROTECTION_PLACEHOLDER = "<!-- sluttsamtale:protection -->"
 SCHEMAS = ("questionnaire.schema.json", "payload.schema.json")
@@ -60,16 +57,20 @@ class SluttsamtalePlugin(BasePlugin[SluttsamtaleConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         base = Path(config.config_file_path or ".").resolve().parent
-        self.key = _load_key(self.config.public_key, base)
-        self.whistleblowing_key = _load_optional_key(
-            WHISTLEBLOWING_KEY_ENV, self.config.whistleblowing_key, base
-        )
+        if not self.config.public_key:
+            raise PluginError(
+                "no public key for sealing answers: set SLUTTSAMTALE_PUBLIC_KEY or "
+                "plugins.sluttsamtale.public_key in mkdocs.yml"
+            )
+        self.key = _load_key(base / self.config.public_key)
+        wb = self.config.whistleblowing_key
+        self.whistleblowing_key = _load_key(base / wb) if wb else None
         if self.whistleblowing_key and self.whistleblowing_key.key_id == self.key.key_id:
             raise PluginError(
                 "the whistleblowing key is HR's own key; give the whistleblowing "
                 "receiver's public key, or none"
             )
-        self.catalog = _load_catalog(self.config.questionnaires, base)
+        self.catalog = _load_catalog(base / self.config.questionnaires)
         if self.whistleblowing_key is not None:
             _check_split(self.catalog)
         return config
@@ -151,7 +152,7 @@ class SluttsamtalePlugin(BasePlugin[SluttsamtaleConfig]):
             for uri, q in self.set_pages.items()
         ]
         protection = [
-            render.Link(i18n.text(lang)["protection_link"], url, lang)
+            render.Link(catalogue(lang)["page"]["protection_link"], url, lang)
             for lang in LANGUAGES
             if (url := _url(files, page, protection_uri(lang)))
         ]
@@ -159,29 +160,7 @@ class SluttsamtalePlugin(BasePlugin[SluttsamtaleConfig]):
         return html.replace(PROTECTION_PLACEHOLDER, render.link_list(protection, "sl-protection"))
 
 
-def _load_key(configured: str | None, base: Path) -> PublicKey:
-    env = os.environ.get(KEY_ENV)
-    if env:
-        path = Path(env)
-    elif configured:
-        path = base / configured
-    else:
-        raise PluginError(
-            f"no public key for sealing answers: set {KEY_ENV} or "
-            "plugins.sluttsamtale.public_key in mkdocs.yml"
-        )
-    try:
-        return load_public_pem(path)
-    except KeyFileError as e:
-        raise PluginError(str(e)) from None
-
-
-def _load_optional_key(env_name: str, configured: str | None, base: Path) -> PublicKey | None:
-    """A key that may be left out; loaded as HR's is (the environment wins)."""
-    env = os.environ.get(env_name)
-    if not env and not configured:
-        return None
-    path = Path(env) if env else base / str(configured)
+def _load_key(path: Path) -> PublicKey:
     try:
         return load_public_pem(path)
     except KeyFileError as e:
@@ -201,9 +180,7 @@ def _check_split(catalog: Catalog) -> None:
                 )
 
 
-def _load_catalog(configured: str, base: Path) -> Catalog:
-    env = os.environ.get(QUESTIONNAIRES_ENV)
-    folder = Path(env) if env else base / configured
+def _load_catalog(folder: Path) -> Catalog:
     try:
         return load_catalog(folder)
     except QuestionSetError as e:

@@ -11,17 +11,17 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from ..crypto import PublicKey, fingerprint
-from ..schema import (
+from ..formats.keys import PublicKey, fingerprint
+from ..model.questionset import (
     DECLINE_REASON_MAX,
     OTHER_TEXT_MAX,
     TEXT_TYPES,
-    Language,
     PrivacyNotice,
     Question,
     QuestionSet,
     QuestionType,
 )
+from ..words import Language
 from . import i18n
 from .render_form import error_summary, esc, form, paragraphs, readers_group
 
@@ -45,6 +45,13 @@ def json_script(data: Any, element_id: str) -> str:
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return f'<script type="application/json" id="{esc(element_id)}">{text}</script>'
+
+
+def wording(qset: QuestionSet) -> dict[str, dict[str, Any]]:
+    """What the page seals as each question's wording (FORMAT.md 7): label, and the words of
+    every option the employee chose between, yes and no included."""
+    t = i18n.text(qset.language)
+    return {q.id: _wording(q, t) for q in qset.questions()}
 
 
 def _wording(q: Question, t: dict[str, str]) -> dict[str, Any]:
@@ -88,7 +95,6 @@ def page_config(
     qset: QuestionSet, key: PublicKey, whistleblowing: PublicKey | None = None
 ) -> dict[str, Any]:
     """Everything form.js and payload.js need, in one object."""
-    t = i18n.text(qset.language)
     return {
         "questionnaire": {
             "id": qset.id,
@@ -97,7 +103,7 @@ def page_config(
             "title": qset.title,
         },
         "sections": [{"id": s.id, "title": s.title} for s in qset.sections],
-        "wording": {q.id: _wording(q, t) for q in qset.questions()},
+        "wording": wording(qset),
         "questions": [
             _question_data(q, i) for i, s in enumerate(qset.sections) for q in s.questions
         ],

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from html import escape
 
-from ..schema import TEXT_TYPES, Question, QuestionSet, QuestionType, Section
+from ..model.questionset import TEXT_TYPES, Question, QuestionSet, QuestionType, Section
 
 READERS: tuple[str, ...] = ("hr", "hr_and_leader", "statistics")
 

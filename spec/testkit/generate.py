@@ -1,7 +1,9 @@
 """Generate the testkit vectors in spec/testkit/vectors from fixed randomness.
 
-    python spec/testkit/generate.py           # write the vectors (and remove stale ones)
-    python spec/testkit/generate.py --check   # exit 1 if the committed vectors differ
+    python3 -m spec.testkit.generate           # write the vectors (and remove stale ones)
+    python3 -m spec.testkit.generate --check   # exit 1 if the committed vectors differ
+
+(from the repository root, so that `spec`, `testing` and `collector` import as packages)
 
 Every random value (HPKE ephemeral keys, response ids, a second key pair) is derived from
 the vector's name with SHA-256, and the sealing key is the committed testkit key
@@ -21,18 +23,17 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent.parent / "tests"))
+from testing import testkit_run as run
 
-import testkit_support as tk  # noqa: E402 - after the path it lives on
-from kitgen.armor import armor_vectors  # noqa: E402
-from kitgen.common import KIT, RESPONSES, Kit  # noqa: E402
-from kitgen.decrypt import decrypt_vectors, key_vectors  # noqa: E402
-from kitgen.envelope import envelope_vectors  # noqa: E402
-from kitgen.hpke import check_against_rfc, raw_public  # noqa: E402
-from kitgen.mail import mail_vectors  # noqa: E402
-from kitgen.payload import payload_vectors  # noqa: E402
-from kitgen.success import success_vectors  # noqa: E402
+from . import testkit as tk
+from .kitgen.armor import armor_vectors
+from .kitgen.common import KIT, RESPONSES, Kit
+from .kitgen.decrypt import decrypt_vectors, key_vectors
+from .kitgen.envelope import envelope_vectors
+from .kitgen.hpke import check_against_rfc, raw_public
+from .kitgen.mail import mail_vectors
+from .kitgen.payload import payload_vectors
+from .kitgen.success import success_vectors
 
 GROUPS: list[Callable[[Kit], None]] = [
     success_vectors,
@@ -47,7 +48,7 @@ GROUPS: list[Callable[[Kit], None]] = [
 
 def build() -> Kit:
     check_against_rfc()
-    key = tk.load_key()
+    key = run.load_key()
     KIT.private = key.private
     KIT.public = raw_public(key.private)
     KIT.key_id = key.key_id
@@ -63,11 +64,11 @@ def build() -> Kit:
 
 def verify(kit: Kit, folder: Path) -> list[str]:
     """Every vector through the real collector; success vectors must open exactly."""
-    keys = {kit.key_id: tk.load_key()}
-    catalog = tk.catalog()
+    keys = {kit.key_id: run.load_key()}
+    catalog = run.catalog()
     problems = []
     for vector in kit.vectors:
-        problem = tk.check_vector(vector, folder, keys=keys, catalog=catalog)
+        problem = run.check_vector(vector, folder, keys=keys, catalog=catalog)
         if problem:
             problems.append(f"{vector.name}: {problem}")
     return problems

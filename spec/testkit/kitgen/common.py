@@ -10,9 +10,9 @@ import quopri
 from dataclasses import dataclass, field
 from typing import Any
 
-import testkit_support as tk
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
+from .. import testkit as tk
 from .hpke import raw_public, seal_base
 
 RESPONSE_FORMAT = "sluttsamtale-response/1"

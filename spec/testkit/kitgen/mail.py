@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 
-import testkit_support as tk
-
+from .. import testkit as tk
 from .common import (
     CRLF,
     OTHER_PK,

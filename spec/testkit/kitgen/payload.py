@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import testkit_support as tk
-
+from .. import testkit as tk
 from .common import (
     REMOVE,
     WORDING,

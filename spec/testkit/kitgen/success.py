@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-import testkit_support as tk
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 
+from .. import testkit as tk
 from .common import (
     KIT,
     MIB,

@@ -1,0 +1,29 @@
+"""The `sluttsamtale` command: a thin click shell over the library, one module per area.
+
+Each command parses its options, calls the library, and prints what comes back (or its
+JSON). No rule lives here; `app.py` turns every library error into one sentence.
+"""
+
+from __future__ import annotations
+
+from . import analysis, demo, followup, intake, invitations, keys, reading, retention
+from .app import main
+
+for command in (
+    keys.keygen,
+    intake.import_,
+    reading.list_,
+    reading.show,
+    reading.schema,
+    demo.demo_,
+    invitations.invite,
+    invitations.status,
+    invitations.decline,
+    followup.followup_,
+    retention.purge,
+    analysis.report_,
+    analysis.export_,
+):
+    main.add_command(command)
+
+__all__ = ["main"]

@@ -1,0 +1,95 @@
+"""`sluttsamtale demo`: the whole product on embedded defaults, on this machine only."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import click
+
+from ..formats import keyfile
+from ..formats.keys import load_public_pem
+from ..intake import files, importer, watch
+from ..render import text
+from ..store import Store
+from ..website import build, demo, serve
+from .options import Env, pass_env
+
+
+@click.command("demo")
+@click.option(
+    "--dir",
+    "folder",
+    type=click.Path(path_type=Path),
+    default=Path(".demo"),
+    show_default=True,
+    help="Where the demo key, site, inbox and store live.",
+)
+@click.option("--port", type=int, default=8000, show_default=True)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path),
+    default=Path("mkdocs.yml"),
+    show_default=True,
+    help="The site's mkdocs.yml.",
+)
+@click.option("--once", is_flag=True, help="Build, import the inbox once and stop: no server.")
+@pass_env
+def demo_(env: Env, folder: Path, port: int, config_file: Path, once: bool) -> None:
+    """Try the whole product on this machine, with a demo key.
+
+    Makes a demo key (marked DEMO on every page; passphrase "demo passphrase") unless one
+    exists, builds the site with it, serves it on 127.0.0.1, and imports every file saved
+    into the inbox folder into a SQLite store, one line per file. Stop with Ctrl+C.
+
+    Example:
+
+    \b
+        sluttsamtale demo
+        sluttsamtale list --db .demo/sluttsamtale.db --key .demo/hr-key.json
+    """
+    if not config_file.is_file():
+        raise click.ClickException(f"{config_file}: not found; run demo from the project folder")
+    key_file, pem, created = demo.ensure_demo_key(folder)
+    fingerprint = load_public_pem(pem).fingerprint
+    click.echo(
+        f"{'Made' if created else 'Using'} the DEMO key {key_file} "
+        f"(fingerprint {fingerprint}); never use it for real answers."
+    )
+    site, inbox, db = folder / "site", folder / "inbox", folder / "sluttsamtale.db"
+    inbox.mkdir(parents=True, exist_ok=True)
+    folder_of_sets = env.settings.questionnaire_folder().resolve()
+    build.build_site(config_file, site, public_key=pem.resolve(), questionnaires=folder_of_sets)
+    with Store.open(db):
+        pass  # created and migrated now, so `list` works before the first import
+    click.echo(f"Store: {db}   Inbox: {inbox}")
+    hr_keys = {k.key_id: k for k in [keyfile.load(key_file, demo.DEMO_PASSPHRASE)]}
+    catalog = env.catalog(folder_of_sets)
+
+    def on_new(paths: list[Path]) -> None:
+        with Store.open(db) as store:
+            for result in importer.import_items(
+                files.expand(paths), hr_keys=hr_keys, catalog=catalog, store=store, now=env.now()
+            ):
+                click.echo(text.import_line(result, env.words))
+
+    if once:
+        found = sorted(p for p in inbox.iterdir() if p.is_file())
+        if found:
+            on_new(found)
+        return
+    server = serve.serve(site, port)
+    click.echo(
+        f"Serving the site on http://127.0.0.1:{server.server_port}/ . Fill in a set, "
+        f"press Finish, and save the file into {inbox}/ . Ctrl+C stops."
+    )
+    stop = threading.Event()
+    try:
+        watch.watch(inbox, on_new, stop)
+    except KeyboardInterrupt:
+        click.echo("Stopped.")
+    finally:
+        stop.set()
+        server.shutdown()
+        server.server_close()

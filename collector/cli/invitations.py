@@ -1,0 +1,244 @@
+"""`sluttsamtale invite`, `status` and `decline`: whom HR invited, and where each stands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..intake import leavers as leaver_files
+from ..render import mail, text
+from ..routine import followup, invitations
+from ..safetext import slug
+from ..store import files
+from .options import (
+    Env,
+    db_option,
+    json_option,
+    key_option,
+    pass_env,
+    past_day,
+    print_json,
+    questionnaires_option,
+)
+
+
+@click.command()
+@click.option("--set", "set_id", help="The question set's id, e.g. kommune-nb.")
+@click.option("--name", help="The leaver's name (one person; or use --csv).")
+@click.option("--email", help="Their e-mail address, for the To: line.")
+@click.option("--position")
+@click.option("--workplace")
+@click.option("--department")
+@click.option("--employed-from", "employed_from", metavar="DATE")
+@click.option("--last-day", "last_day", metavar="DATE", help="Last working day, 2026-06-30.")
+@click.option(
+    "--csv",
+    "csv_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Leavers as an HR system exports them: ; or , between fields, UTF-8 (a BOM is "
+    "fine). Columns: name and last_day, optional email, position, workplace, department, "
+    "employed_from, set (Norwegian and Swedish headings such as navn, sluttdato work too).",
+)
+@click.option(
+    "--base-url",
+    help="The answering site's address, e.g. https://hr.example.org/sluttsamtale "
+    "[env SLUTTSAMTALE_BASE_URL].",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write one ready-to-send e-mail per person here (<name>.txt; never over a file).",
+)
+@db_option
+@questionnaires_option
+@json_option
+@pass_env
+def invite(
+    env: Env,
+    set_id: str | None,
+    csv_file: Path | None,
+    base_url: str | None,
+    out: Path | None,
+    db_path: Path | None,
+    questionnaires: Path | None,
+    as_json: bool,
+    name: str | None,
+    email: str | None,
+    position: str | None,
+    workplace: str | None,
+    department: str | None,
+    employed_from: str | None,
+    last_day: str | None,
+) -> None:
+    """Invite leavers: a personal link and a ready-to-send e-mail for each.
+
+    The link opens the question set with an invitation code and the person's details in
+    the part after "#", which browsers never send to the web server. The e-mail, in the
+    set's language, says the conversation is voluntary, that the questions come ahead,
+    who reads the answers and how they are protected. A whole CSV is stored or none of
+    it; a person already invited is not invited twice.
+
+    Example:
+
+    \b
+        sluttsamtale invite --set kommune-nb --name "Kari Nordmann" --last-day 2026-06-30 \\
+            --base-url https://hr.example.org/sluttsamtale
+        sluttsamtale invite --csv sluttere.csv --set kommune-nb --out e-post/
+    """
+    catalog = env.catalog(questionnaires)
+    base = invitations.check_base_url(base_url or env.settings.base_url)
+    person = {
+        "name": name,
+        "email": email,
+        "position": position,
+        "workplace": workplace,
+        "department": department,
+        "employed_from": employed_from,
+        "last_day": last_day,
+    }
+    given = {k: v for k, v in person.items() if v is not None}
+    if csv_file is not None:
+        if given:
+            raise click.ClickException("give either --csv or one person's details, not both")
+        parsed = leaver_files.read_csv(csv_file, set_id, catalog)
+        if parsed.ignored:
+            click.echo(f"Note: columns not used: {', '.join(parsed.ignored)}", err=True)
+        leavers = parsed.leavers
+    else:
+        if not given.get("name") or not given.get("last_day"):
+            raise click.ClickException(
+                "give --name and --last-day for one person, or --csv FILE for many"
+            )
+        leavers = [leaver_files.check_leaver(dict(given), "invitation", set_id, catalog)]
+    if out is not None:
+        files.prepare_folder(out)
+    with env.store(db_path) as store:
+        made = invitations.invite(store, leavers, catalog, base, env.now())
+    receiver = env.settings.whistleblowing_key is not None
+    results: list[dict[str, Any]] = []
+    for invited in made:
+        inv = invited.invitation
+        body = mail.invitation(inv, catalog, invited.link, whistleblowing=receiver)
+        written = None
+        if out is not None and invited.created:
+            written = files.write_new(out, slug(inv.name, "invitation"), ".txt", body.encode())
+        results.append(
+            {
+                "outcome": "invited" if invited.created else "already invited",
+                "name": inv.name,
+                "last_day": inv.last_day,
+                "set": inv.set_id,
+                "code": inv.token,
+                "link": invited.link,
+                "email_file": str(written) if written else None,
+                "email": body,
+            }
+        )
+    if as_json:
+        print_json(results)
+        return
+    for r in results:
+        where = f"e-mail {r['email_file']}" if r["email_file"] else r["link"]
+        click.echo(f"{r['outcome']:<15} {r['name']}  last day {r['last_day']}  {where}")
+    if len(results) == 1 and out is None and results[0]["outcome"] == "invited":
+        click.echo("")
+        click.echo(results[0]["email"], nl=False)
+    invited_count = sum(r["outcome"] == "invited" for r in results)
+    click.echo(f"{invited_count} invited, {len(results) - invited_count} already invited")
+
+
+@click.command()
+@click.argument("who", required=False)
+@db_option
+@key_option
+@questionnaires_option
+@json_option
+@pass_env
+def status(
+    env: Env,
+    who: str | None,
+    db_path: Path | None,
+    key_paths: tuple[Path, ...],
+    questionnaires: Path | None,
+    as_json: bool,
+) -> None:
+    """Where each invitation stands, and what follow-up of special information is due.
+
+    Invitations are answered, declined, not yet answered, or overdue (the last working day
+    has passed without an answer); the overdue come first, then by last working day.
+    No key is needed: this is HR's own record, not the answers. With WHO (a code or a
+    name), one invitation, with the decline reason HR recorded (opened with --key).
+
+    Example:
+
+    \b
+        sluttsamtale status
+        sluttsamtale status "Kari Nordmann" --key hr-key.json
+    """
+    today = env.today()
+    if who is not None:
+        with env.store(db_path, create=False) as store:
+            hr_keys = env.keys(key_paths) if key_paths or env.settings.keys else None
+            detail = invitations.detail(store, who, today, hr_keys)
+        if as_json:
+            print_json(detail.row.as_dict() | {"decline_reason": detail.decline_reason})
+        else:
+            click.echo(text.invitation_detail(detail, env.words))
+        return
+    catalog = env.catalog(questionnaires)
+    rules = catalog.employer.followup
+    with env.store(db_path, create=False) as store:
+        rows = invitations.status_rows(store.invitations(), today)
+        steps = followup.open_steps(rules, store.followups(), today)
+    if as_json:
+        print_json(
+            {
+                "today": today.isoformat(),
+                "invitations": [r.as_dict() for r in rows],
+                "followups": [s.as_dict() for s in steps],
+            }
+        )
+        return
+    click.echo(text.status_table(rows, env.words))
+    if rows:
+        click.echo(text.status_summary(rows, env.words))
+    click.echo("")
+    click.echo(text.steps_table(steps, env.words))
+
+
+@click.command()
+@click.argument("who")
+@click.option("--reason", help="Why, if the person said; sealed to HR's key like the answers.")
+@click.option("--on", "on_day", metavar="DATE", help="When they declined [default: today].")
+@db_option
+@key_option
+@pass_env
+def decline(
+    env: Env,
+    who: str,
+    reason: str | None,
+    on_day: str | None,
+    db_path: Path | None,
+    key_paths: tuple[Path, ...],
+) -> None:
+    """Record that a leaver declined the conversation by other means (a call, a mail).
+
+    WHO is the invitation's code (or its first 6 or more characters, as `status` shows
+    it) or the person's name. The key is needed only to seal a --reason; `status WHO
+    --key ...` shows it again.
+
+    Example:
+
+    \b
+        sluttsamtale decline "Kari Nordmann"
+        sluttsamtale decline Ab12Cd34 --reason "Ønsket ikke samtale" --key hr-key.json
+    """
+    today = env.today()
+    day = past_day(on_day, "--on", today) or today
+    with env.store(db_path, create=False) as store:
+        done = invitations.record_decline(
+            store, who, on=day, today=today, reason=reason, key=lambda: env.first_key(key_paths)
+        )
+    click.echo(f"Recorded: {done.invitation.name} declined the exit interview ({day.isoformat()}).")

@@ -1,0 +1,62 @@
+"""`sluttsamtale keygen`: HR's key pair."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..formats import keyfile
+from ..formats.keys import fingerprint
+from .options import Env, pass_env
+
+BACKUP_WARNING = """\
+Keep this key safe. If hr-key.json or its passphrase is lost, the answers sealed to it
+cannot be read by anyone: not by HR, not by IT, not by the makers of Sluttsamtale.
+  - Back up hr-key.json on offline media, e.g. two USB sticks kept in separate locked places.
+  - Keep the passphrase in the organisation's password safe.
+  - Only hr-public.pem goes into the site build; hr-key.json never leaves HR."""
+
+
+def _new_passphrase(env: Env) -> str:
+    if env.settings.passphrase is not None:
+        return env.settings.passphrase
+    first = click.prompt("Passphrase for the new key", hide_input=True, err=True)
+    second = click.prompt("The same passphrase again", hide_input=True, err=True)
+    if first != second:
+        raise click.ClickException("the two passphrases differ; no key was written")
+    return str(first)
+
+
+@click.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="Folder for hr-key.json and hr-public.pem.",
+)
+@pass_env
+def keygen(env: Env, out: Path) -> None:
+    """Make HR's key pair: hr-key.json (private, passphrase-protected) and hr-public.pem.
+
+    The public key goes into the site build; the private key file stays with HR and
+    opens the answers. Writing over an existing key is refused.
+
+    Example:
+
+    \b
+        sluttsamtale keygen --out /media/usb1/sluttsamtale
+    """
+    passphrase = _new_passphrase(env)
+    if not out.exists():
+        try:
+            out.mkdir(mode=0o700, parents=True)
+        except OSError as e:
+            raise click.ClickException(f"{out}: cannot create the folder ({e.strerror})") from None
+    key_path, pem_path, kid = keyfile.generate(out, passphrase)
+    click.echo(f"Wrote {key_path} (private key, protected by the passphrase)")
+    click.echo(f"Wrote {pem_path} (public key, for the site build)")
+    click.echo(f"Key id: {fingerprint(kid)}")
+    click.echo("")
+    click.echo(BACKUP_WARNING)

@@ -1,0 +1,148 @@
+"""What the commands share: the options defined once, and `Env`, the one object that holds
+the settings and opens what a command needs (the catalog, HR's keys, the store)."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from ..formats import keyfile
+from ..formats.keyfile import HRKey
+from ..model.loading import Catalog, load_catalog
+from ..render import text
+from ..routine import retention
+from ..settings import Settings
+from ..store import Store
+from ..words import Catalogue, catalogue
+
+F = TypeVar("F", bound=Callable[..., Any])
+PASSPHRASE_ENV = "SLUTTSAMTALE_PASSPHRASE"
+
+
+@dataclass
+class Env:
+    """The command's view of the world, made once by the `sluttsamtale` group."""
+
+    settings: Settings = field(default_factory=Settings)
+    traceback: bool = False
+
+    @property
+    def words(self) -> Catalogue:
+        """The CLI's own labels (English; the catalogue has every language)."""
+        return catalogue("en")
+
+    def now(self) -> datetime:
+        return self.settings.now()
+
+    def today(self) -> date:
+        return self.now().date()
+
+    def catalog(self, folder: Path | None) -> Catalog:
+        return load_catalog(self.settings.questionnaire_folder(folder))
+
+    def passphrase(self, path: Path) -> str:
+        if self.settings.passphrase is not None:
+            return self.settings.passphrase
+        return str(click.prompt(f"Passphrase for {path}", hide_input=True, err=True))
+
+    def keys(self, given: Iterable[Path]) -> dict[str, HRKey]:
+        """Each key file once: unlocking costs a deliberate ~0.3 s of Argon2id."""
+        unique = list(dict.fromkeys(self.settings.key_paths(tuple(given))))
+        if not unique:
+            raise click.ClickException(
+                "no key given; name HR's key file with --key hr-key.json or SLUTTSAMTALE_KEY"
+            )
+        keys: dict[str, HRKey] = {}
+        for path in unique:
+            key = keyfile.load(path, self.passphrase(path))
+            keys[key.key_id] = key
+        return keys
+
+    def first_key(self, given: Iterable[Path]) -> HRKey:
+        return next(iter(self.keys(given).values()))
+
+    def store(self, db: Path | None, *, create: bool = True, warn: bool = True) -> Store:
+        """Open the store and warn (one line, stderr) about records past their delete-by date.
+
+        Every command that opens the store comes through here, so nothing depends on HR
+        remembering to purge.
+        """
+        path = self.settings.db_path(db)
+        store = Store.open(path, create=create, max_page_count=self.settings.max_page_count)
+        if not warn:
+            return store
+        try:
+            message = text.retention_warning(retention.due(store, self.today()), self.words)
+        except BaseException:
+            store.close()
+            raise
+        if message:
+            click.echo(message, err=True)
+        return store
+
+
+pass_env = click.make_pass_decorator(Env, ensure=True)
+
+
+def print_json(data: object) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+# --------------------------------------------------------------------------- shared options
+
+
+def db_option(f: F) -> F:
+    return click.option(
+        "--db",
+        "db_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="The SQLite store of sealed responses [env SLUTTSAMTALE_DB; default sluttsamtale.db].",
+    )(f)
+
+
+def key_option(f: F) -> F:
+    return click.option(
+        "--key",
+        "key_paths",
+        multiple=True,
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="HR's key file (hr-key.json); repeat it to add keys from before a rotation "
+        f"[env SLUTTSAMTALE_KEY, paths separated by {os.pathsep!r}]. The passphrase is "
+        f"asked for, or taken from {PASSPHRASE_ENV}.",
+    )(f)
+
+
+def questionnaires_option(f: F) -> F:
+    return click.option(
+        "--questionnaires",
+        "questionnaires",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="The question-set folder, with employer.yml and every published version "
+        "[env SLUTTSAMTALE_QUESTIONNAIRES; default ./questionnaires].",
+    )(f)
+
+
+def json_option(f: F) -> F:
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")(f)
+
+
+def past_day(text: str | None, option: str, today: date) -> date | None:
+    """A date given on the command line: YYYY-MM-DD, or "today"; never in the future."""
+    if text is None:
+        return None
+    if text == "today":
+        return today
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise click.ClickException(f"{option}: {text!r} is not a date; write 2026-07-01") from None
+    if day > today:
+        raise click.ClickException(f"{option}: {day} lies in the future")
+    return day

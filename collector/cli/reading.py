@@ -1,0 +1,148 @@
+"""`sluttsamtale list`, `show` and `schema`: reading what is stored, decrypted in memory."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from ..formats import payload as payload_format
+from ..intake.opening import open_row
+from ..render import record, text
+from ..store.files import write_private
+from .options import (
+    Env,
+    db_option,
+    json_option,
+    key_option,
+    pass_env,
+    print_json,
+    questionnaires_option,
+)
+
+
+@click.command("list")
+@db_option
+@key_option
+@questionnaires_option
+@json_option
+@pass_env
+def list_(
+    env: Env,
+    db_path: Path | None,
+    key_paths: tuple[Path, ...],
+    questionnaires: Path | None,
+    as_json: bool,
+) -> None:
+    """List stored responses, decrypted in memory: who, when, which set, and flags.
+
+    Flags: declined, special information (a question marked special is answered), who
+    may read the answers when it is not HR only, and "unknown invitation" when the answers
+    carry an invitation code that matches no invitation in this store.
+
+    Example:
+
+    \b
+        sluttsamtale list --key hr-key.json
+        sluttsamtale list --key hr-key.json --json
+    """
+    catalog = env.catalog(questionnaires)
+    with env.store(db_path, create=False) as store:
+        hr_keys = env.keys(key_paths)
+        matched = store.matched_ids()
+        opened = (open_row(row, hr_keys, catalog) for row in store.responses())
+        if as_json:
+            print_json([text.list_entry(o, matched) for o in opened])
+        else:
+            click.echo(text.list_table(opened, env.words, matched))
+
+
+@click.command()
+@click.argument("response_id")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "html"]),
+    default="text",
+    show_default=True,
+    help="html: a print-ready record of the conversation, with room for notes.",
+)
+@click.option(
+    "--for-leader",
+    is_flag=True,
+    help="With --format html: the nearest leader's copy, made only if the employee allowed "
+    "the leader to read, and without special information.",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (readable by you only) instead of printing.",
+)
+@db_option
+@key_option
+@questionnaires_option
+@json_option
+@pass_env
+def show(
+    env: Env,
+    response_id: str,
+    fmt: str,
+    for_leader: bool,
+    out: Path | None,
+    db_path: Path | None,
+    key_paths: tuple[Path, ...],
+    questionnaires: Path | None,
+    as_json: bool,
+) -> None:
+    """Show one response: the answers under the questions as the employee saw them.
+
+    RESPONSE_ID is the id or its start, as `sluttsamtale list` shows it. With --json (or
+    --format json) the whole payload is printed exactly as it was sealed. --format html
+    makes the conversation record (doc 001's form): header facts, the employee's wishes,
+    the answers, and ruled space for notes, "interviewed by" and date.
+
+    Example:
+
+    \b
+        sluttsamtale show --key hr-key.json 3f2a91bc
+        sluttsamtale show --key hr-key.json 3f2a91bc --format html --out samtale.html
+    """
+    fmt = "json" if as_json else fmt
+    if for_leader and fmt != "html":
+        raise click.ClickException("--for-leader makes the printable record; add --format html")
+    catalog = env.catalog(questionnaires)
+    with env.store(db_path, create=False) as store:
+        row = store.find(response_id)
+    opened = open_row(row, env.keys(key_paths), catalog)
+    if fmt == "json":
+        payload, _ = opened.require()
+        shown = json.dumps(payload_format.as_json(payload), indent=2, ensure_ascii=False) + "\n"
+    elif fmt == "html":
+        shown = record.render(opened, employer=catalog.employer.name, for_leader=for_leader)
+    else:
+        shown = text.show_text(opened, env.words) + "\n"
+    if out is None:
+        click.echo(shown, nl=False)
+        return
+    write_private(out, shown.encode("utf-8"))
+    click.echo(f"Wrote {out}")
+
+
+@click.command()
+@click.argument("which", type=click.Choice(["questionnaire", "payload"]), default="questionnaire")
+def schema(which: str) -> None:
+    """Print the JSON Schema of a question-set file or of the sealed payload.
+
+    Editors use the question-set schema to check YAML as HR types it. The output is the
+    published file byte for byte, so this also regenerates spec/ after a model change.
+
+    Example:
+
+    \b
+        sluttsamtale schema questionnaire > spec/questionnaire.schema.json
+    """
+    from ..model import jsonschema  # only this command needs it
+
+    data = jsonschema.payload_schema() if which == "payload" else jsonschema.questionnaire_schema()
+    click.echo(jsonschema.render(data), nl=False)

@@ -1,0 +1,135 @@
+"""The response file (sluttsamtale-response/1): its JSON envelope, receipt code and name.
+
+Reading is strict: exactly one way to write each thing, so a file either means one
+thing or is refused with a sentence saying why (spec/FORMAT.md, "Response file").
+Writing gives the canonical bytes the page writes too (site/js/payload.js).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from ..errors import EnvelopeError
+from .hpke import ENC_LEN, RESPONSE_FORMAT, TAG_LEN
+from .strictjson import JSONProblem, b64decode_canonical, loads, quoted
+
+MAX_FILE_BYTES = 1_048_576
+MAX_PARTS = 2
+MIN_SEALED_BYTES = ENC_LEN + TAG_LEN
+
+_KEY_ID = re.compile(r"[0-9a-f]{32}")
+_FIELDS = ("format", "parts")
+_PART_FIELDS = ("key_id", "sealed")
+
+
+@dataclass(frozen=True)
+class Part:
+    """One sealed copy of the payload, for the key whose id is `key_id`."""
+
+    key_id: str
+    sealed: bytes  # enc || ct
+
+
+@dataclass(frozen=True)
+class Envelope:
+    parts: tuple[Part, ...]
+
+
+def parse(data: bytes) -> Envelope:
+    """Read a response file; EnvelopeError names the first rule it breaks."""
+    if not data:
+        raise EnvelopeError("empty file")
+    if len(data) > MAX_FILE_BYTES:
+        raise EnvelopeError("file is larger than 1 MiB, the most a response file may be")
+    try:
+        obj = loads(data)
+    except JSONProblem as e:
+        raise EnvelopeError(str(e)) from None
+    if not isinstance(obj, dict):
+        raise EnvelopeError("the file is not a JSON object")
+    _check_fields(obj, _FIELDS)
+    if not isinstance(obj["format"], str):
+        raise EnvelopeError('"format" must be a string')
+    if obj["format"] != RESPONSE_FORMAT:
+        raise EnvelopeError(f"unsupported format {quoted(obj['format'])}")
+    items = obj["parts"]
+    if not isinstance(items, list):
+        raise EnvelopeError('"parts" must be a list')
+    if not 1 <= len(items) <= MAX_PARTS:
+        raise EnvelopeError(f'"parts" must hold 1 or {MAX_PARTS} parts, not {len(items)}')
+    # Name the part only where there is more than one, so the usual message stays short.
+    labels = [f"part {n}: " if len(items) > 1 else "" for n in range(1, len(items) + 1)]
+    parts = tuple(_part(item, label) for item, label in zip(items, labels, strict=True))
+    if len({p.key_id for p in parts}) != len(parts):
+        raise EnvelopeError("two parts have the same key id")
+    envelope = Envelope(parts)
+    # Only the canonical bytes (the final LF may be missing, as json.dump leaves it): so no
+    # change of a bit, even one that a base64 armor turns into other JSON whitespace, imports,
+    # and a receipt code names exactly one file.
+    canonical = encode(envelope)
+    if data not in (canonical, canonical[:-1]):
+        raise EnvelopeError(
+            'the file is not in canonical form (json.dumps with ", " and ": ", members '
+            "in the order format, parts, key_id, sealed, and one final LF)"
+        )
+    return envelope
+
+
+def _check_fields(obj: dict[str, Any], fields: tuple[str, ...], where: str = "") -> None:
+    for name in obj:
+        if name not in fields:
+            raise EnvelopeError(f"{where}unknown field {quoted(name)}")
+    for name in fields:
+        if name not in obj:
+            raise EnvelopeError(f'{where}missing field "{name}"')
+
+
+def _part(item: object, where: str) -> Part:
+    if not isinstance(item, dict):
+        raise EnvelopeError(f'{where}each of "parts" must be a JSON object')
+    _check_fields(item, _PART_FIELDS, where)
+    for name in _PART_FIELDS:
+        if not isinstance(item[name], str):
+            raise EnvelopeError(f'{where}"{name}" must be a string')
+    kid, text = item["key_id"], item["sealed"]
+    if not _KEY_ID.fullmatch(kid):
+        raise EnvelopeError(f'{where}"key_id" must be 32 lowercase hex characters')
+    sealed = b64decode_canonical(text)
+    if sealed is None:
+        raise EnvelopeError(f'{where}"sealed" is not canonical base64')
+    if len(sealed) < MIN_SEALED_BYTES:
+        raise EnvelopeError(f"{where}sealed part is shorter than {MIN_SEALED_BYTES} bytes")
+    return Part(kid, sealed)
+
+
+def encode(envelope: Envelope) -> bytes:
+    """The canonical bytes: json.dumps with Python's default separators, then one "\\n".
+
+    Writes what it is given without checking it, so tests can build files that break a
+    rule and still differ from a good file only there; `parse` enforces the rules.
+    """
+    obj = {
+        "format": RESPONSE_FORMAT,
+        "parts": [
+            {"key_id": p.key_id, "sealed": base64.b64encode(p.sealed).decode("ascii")}
+            for p in envelope.parts
+        ],
+    }
+    return (json.dumps(obj, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def receipt(file_bytes: bytes) -> str:
+    """The code the employee is shown and HR can look up, e.g. "3f2a-91bc-04de"."""
+    digest = hashlib.sha256(file_bytes).hexdigest()
+    return f"{digest[0:4]}-{digest[4:8]}-{digest[8:12]}"
+
+
+def file_name(file_bytes: bytes, day: date) -> str:
+    """The download name: the day it was sealed and 6 hex of the hash, never a person's name."""
+    return f"sluttsamtale-{day.isoformat()}-{hashlib.sha256(file_bytes).hexdigest()[:6]}.json"

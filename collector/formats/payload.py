@@ -1,0 +1,98 @@
+"""The payload's bytes (FORMAT.md 7): the canonical plaintext the page writes, and the strict
+reading of an opened plaintext into the Payload model.
+
+Every error message names a field or a question id, never what was answered.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..errors import PayloadFailure
+from ..model.payload import Payload
+from .strictjson import JSONProblem, loads
+
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9_]{1,64}")
+_UTC_SUFFIXES = ("Z", "+00:00")
+
+
+def encode(payload: Payload) -> bytes:
+    """The plaintext as the page writes it: JSON.stringify of the payload, UTF-8.
+
+    Compact separators, non-ASCII as itself, "options" left out where a question has
+    none. JSON.stringify escapes a lone surrogate, which UTF-8 cannot carry; so do we.
+    """
+    obj = payload.model_dump(mode="json")
+    # Left out at their defaults, as the page does (spec/FORMAT.md 7.1): a site without a
+    # whistleblowing receiver writes the same payload as before the channel existed.
+    if obj["scope"] == "hr":
+        del obj["scope"]
+    if not obj["sent_to_whistleblowing"]:
+        del obj["sent_to_whistleblowing"]
+    for wording in obj["wording"].values():
+        if wording.get("options") is None:
+            wording.pop("options", None)
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    text = _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return text.encode("utf-8")
+
+
+def parse(plaintext: bytes) -> Payload:
+    """The opened plaintext as a Payload; PayloadFailure names the field at fault."""
+    try:
+        obj = loads(plaintext)
+    except JSONProblem as e:
+        raise PayloadFailure(f"the payload: {e}") from None
+    try:
+        # strict=True here, not only in Payload's config: the nested models are lax by
+        # themselves and would take "1" for 1.
+        payload = Payload.model_validate_json(plaintext, strict=True)
+    except ValidationError as e:
+        raise PayloadFailure(describe(e)) from None
+    sealed_at = obj["sealed_at"]
+    if not isinstance(sealed_at, str) or not sealed_at.endswith(_UTC_SUFFIXES):
+        raise PayloadFailure('the payload: "sealed_at" must be UTC, ending in "Z" or "+00:00"')
+    return payload
+
+
+def describe(error: ValidationError) -> str:
+    """One sentence for the first problem. pydantic's `msg` never holds the input value;
+    the path is built from field names and question ids only, each checked to be plain."""
+    first = error.errors(include_url=False, include_input=False, include_context=False)[0]
+    loc = list(first["loc"])
+    if loc and loc[0] == "answers" and len(loc) >= 2:
+        # The rest of the path names the branches of the answer union ("str", "int", ...).
+        path = _path(loc[1:2])
+        return (
+            f"the payload: answer {path} must be text, a list of texts, a whole number "
+            "or true/false"
+        )
+    path = _path(loc)
+    kind = first["type"]
+    if kind == "json_invalid":  # strictjson.loads accepted it, so this should not happen
+        return "the payload: not JSON"
+    if not path:
+        return "the payload is not a JSON object"
+    if kind == "missing":
+        return f"the payload: missing field {path}"
+    if kind == "extra_forbidden":
+        return f"the payload: unknown field {path}"
+    msg = first["msg"]
+    return f"the payload: field {path} is not valid ({msg[:1].lower()}{msg[1:]})"
+
+
+def _path(loc: list[int | str]) -> str:
+    parts = [
+        str(p) if isinstance(p, int) or _PLAIN_NAME.fullmatch(p) else "(unprintable)" for p in loc
+    ]
+    return f'"{".".join(parts)}"' if parts else ""
+
+
+def as_json(payload: Payload) -> dict[str, Any]:
+    """The payload as JSON data, exactly as it was sealed."""
+    return payload.model_dump(mode="json")

@@ -1,0 +1,137 @@
+"""The one response file inside an item: the file itself, a saved e-mail (.eml) with the file
+attached or its armored block pasted in, or any text file holding an armored block.
+
+Each item must yield exactly one response: several different ones in one file are
+refused, so every line of the import report stands for one response.
+"""
+
+from __future__ import annotations
+
+import email
+import html.parser
+from collections.abc import Iterable
+from email import policy
+from email.message import EmailMessage, Message
+from pathlib import Path
+
+from ..errors import ArmorError, EnvelopeError, SluttsamtaleError
+from ..formats import armor
+from .files import is_response_file, read_capped
+
+
+def extract(path: Path) -> bytes:
+    """The one response file's bytes in the item at `path`."""
+    data = read_capped(path)
+    if is_response_file(data):
+        return data
+    found = _from_mail(data) if _is_mail(path, data) else _from_text(data)
+    if not found:
+        raise EnvelopeError("the file holds no Sluttsamtale response")
+    if len(found) > 1:
+        raise EnvelopeError("the file holds more than one response; save each separately")
+    return found[0]
+
+
+def _decode_text(data: bytes) -> str:
+    # Armor is ASCII, so stray bytes elsewhere in the file do not matter; Windows tools
+    # still save UTF-16 with a BOM now and then.
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
+    return data.decode("utf-8", errors="replace")
+
+
+def _from_text(data: bytes) -> list[bytes]:
+    return _unique(armor.find_blocks(_decode_text(data)))
+
+
+def _is_mail(path: Path, data: bytes) -> bool:
+    if path.suffix.lower() == ".eml":
+        return True
+    # Any text parses as a message, so ask for the mark of a MIME mail at the top.
+    head = data[:16384].split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0]
+    return any(line.lower().startswith(b"mime-version:") for line in head.splitlines())
+
+
+def _from_mail(data: bytes) -> list[bytes]:
+    """Response files attached to the mail, and armored blocks in its text parts.
+
+    Mail clients mangle text (rewrapping, quoting, HTML), so a part that fails to parse
+    only matters when no part yields a response: then its error is the one reported.
+    """
+    found: list[bytes] = []
+    errors: list[SluttsamtaleError] = []
+    try:
+        message = email.message_from_bytes(data, policy=policy.default)
+        for part in message.walk():
+            if part.is_multipart():
+                continue
+            try:
+                found.extend(_from_part(part))
+            except ArmorError as e:
+                errors.append(e)
+    except RecursionError:
+        # The email package recurses once per nested part or comment; a hostile mail can
+        # nest thousands deep.
+        raise EnvelopeError("the mail is nested too deeply to read") from None
+    found = _unique(found)
+    if not found and errors:
+        raise errors[0]
+    return found
+
+
+def _from_part(part: Message) -> list[bytes]:
+    raw = part.get_payload(decode=True)
+    if not isinstance(raw, bytes) or not raw:
+        return []
+    if is_response_file(raw):
+        return [raw]
+    if part.get_content_maintype() != "text":
+        return armor.find_blocks(_decode_text(raw))
+    text = _part_text(part, raw)
+    if part.get_content_subtype() == "html":
+        text = _html_to_text(text)
+    return armor.find_blocks(text)
+
+
+def _part_text(part: Message, raw: bytes) -> str:
+    if isinstance(part, EmailMessage):
+        try:
+            content = part.get_content()
+        except Exception:  # noqa: BLE001 - unknown charsets and odd encodings in hostile mail
+            content = None
+        if isinstance(content, str):
+            return content
+    return _decode_text(raw)
+
+
+class _TextOfHtml(html.parser.HTMLParser):
+    """The text of an HTML part, with a line break where the layout breaks a line."""
+
+    _BREAKS = {"br", "p", "div", "pre", "tr", "li", "blockquote"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.chunks: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self._BREAKS:
+            self.chunks.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._BREAKS:
+            self.chunks.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        self.chunks.append(data)
+
+
+def _html_to_text(markup: str) -> str:
+    parser = _TextOfHtml()
+    parser.feed(markup)
+    parser.close()
+    return "".join(parser.chunks)
+
+
+def _unique(blocks: Iterable[bytes]) -> list[bytes]:
+    """Identical bytes found twice (attachment and pasted block) count once."""
+    return list(dict.fromkeys(blocks))

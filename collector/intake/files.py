@@ -1,0 +1,138 @@
+"""What HR hands the importer: paths -> items -> each item's bytes, within the size caps.
+
+An item is one file. It may be a response file itself (JSON), a saved e-mail (.eml) with
+the file attached or its armored block pasted in the text, or any other text file holding
+an armored block. Each item must yield exactly one response: several different ones in one
+file are refused, so every line of the import report stands for one response.
+
+Size caps: a response file is at most 1 MiB (the format's cap, envelope.MAX_FILE_BYTES).
+A mail or text file carrying a response may be up to 25 MiB, the usual mail size limit,
+because base64 makes an attachment a third larger and mails carry other parts too; every
+response found inside is again held to 1 MiB when envelope.parse reads it.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import EnvelopeError, InputError
+from ..formats.envelope import MAX_FILE_BYTES
+
+MAIL_MAX_BYTES = 25 * 1024 * 1024
+JSON_WHITESPACE = b" \t\r\n"
+BOM = b"\xef\xbb\xbf"
+
+
+@dataclass(frozen=True)
+class Item:
+    """One file to import; `problem` is set when the walk itself could not read it."""
+
+    path: Path
+    problem: InputError | None = None
+
+
+def expand(paths: Iterable[Path], *, skip: Iterable[Path] = ()) -> Iterator[Item]:
+    """Files as given; folders recursively, sorted by name, skipping hidden entries.
+
+    Streamed, so memory stays flat however many files there are. Files in `skip` (the
+    store and its -wal and -shm, when HR imports the folder the store lives in) are left
+    out of folder walks.
+    """
+    skipped = {p.name: p for p in skip}
+    for path in paths:
+        if path.is_dir():
+            for item in _walk(path):
+                own = skipped.get(item.path.name)
+                if own is None or not _same_file(item.path, own):
+                    yield item
+        else:
+            yield Item(path)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _walk(top: Path) -> Iterator[Item]:
+    # An explicit stack instead of recursion: a deep tree must not end in RecursionError.
+    stack: list[Iterator[os.DirEntry[str]]] = []
+    first = _scan(top)
+    if isinstance(first, InputError):
+        yield Item(top, first)
+        return
+    stack.append(first)
+    while stack:
+        entry = next(stack[-1], None)
+        if entry is None:
+            stack.pop()
+            continue
+        path = Path(entry.path)
+        if entry.is_dir(follow_symlinks=False):
+            scanned = _scan(path)
+            if isinstance(scanned, InputError):
+                yield Item(path, scanned)
+            else:
+                stack.append(scanned)
+        elif entry.is_symlink() and path.is_dir():
+            # Following links to folders invites loops; the user can name the folder itself.
+            yield Item(
+                path,
+                InputError("is a link to a folder, which is not followed; name the folder itself"),
+            )
+        else:
+            yield Item(path)
+
+
+def _scan(folder: Path) -> Iterator[os.DirEntry[str]] | InputError:
+    try:
+        with os.scandir(folder) as it:
+            entries = sorted((e for e in it if not e.name.startswith(".")), key=lambda e: e.name)
+    except OSError as e:
+        return InputError(f"the folder cannot be read ({e.strerror})")
+    return iter(entries)
+
+
+def read_capped(path: Path) -> bytes:
+    """The file's bytes, if it is a regular file (after following links) within the caps."""
+    try:
+        # stat first: a device or FIFO is refused before it is ever opened.
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise InputError("the path is not a regular file")
+        # O_NONBLOCK: if the path was swapped for a FIFO since the stat, open must not hang.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except FileNotFoundError:
+        raise InputError("the file does not exist") from None
+    except OSError as e:
+        raise InputError(f"the file cannot be read ({e.strerror})") from None
+    try:
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                raise InputError("the path is not a regular file")
+            data = fh.read(MAX_FILE_BYTES + 1)
+            if len(data) > MAX_FILE_BYTES and not is_response_file(data):
+                data += fh.read(MAIL_MAX_BYTES + 1 - len(data))
+    except OSError as e:
+        raise InputError(f"the file cannot be read ({e.strerror})") from None
+    if not data:
+        raise EnvelopeError("the file is empty")
+    if len(data) > MAX_FILE_BYTES and is_response_file(data):
+        raise EnvelopeError("the file is larger than 1 MiB, the most a response file may be")
+    if len(data) > MAIL_MAX_BYTES:
+        raise EnvelopeError(
+            "the file is larger than 25 MiB, the most a mail or text file "
+            "carrying a response may be"
+        )
+    return data
+
+
+def is_response_file(data: bytes) -> bool:
+    # A BOM is let through here so that envelope.parse can name it as the problem.
+    head = data.lstrip(JSON_WHITESPACE)
+    return head.removeprefix(BOM).lstrip(JSON_WHITESPACE).startswith(b"{")

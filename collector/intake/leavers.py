@@ -1,0 +1,197 @@
+"""Leavers in: one on the command line, or a CSV as HR systems export it; checked leavers out.
+
+HR systems export in the local language, so headings are matched in bokmål, nynorsk,
+Swedish and English, folded to lowercase ASCII with "_" between words.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from ..errors import SluttsamtaleError
+from ..model.loading import Catalog
+from ..model.questionset import SHORT_TEXT_MAX
+from ..safetext import fold
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+class InvitationError(SluttsamtaleError):
+    """A leaver, a CSV file or an address that cannot make an invitation."""
+
+
+@dataclass(frozen=True)
+class Leaver:
+    """One person to invite, checked. `where` names the row for messages."""
+
+    where: str
+    set_id: str
+    name: str
+    last_day: date
+    email: str | None = None
+    position: str | None = None
+    workplace: str | None = None
+    department: str | None = None
+    employed_from: date | None = None
+
+
+def check_leaver(
+    values: Mapping[str, str | None], where: str, default_set: str | None, catalog: Catalog
+) -> Leaver:
+    """One leaver from raw texts; InvitationError starts with `where`."""
+    clean = {k: (v or "").strip() for k, v in values.items()}
+    set_id = clean.get("set") or default_set
+    if not set_id:
+        raise InvitationError(f"{where}: no question set; name one with --set or a 'set' column")
+    if catalog.latest_of(set_id) is None:
+        known = ", ".join(sorted({q.id for q in catalog.latest()}))
+        raise InvitationError(f"{where}: no question set {set_id!r}; the sets are {known}")
+    for name, text in clean.items():
+        if len(text) > SHORT_TEXT_MAX or _CONTROL.search(text):
+            raise InvitationError(
+                f"{where}: {name} is longer than {SHORT_TEXT_MAX} characters or holds a "
+                "control character"
+            )
+    if not clean.get("name"):
+        raise InvitationError(f"{where}: the name is empty")
+    email = clean.get("email") or None
+    if email is not None and not _EMAIL.fullmatch(email):
+        raise InvitationError(f"{where}: {email!r} is not an e-mail address")
+    last_day = _date(clean.get("last_day"), "last_day", where)
+    if last_day is None:
+        raise InvitationError(f"{where}: the last working day (last_day) is empty")
+    employed_from = _date(clean.get("employed_from"), "employed_from", where)
+    if employed_from is not None and employed_from > last_day:
+        raise InvitationError(f"{where}: employed_from is after last_day")
+    return Leaver(
+        where=where,
+        set_id=set_id,
+        name=clean["name"],
+        last_day=last_day,
+        email=email,
+        position=clean.get("position") or None,
+        workplace=clean.get("workplace") or None,
+        department=clean.get("department") or None,
+        employed_from=employed_from,
+    )
+
+
+def _date(text: str | None, name: str, where: str) -> date | None:
+    if not text:
+        return None
+    for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise InvitationError(f"{where}: {name} {text!r} is not a date; write 2026-06-30 or 30.06.2026")
+
+
+_ALIASES: dict[str, str] = {
+    alias: name
+    for name, aliases in {
+        "name": ("name", "navn", "namn", "full_name", "fullt_navn", "fullstendig_navn"),
+        "email": ("email", "e_mail", "e_post", "epost", "mail", "e_postadresse", "e_postadress"),
+        "position": ("position", "stilling", "befattning", "tittel", "title", "job_title"),
+        "workplace": ("workplace", "arbeidssted", "arbeidsstad", "arbetsplats"),
+        "department": ("department", "avdeling", "avdelning", "enhet", "enhet_avdelning"),
+        "employed_from": (
+            "employed_from",
+            "ansatt_dato",
+            "ansatt_fra",
+            "tilsett_dato",
+            "tilsett_fra",
+            "anstalld_from",
+            "anstalld_fr_o_m",
+            "startdato",
+            "start_date",
+        ),
+        "last_day": (
+            "last_day",
+            "sluttdato",
+            "siste_arbeidsdag",
+            "siste_dag",
+            "anstalld_tom",
+            "anstalld_t_o_m",
+            "slutdatum",
+            "sista_arbetsdag",
+            "end_date",
+        ),
+        "set": ("set", "sett", "question_set", "sporsmalssett", "sporreskjema", "skjema"),
+    }.items()
+    for alias in aliases
+}
+
+
+@dataclass
+class CsvLeavers:
+    leavers: list[Leaver] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    """Headings not used (an HR export has employee numbers and the like)."""
+
+
+def read_csv(path: Path, default_set: str | None, catalog: Catalog) -> CsvLeavers:
+    """Every row of a leavers CSV, checked; the first bad row raises, naming file and row."""
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise InvitationError(f"{path}: cannot be read ({e.strerror})") from None
+    try:
+        text = raw.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a byte order mark
+    except UnicodeDecodeError:
+        raise InvitationError(
+            f'{path}: is not UTF-8 text; in Excel, save it as "CSV UTF-8"'
+        ) from None
+    lines = text.splitlines()
+    if not lines or not lines[0].strip():
+        raise InvitationError(f"{path}: is empty; the first row must hold the column headings")
+    header = lines[0]
+    delimiter = max(";,\t", key=header.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    headings = next(reader)
+    columns: dict[int, str] = {}
+    out = CsvLeavers()
+    for i, heading in enumerate(headings):
+        name = _ALIASES.get(fold(heading))
+        if name is None:
+            if heading.strip():
+                out.ignored.append(heading.strip())
+            continue
+        if name in columns.values():
+            raise InvitationError(f"{path}: row 1: two columns are {name!r}")
+        columns[i] = name
+    for needed in ("name", "last_day"):
+        if needed not in columns.values():
+            raise InvitationError(
+                f"{path}: row 1: no {needed!r} column; the headings must include name and "
+                "last_day (or e.g. navn and sluttdato)"
+            )
+    seen: dict[tuple[str, date], str] = {}
+    for cells in reader:
+        where = f"row {reader.line_num}"
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) != len(headings):
+            raise InvitationError(
+                f"{path}: {where}: has {len(cells)} fields, but the headings have {len(headings)}"
+            )
+        values = {name: cells[i] for i, name in columns.items()}
+        try:
+            leaver = check_leaver(values, where, default_set, catalog)
+        except InvitationError as e:
+            raise InvitationError(f"{path}: {e}") from None
+        person = (leaver.name.casefold(), leaver.last_day)
+        if person in seen:
+            raise InvitationError(f"{path}: {where}: the same person as {seen[person]}")
+        seen[person] = where
+        out.leavers.append(leaver)
+    if not out.leavers:
+        raise InvitationError(f"{path}: has headings but no leavers")
+    return out

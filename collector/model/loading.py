@@ -1,0 +1,243 @@
+"""Question sets: YAML files -> validated models, with errors naming file and question.
+
+A folder holds one `employer.yml` (the employer's privacy notice, in each language: the one
+configuration place) and any number of question-set files. Every version ever published
+stays in the folder, so answers sealed against an older version can still be validated.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from ..errors import QuestionSetError
+from .employer import Employer
+from ..words import LANGUAGES
+from .questionset import QuestionSet, QuestionType
+
+EMPLOYER_FILE = "employer.yml"
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe loader that refuses duplicate keys instead of keeping the last one."""
+
+
+def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    mapping: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node)
+        if key in mapping:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"key {key!r} appears twice", key_node.start_mark
+            )
+        mapping[key] = loader.construct_object(value_node)
+    return mapping
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def read_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as e:
+        raise QuestionSetError(f"{path}: cannot be read ({e.strerror})") from None
+    except UnicodeDecodeError:
+        raise QuestionSetError(f"{path}: is not UTF-8 text") from None
+    try:
+        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        problem = getattr(e, "problem", None) or str(e)
+        if mark is None:
+            raise QuestionSetError(f"{path}: is not valid YAML: {problem}") from None
+        line = mark.line + 1
+        owner = _owner_at(text.splitlines(), mark.line)
+        if owner:
+            message = f"{path}: {owner}: not valid YAML at line {line}: {problem}"
+        else:
+            message = f"{path}: is not valid YAML at line {line}: {problem}"
+        raise QuestionSetError(message) from None
+
+
+# Broken YAML has no tree to ask, so the question or section around a syntax error is read
+# from the layout of the text instead (block style, as every set in this project is written).
+_ID_LINE = re.compile(r"""^(?P<lead>\s*(?:-\s+)?)id:\s*["']?(?P<id>[^"'\s#]+)""")
+_KEY_LINE = re.compile(r"^(?P<lead>\s*)[A-Za-z_$][\w$]*:")
+
+
+def _owner_at(lines: list[str], index: int) -> str | None:
+    """The question (or section) whose block holds line `index`, e.g. "question 'reason'"."""
+    if index >= len(lines):
+        return None
+    floor = _indent(lines[index])
+    for i in range(index, -1, -1):
+        line = lines[i]
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        found = _ID_LINE.match(line)
+        # An `id:` owns the lines below it that are indented at least as far as its key.
+        if found and (i == index or len(found["lead"]) <= floor):
+            return _kind_of(lines, i, len(found["lead"]), found["id"])
+        floor = min(floor, _indent(line))
+    return None
+
+
+def _kind_of(lines: list[str], index: int, column: int, ident: str) -> str | None:
+    """Name the block whose `id:` is at `lines[index]` by the list key it sits under."""
+    for line in reversed(lines[:index]):
+        key = _KEY_LINE.match(line)
+        if key and len(key["lead"]) < column:
+            kind = {"questions": "question", "sections": "section"}.get(line.split(":")[0].strip())
+            return f"{kind} {ident!r}" if kind else None
+    return None
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+# Plain words for the identifier patterns in schema.py.
+_PATTERNS = {
+    r"^[a-z][a-z0-9_]*$": "must be lowercase letters, digits and _, starting with a letter",
+    r"^[a-z0-9][a-z0-9-]*$": "must be lowercase letters, digits and -",
+}
+
+
+def _describe(error: ValidationError, raw: Any) -> str:
+    """One sentence for the first error: the question (or section) it is in, then the problem."""
+    first = error.errors()[0]
+    message = first["msg"].removeprefix("Value error, ")
+    # Cross-question checks in the models already start with the question they are about.
+    if first["type"] == "value_error" and message.startswith(("question ", "section ")):
+        return message
+    owner, field = _locate(raw, first["loc"])
+    if first["type"] == "missing":
+        problem = f"{field!r} is missing"
+    elif first["type"] == "extra_forbidden":
+        problem = f"{field!r} is not a known field"
+    elif first["type"] == "enum" and field == "type":
+        allowed = ", ".join(t.value for t in QuestionType)
+        problem = f"unknown question type {first['input']!r}; use one of {allowed}"
+    elif first["type"] == "too_short":
+        problem = f"{field!r} needs at least {first['ctx']['min_length']} item"
+    elif first["type"] == "string_pattern_mismatch" and first["ctx"]["pattern"] in _PATTERNS:
+        problem = f"{field} {first['input']!r} {_PATTERNS[first['ctx']['pattern']]}"
+    else:
+        problem = message[:1].lower() + message[1:]
+        if field:
+            problem = f"{field}: {problem}"
+    return f"{owner}: {problem}" if owner else problem
+
+
+def _locate(raw: Any, loc: tuple[int | str, ...]) -> tuple[str | None, str]:
+    """Walk the raw YAML along an error location: the innermost section or question, and the
+    dotted field path below it (e.g. ("question 'reason'", "options.0.value"))."""
+    owner: str | None = None
+    field: list[str] = []
+    node = raw
+    for part in loc:
+        parent = field[-1] if field else None
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            node = None
+        field.append(str(part))
+        if isinstance(part, int) and parent in ("sections", "questions"):
+            kind = "section" if parent == "sections" else "question"
+            ident = node.get("id") if isinstance(node, dict) else None
+            if isinstance(ident, str):
+                owner = f"{kind} {ident!r}"
+            else:  # no id to name it by: count instead, within its section
+                owner = ", ".join(filter(None, [owner, f"{kind} number {part + 1}"]))
+            field = []
+    return owner, ".".join(field)
+
+
+def load_employer(path: Path) -> Employer:
+    raw = read_yaml(path)
+    try:
+        return Employer.model_validate(raw)
+    except ValidationError as e:
+        raise QuestionSetError(f"{path}: {_describe(e, raw)}") from None
+
+
+def load_question_set(path: Path, employer: Employer | None = None) -> QuestionSet:
+    """Load one set; fill in the employer's privacy notice for its language."""
+    raw = read_yaml(path)
+    if not isinstance(raw, dict):
+        raise QuestionSetError(f"{path}: must be a mapping with id, version, sections ...")
+    raw.pop("$schema", None)
+    try:
+        qset = QuestionSet.model_validate(raw)
+    except ValidationError as e:
+        raise QuestionSetError(f"{path}: {_describe(e, raw)}") from None
+    if qset.privacy is None:
+        notice = employer.privacy.get(qset.language) if employer else None
+        if notice is None:
+            raise QuestionSetError(
+                f"{path}: no privacy notice in {qset.language!r}; add one to {EMPLOYER_FILE}"
+            )
+        qset = qset.model_copy(update={"privacy": notice})
+    return qset
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Every question set in a folder, by (id, version)."""
+
+    folder: Path
+    employer: Employer
+    sets: dict[tuple[str, int], QuestionSet]
+    files: dict[tuple[str, int], Path]
+
+    def get(self, set_id: str, version: int) -> QuestionSet | None:
+        return self.sets.get((set_id, version))
+
+    def latest_of(self, set_id: str) -> QuestionSet | None:
+        """The newest version of one set, or None if the folder has no such set."""
+        versions = [q for (sid, _), q in self.sets.items() if sid == set_id]
+        return max(versions, key=lambda q: q.version) if versions else None
+
+    def latest(self) -> list[QuestionSet]:
+        """The newest version of each set, in a stable order (language, then title)."""
+        newest: dict[str, QuestionSet] = {}
+        for (set_id, version), qset in self.sets.items():
+            if set_id not in newest or version > newest[set_id].version:
+                newest[set_id] = qset
+        order = {lang: i for i, lang in enumerate(LANGUAGES)}
+        return sorted(newest.values(), key=lambda s: (order[s.language], s.title))
+
+
+def question_set_files(folder: Path) -> list[Path]:
+    return sorted(
+        p
+        for p in folder.rglob("*.y*ml")
+        if p.name != EMPLOYER_FILE and p.suffix in {".yml", ".yaml"}
+    )
+
+
+def load_catalog(folder: Path) -> Catalog:
+    if not folder.is_dir():
+        raise QuestionSetError(f"{folder}: question-set folder not found")
+    employer = load_employer(folder / EMPLOYER_FILE)
+    sets: dict[tuple[str, int], QuestionSet] = {}
+    files: dict[tuple[str, int], Path] = {}
+    for path in question_set_files(folder):
+        qset = load_question_set(path, employer)
+        key = (qset.id, qset.version)
+        if key in sets:
+            raise QuestionSetError(
+                f"{path}: question set {qset.id!r} version {qset.version} is also in "
+                f"{files[key]}; give the new one a higher version"
+            )
+        sets[key] = qset
+        files[key] = path
+    if not sets:
+        raise QuestionSetError(f"{folder}: holds no question sets")
+    return Catalog(folder=folder, employer=employer, sets=sets, files=files)

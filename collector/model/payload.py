@@ -1,0 +1,222 @@
+"""The sealed payload (FORMAT.md 7): its pydantic model and the checks against its set.
+
+The same question-set models that the site build validates are what an imported answer is
+checked against, so the page and the collector cannot disagree on a valid answer.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from typing import Annotated, Literal
+
+from pydantic import ConfigDict, Field, StringConstraints
+
+from ..errors import PayloadFailure
+from ..words import Language
+from .questionset import (
+    DECLINE_REASON_MAX,
+    OTHER_TEXT_MAX,
+    TEXT_TYPES,
+    Question,
+    QuestionSet,
+    QuestionType,
+    Slug,
+    Strict,
+    Text,
+    control_character,
+)
+
+PAYLOAD_FORMAT = "sluttsamtale-payload/1"
+
+Readers = Literal["hr", "hr_and_leader", "statistics"]
+"""Who may read the answers: HR only / HR and the nearest leader / only anonymous statistics."""
+
+AnswerValue = str | list[str] | int | bool
+
+Scope = Literal["hr", "whistleblowing"]
+"""Whose payload: HR's, or the whistleblowing receiver's (special answers only)."""
+
+
+class StrictPayloadPart(Strict):
+    """Payload parts take JSON types exactly: "1" is not a version, 1 is not true."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class QuestionnaireRef(StrictPayloadPart):
+    id: Slug
+    version: int = Field(ge=1)
+    language: Language
+    title: Text
+
+
+class Wording(StrictPayloadPart):
+    """The wording the employee saw for one question, kept with the answer."""
+
+    label: Text
+    options: dict[str, Text] | None = None
+
+
+class Payload(StrictPayloadPart):
+    """The plaintext inside a sealed part (format sluttsamtale-payload/1)."""
+
+    format: Literal["sluttsamtale-payload/1"]
+    response_id: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]
+    questionnaire: QuestionnaireRef
+    wording: dict[str, Wording]
+    answers: dict[str, AnswerValue]
+    other: dict[str, str] = Field(default_factory=dict)
+    declined: bool
+    decline_reason: str | None = None
+    readers: Readers
+    invitation: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{16,64}$")] | None = None
+    sealed_at: datetime
+    scope: Scope = "hr"
+    sent_to_whistleblowing: list[
+        Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+    ] = Field(default_factory=list)
+
+
+class PayloadError(PayloadFailure):
+    """An answer file whose content does not match its question set."""
+
+
+def check_payload(payload: Payload, qset: QuestionSet, *, now: datetime) -> None:
+    """Check a payload against the question set it names; raise PayloadError if it fails.
+
+    Messages name question ids and never quote an answer, so they are safe to log.
+    """
+    ref = payload.questionnaire
+    if (ref.id, ref.version, ref.language) != (qset.id, qset.version, qset.language):
+        raise PayloadError(
+            f"answers are for question set {ref.id!r} version {ref.version} ({ref.language}), "
+            f"not {qset.id!r} version {qset.version} ({qset.language})"
+        )
+    if payload.sealed_at.tzinfo is None:
+        raise PayloadError("sealed_at has no time zone")
+    if payload.sealed_at > now + timedelta(days=1):
+        raise PayloadError("sealed_at lies in the future")
+    if payload.declined:
+        _check_text("decline_reason", payload.decline_reason or "", DECLINE_REASON_MAX)
+    elif payload.decline_reason is not None:
+        raise PayloadError("decline_reason is given but the response is not declined")
+
+    questions = {q.id: q for q in qset.questions()}
+    for qid in payload.answers:
+        if qid not in questions:
+            raise PayloadError(f"answer to unknown question {_quote_id(qid)}")
+    sent = _check_scope(payload, questions)
+    for qid in payload.wording:
+        if qid not in questions:
+            raise PayloadError(f"wording for unknown question {_quote_id(qid)}")
+    for qid, text in payload.other.items():
+        q = questions.get(qid)
+        if q is None or not q.other:
+            raise PayloadError(
+                f"'other' text for question {_quote_id(qid)}, which offers no 'other'"
+            )
+        if not _chose_other(payload.answers.get(qid)):
+            raise PayloadError(f"'other' text for question {qid!r}, but 'other' is not chosen")
+        _check_text(qid, text, OTHER_TEXT_MAX)
+
+    receiver = payload.scope == "whistleblowing"
+    for q in questions.values():
+        # The receiver's payload holds special answers only: the answers a condition looks
+        # at, and the required ones, are in HR's payload.
+        visible = receiver or is_visible(q, payload.answers)
+        value = payload.answers.get(q.id)
+        if value is None:
+            missing = q.required and not payload.declined and q.id not in sent
+            if visible and missing and not receiver:
+                raise PayloadError(f"required question {q.id!r} has no answer")
+            continue
+        if not visible:
+            raise PayloadError(f"question {q.id!r} is answered but hidden by its condition")
+        _check_answer(q, value)
+
+
+def _check_scope(payload: Payload, questions: dict[str, Question]) -> set[str]:
+    """The whistleblowing split (spec/FORMAT.md 7.1); returns the ids sent to the channel."""
+    sent = payload.sent_to_whistleblowing
+    if payload.scope == "whistleblowing":
+        if sent:
+            raise PayloadError("a whistleblowing payload lists questions sent elsewhere")
+        if payload.declined:
+            raise PayloadError("a whistleblowing payload cannot be a decline")
+        for qid in payload.answers:
+            if not questions[qid].special:
+                raise PayloadError(f"a whistleblowing payload answers question {qid!r}")
+        if not payload.answers:
+            raise PayloadError("a whistleblowing payload answers no special question")
+        return set()
+    if len(set(sent)) != len(sent):
+        raise PayloadError("sent_to_whistleblowing lists a question twice")
+    for qid in sent:
+        q = questions.get(qid)
+        if q is None or not q.special:
+            raise PayloadError(
+                f"sent_to_whistleblowing names {_quote_id(qid)}, which is no special question"
+            )
+        if qid in payload.answers:
+            raise PayloadError(f"question {qid!r} is both answered and sent to whistleblowing")
+    return set(sent)
+
+
+def _quote_id(qid: str) -> str:
+    """A question id from the file, quoted only if it is a well-formed id (files are hostile)."""
+    return repr(qid) if re.fullmatch(r"[a-z][a-z0-9_]{0,63}", qid) else "(a malformed id)"
+
+
+def is_visible(q: Question, answers: dict[str, AnswerValue]) -> bool:
+    """Whether a question is shown, given the answers so far (conditions only look back)."""
+    if q.show_if is None:
+        return True
+    given = answers.get(q.show_if.question)
+    if isinstance(given, bool):
+        given = "yes" if given else "no"
+    chosen = given if isinstance(given, list) else [given]
+    return any(v in q.show_if.equals for v in chosen)
+
+
+def _chose_other(value: AnswerValue | None) -> bool:
+    return value == "other" or (isinstance(value, list) and "other" in value)
+
+
+def _check_text(qid: str, text: str, limit: int) -> None:
+    if len(text) > limit:
+        raise PayloadError(f"answer to {qid!r} is longer than {limit} characters")
+    if control_character(text):
+        raise PayloadError(f"answer to {qid!r} contains a control character")
+
+
+def _check_answer(q: Question, value: AnswerValue) -> None:
+    t = q.type
+    if t in TEXT_TYPES:
+        if not isinstance(value, str) or not value.strip():
+            raise PayloadError(f"answer to {q.id!r} must be non-empty text")
+        _check_text(q.id, value, q.text_limit)
+    elif t is QuestionType.single_choice:
+        if not isinstance(value, str) or value not in q.option_values():
+            raise PayloadError(f"answer to {q.id!r} is not one of its options")
+    elif t is QuestionType.multiple_choice:
+        if not isinstance(value, list) or not value:
+            raise PayloadError(f"answer to {q.id!r} must be a non-empty list of options")
+        if len(set(value)) != len(value) or any(v not in q.option_values() for v in value):
+            raise PayloadError(f"answer to {q.id!r} holds a value that is not one of its options")
+    elif t is QuestionType.scale:
+        assert q.scale is not None
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise PayloadError(f"answer to {q.id!r} must be a whole number")
+        if not q.scale.min <= value <= q.scale.max:
+            raise PayloadError(f"answer to {q.id!r} is outside the scale")
+    elif t is QuestionType.yes_no:
+        if not isinstance(value, bool):
+            raise PayloadError(f"answer to {q.id!r} must be true or false")
+    elif t is QuestionType.date:
+        if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise PayloadError(f"answer to {q.id!r} must be a date as YYYY-MM-DD")
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            raise PayloadError(f"answer to {q.id!r} is not a real date") from None

@@ -1,0 +1,90 @@
+"""The invitation e-mail in the question set's language: bokmål, nynorsk, Swedish, English.
+
+What it must say comes from the routines: the conversation is voluntary and offered to
+everyone who leaves (000, 002, 003); the questions come ahead so the employee can prepare
+(000, 003); they choose who holds it and may bring a union representative (001, 003); they
+may decline (001); who reads the answers (the employer's privacy notice) and how they are
+protected. The words are in the catalogue's `mail` section; paragraphs are single lines, so
+mail programs wrap them for the reader.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ..model.loading import Catalog
+from ..store import Invitation
+from ..words import Language, catalogue
+
+_MONTHS_EN = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def format_day(day: date, language: Language) -> str:
+    """A date as people write it in each language."""
+    if language in ("nb", "nn"):
+        return day.strftime("%d.%m.%Y")
+    if language == "en":
+        return f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
+    return day.isoformat()  # Swedish writes 2026-06-30
+
+
+def render(
+    language: Language,
+    *,
+    name: str,
+    email: str | None,
+    employer: str,
+    last_day: date,
+    recipients: str,
+    link: str,
+    whistleblowing: bool,
+) -> str:
+    """The e-mail as text: To (when known) and Subject lines, a blank line, the body.
+
+    `whistleblowing`: whether the site seals special answers to a whistleblowing receiver;
+    then the mail does not say that only HR can open the answers (spec/FORMAT.md 7.1).
+    """
+    words = catalogue(language)["mail"]
+    template = words["body"]
+    if whistleblowing:
+        assert words["only_hr"] in template, language  # the catalogue's texts must agree
+        template = template.replace(words["only_hr"], words["only_hr_with_receiver"])
+    body = template.format(
+        name=name,
+        employer=employer,
+        last_day=format_day(last_day, language),
+        link=link,
+        recipients=" ".join(recipients.split()),
+    )
+    head = [f"To: {email}"] if email else []
+    head.append(f"Subject: {words['subject']}")
+    return "\n".join(head) + "\n\n" + body
+
+
+def invitation(invited: Invitation, catalog: Catalog, link: str, *, whistleblowing: bool) -> str:
+    """The e-mail for one stored invitation, in its set's language."""
+    qset = catalog.latest_of(invited.set_id)
+    assert qset is not None and qset.privacy is not None
+    return render(
+        qset.language,
+        name=invited.name,
+        email=invited.email,
+        employer=catalog.employer.name,
+        last_day=date.fromisoformat(invited.last_day),
+        recipients=qset.privacy.recipients,
+        link=link,
+        whistleblowing=whistleblowing,
+    )

@@ -1,0 +1,356 @@
+"""Analysis: opened responses -> tables, ready to draw or export. Pure: no I/O, no SQL.
+
+Questions are aggregated across languages and versions by their `analysis_code`
+(questions without one by "<set id>.<question id>"); labels come from the question sets in
+the report's language. Three rules keep anyone from being singled out:
+
+- no names, ever: header facts (name, position, dates ...) are never used, and a
+  department is only a group label;
+- a group smaller than `min_group` is never shown: a distribution answered by fewer is
+  held back; a small department is merged into "other departments", and that too is held
+  back if it is still small;
+- free text only where consent and group size allow: never from a response marked "only
+  anonymous statistics" (nor from special-information questions), and the improvement
+  suggestions only when at least `min_group` of them may be shown, in alphabetical order
+  and without any detail of who wrote them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC
+
+from ..formats.keyfile import HRKey
+from ..intake.opening import Opened, open_row
+from ..model import answers as facts
+from ..model.loading import Catalog
+from ..model.payload import AnswerValue
+from ..model.questionset import Question, QuestionSet, QuestionType
+from ..store import Store
+from ..words import Language, catalogue
+
+REASON = "reason.primary"
+WISHES = ("talk.holder", "talk.union_rep")
+SUGGESTIONS = "improvement.suggestions"
+DEPARTMENT = "department"
+ANALYSED = {
+    QuestionType.single_choice,
+    QuestionType.multiple_choice,
+    QuestionType.yes_no,
+    QuestionType.scale,
+}
+FREE_TEXT_READERS = ("hr", "hr_and_leader")
+"""Whose free text HR's report may quote: never "only anonymous statistics"."""
+
+# --------------------------------------------------------------------------- questions
+
+
+@dataclass
+class QuestionInfo:
+    key: str
+    type: QuestionType
+    label: str
+    options: dict[str, str] = field(default_factory=dict)
+    """Option value (for a scale: the number as text) -> label, in display order."""
+
+
+def key_of(qset: QuestionSet, question: Question) -> str:
+    return question.analysis_code or f"{qset.id}.{question.id}"
+
+
+def analysable(question: Question) -> bool:
+    return question.type in ANALYSED and not question.special and question.prefill is None
+
+
+def question_infos(
+    catalog: Catalog, language: Language, used: Mapping[str, int] | None = None
+) -> dict[str, QuestionInfo]:
+    """Every analysable question by key, labelled from the sets in `language` first, and
+    among those from the set most answered (`used`: responses per set id), then the newest.
+    """
+    terms = catalogue(language).terms
+    used = used or {}
+    ordered = sorted(
+        catalog.sets.values(),
+        key=lambda s: (s.language != language, -used.get(s.id, 0), -s.version, s.id),
+    )
+    infos: dict[str, QuestionInfo] = {}
+    for qset in ordered:
+        for q in qset.questions():
+            if not analysable(q):
+                continue
+            key = key_of(qset, q)
+            info = infos.setdefault(key, QuestionInfo(key, q.type, q.label))
+            for value, label in _options(q, terms).items():
+                info.options.setdefault(value, label)
+    return infos
+
+
+def _options(q: Question, terms: dict[str, str]) -> dict[str, str]:
+    if q.type is QuestionType.yes_no:
+        return {"yes": terms["yes"], "no": terms["no"]}
+    if q.type is QuestionType.scale:
+        assert q.scale is not None
+        return {str(v): str(v) for v in range(q.scale.min, q.scale.max + 1)}
+    options = {o.value: o.label for o in q.options or []}
+    if q.other and q.other_label:
+        options["other"] = q.other_label
+    return options
+
+
+def values_of(answer: AnswerValue) -> list[str]:
+    """An answer as option keys: yes/no, the scale number as text, or the chosen values."""
+    if isinstance(answer, bool):
+        return ["yes" if answer else "no"]
+    if isinstance(answer, int):
+        return [str(answer)]
+    return list(answer) if isinstance(answer, list) else [answer]
+
+
+# --------------------------------------------------------------------------- entries
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One response reduced to what statistics may use: no name, no date finer than a month."""
+
+    month: str
+    set_id: str
+    declined: bool
+    readers: str
+    department: str | None
+    answers: dict[str, AnswerValue]
+    suggestion: str | None
+    """The improvement suggestions, only where the employee allowed free text to be read."""
+
+
+def entries(opened: Iterable[Opened]) -> tuple[list[Entry], int]:
+    """The entries, and how many responses could not be used (not opened, set not found)."""
+    out: list[Entry] = []
+    skipped = 0
+    for item in opened:
+        payload, qset = item.payload, item.qset
+        if payload is None or qset is None:
+            skipped += 1
+            continue
+        answers = {
+            key_of(qset, q): payload.answers[q.id]
+            for q in qset.questions()
+            if analysable(q) and q.id in payload.answers
+        }
+        department = facts.fact(payload, qset, DEPARTMENT)
+        suggestion_q = qset.by_code(SUGGESTIONS)
+        suggestion = payload.answers.get(suggestion_q.id) if suggestion_q else None
+        allowed = payload.readers in FREE_TEXT_READERS and not payload.declined
+        out.append(
+            Entry(
+                month=payload.sealed_at.astimezone(UTC).strftime("%Y-%m"),
+                set_id=qset.id,
+                declined=payload.declined,
+                readers=payload.readers,
+                department=" ".join(department.split()) if department else None,
+                answers=answers if not payload.declined else {},
+                suggestion=suggestion if allowed and isinstance(suggestion, str) else None,
+            )
+        )
+    return out, skipped
+
+
+# --------------------------------------------------------------------------- tables
+
+
+@dataclass(frozen=True)
+class Distribution:
+    key: str
+    title: str
+    n: int
+    """How many answered; when below the minimum group, `rows` is empty (held back)."""
+    rows: tuple[tuple[str, int], ...]
+    mean: float | None = None
+
+
+def distribution(
+    key: str, info: QuestionInfo | None, group: list[Entry], min_group: int
+) -> Distribution:
+    answered = [e.answers[key] for e in group if key in e.answers]
+    title = info.label if info else key
+    if len(answered) < min_group:
+        return Distribution(key, title, len(answered), ())
+    counts: Counter[str] = Counter(v for a in answered for v in values_of(a))
+    labels = dict(info.options) if info else {}
+    for value in counts:
+        labels.setdefault(value, value)  # a value from a newer version of the set
+    rows = tuple((label, counts.get(value, 0)) for value, label in labels.items())
+    mean = None
+    if info is not None and info.type is QuestionType.scale:
+        numbers = [a for a in answered if isinstance(a, int) and not isinstance(a, bool)]
+        mean = sum(numbers) / len(numbers)
+    return Distribution(key, title, len(answered), rows, mean)
+
+
+@dataclass(frozen=True)
+class Month:
+    month: str
+    answered: int
+    declined: int
+    declined_by_hr: int
+
+
+@dataclass(frozen=True)
+class Department:
+    label: str
+    n: int
+    reasons: tuple[tuple[str, int], ...]
+    """The most common primary reasons (up to three)."""
+    would_return: Distribution | None
+
+
+@dataclass(frozen=True)
+class Departments:
+    shown: list[Department]
+    held_back: int
+    """Answers in groups too small to show even when merged."""
+
+
+def department_groups(
+    group: list[Entry], min_group: int, words: dict[str, str]
+) -> list[str | None]:
+    """Each entry's department as shown: itself, "other departments", or None (held back).
+
+    Spellings are compared without case and extra spaces; the most used spelling is shown.
+    """
+    spelled: dict[str, Counter[str]] = {}
+    for e in group:
+        name = e.department or words["not_given"]
+        spelled.setdefault(name.casefold(), Counter())[name] += 1
+    sizes = {k: sum(c.values()) for k, c in spelled.items()}
+    small = {k for k, n in sizes.items() if n < min_group}
+    merged = sum(sizes[k] for k in small)
+    labels: list[str | None] = []
+    for e in group:
+        k = (e.department or words["not_given"]).casefold()
+        if k not in small:
+            labels.append(spelled[k].most_common(1)[0][0])
+        else:
+            labels.append(words["other_departments"] if merged >= min_group else None)
+    return labels
+
+
+@dataclass(frozen=True)
+class Report:
+    language: Language
+    min_group: int
+    responses: int
+    answered: int
+    declined: int
+    declined_by_hr: int
+    skipped: int
+    months: list[Month]
+    reasons: Distribution
+    wishes: list[Distribution]
+    departments: Departments
+    questions: list[Distribution]
+    suggestions: list[str]
+    suggestions_held_back: int
+    statistics_only: int
+
+
+def build(
+    opened: Iterable[Opened],
+    *,
+    catalog: Catalog,
+    language: Language,
+    min_group: int,
+    hr_declines: Iterable[str] = (),
+) -> Report:
+    """The whole report. `hr_declines`: days (YYYY-MM-DD) HR recorded a decline by other means."""
+    all_entries, skipped = entries(opened)
+    infos = question_infos(catalog, language, Counter(e.set_id for e in all_entries))
+    words = catalogue(language)["analysis"]
+    answered = [e for e in all_entries if not e.declined]
+    hr_months = Counter(day[:7] for day in hr_declines)
+    by_month: dict[str, list[Entry]] = {}
+    for e in all_entries:
+        by_month.setdefault(e.month, []).append(e)
+    months = [
+        Month(
+            m,
+            sum(not e.declined for e in by_month.get(m, [])),
+            sum(e.declined for e in by_month.get(m, [])),
+            hr_months.get(m, 0),
+        )
+        for m in sorted(set(by_month) | set(hr_months))
+    ]
+    texts = sorted((e.suggestion for e in answered if e.suggestion), key=str.casefold)
+    shown_texts = texts if len(texts) >= min_group else []
+    special_keys = {REASON, *WISHES}
+    return Report(
+        language=language,
+        min_group=min_group,
+        responses=len(all_entries),
+        answered=len(answered),
+        declined=len(all_entries) - len(answered),
+        declined_by_hr=sum(hr_months.values()),
+        skipped=skipped,
+        months=months,
+        reasons=distribution(REASON, infos.get(REASON), answered, min_group),
+        wishes=[distribution(k, infos.get(k), answered, min_group) for k in WISHES],
+        departments=_departments(answered, infos, min_group, words),
+        questions=[
+            distribution(key, info, answered, min_group)
+            for key, info in infos.items()
+            if key not in special_keys and any(key in e.answers for e in answered)
+        ],
+        suggestions=shown_texts,
+        suggestions_held_back=len(texts) - len(shown_texts),
+        statistics_only=sum(e.readers == "statistics" for e in answered),
+    )
+
+
+def _departments(
+    answered: list[Entry], infos: dict[str, QuestionInfo], min_group: int, words: dict[str, str]
+) -> Departments:
+    labels = department_groups(answered, min_group, words)
+    groups: dict[str, list[Entry]] = {}
+    for entry, label in zip(answered, labels, strict=True):
+        if label is not None:
+            groups.setdefault(label, []).append(entry)
+    shown = []
+    order = sorted(groups, key=lambda k: (k == words["other_departments"], k.casefold()))
+    for label in order:
+        group = groups[label]
+        reasons = distribution(REASON, infos.get(REASON), group, min_group)
+        top = sorted((r for r in reasons.rows if r[1]), key=lambda r: -r[1])[:3]
+        would_return = infos.get("return.would_return")
+        shown.append(
+            Department(
+                label,
+                len(group),
+                tuple(top),
+                distribution("return.would_return", would_return, group, min_group)
+                if would_return
+                else None,
+            )
+        )
+    return Departments(shown, sum(label is None for label in labels))
+
+
+@dataclass(frozen=True)
+class Stored:
+    """Everything a report or an export draws on: the stored responses, opened in memory, and
+    the days HR recorded a decline that came by other means."""
+
+    opened: list[Opened]
+    hr_declines: list[str]
+
+
+def load(store: Store, hr_keys: Mapping[str, HRKey], catalog: Catalog) -> Stored:
+    opened = [open_row(row, hr_keys, catalog) for row in store.responses()]
+    declines = [
+        e.invitation.declined_on
+        for e in store.invitations()
+        if e.invitation.declined_on and not e.responses
+    ]
+    return Stored(opened, declines)

@@ -1,0 +1,142 @@
+"""Following up special information: due dates from the employer's rules, and what HR records.
+
+The guideline (doc 000, section 3.3) says the employer receives special information
+(a deviation, a concern, strong dissatisfaction, whistleblowing), assesses whether it must
+be investigated and followed up, and tells the person so. The steps HR records are
+acknowledgement, assessment and feedback; the due dates follow employer.yml's `followup`:
+
+- "se": Sweden's whistleblowing act (lag 2021:890): acknowledge within 7 days; feedback
+  within 3 months of the acknowledgement, or, without one, of the 7th day.
+- "no": Norway's Working Environment Act (chapter 2 A) says "within reasonable time". The
+  day counts are then reminders of the employer's own choosing: 14 days to acknowledge and
+  3 months for feedback unless employer.yml sets others.
+
+The clock starts on the day the employee sealed the answers, not the day HR imported
+them: a file that waited in an inbox does not buy HR time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from ..clock import utc_day
+from ..errors import SluttsamtaleError
+from ..formats.keyfile import HRKey
+from ..model import answers
+from ..model.employer import FollowupRules
+from ..model.payload import Payload
+from ..model.questionset import QuestionSet
+from ..store import Followup, FollowupChanges, Store
+from . import notes
+
+SHORT_ID = 8
+
+
+class FollowupError(SluttsamtaleError):
+    """A follow-up step that cannot be recorded (before the report, out of order)."""
+
+
+def feedback_due(rules: FollowupRules, case: Followup) -> date:
+    return rules.feedback_due(case.reported_on, case.acknowledged_on)
+
+
+Next = Literal["acknowledge", "assess_and_feedback", "feedback"]
+
+
+@dataclass(frozen=True)
+class Step:
+    """What HR must do next for a case, and by when."""
+
+    case: Followup
+    what: Next
+    due: date
+    overdue: bool
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "response_id": self.case.response_id,
+            "name": self.case.name,
+            "next": self.what,
+            "due": self.due.isoformat(),
+            "overdue": self.overdue,
+        }
+
+
+def next_step(rules: FollowupRules, case: Followup, today: date) -> Step | None:
+    """None once feedback is given: the case is closed."""
+    if case.feedback_on is not None:
+        return None
+    if case.acknowledged_on is None:
+        due = rules.acknowledge_due(case.reported_on)
+        return Step(case, "acknowledge", due, today > due)
+    due = feedback_due(rules, case)
+    what: Next = "feedback" if case.assessed_on else "assess_and_feedback"
+    return Step(case, what, due, today > due)
+
+
+def open_steps(rules: FollowupRules, cases: list[Followup], today: date) -> list[Step]:
+    """Every open case's next step, the overdue first, then by due date."""
+    steps = [s for s in (next_step(rules, c, today) for c in cases) if s is not None]
+    return sorted(steps, key=lambda s: (not s.overdue, s.due, s.case.response_id))
+
+
+@dataclass(frozen=True)
+class Requested:
+    """The steps one `followup` command asks to record (dates already parsed)."""
+
+    acknowledged: date | None = None
+    assessment: str | None = None
+    feedback: date | None = None
+
+
+def changes_for(
+    case: Followup, asked: Requested, key: HRKey | None, today: date
+) -> FollowupChanges:
+    """What to record for `asked`, in the order the law gives; FollowupError if out of order."""
+    for name, day in (("--acknowledged", asked.acknowledged), ("--feedback", asked.feedback)):
+        if day is not None and day < case.reported_on:
+            raise FollowupError(
+                f"{name}: {day} is before the answers were sealed ({case.reported_on})"
+            )
+    if asked.feedback is not None and (asked.acknowledged or case.acknowledged_on) is None:
+        raise FollowupError("record the acknowledgement first (--acknowledged), then the feedback")
+    note = None
+    if asked.assessment:
+        if key is None:
+            raise FollowupError("an assessment is sealed to HR's key; give it with --key")
+        note = notes.seal(asked.assessment, key)
+    return FollowupChanges(
+        acknowledged_on=asked.acknowledged,
+        assessed_on=today if note else None,
+        assessment=note,
+        feedback_on=asked.feedback,
+    )
+
+
+def record(
+    store: Store,
+    response_id: str,
+    payload: Payload,
+    qset: QuestionSet | None,
+    asked: Requested,
+    key: HRKey | None,
+    today: date,
+) -> Followup:
+    """Open the case if needed (a response imported before cases were kept), record `asked`,
+    and return the case as it now stands."""
+    case = store.followup(response_id)
+    if case is None:
+        if not answers.has_special(payload, qset):
+            raise FollowupError(
+                f"response {response_id[:SHORT_ID]} holds no special information; "
+                "there is nothing to follow up"
+            )
+        store.open_followup(response_id, utc_day(payload.sealed_at).isoformat())
+        case = store.followup(response_id)
+    assert case is not None
+    store.update_followup(response_id, changes_for(case, asked, key, today))
+    updated = store.followup(response_id)
+    assert updated is not None
+    return updated

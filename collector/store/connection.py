@@ -1,0 +1,207 @@
+"""Opening the SQLite file: its checks, pragmas, migrations, transactions and error words.
+
+Nothing readable is kept at rest (see the table modules); this module only makes sure the
+file is ours, private, durable, and that every SQLite error reaches HR as one sentence.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import stat
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TypeVar
+
+from ..errors import StoreError
+from .migrations import MIGRATIONS, SCHEMA_VERSION
+
+APPLICATION_ID = 0x534C5454  # "SLTT": marks the file as ours for `file(1)` and for us
+BUSY_TIMEOUT = 5.0
+
+T = TypeVar("T")
+
+
+class Database:
+    """One connection to the store file, in autocommit mode; writes go through `transaction`."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.conn = conn
+        self.path = path
+
+    @classmethod
+    def open(
+        cls,
+        path: Path,
+        *,
+        create: bool,
+        busy_timeout: float = BUSY_TIMEOUT,
+        max_page_count: int | None = None,
+    ) -> Database:
+        """Open (and with `create`, make) the file at `path`, applying any migrations.
+
+        `max_page_count` caps the file after the migrations (SQLite's max_page_count); the
+        tests use it to fill "the disk" without filling one.
+        """
+        path = Path(path)
+        _check_path(path, create)
+        try:
+            conn = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None)
+        except sqlite3.Error as e:
+            raise translate(e, path) from None
+        db = cls(conn, path)
+        try:
+            db._configure(busy_timeout)
+            db._check_identity()
+            db._migrate()
+            if max_page_count is not None:
+                conn.execute(f"PRAGMA max_page_count = {int(max_page_count)}").fetchone()
+        except sqlite3.Error as e:
+            conn.close()
+            raise translate(e, path) from None
+        except StoreError:
+            conn.close()
+            raise
+        return db
+
+    def _configure(self, busy_timeout: float) -> None:
+        c = self.conn
+        c.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+        # Reading the schema first makes a foreign or damaged file fail here, not later.
+        c.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        c.execute("PRAGMA journal_mode = WAL").fetchone()
+        c.execute("PRAGMA synchronous = FULL")  # a commit that returned is on disk
+        c.execute("PRAGMA secure_delete = ON")  # deleted rows are overwritten, not left behind
+        c.execute("PRAGMA foreign_keys = ON")
+        c.execute("PRAGMA trusted_schema = OFF")
+
+    def _check_identity(self) -> None:
+        c = self.conn
+        app_id = c.execute("PRAGMA application_id").fetchone()[0]
+        tables = {r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if app_id not in (0, APPLICATION_ID) or (tables and "migrations" not in tables):
+            raise StoreError(f"{self.path}: is not a Sluttsamtale database or is damaged")
+
+    def version(self) -> int:
+        c = self.conn
+        if not c.execute("SELECT 1 FROM sqlite_master WHERE name = 'migrations'").fetchone():
+            return 0
+        return int(c.execute("SELECT coalesce(max(id), 0) FROM migrations").fetchone()[0])
+
+    def _migrate(self) -> None:
+        if self.version() > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: was made by a newer Sluttsamtale (schema {self.version()}); "
+                "upgrade Sluttsamtale to use it"
+            )
+        for number, (name, statements) in enumerate(MIGRATIONS, start=1):
+            if self.version() >= number:
+                continue
+            with self.transaction():
+                # Another process may have migrated while we waited for the lock.
+                if self.version() >= number:
+                    continue
+                if number == 1:
+                    self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                    self.conn.execute(
+                        "CREATE TABLE IF NOT EXISTS migrations (id INTEGER PRIMARY KEY, "
+                        "name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+                    )
+                for statement in statements:
+                    self.conn.execute(statement)
+                self.conn.execute(
+                    "INSERT INTO migrations (id, name, applied_at) VALUES (?, ?, ?)",
+                    (number, name, _now()),
+                )
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        # IMMEDIATE takes the write lock up front, so waiting happens at BEGIN (under the
+        # busy timeout) and never halfway through a response.
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+            self.conn.execute("COMMIT")
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+
+    def run(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """`work(conn)`, with any SQLite error turned into a StoreError naming the file."""
+        try:
+            return work(self.conn)
+        except sqlite3.Error as e:
+            raise translate(e, self.path) from None
+
+    def write(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """`work(conn)` in one write transaction: all of it or none."""
+
+        def in_transaction(_: sqlite3.Connection) -> T:
+            with self.transaction() as conn:
+                return work(conn)
+
+        return self.run(in_transaction)
+
+    def checkpoint(self) -> None:
+        busy, _, _ = self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        if busy:
+            raise StoreError(
+                f"{self.path}: another program has the database open, so the deleted text may "
+                "linger in its log; close it and run purge again"
+            )
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def _now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _check_path(path: Path, create: bool) -> None:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        if not create:
+            raise StoreError(
+                f"{path}: no database here yet; import responses first (sluttsamtale import)"
+            ) from None
+        _create_private(path)
+        return
+    except OSError as e:
+        raise StoreError(f"{path}: cannot be opened ({e.strerror})") from None
+    if not stat.S_ISREG(st.st_mode):
+        raise StoreError(f"{path}: is not a Sluttsamtale database or is damaged")
+
+
+def _create_private(path: Path) -> None:
+    """Create the file readable by its owner only; SQLite gives -wal and -shm the same mode."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return  # made by a concurrent import a moment ago
+    except OSError as e:
+        raise StoreError(f"{path}: cannot be created ({e.strerror})") from None
+    os.close(fd)
+
+
+# Primary SQLite result codes (https://sqlite.org/rescode.html).
+_BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 5, 6, 8, 10, 11, 13, 14, 26
+
+
+def translate(e: sqlite3.Error, path: Path) -> StoreError:
+    code = (getattr(e, "sqlite_errorcode", None) or 0) & 0xFF
+    if code in (_BUSY, _LOCKED):
+        return StoreError(f"{path}: is locked by another import; try again when it has finished")
+    if code in (_CORRUPT, _NOTADB):
+        return StoreError(f"{path}: is not a Sluttsamtale database or is damaged")
+    if code == _READONLY:
+        return StoreError(f"{path}: cannot be written (it or its folder is read-only)")
+    if code == _FULL:
+        return StoreError(f"{path}: cannot be written because the disk is full")
+    if code in (_CANTOPEN, _IOERR):
+        return StoreError(f"{path}: cannot be opened or written ({e})")
+    return StoreError(f"{path}: the database reported an error ({e})")

@@ -1,0 +1,65 @@
+"""Writing HR's output files (records, reports, exports, e-mails): whole or not at all,
+owner-only.
+
+These files hold decrypted answers, so they are created readable by their owner only
+(0600), and written to a temporary file beside the target and renamed over it, so a full
+disk or an interruption never leaves half a report that looks whole.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from ..errors import SluttsamtaleError
+
+
+def write_private(path: Path, data: bytes) -> None:
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise SluttsamtaleError(f"{path}: is a folder; give a file name")
+    if not folder.is_dir():
+        raise SluttsamtaleError(f"{path}: the folder {folder} does not exist")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as e:
+        raise SluttsamtaleError(f"{path}: cannot be written ({e.strerror})") from None
+    try:
+        with os.fdopen(fd, "wb") as f:  # mkstemp already made it 0600
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except OSError as e:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise SluttsamtaleError(f"{path}: cannot be written ({e.strerror})") from None
+
+
+def prepare_folder(folder: Path) -> None:
+    """Make an output folder before anything is stored, so a bad --out stores nothing."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise SluttsamtaleError(f"{folder}: cannot be created ({e.strerror})") from None
+    if not folder.is_dir() or not os.access(folder, os.W_OK):
+        raise SluttsamtaleError(f"{folder}: is not a folder that can be written")
+
+
+def write_new(folder: Path, stem: str, suffix: str, data: bytes) -> Path:
+    """DIR/<stem><suffix>, or <stem>-2, -3 ...: created exclusively, never over another file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for n in range(1, 1000):
+        path = folder / (f"{stem}{suffix}" if n == 1 else f"{stem}-{n}{suffix}")
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            continue
+        except OSError as e:
+            raise SluttsamtaleError(f"{path}: cannot be written ({e.strerror})") from None
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        return path
+    raise SluttsamtaleError(f"{folder}: too many files named {stem!r} already")

@@ -1,0 +1,63 @@
+"""Sluttsamtale's own words, one catalogue per language (nb.yml, nn.yml, sv.yml, en.yml).
+
+Everything the product says around the employer's questions lives here: the page's UI,
+records, reports, exports, e-mails and the CLI's labels. A catalogue has sections (`terms`,
+`page`, `record`, ...), each a flat mapping of key to text; `{name}` placeholders are filled
+by the code that shows the text. Terms shared by several sections (the reader choice,
+yes and no) are in `terms` only, so one concept has one wording in a language.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, get_args
+
+import yaml
+
+Language = Literal["nb", "nn", "sv", "en"]
+LANGUAGES: tuple[Language, ...] = get_args(Language)
+Section = Literal["terms", "page", "record", "report", "export", "analysis", "mail", "cli"]
+SECTIONS: tuple[Section, ...] = get_args(Section)
+FOLDER = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    language: Language
+    sections: dict[str, dict[str, str]]
+
+    def __getitem__(self, section: Section) -> dict[str, str]:
+        return self.sections[section]
+
+    @property
+    def terms(self) -> dict[str, str]:
+        return self.sections["terms"]
+
+    def readers(self, readers: str) -> str:
+        """The wording of a reader choice ("hr", "hr_and_leader", "statistics")."""
+        return self.terms[f"readers_{readers}"]
+
+    def yes_no(self, value: bool) -> str:
+        return self.terms["yes" if value else "no"]
+
+
+@functools.cache
+def catalogue(language: Language) -> Catalogue:
+    """The catalogue of one language, read once per process."""
+    with (FOLDER / f"{language}.yml").open(encoding="utf-8") as f:
+        data = yaml.load(f, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return Catalogue(language, {name: dict(data[name]) for name in SECTIONS})
+
+
+def missing_keys() -> dict[str, set[str]]:
+    """'language section.key' for every key some language lacks (a test keeps this empty)."""
+    out: dict[str, set[str]] = {}
+    for section in SECTIONS:
+        every = set().union(*(catalogue(lang)[section].keys() for lang in LANGUAGES))
+        for lang in LANGUAGES:
+            lacking = every - catalogue(lang)[section].keys()
+            if lacking:
+                out.setdefault(lang, set()).update(f"{section}.{k}" for k in lacking)
+    return out

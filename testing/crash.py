@@ -1,0 +1,326 @@
+"""A kill -9 campaign against the real `python -m collector import`, shared by
+tests/test_crash_safety.py (a short one) and scripts/kill_import.py (the long one behind the
+README's "kills survived" figure).
+
+A round starts from no database at all. Each run of the import is killed with SIGKILL at a
+seeded random moment: either during start-up (key unlock, creating and migrating the store)
+or while files are being imported (after a random number of report lines plus a random
+sub-file delay, so the kill lands anywhere inside opening, checking or storing a file).
+After every kill a copy of the store (database and write-ahead log, as the kill left them)
+is checked; the original is left as it is, so the next run must recover it by itself. A
+round ends with a run that is not killed, which must import every file not yet stored
+exactly once and call the rest duplicates.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from collector.formats import armor, envelope, hpke, keyfile
+from collector.formats import payload as payload_format
+from collector.formats.keyfile import HRKey
+from collector.model import answers as model_answers
+from collector.model.payload import check_payload
+from testing.fixtures import (
+    GOOD_ANSWERS,
+    PASSPHRASE,
+    Env,
+    copy_db,
+    install_key,
+    seal,
+    write_questionnaires,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Expected:
+    """What the store must hold for one response file, if it holds it at all."""
+
+    path: Path
+    sealed: bytes
+    receipt: str
+    special: bool
+
+
+@dataclass
+class Batch:
+    env: Env
+    inbox: Path
+    key: HRKey
+    by_id: dict[str, Expected]
+
+    @property
+    def db(self) -> Path:
+        return self.env.db
+
+    def command(self, *extra: str) -> list[str]:
+        return [sys.executable, "-m", "collector", "import", *extra, str(self.inbox)]
+
+    def process_env(self) -> dict[str, str]:
+        return {
+            **os.environ,
+            "SLUTTSAMTALE_DB": str(self.db),
+            "SLUTTSAMTALE_KEY": str(self.env.key),
+            "SLUTTSAMTALE_QUESTIONNAIRES": str(self.env.questionnaires),
+            "SLUTTSAMTALE_PASSPHRASE": PASSPHRASE,
+            # Each report line reaches us as it is written, so a kill can be aimed by it.
+            "PYTHONUNBUFFERED": "1",
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+        }
+
+
+def make_batch(root: Path, count: int, seed: int) -> Batch:
+    """`count` real sealed response files in root/inbox, in folders of 100; about one in
+    ten is an armored block in a .txt file, and about a third hold special information (so
+    their import also writes a follow-up row in the same transaction)."""
+    key_path, pem, kid = install_key(root / "keys")
+    env = Env(
+        root, root / "store.db", key_path, pem, kid, write_questionnaires(root / "questionnaires")
+    )
+    qset = env.qset
+    rng = random.Random(seed)
+    inbox = root / "inbox"
+    by_id: dict[str, Expected] = {}
+    for i in range(count):
+        answers = dict(GOOD_ANSWERS, satisfaction=rng.randint(1, 5))
+        if rng.random() < 0.65:
+            answers["concern"] = False
+            del answers["concern_text"]
+        data, payload = seal(env, answers)
+        [part] = envelope.parse(data).parts
+        folder = inbox / f"{i // 100:03d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        if rng.random() < 0.1:
+            path = folder / f"r{i:05d}.txt"
+            path.write_text(f"Forwarded by mail:\n\n{armor.armor(data)}", encoding="utf-8")
+        else:
+            path = folder / f"r{i:05d}.json"
+            path.write_bytes(data)
+        by_id[payload.response_id] = Expected(
+            path, part.sealed, envelope.receipt(data), model_answers.has_special(payload, qset)
+        )
+    return Batch(env, inbox, keyfile.load(key_path, PASSPHRASE), by_id)
+
+
+# --------------------------------------------------------------------------- checking
+
+
+def check_store(batch: Batch, work: Path) -> tuple[int, list[str]]:
+    """(responses stored, problems) for a copy of the store as it lies on disk now."""
+    if not batch.db.exists():
+        return 0, []
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    copy = work / "copy.db"
+    copy_db(batch.db, copy)
+    conn = sqlite3.connect(copy)
+    try:
+        return _check(conn, batch)
+    except sqlite3.Error as e:
+        return 0, [f"the store cannot be read: {e}"]
+    finally:
+        conn.close()
+
+
+def _check(conn: sqlite3.Connection, batch: Batch) -> tuple[int, list[str]]:
+    problems: list[str] = []
+    integrity = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+    if integrity != ["ok"]:
+        problems.append(f"integrity_check: {integrity[:3]}")
+    if conn.execute("PRAGMA foreign_key_check").fetchall():
+        problems.append("foreign_key_check found orphans")
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "responses" not in tables:
+        return 0, problems  # killed before the first migration committed
+    rows = conn.execute("SELECT response_id, key_id, receipt, sealed FROM responses").fetchall()
+    distinct = conn.execute("SELECT count(DISTINCT response_id) FROM responses").fetchone()[0]
+    if distinct != len(rows):
+        problems.append(f"{len(rows)} rows but {distinct} distinct response ids")
+    followups = set()
+    if "followups" in tables:
+        followups = {r[0] for r in conn.execute("SELECT response_id FROM followups")}
+    qset = batch.env.qset
+    for rid, kid, receipt, sealed in rows:
+        want = batch.by_id.get(rid)
+        if want is None:
+            problems.append(f"{rid}: not a response of this batch")
+            continue
+        if bytes(sealed) != want.sealed or receipt != want.receipt or kid != batch.env.key_id:
+            problems.append(f"{rid}: stored bytes differ from {want.path.name}")
+            continue
+        payload = payload_format.parse(hpke.open_sealed(bytes(sealed), batch.key.private))
+        check_payload(
+            payload, qset, now=datetime.now(UTC)
+        )  # raises if a stored response does not fit its set
+        if payload.response_id != rid:
+            problems.append(f"{rid}: the sealed part holds response {payload.response_id}")
+        if want.special and "followups" in tables and rid not in followups:
+            problems.append(f"{rid}: special information but no follow-up row")
+    for rid in followups:
+        if rid not in batch.by_id or not batch.by_id[rid].special:
+            problems.append(f"{rid}: follow-up row without a special response")
+    return len(rows), problems
+
+
+# --------------------------------------------------------------------------- killing
+
+
+@dataclass
+class Kill:
+    phase: str  # "start-up" or "import"
+    stored_before: int
+    stored_after: int = 0
+    killed: bool = True  # False: the run finished before the moment came
+    first_line: float | None = None  # seconds from start to the first report line
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Round:
+    kills: list[Kill] = field(default_factory=list)
+    rerun: dict[str, int] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+
+def _spawn(batch: Batch, *extra: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        batch.command(*extra),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=batch.process_env(),
+        cwd=batch.env.root,
+    )
+
+
+def kill_once(batch: Batch, rng: random.Random, stored: int, startup: float) -> Kill:
+    """Start an import and SIGKILL it at a random moment; the store is checked by the caller."""
+    total = len(batch.by_id)
+    proc = _spawn(batch)
+    started = time.monotonic()
+    in_startup = rng.random() < 0.2
+    target = stored + rng.randrange(max(total - stored, 1))
+    delay = rng.uniform(0, startup) if in_startup else rng.uniform(0, 0.02)
+    reached = threading.Event()
+    lines: list[bytes] = []
+    first_line: list[float] = []
+
+    def read() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            if not lines:
+                first_line.append(time.monotonic() - started)
+            lines.append(line)
+            if len(lines) > target:
+                reached.set()
+        reached.set()
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    if not in_startup:
+        reached.wait(timeout=120)
+    time.sleep(delay)
+    killed = proc.poll() is None
+    if killed:
+        os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    reader.join(timeout=10)
+    assert proc.stderr is not None
+    err = proc.stderr.read().decode(errors="replace")
+    kill = Kill("start-up" if in_startup else "import", stored, killed=killed)
+    kill.first_line = first_line[0] if first_line else None
+    if "Traceback" in err:
+        kill.problems.append(f"a traceback on stderr: {err[-300:]}")
+    if not killed and proc.returncode != 0:
+        kill.problems.append(f"the run finished with exit {proc.returncode}: {err.strip()}")
+    return kill
+
+
+def complete(batch: Batch, stored: int) -> tuple[dict[str, int], list[str]]:
+    """Run the import to the end; it must import exactly the files not yet stored."""
+    proc = _spawn(batch, "--json")
+    out, err = proc.communicate(timeout=600)
+    total = len(batch.by_id)
+    problems = []
+    if proc.returncode != 0 or "Traceback" in err.decode(errors="replace"):
+        return {}, [f"the rerun failed with exit {proc.returncode}: {err.decode()[-300:]}"]
+    report: dict[str, Any] = json.loads(out)
+    summary: dict[str, int] = report["summary"]
+    want = {"imported": total - stored, "duplicate": stored, "rejected": 0, "files": total}
+    if summary != want:
+        problems.append(f"the rerun said {summary}, expected {want}")
+    paths = [f["path"] for f in report["files"]]
+    if sorted(paths) != sorted(str(e.path) for e in batch.by_id.values()):
+        problems.append("the rerun did not report every file exactly once")
+    return summary, problems
+
+
+def campaign(
+    batch: Batch,
+    kills: int,
+    seed: int,
+    work: Path,
+    progress: Callable[[str], None] = lambda line: None,
+) -> list[Round]:
+    """`kills` SIGKILLs in rounds from an empty store; every round ends in a full rerun."""
+    rng = random.Random(seed)
+    rounds: list[Round] = []
+    startup = 1.0  # refined from the runs: seconds until the first report line
+    done = 0
+    while done < kills:
+        _remove_store(batch.db)
+        current = Round()
+        rounds.append(current)
+        stored = 0
+        while done < kills and stored < len(batch.by_id):
+            kill = kill_once(batch, rng, stored, startup)
+            kill.stored_after, problems = check_store(batch, work)
+            kill.problems += problems
+            if kill.stored_after < stored:
+                kill.problems.append(f"{stored} responses stored before, {kill.stored_after} after")
+            stored = kill.stored_after
+            if kill.first_line is not None:
+                startup = kill.first_line
+            current.kills.append(kill)
+            if kill.killed:
+                done += 1
+            progress(
+                f"kill {done}/{kills} ({kill.phase}): {stored} stored"
+                + (f"; PROBLEM: {kill.problems[0]}" if kill.problems else "")
+            )
+            if not kill.killed:
+                break
+        current.rerun, current.problems = complete(batch, stored)
+        after, problems = check_store(batch, work)
+        current.problems += problems
+        if after != len(batch.by_id):
+            current.problems.append(f"{after} of {len(batch.by_id)} stored after the rerun")
+        progress(f"round {len(rounds)} rerun: {current.rerun}")
+    return rounds
+
+
+def survived(rounds: list[Round]) -> tuple[int, int]:
+    """(kills after which every check held, kills): a round's failed rerun fails its kills."""
+    kills = [k for r in rounds for k in r.kills if k.killed]
+    good = [k for r in rounds for k in r.kills if k.killed and not k.problems and not r.problems]
+    return len(good), len(kills)
+
+
+def _remove_store(db: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)

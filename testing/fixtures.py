@@ -1,0 +1,206 @@
+"""What tests are made of, in one place: a small question set and its employer, HR's test
+key, the canary, good answers, and real sealed response files; and `isolate`, which points
+every path and variable the CLI reads at a test's own folder."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from collector.formats import envelope, hpke, keyfile, keys
+from collector.model.loading import load_catalog
+from collector.model.payload import Payload
+from collector.model.questionset import QuestionSet
+from testing import pagesim
+
+PASSPHRASE = "correct horse battery staple"
+CANARY = "CANARY-a41f9c-the-answer-text-that-must-stay-sealed"
+
+SET_YAML = """\
+id: exit-test
+version: 1
+language: nb
+title: Test-sluttsamtale
+introduction: Et lite sett for testene.
+sections:
+  - id: about
+    title: Om deg
+    questions:
+      - id: name
+        type: short_text
+        label: Navn
+        prefill: name
+      - id: department
+        type: short_text
+        label: Avdeling
+        prefill: department
+  - id: work
+    title: Arbeidet
+    questions:
+      - id: reason
+        type: single_choice
+        label: Hvorfor slutter du?
+        required: true
+        options:
+          - {value: new_job, label: Ny jobb}
+          - {value: moving, label: Flytter}
+        other: true
+        other_label: Annet, nemlig
+      - id: liked
+        type: multiple_choice
+        label: Hva likte du?
+        options:
+          - {value: colleagues, label: Kollegene}
+          - {value: tasks, label: Oppgavene}
+      - id: satisfaction
+        type: scale
+        label: Hvor fornøyd var du alt i alt?
+        scale: {min: 1, max: 5, min_label: Lite fornøyd, max_label: Svært fornøyd}
+      - id: concern
+        type: yes_no
+        label: Har du opplevd noe kritikkverdig?
+        special: true
+      - id: concern_text
+        type: long_text
+        label: Beskriv det du opplevde
+        special: true
+        show_if: {question: concern, equals: ["yes"]}
+      - id: comments
+        type: long_text
+        label: Andre kommentarer
+      - id: last_day
+        type: date
+        label: Siste arbeidsdag
+        prefill: last_day
+"""
+
+_NOTICE = {
+    "controller": "Testkommunen",
+    "contact": "personvern@example.org",
+    "purpose": "Lære av dem som slutter.",
+    "legal_basis": "GDPR art. 6 nr. 1 bokstav f.",
+    "recipients": "HR.",
+    "retention": "Slettes senest 12 måneder etter mottak.",
+    "retention_months": 12,
+    "rights": "Innsyn, retting og sletting.",
+    "complaints": "Datatilsynet.",
+}
+EMPLOYER = {"name": "Testkommunen", "privacy": {"nb": _NOTICE}}
+
+
+@dataclass(frozen=True)
+class Env:
+    """The paths one test works in; every one of them is under tmp_path."""
+
+    root: Path
+    db: Path
+    key: Path
+    pem: Path
+    key_id: str
+    questionnaires: Path
+
+    @property
+    def public_raw(self) -> bytes:
+        return keys.load_public_pem(self.pem).raw
+
+    @property
+    def qset(self) -> QuestionSet:
+        qset = load_catalog(self.questionnaires).get("exit-test", 1)
+        assert qset is not None
+        return qset
+
+
+@functools.cache
+def _key_template() -> tuple[bytes, bytes, str]:
+    """One real HR key per test session (Argon2id is slow on purpose), copied into each test."""
+    with tempfile.TemporaryDirectory() as folder:
+        key, pem, kid = keyfile.generate(Path(folder), PASSPHRASE)
+        return key.read_bytes(), pem.read_bytes(), kid
+
+
+def write_questionnaires(folder: Path, set_yaml: str = SET_YAML) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "employer.yml").write_text(json.dumps(EMPLOYER, ensure_ascii=False), encoding="utf-8")
+    (folder / "exit-test.yml").write_text(set_yaml, encoding="utf-8")
+    return folder
+
+
+def install_key(folder: Path) -> tuple[Path, Path, str]:
+    key_bytes, pem_bytes, kid = _key_template()
+    folder.mkdir(parents=True, exist_ok=True)
+    key, pem = folder / "hr-key.json", folder / "hr-public.pem"
+    key.write_bytes(key_bytes)
+    os.chmod(key, 0o600)
+    pem.write_bytes(pem_bytes)
+    return key, pem, kid
+
+
+GOOD_ANSWERS: dict[str, Any] = {
+    "name": "Kari Nordmann",
+    "department": "Barnehage Øst",
+    "reason": "other",
+    "liked": ["colleagues", "tasks"],
+    "satisfaction": 4,
+    "concern": True,
+    "concern_text": "Noe skjedde i fjor.",
+    "comments": CANARY,
+    "last_day": "2025-06-30",
+}
+
+
+def make_payload(env: Env, answers: dict[str, Any] | None = None, **kw: Any) -> Payload:
+    answers = dict(GOOD_ANSWERS if answers is None else answers)
+    if answers.get("reason") == "other":
+        kw.setdefault("other", {"reason": "Lengre reisevei"})
+    return pagesim.build_payload(env.qset, answers, **kw)
+
+
+def seal(
+    env: Env, answers: dict[str, Any] | None = None, *, public_raw: bytes | None = None, **kw: Any
+) -> tuple[bytes, Payload]:
+    """A real response file, sealed as the page seals it, and the payload inside."""
+    payload = make_payload(env, answers, **kw)
+    return pagesim.seal_payload(payload, public_raw or env.public_raw), payload
+
+
+def seal_plaintext(env: Env, plaintext: bytes) -> bytes:
+    """A response file around any plaintext, for payloads the builder would refuse."""
+    sealed = hpke.seal(plaintext, env.public_raw)
+    return envelope.encode(envelope.Envelope(parts=(envelope.Part(env.key_id, sealed),)))
+
+
+def payload_json(payload: Payload) -> dict[str, Any]:
+    return payload.model_dump(mode="json")
+
+
+def db_bytes(db: Path) -> bytes:
+    """The store as it lies on disk: the database and its write-ahead log, if any."""
+    return b"".join(p.read_bytes() for p in (db, Path(f"{db}-wal")) if p.exists())
+
+
+def copy_db(db: Path, to: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        src = Path(f"{db}{suffix}")
+        if src.exists():
+            shutil.copy(src, Path(f"{to}{suffix}"))
+
+
+def isolate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Env:
+    """Point every path the CLI uses at tmp_path, so no test touches real data."""
+    key, pem, kid = install_key(tmp_path / "keys")
+    questionnaires = write_questionnaires(tmp_path / "questionnaires")
+    db = tmp_path / "sluttsamtale.db"
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SLUTTSAMTALE_DB", str(db))
+    monkeypatch.setenv("SLUTTSAMTALE_KEY", str(key))
+    monkeypatch.setenv("SLUTTSAMTALE_QUESTIONNAIRES", str(questionnaires))
+    monkeypatch.setenv("SLUTTSAMTALE_PASSPHRASE", PASSPHRASE)
+    return Env(tmp_path, db, key, pem, kid, questionnaires)
