@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from collector.formats import keys
 from collector.website import serve
+from testing.fixtures import Env, Flow, isolate, isolate_real
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM_ARGS = [
@@ -33,6 +34,38 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+KEPT_VARIABLES = {"SLUTTSAMTALE_CHROMIUM"}
+"""The tests' own setting (which Chromium to drive); every other SLUTTSAMTALE_* is HR's."""
+
+
+@pytest.fixture(autouse=True)
+def _isolated(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every test starts in its own folder with none of HR's settings from the shell that
+    runs it, and a home of its own, so nothing a test does can read or touch real data."""
+    for name in list(os.environ):
+        if name.startswith("SLUTTSAMTALE_") and name not in KEPT_VARIABLES:
+            monkeypatch.delenv(name)
+    home = tmp_path_factory.mktemp("home")  # beside tmp_path, which tests list
+    monkeypatch.setenv("HOME", str(home))
+    for xdg in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+        monkeypatch.setenv(xdg, str(home / xdg.lower()))
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Env:
+    """The small test set, HR's test key and a store, all in tmp_path, named in the variables."""
+    return isolate(tmp_path, monkeypatch)
+
+
+@pytest.fixture
+def flow(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Flow:
+    """The shipped question sets (copied), HR's test key, a store and a fixed clock."""
+    return isolate_real(tmp_path, monkeypatch)
 
 
 @dataclass(frozen=True)
@@ -183,3 +216,22 @@ def assert_accessible(page) -> None:  # type: ignore[no-untyped-def]
 
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
     assert results.violations_count == 0, results.generate_report()
+
+
+# --------------------------------------------------------------------------- no silent skips
+
+SKIP_ALLOWED: dict[str, str] = {}
+"""Test ids that may skip under CI, each with the reason; empty, and meant to stay so."""
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    """Under CI (the variable CI set), a skipped test is a failed one: a test that never
+    runs where the product is checked is a test that cannot fail."""
+    outcome = yield
+    report = outcome.get_result()
+    allowed = item.nodeid in SKIP_ALLOWED or hasattr(report, "wasxfail")
+    if report.skipped and os.environ.get("CI") and not allowed:
+        report.outcome = "failed"
+        reason = report.longrepr[-1] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.longrepr = f"skipped under CI, which counts as a failure: {reason}"

@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 import re
 import shutil
 from dataclasses import dataclass
@@ -107,8 +106,7 @@ def every_type_folder(tmp: Path) -> Path:
 
 
 def questionnaire_folder() -> Path:
-    env = os.environ.get("SLUTTSAMTALE_QUESTIONNAIRES")
-    return Path(env) if env else ROOT / "questionnaires"
+    return ROOT / "questionnaires"
 
 
 def latest_sets() -> list[QuestionSet]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from conftest import ROOT
 
@@ -12,6 +13,8 @@ from collector.formats import keys
 from collector.model.loading import load_catalog
 from collector.website.demo import DEMO_PASSPHRASE
 from testing import pagesim
+
+pytestmark = pytest.mark.slow  # a whole site build
 
 
 def test_demo_builds_a_marked_site_and_imports_its_inbox(tmp_path: Path) -> None:

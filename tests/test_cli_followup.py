@@ -5,29 +5,23 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from workflow_support import (
-    CANARY,
-    Flow,
     answers_nb,
     answers_sv,
     db_bytes,
     import_files,
     invite_one,
-    isolate_real,
     run,
     seal,
     status_json,
 )
 
 from collector.model.payload import Payload
+from testing.fixtures import CANARY, Flow
 
-
-@pytest.fixture(autouse=True)
-def flow(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Flow:
-    return isolate_real(tmp_path, monkeypatch)
+pytestmark = pytest.mark.usefixtures("flow")
 
 
 SEALED = datetime(2026, 5, 1, 10, tzinfo=UTC)

@@ -26,16 +26,12 @@ from testing.fixtures import (
     PASSPHRASE,
     Env,
     db_bytes,
-    isolate,
     make_payload,
     seal,
     seal_plaintext,
 )
 
-
-@pytest.fixture(autouse=True)
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Env:
-    return isolate(tmp_path, monkeypatch)
+pytestmark = pytest.mark.usefixtures("env")
 
 
 def run(*args: str, input: str | None = None) -> Result:  # noqa: A002 - click's name

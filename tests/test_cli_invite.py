@@ -10,26 +10,12 @@ from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 import pytest
-from workflow_support import (
-    BASE_URL,
-    TOKEN,
-    Flow,
-    answers_nb,
-    db_bytes,
-    import_files,
-    invite_one,
-    isolate_real,
-    run,
-    seal,
-    status_json,
-)
+from workflow_support import answers_nb, db_bytes, import_files, invite_one, run, seal, status_json
 
 from collector.model.loading import load_catalog
+from testing.fixtures import BASE_URL, TOKEN, Flow
 
-
-@pytest.fixture(autouse=True)
-def flow(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Flow:
-    return isolate_real(tmp_path, monkeypatch)
+pytestmark = pytest.mark.usefixtures("flow")
 
 
 LEAVERS_CSV = (
@@ -481,3 +467,9 @@ def test_invite_out_that_cannot_be_made_stores_nothing(flow: Flow) -> None:
         "Error: file/mails: cannot be created (Not a directory)\n",
     )
     assert not flow.db.exists()
+
+
+def test_codes_never_start_with_a_character_the_shell_reads_as_an_option() -> None:
+    from collector.routine.invitations import new_token
+
+    assert all(new_token()[0].isalnum() for _ in range(2000))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import stat
-from pathlib import Path
 
 import click
 import pytest
@@ -11,12 +10,9 @@ from click.testing import CliRunner, Result
 
 from collector.cli import main
 from collector.formats import keyfile, keys
-from testing.fixtures import PASSPHRASE, Env, isolate
+from testing.fixtures import PASSPHRASE, Env
 
-
-@pytest.fixture(autouse=True)
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Env:
-    return isolate(tmp_path, monkeypatch)
+pytestmark = pytest.mark.usefixtures("env")
 
 
 def run(*args: str, input: str | None = None) -> Result:  # noqa: A002 - click's name
@@ -71,6 +67,7 @@ def test_keygen_asks_for_the_passphrase_twice(env: Env, monkeypatch: pytest.Monk
 def test_keygen_passphrase_mismatch_writes_nothing(
     env: Env, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+
     monkeypatch.delenv("SLUTTSAMTALE_PASSPHRASE")
     out = env.root / "k"
     result = run(

@@ -9,25 +9,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from workflow_support import (
-    CANARY,
-    Flow,
-    answers_nb,
-    db_bytes,
-    import_files,
-    invite_one,
-    isolate_real,
-    run,
-    seal,
-    status_json,
-)
+from workflow_support import answers_nb, db_bytes, import_files, invite_one, run, seal, status_json
 
 from collector.formats import envelope
+from testing.fixtures import CANARY, Flow
 
-
-@pytest.fixture(autouse=True)
-def flow(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Flow:
-    return isolate_real(tmp_path, monkeypatch)
+pytestmark = pytest.mark.usefixtures("flow")
 
 
 LEAVER = "Canary Leaver-Q7"
@@ -100,6 +87,7 @@ def traces(flow: Flow, sealed: bytes) -> list[str]:
 def test_every_command_warns_when_records_are_past_delete_by(
     flow: Flow, store: dict[str, object], command: list[str]
 ) -> None:
+
     if command[0] == "decline":
         invite_one("Per", "2027-06-30")
     ids = {"NEW": store["new"].response_id[:8], "OLD": store["old"].response_id[:8]}  # type: ignore[attr-defined]

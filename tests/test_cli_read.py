@@ -11,12 +11,9 @@ from click.testing import CliRunner, Result
 from collector.cli import main
 from collector.formats import keyfile, keys
 from collector.model.payload import Payload
-from testing.fixtures import PASSPHRASE, Env, isolate, payload_json, seal
+from testing.fixtures import PASSPHRASE, Env, payload_json, seal
 
-
-@pytest.fixture(autouse=True)
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Env:
-    return isolate(tmp_path, monkeypatch)
+pytestmark = pytest.mark.usefixtures("env")
 
 
 def run(*args: str) -> Result:

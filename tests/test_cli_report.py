@@ -12,21 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from workflow_support import (
-    Flow,
-    answers_nb,
-    answers_sv,
-    import_files,
-    invite_one,
-    isolate_real,
-    run,
-    seal,
-)
+from workflow_support import answers_nb, answers_sv, import_files, invite_one, run, seal
 
+from testing.fixtures import Flow
 
-@pytest.fixture(autouse=True)
-def flow(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Flow:
-    return isolate_real(tmp_path, monkeypatch)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.usefixtures("flow"),
+]  # matplotlib charts and many key unlocks
 
 
 STATS_TEXT = "STATS-ONLY-CANARY: a suggestion meant for statistics only"

@@ -8,28 +8,16 @@ import re
 import stat
 from datetime import UTC, datetime
 from html import escape
-from pathlib import Path
 
 import pytest
-from workflow_support import (
-    CANARY,
-    Flow,
-    answers_nb,
-    answers_sv,
-    import_files,
-    isolate_real,
-    run,
-    seal,
-)
+from workflow_support import answers_nb, answers_sv, import_files, run, seal
 
 from collector.formats import keys
 from collector.model.payload import Payload
 from testing import pagesim
+from testing.fixtures import CANARY, Flow
 
-
-@pytest.fixture(autouse=True)
-def flow(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Flow:
-    return isolate_real(tmp_path, monkeypatch)
+pytestmark = pytest.mark.usefixtures("flow")
 
 
 EXTERNAL = re.compile(r"""(?:src|href|action|srcset)\s*=\s*["']?\s*(?!data:)[a-z]+:""", re.I)

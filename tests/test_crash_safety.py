@@ -10,8 +10,12 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from collector.formats import hpke
 from testing import crash as cs
+
+pytestmark = pytest.mark.slow  # kill -9 campaigns of real imports
 
 FILES = 200
 KILLS = 10

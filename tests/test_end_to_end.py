@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import build_site, served
+from conftest import ROOT, build_site, served
 from playwright.sync_api import Page
 from site_support import (
     choose_readers,
@@ -65,7 +65,7 @@ def test_answers_typed_in_chromium_come_back_from_show(
     page: Page, hr: tuple[Path, str], tmp_path: Path
 ) -> None:
     key_file, base = hr
-    qset = load_catalog(Path("questionnaires")).get("kommune-nb", 1)
+    qset = load_catalog(ROOT / "questionnaires").get("kommune-nb", 1)
     assert qset is not None
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base)
     open_set(page, base, qset)

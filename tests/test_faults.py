@@ -14,7 +14,6 @@ import os
 import sqlite3
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,9 @@ import pytest
 
 from collector.store import BUSY_TIMEOUT
 from testing import crash as cs
+from testing.privileges import without_override
+
+pytestmark = pytest.mark.slow  # subprocesses, a held lock and a full disk
 
 MAX_PAGE_COUNT_ENV = "SLUTTSAMTALE_MAX_PAGE_COUNT"
 
@@ -31,8 +33,9 @@ LOCKED = "is locked by another import; try again when it has finished"
 def cli(
     batch: cs.Batch, *args: str | Path, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
+    """The real CLI in a child process, as an ordinary user: file modes hold even for root."""
     proc = subprocess.run(
-        [sys.executable, "-m", "collector", *map(str, args)],
+        without_override([sys.executable, "-m", "collector", *map(str, args)]),
         env={**batch.process_env(), **(env or {})},
         cwd=batch.env.root,
         capture_output=True,
@@ -234,26 +237,8 @@ def test_faults_odd_inputs_named_on_the_command_line(tmp_path: Path) -> None:
     assert_whole(batch, tmp_path, 6)
 
 
-def _reads_mode_000() -> bool:
-    """True for root (or anyone with CAP_DAC_OVERRIDE), for whom chmod 000 hides nothing."""
-    with tempfile.TemporaryDirectory() as folder:
-        probe = Path(folder) / "probe"
-        probe.write_bytes(b"x")
-        probe.chmod(0)
-        try:
-            probe.read_bytes()
-        except PermissionError:
-            return False
-        return True
-
-
-@pytest.mark.skipif(
-    _reads_mode_000(), reason="root reads a chmod 000 file or folder; /proc/self/mem stands in"
-)
 def test_faults_unreadable_file_and_folder_among_the_inputs(tmp_path: Path) -> None:
-    # As root, run it without the capability that ignores file modes:
-    # setpriv --inh-caps=-dac_override,-dac_read_search \
-    #     --bounding-set=-dac_override,-dac_read_search python -m pytest tests/test_faults.py
+    # cli() runs without the capabilities that let root ignore file modes.
     batch = cs.make_batch(tmp_path, 6, seed=6)
     good = files_of(batch)
     locked_file = good[1]

@@ -317,3 +317,24 @@ def test_spec_worked_example_is_what_the_code_computes(tmp_path: Path) -> None:
         EXAMPLE_PASSPHRASE,
     ):
         assert text in spec
+
+
+def test_the_node_tests_fixture_is_the_rfc_vectors() -> None:
+    """site/js/tests/ checks hpke.js in Node against a copy of our suite's RFC 9180 entries;
+    the copy must be the package's, value for value, so that test cannot drift."""
+    fixture = ROOT / "site" / "js" / "tests" / "rfc9180-x25519-sha256-aes256gcm.json"
+    copied = json.loads(fixture.read_text(encoding="utf-8"))["vectors"]
+    with cryptography_vectors.open_vector_file("HPKE/test-vectors.json", "rb") as f:
+        published = json.load(f)
+    assert [v["mode"] for v in copied] == [0, 1]
+    for entry in copied:
+        [source] = [
+            v
+            for v in published
+            if (v["mode"], v["kem_id"], v["kdf_id"], v["aead_id"]) == (entry["mode"], 32, 1, 2)
+        ]
+        for name, value in entry.items():
+            if name == "encryptions":
+                assert value == source["encryptions"][: len(value)] and len(value) >= 10
+            else:
+                assert value == source[name], name

@@ -12,12 +12,10 @@ from collector.errors import EnvelopeError, InputError
 from collector.formats import armor
 from collector.formats.envelope import MAX_FILE_BYTES
 from collector.intake import extract, files
-from testing.fixtures import Env, isolate, seal
+from testing import privileges
+from testing.fixtures import Env, seal
 
-
-@pytest.fixture(autouse=True)
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Env:
-    return isolate(tmp_path, monkeypatch)
+pytestmark = pytest.mark.usefixtures("env")
 
 
 @pytest.fixture
@@ -66,16 +64,23 @@ def test_expand_reports_a_link_to_a_folder_instead_of_following_it(tmp_path: Pat
     assert item.problem is not None and "link to a folder" in str(item.problem)
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any folder")
 def test_expand_reports_an_unreadable_folder(tmp_path: Path) -> None:
     locked = tmp_path / "inbox" / "locked"
     locked.mkdir(parents=True)
     locked.chmod(0)
+    # In a child that, even as root, cannot look into a chmod 000 folder.
+    code = (
+        "from pathlib import Path; from collector.intake import files; "
+        f"[item] = files.expand([Path({str(tmp_path / 'inbox')!r})]); "
+        "print(item.path); print(item.problem)"
+    )
     try:
-        [item] = files.expand([tmp_path / "inbox"])
+        done = privileges.python(code)
     finally:
         locked.chmod(0o700)
-    assert item.path == locked and "cannot be read" in str(item.problem)
+    assert done.returncode == 0, done.stderr
+    path, problem = done.stdout.splitlines()
+    assert path == str(locked) and problem == "the folder cannot be read (Permission denied)"
 
 
 # --------------------------------------------------------------------------- plain files
@@ -186,13 +191,20 @@ def test_extract_missing_file(tmp_path: Path, make: str) -> None:
         extract.extract(path)
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
 def test_extract_unreadable_names_the_reason(tmp_path: Path, response: bytes) -> None:
     path = tmp_path / "locked.json"
     path.write_bytes(response)
     path.chmod(0)
-    with pytest.raises(InputError, match=r"cannot be read \(Permission denied\)"):
-        extract.extract(path)
+    # In a child that, even as root, cannot read a chmod 000 file.
+    code = (
+        "from pathlib import Path; from collector.errors import InputError; "
+        "from collector.intake import extract\n"
+        f"try: extract.extract(Path({str(path)!r}))\n"
+        "except InputError as e: print(e)"
+    )
+    done = privileges.python(code)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "the file cannot be read (Permission denied)\n"
 
 
 # --------------------------------------------------------------------------- mail
@@ -235,6 +247,7 @@ def test_extract_mail_html_only(tmp_path: Path, response: bytes) -> None:
 def test_extract_mail_attachment_and_pasted_block_count_once(
     tmp_path: Path, response: bytes
 ) -> None:
+
     msg = _mail(f"Svarene:\n{armor.armor(response)}", cte="quoted-printable")
     msg.add_attachment(response, maintype="application", subtype="json", filename="svar.json")
     path = tmp_path / "both.eml"

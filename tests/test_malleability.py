@@ -20,6 +20,8 @@ from collector.model.loading import Catalog
 from spec.testkit import testkit as tk
 from testing import testkit_run as run
 
+pytestmark = pytest.mark.slow  # every single-bit flip of two files
+
 SAMPLES = {v.name: v for v in tk.vectors() if v.name in tk.MALLEABILITY_SAMPLES}
 SUCCESS = [v for v in tk.vectors() if v.expect == "success"]
 

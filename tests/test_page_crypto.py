@@ -161,7 +161,7 @@ BUILD_AND_SEAL = """async ({config, state}) => {
   const P = Sluttsamtale.payload;
   const payload = P.build(config, state);
   const sealed = await P.seal(payload, config.key);
-  return {payload: JSON.stringify(payload), file: P.base64(sealed.fileBytes),
+  return {payload: JSON.stringify(payload), file: Sluttsamtale.bytes.base64(sealed.fileBytes),
           fileText: sealed.fileText, armored: sealed.armored, receipt: sealed.receipt,
           fileName: sealed.fileName};
 }"""
@@ -223,7 +223,7 @@ def test_supported_in_chromium(harness: Page) -> None:
 def test_rfc9180_vector(harness: Page, vector: dict[str, Any]) -> None:
     got = harness.evaluate(
         """async (v) => {
-          const {fromHex} = testkit, hex = Sluttsamtale.payload.hex;
+          const {fromHex} = testkit, hex = Sluttsamtale.bytes.hex;
           const ctx = await Sluttsamtale.hpke.setupBaseS(
             fromHex(v.pkRm), fromHex(v.info), fromHex(v.skEm));
           const cts = [];
@@ -250,7 +250,7 @@ def test_key_id_matches_python(harness: Page, test_key: TestKey) -> None:
 
 def test_single_shot_seal_opens_in_python(harness: Page, test_key: TestKey) -> None:
     sealed = harness.evaluate(
-        """async ({pk, info}) => Sluttsamtale.payload.hex(await Sluttsamtale.hpke.seal(
+        """async ({pk, info}) => Sluttsamtale.bytes.hex(await Sluttsamtale.hpke.seal(
              testkit.fromHex(pk), new TextEncoder().encode(info), new Uint8Array(0),
              new TextEncoder().encode("hei på deg")))""",
         {"pk": test_key.public.raw.hex(), "info": hpke.response_info(test_key.key_id).decode()},
@@ -481,9 +481,9 @@ def test_build_refuses_unknown_readers(harness: Page, test_key: TestKey) -> None
 def test_base64_helpers(harness: Page) -> None:
     data = bytes(range(256)) * 300  # larger than one fromCharCode slice
     got = harness.evaluate(
-        """(h) => { const P = Sluttsamtale.payload, bytes = testkit.fromHex(h);
-          const b64 = P.base64(bytes);
-          return {b64, back: P.hex(P.fromBase64(b64))}; }""",
+        """(h) => { const B = Sluttsamtale.bytes, bytes = testkit.fromHex(h);
+          const b64 = B.base64(bytes);
+          return {b64, back: B.hex(B.fromBase64(b64))}; }""",
         data.hex(),
     )
     assert got["b64"] == base64.b64encode(data).decode()

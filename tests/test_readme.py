@@ -25,6 +25,6 @@ def test_ci_runs_the_readme_test_command() -> None:
 
 def test_readme_main_command_names_a_real_command() -> None:
     command = _command_after("Try it")
-    assert command.endswith("python3 -m collector demo")
+    assert command.endswith(".venv/bin/sluttsamtale demo")
     result = CliRunner().invoke(main, ["demo", "--help"])
     assert result.exit_code == 0 and "Example" in result.output

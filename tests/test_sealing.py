@@ -169,7 +169,8 @@ def test_build_payload_given_id_and_time() -> None:
     assert payload.response_id == "ab" * 16
     assert payload.sealed_at == when
     assert payload.sealed_at.utcoffset() == timedelta(0)  # kept in UTC
-    assert b'"sealed_at":"2025-06-30T12:00:00Z"' in pagesim.payload_bytes(payload)
+    # As the page's Date.toISOString() writes it: UTC, milliseconds, "Z".
+    assert b'"sealed_at":"2025-06-30T12:00:00.000Z"' in pagesim.payload_bytes(payload)
 
 
 def test_build_payload_leaves_out_what_the_page_leaves_out() -> None:
@@ -217,6 +218,7 @@ def test_payload_bytes_are_what_the_page_writes() -> None:
             del w["options"]
     # The whistleblowing members are left out at their defaults (FORMAT.md 7.1).
     del obj["scope"], obj["sent_to_whistleblowing"]
+    obj["sealed_at"] = payload_format.iso_milliseconds(payload.sealed_at)
     # JSON.stringify: compact, non-ASCII as itself, keys in the model's order.
     assert data == json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode()
     assert "Tromsø".encode() in data

@@ -25,6 +25,8 @@ from collector.formats import keys
 from collector.mkdocs_plugin import i18n, postprocess, render
 from collector.mkdocs_plugin.plugin import SCHEMAS
 
+pytestmark = pytest.mark.slow  # real `mkdocs build` runs
+
 SETS = latest_sets()
 
 BROKEN = {

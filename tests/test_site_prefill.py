@@ -30,13 +30,13 @@ from site_support import (
     ui,
     wrapper,
 )
-from workflow_support import BASE_URL, Flow, import_files, isolate_real, run, status_json
+from workflow_support import import_files, run, status_json
 
 from collector.model.payload import is_visible
 from collector.model.questionset import QuestionSet
 from collector.routine import invitations
 from collector.store import Invitation
-from testing.fixtures import _key_template
+from testing.fixtures import BASE_URL, Flow, _key_template, isolate_real
 
 pytestmark = pytest.mark.browser
 

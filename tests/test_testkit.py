@@ -131,7 +131,7 @@ HARNESS = ROOT / "tests" / "pages" / "harness.html"
 LOADED = "() => !!(window.Sluttsamtale && Sluttsamtale.hpke && Sluttsamtale.payload)"
 PAGE_SEAL = """async ({payload, key}) => {
   const sealed = await Sluttsamtale.payload.seal(payload, key);
-  return {file: Sluttsamtale.payload.base64(sealed.fileBytes), armored: sealed.armored,
+  return {file: Sluttsamtale.bytes.base64(sealed.fileBytes), armored: sealed.armored,
           receipt: sealed.receipt};
 }"""
 

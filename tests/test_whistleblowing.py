@@ -26,7 +26,7 @@ from site_support import (
     set_url,
     ui,
 )
-from workflow_support import Flow, answers_nb, isolate_real, run
+from workflow_support import answers_nb, run
 
 from collector.formats import envelope, keyfile, keys
 from collector.mkdocs_plugin import i18n
@@ -35,7 +35,7 @@ from collector.model.questionset import QuestionSet
 from collector.render import mail
 from collector.words import catalogue
 from testing import pagesim
-from testing.fixtures import PASSPHRASE, _key_template
+from testing.fixtures import PASSPHRASE, Flow, _key_template, isolate_real
 
 CLI = catalogue("en")["cli"]
 

@@ -5,72 +5,16 @@ fixed by SLUTTSAMTALE_NOW. Everything lives in the test's tmp_path."""
 from __future__ import annotations
 
 import json
-import re
-import shutil
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import pytest
-import yaml
 from click.testing import CliRunner, Result
 
 from collector.cli import main
-from collector.formats import keys
-from collector.model.loading import load_catalog
 from collector.model.payload import Payload
-from collector.model.questionset import QuestionSet
 from testing import pagesim
-from testing.fixtures import PASSPHRASE, install_key
-
-ROOT = Path(__file__).resolve().parent.parent
-NOW = "2026-05-04T09:00:00Z"
-BASE_URL = "https://hr.example.org/sluttsamtale"
-CANARY = "CANARY-7d1e-an-answer-that-must-not-outlive-its-delete-by-date"
-TOKEN = re.compile(r"[A-Za-z0-9_-]{22,64}")
-
-
-@dataclass(frozen=True)
-class Flow:
-    root: Path
-    db: Path
-    key: Path
-    questionnaires: Path
-    public_raw: bytes
-
-    def qset(self, set_id: str) -> QuestionSet:
-        qset = next(q for q in load_catalog(self.questionnaires).latest() if q.id == set_id)
-        return qset
-
-    def employer_rules(self, yaml_text: str) -> None:
-        """Set top-level sections (e.g. `followup:`) of the copied employer.yml, written as
-        YAML text so that YAML's own reading (an unquoted `no`) is part of the test."""
-        path = self.questionnaires / "employer.yml"
-        employer = yaml.safe_load(path.read_text(encoding="utf-8"))
-        for key in yaml.safe_load(yaml_text):
-            employer.pop(key, None)
-        text = yaml.safe_dump(employer, allow_unicode=True, sort_keys=False) + yaml_text
-        path.write_text(text, encoding="utf-8")
-
-
-def isolate_real(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Flow:
-    """The real question sets (copied, so a test may edit employer.yml), a key, a fixed clock."""
-    key, pem, _ = install_key(tmp_path / "keys")
-    sets = tmp_path / "questionnaires"
-    shutil.copytree(ROOT / "questionnaires", sets)
-    db = tmp_path / "sluttsamtale.db"
-    monkeypatch.chdir(tmp_path)
-    for name, value in {
-        "SLUTTSAMTALE_DB": db,
-        "SLUTTSAMTALE_KEY": key,
-        "SLUTTSAMTALE_QUESTIONNAIRES": sets,
-        "SLUTTSAMTALE_PASSPHRASE": PASSPHRASE,
-        "SLUTTSAMTALE_BASE_URL": BASE_URL,
-        "SLUTTSAMTALE_NOW": NOW,
-    }.items():
-        monkeypatch.setenv(name, str(value))
-    return Flow(tmp_path, db, key, sets, keys.load_public_pem(pem).raw)
+from testing.fixtures import Flow
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> Result:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import ValidationError
@@ -28,6 +29,7 @@ def encode(payload: Payload) -> bytes:
     none. JSON.stringify escapes a lone surrogate, which UTF-8 cannot carry; so do we.
     """
     obj = payload.model_dump(mode="json")
+    obj["sealed_at"] = iso_milliseconds(payload.sealed_at)
     # Left out at their defaults, as the page does (spec/FORMAT.md 7.1): a site without a
     # whistleblowing receiver writes the same payload as before the channel existed.
     if obj["scope"] == "hr":
@@ -40,6 +42,12 @@ def encode(payload: Payload) -> bytes:
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
     text = _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
     return text.encode("utf-8")
+
+
+def iso_milliseconds(moment: datetime) -> str:
+    """A moment as the page's Date.toISOString() writes it: UTC, milliseconds, "Z"."""
+    utc = moment.astimezone(UTC)
+    return f"{utc:%Y-%m-%dT%H:%M:%S}.{utc.microsecond // 1000:03d}Z"
 
 
 def parse(plaintext: bytes) -> Payload:

@@ -16,8 +16,8 @@ import yaml
 from pydantic import ValidationError
 
 from ..errors import QuestionSetError
-from .employer import Employer
 from ..words import LANGUAGES
+from .employer import Employer
 from .questionset import QuestionSet, QuestionType
 
 EMPLOYER_FILE = "employer.yml"

@@ -52,7 +52,12 @@ def check_base_url(url: str | None) -> str:
 
 
 def new_token() -> str:
-    return secrets.token_urlsafe(TOKEN_BYTES)
+    """A random invitation code. Never one starting with "-" or "_": HR types its first
+    characters on the command line, where a leading "-" reads as an option."""
+    while True:
+        token = secrets.token_urlsafe(TOKEN_BYTES)
+        if token[0].isalnum():
+            return token
 
 
 def make(leavers: Iterable[Leaver], catalog: Catalog, now: datetime) -> list[Invitation]:

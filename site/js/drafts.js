@@ -30,6 +30,8 @@
 (function () {
   "use strict";
 
+  const NS = (globalThis.Sluttsamtale = globalThis.Sluttsamtale || /** @type {SluttsamtaleNamespace} */ ({}));
+  const { utf8, base64, fromBase64 } = /** @type {BytesAPI} */ (NS.bytes);
   const FORMAT = "sluttsamtale-draft/1";
   const KDF_NAME = "PBKDF2-SHA-256";
   const ITERATIONS = 600000;
@@ -73,41 +75,12 @@
     return setPrefix(setId) + "draft";
   }
 
-  /** @param {string} setId @returns {Uint8Array} */
+  /** @param {string} setId @returns {Bytes} */
   function additionalData(setId) {
     return utf8(FORMAT + " " + setId);
   }
 
-  /** @param {string} text @returns {Uint8Array} */
-  function utf8(text) {
-    return new TextEncoder().encode(text);
-  }
-
-  /** Standard base64 with padding. @param {Uint8Array} bytes @returns {string} */
-  function base64(bytes) {
-    let binary = "";
-    // In slices: fromCharCode.apply has an engine limit on the number of arguments.
-    for (let i = 0; i < bytes.length; i += 0x8000) {
-      binary += String.fromCharCode.apply(null, Array.from(bytes.subarray(i, i + 0x8000)));
-    }
-    return btoa(binary);
-  }
-
-  /** Canonical standard base64, or null. @param {unknown} text @returns {Uint8Array | null} */
-  function fromBase64(text) {
-    if (typeof text !== "string") return null;
-    let binary;
-    try {
-      binary = atob(text);
-    } catch {
-      return null;
-    }
-    const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
-    // atob forgives spaces and missing padding; a record has one spelling per byte string.
-    return base64(bytes) === text ? bytes : null;
-  }
-
-  /** @param {number} length @returns {Uint8Array} */
+  /** @param {number} length @returns {Bytes} */
   function randomBytes(length) {
     subtle(); // the same secure-context check: no WebCrypto, no random numbers worth having
     return globalThis.crypto.getRandomValues(new Uint8Array(length));
@@ -132,8 +105,9 @@
    */
   function area(name) {
     try {
-      const store = /** @type {any} */ (globalThis)[name];
-      return store && typeof store.getItem === "function" ? store : null;
+      const store = /** @type {Record<string, unknown>} */ (/** @type {unknown} */ (globalThis))[name];
+      const storage = /** @type {Storage | null | undefined} */ (store);
+      return storage && typeof storage.getItem === "function" ? storage : null;
     } catch {
       return null;
     }
@@ -178,7 +152,7 @@
   /**
    * The parsed record if it is a well-formed record for `setId`, else null.
    * @param {string | null} text @param {string} setId
-   * @returns {{record: DraftRecord, salt: Uint8Array, iv: Uint8Array, ct: Uint8Array} | null}
+   * @returns {{record: DraftRecord, salt: Bytes, iv: Bytes, ct: Bytes} | null}
    */
   function parseRecord(text, setId) {
     if (text === null) return null;
@@ -218,7 +192,7 @@
     return passphrase.normalize("NFC");
   }
 
-  /** @param {string} passphrase NFC @param {Uint8Array} salt @returns {Promise<CryptoKey>} */
+  /** @param {string} passphrase NFC @param {Bytes} salt @returns {Promise<CryptoKey>} */
   async function deriveKey(passphrase, salt) {
     const base = await subtle().importKey("raw", utf8(passphrase), "PBKDF2", false, ["deriveKey"]);
     return subtle().deriveKey(
@@ -334,7 +308,5 @@
     }
   }
 
-  const root = /** @type {any} */ (globalThis);
-  root.Sluttsamtale = root.Sluttsamtale || {};
-  root.Sluttsamtale.drafts = Object.freeze({ has, savedAt, save, restore, erase });
+  NS.drafts = Object.freeze({ has, savedAt, save, restore, erase });
 })();

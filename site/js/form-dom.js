@@ -14,6 +14,7 @@
 (function () {
   "use strict";
 
+  const NS = (globalThis.Sluttsamtale = globalThis.Sluttsamtale || /** @type {SluttsamtaleNamespace} */ ({}));
   /** @param {ParentNode} root @param {string} name @returns {HTMLInputElement[]} */
   function controls(root, name) {
     return Array.from(root.querySelectorAll(`[name="${name}"]`));
@@ -176,9 +177,7 @@
     (question || input).scrollIntoView({ block: "start" });
   }
 
-  const root = /** @type {any} */ (globalThis);
-  root.Sluttsamtale = root.Sluttsamtale || {};
-  root.Sluttsamtale.formDom = Object.freeze({
+  NS.formDom = Object.freeze({
     controls,
     readQuestion,
     writeQuestion,

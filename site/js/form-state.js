@@ -15,6 +15,8 @@
 (function () {
   "use strict";
 
+  const NS = (globalThis.Sluttsamtale = globalThis.Sluttsamtale || /** @type {SluttsamtaleNamespace} */ ({}));
+  /** @type {readonly Readers[]} */
   const READERS = ["hr", "hr_and_leader", "statistics"];
   // The collector refuses these in any answer (schema._CONTROL); dropping them here keeps a
   // pasted stray character from making the whole response unreadable.
@@ -25,39 +27,6 @@
   const TOKEN = /^[A-Za-z0-9_-]{16,64}$/;
   const PREFILL_TEXT_MAX = 200;
   const PREFILL_DATES = ["employed_from", "last_day"];
-
-  /**
-   * @typedef {{question: string, equals: string[]}} Condition
-   * @typedef {{min: number, max: number, min_label: string, max_label: string}} Scale
-   * @typedef {object} QuestionData
-   * @property {string} id
-   * @property {string} type
-   * @property {boolean} required
-   * @property {Condition | null} show_if
-   * @property {string[] | null} options
-   * @property {boolean} other
-   * @property {Scale | null} scale
-   * @property {number | null} text_limit
-   * @property {string | null} prefill
-   * @property {number} section
-   * @typedef {object} PageConfig
-   * @property {{id: string, version: number, language: string, title: string}} questionnaire
-   * @property {{id: string, title: string}[]} sections
-   * @property {Object<string, {label: string, options?: Object<string, string>}>} wording
-   * @property {QuestionData[]} questions
-   * @property {{other: number, decline_reason: number}} limits
-   * @property {Object<string, string>} ui
-   * @typedef {string | string[] | number | boolean} AnswerValue
-   * @typedef {object} State
-   * @property {Object<string, AnswerValue>} answers
-   * @property {Object<string, string>} other
-   * @property {boolean} declined
-   * @property {string | null} decline_reason
-   * @property {"hr" | "hr_and_leader" | "statistics" | null} readers
-   * @property {string | null} invitation
-   * @property {number} section
-   * @typedef {{qid: string, field: string, message: string}} FieldError
-   */
 
   /** Fill "{name}" placeholders. @param {string} text @param {Object<string, any>} values */
   function format(text, values) {
@@ -87,13 +56,14 @@
     return true;
   }
 
-  /** Mirror of schema.is_visible: conditions only look back. @param {QuestionData} q */
+  /** Mirror of model/payload.py is_visible: conditions only look back. @param {QuestionData} q */
   function isVisible(q, /** @type {Object<string, AnswerValue>} */ answers) {
-    if (!q.show_if) return true;
-    let given = answers[q.show_if.question];
+    const condition = q.show_if;
+    if (!condition) return true;
+    let given = answers[condition.question];
     if (typeof given === "boolean") given = given ? "yes" : "no";
     const chosen = Array.isArray(given) ? given : [given];
-    return chosen.some((v) => typeof v === "string" && q.show_if.equals.includes(v));
+    return chosen.some((v) => typeof v === "string" && condition.equals.includes(v));
   }
 
   /** @param {AnswerValue | undefined} value */
@@ -343,9 +313,9 @@
     };
   }
 
-  /** @param {PageConfig} config @param {State} state @param {string} fieldId */
+  /** @param {PageConfig} config @param {{readers: string | null}} state @param {string} fieldId */
   function validateReaders(config, state, fieldId) {
-    return READERS.includes(/** @type {string} */ (state.readers))
+    return READERS.some((r) => r === state.readers)
       ? []
       : [{ qid: "readers", field: fieldId, message: config.ui.err_readers }];
   }
@@ -406,9 +376,7 @@
     }));
   }
 
-  const root = /** @type {any} */ (globalThis);
-  root.Sluttsamtale = root.Sluttsamtale || {};
-  root.Sluttsamtale.formState = Object.freeze({
+  NS.formState = Object.freeze({
     initial,
     sanitize,
     isVisible,

@@ -1,13 +1,15 @@
 /**
  * HPKE sealing (RFC 9180) on WebCrypto alone: base mode, DHKEM(X25519, HKDF-SHA256),
  * HKDF-SHA256, AES-256-GCM. Only the sender's half: the page seals, the collector opens.
- * No DOM, no dependencies. A classic script (module scripts are blocked on file://).
+ * No DOM; bytes.js only. A classic script (module scripts are blocked on file://).
  *
  * Sluttsamtale.hpke = { supported, keyId, seal, setupBaseS }
  */
 (function () {
   "use strict";
 
+  const NS = (globalThis.Sluttsamtale = globalThis.Sluttsamtale || /** @type {SluttsamtaleNamespace} */ ({}));
+  const { utf8, concat, hex, fromBase64Url } = /** @type {BytesAPI} */ (NS.bytes);
   const KEM_ID = 0x0020; // DHKEM(X25519, HKDF-SHA256)
   const KDF_ID = 0x0001; // HKDF-SHA256
   const AEAD_ID = 0x0002; // AES-256-GCM
@@ -34,23 +36,7 @@
     0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e, 0x04, 0x22, 0x04, 0x20,
   );
 
-  /** @param {string} text @returns {Uint8Array} */
-  function utf8(text) {
-    return new TextEncoder().encode(text);
-  }
-
-  /** @param {...Uint8Array} parts @returns {Uint8Array} */
-  function concat(...parts) {
-    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-    let at = 0;
-    for (const p of parts) {
-      out.set(p, at);
-      at += p.length;
-    }
-    return out;
-  }
-
-  /** I2OSP: a non-negative integer as `length` big-endian bytes. @returns {Uint8Array} */
+  /** I2OSP: a non-negative integer as `length` big-endian bytes. @returns {Bytes} */
   function i2osp(/** @type {number} */ value, /** @type {number} */ length) {
     const out = new Uint8Array(length);
     // Division, not bit shifts: the sequence number may exceed 32 bits.
@@ -59,18 +45,6 @@
       value = Math.floor(value / 256);
     }
     return out;
-  }
-
-  /** @param {Uint8Array} bytes @returns {string} */
-  function hex(bytes) {
-    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-  }
-
-  /** @param {string} text base64url without padding, as in a JWK @returns {Uint8Array} */
-  function fromBase64Url(text) {
-    const b64 = text.replace(/-/g, "+").replace(/_/g, "/");
-    const binary = atob(b64 + "=".repeat((4 - (b64.length % 4)) % 4));
-    return Uint8Array.from(binary, (c) => c.charCodeAt(0));
   }
 
   /** @param {unknown} value @param {number} length @param {string} what */
@@ -93,7 +67,7 @@
 
   // ------------------------------------------------------------------ HKDF (RFC 5869)
 
-  /** @param {Uint8Array} key @param {Uint8Array} data @returns {Promise<Uint8Array>} */
+  /** @param {Bytes} key @param {Bytes} data @returns {Promise<Bytes>} */
   async function hmac(key, data) {
     const k = await subtle().importKey("raw", key, { name: "HMAC", hash: "SHA-256" }, false, [
       "sign",
@@ -101,13 +75,13 @@
     return new Uint8Array(await subtle().sign("HMAC", k, data));
   }
 
-  /** HKDF-Extract. @param {Uint8Array} salt @param {Uint8Array} ikm */
+  /** HKDF-Extract. @param {Bytes} salt @param {Bytes} ikm */
   function extract(salt, ikm) {
     // Empty salt = HashLen zero bytes (RFC 5869 2.2), the same HMAC key; WebCrypto refuses empty keys.
     return hmac(salt.length > 0 ? salt : new Uint8Array(N_H), ikm);
   }
 
-  /** HKDF-Expand. @param {Uint8Array} prk @param {Uint8Array} info @param {number} length */
+  /** HKDF-Expand. @param {Bytes} prk @param {Bytes} info @param {number} length */
   async function expand(prk, info, length) {
     if (length > 255 * N_H) throw new Error("HKDF-Expand cannot give that many bytes");
     const out = new Uint8Array(length);
@@ -120,19 +94,19 @@
     return out;
   }
 
-  /** RFC 9180 4. @param {Uint8Array} suiteId @param {Uint8Array} salt @param {string} label @param {Uint8Array} ikm */
+  /** RFC 9180 4. @param {Bytes} suiteId @param {Bytes} salt @param {string} label @param {Bytes} ikm */
   function labeledExtract(suiteId, salt, label, ikm) {
     return extract(salt, concat(HPKE_V1, suiteId, utf8(label), ikm));
   }
 
-  /** RFC 9180 4. @param {Uint8Array} suiteId @param {Uint8Array} prk @param {string} label @param {Uint8Array} info @param {number} length */
+  /** RFC 9180 4. @param {Bytes} suiteId @param {Bytes} prk @param {string} label @param {Bytes} info @param {number} length */
   function labeledExpand(suiteId, prk, label, info, length) {
     return expand(prk, concat(i2osp(length, 2), HPKE_V1, suiteId, utf8(label), info), length);
   }
 
   // ------------------------------------------------------------------ DHKEM(X25519)
 
-  /** @param {Uint8Array} publicRaw @returns {Promise<CryptoKey>} */
+  /** @param {Bytes} publicRaw @returns {Promise<CryptoKey>} */
   async function importRecipient(publicRaw) {
     try {
       return await subtle().importKey("raw", publicRaw, { name: "X25519" }, true, []);
@@ -143,8 +117,8 @@
 
   /**
    * The ephemeral key pair: fresh and non-extractable, or (test vectors only) a given one.
-   * @param {Uint8Array | undefined} privateRaw
-   * @returns {Promise<{privateKey: CryptoKey, publicRaw: Uint8Array}>}
+   * @param {Bytes | undefined} privateRaw
+   * @returns {Promise<{privateKey: CryptoKey, publicRaw: Bytes}>}
    */
   async function ephemeral(privateRaw) {
     if (privateRaw === undefined) {
@@ -185,7 +159,7 @@
     return bits;
   }
 
-  /** Encap(pkR). @param {Uint8Array} publicRaw @param {Uint8Array | undefined} ephemeralPrivateRaw */
+  /** Encap(pkR). @param {Bytes} publicRaw @param {Bytes | undefined} ephemeralPrivateRaw */
   async function encap(publicRaw, ephemeralPrivateRaw) {
     const recipient = await importRecipient(publicRaw);
     const eph = await ephemeral(ephemeralPrivateRaw);
@@ -205,7 +179,7 @@
 
   // ------------------------------------------------------------------ key schedule, AEAD
 
-  /** KeySchedule for mode_base (empty psk and psk_id). @param {Uint8Array} sharedSecret @param {Uint8Array} info */
+  /** KeySchedule for mode_base (empty psk and psk_id). @param {Bytes} sharedSecret @param {Bytes} info */
   async function keySchedule(sharedSecret, info) {
     const pskIdHash = await labeledExtract(HPKE_SUITE_ID, EMPTY, "psk_id_hash", EMPTY);
     const infoHash = await labeledExtract(HPKE_SUITE_ID, EMPTY, "info_hash", info);
@@ -216,20 +190,12 @@
     return { key, baseNonce };
   }
 
-  /**
-   * @typedef {object} SenderContext
-   * @property {Uint8Array} enc the encapsulated key, sent before the ciphertext
-   * @property {Uint8Array} sharedSecret
-   * @property {Uint8Array} key
-   * @property {Uint8Array} baseNonce
-   * @property {(aad: Uint8Array, plaintext: Uint8Array) => Promise<Uint8Array>} seal
-   */
 
   /**
    * SetupBaseS(pkR, info). The ephemeral private key is for the RFC test vectors only.
-   * @param {Uint8Array} publicRaw the recipient's raw 32-byte X25519 public key
-   * @param {Uint8Array} info
-   * @param {Uint8Array} [ephemeralPrivateRaw]
+   * @param {Bytes} publicRaw the recipient's raw 32-byte X25519 public key
+   * @param {Bytes} info
+   * @param {Bytes} [ephemeralPrivateRaw]
    * @returns {Promise<SenderContext>}
    */
   async function setupBaseS(publicRaw, info, ephemeralPrivateRaw) {
@@ -240,7 +206,7 @@
     const aesKey = await subtle().importKey("raw", key, { name: "AES-GCM" }, false, ["encrypt"]);
     let seq = 0;
 
-    /** ContextS.Seal(aad, pt) @param {Uint8Array} aad @param {Uint8Array} plaintext */
+    /** ContextS.Seal(aad, pt) @param {Bytes} aad @param {Bytes} plaintext */
     async function seal(aad, plaintext) {
       requireBytes(aad, -1, "aad");
       requireBytes(plaintext, -1, "the plaintext");
@@ -261,8 +227,8 @@
 
   /**
    * Single-shot base-mode seal: enc || ct.
-   * @param {Uint8Array} publicRaw @param {Uint8Array} info @param {Uint8Array} aad @param {Uint8Array} plaintext
-   * @returns {Promise<Uint8Array>}
+   * @param {Bytes} publicRaw @param {Bytes} info @param {Bytes} aad @param {Bytes} plaintext
+   * @returns {Promise<Bytes>}
    */
   async function seal(publicRaw, info, aad, plaintext) {
     const context = await setupBaseS(publicRaw, info);
@@ -271,7 +237,7 @@
 
   /**
    * The key id: lowercase hex of the first 16 bytes of SHA-256 of the raw public key.
-   * @param {Uint8Array} publicRaw @returns {Promise<string>}
+   * @param {Bytes} publicRaw @returns {Promise<string>}
    */
   async function keyId(publicRaw) {
     requireBytes(publicRaw, N_PK, "the public key");
@@ -289,7 +255,5 @@
     }
   }
 
-  const root = /** @type {any} */ (globalThis);
-  root.Sluttsamtale = root.Sluttsamtale || {};
-  root.Sluttsamtale.hpke = Object.freeze({ supported, keyId, seal, setupBaseS });
+  NS.hpke = Object.freeze({ supported, keyId, seal, setupBaseS });
 })();

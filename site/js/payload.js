@@ -6,79 +6,20 @@
  * With a whistleblowing receiver's key on the page, answers to special questions are
  * sealed only to that key, in a second part (spec/FORMAT.md 7.1).
  *
- * Sluttsamtale.payload = { build, split, seal, sealParts, base64, fromBase64, hex }
+ * Sluttsamtale.payload = { build, split, seal, sealParts }
  */
 (function () {
   "use strict";
 
+  const NS = (globalThis.Sluttsamtale = globalThis.Sluttsamtale || /** @type {SluttsamtaleNamespace} */ ({}));
+  const { utf8, base64, fromBase64, hex } = /** @type {BytesAPI} */ (NS.bytes);
   const PAYLOAD_FORMAT = "sluttsamtale-payload/1";
   const RESPONSE_FORMAT = "sluttsamtale-response/1";
   const ARMOR_BEGIN = "-----BEGIN SLUTTSAMTALE RESPONSE-----";
   const ARMOR_END = "-----END SLUTTSAMTALE RESPONSE-----";
   const ARMOR_COLUMNS = 64;
+  /** @type {readonly string[]} */
   const READERS = ["hr", "hr_and_leader", "statistics"];
-
-  /**
-   * @typedef {{id: string, version: number, language: string, title: string}} QuestionnaireRef
-   * @typedef {{label: string, options?: Object<string, string> | null}} Wording
-   * @typedef {{key_id: string, public_key: string, fingerprint?: string, demo?: boolean}} PageKey
-   * @typedef {object} PageConfig
-   * @property {QuestionnaireRef} questionnaire
-   * @property {Object<string, Wording>} wording
-   * @property {PageKey} key HR's key
-   * @property {PageKey | null} [whistleblowing_key] the whistleblowing receiver's, if any
-   * @property {{id: string, special?: boolean}[]} [questions]
-   * @typedef {string | string[] | number | boolean} AnswerValue
-   * @typedef {object} FormState
-   * @property {Object<string, AnswerValue | null | undefined>} answers
-   * @property {Object<string, string>} [other]
-   * @property {boolean} declined
-   * @property {string | null} [decline_reason]
-   * @property {"hr" | "hr_and_leader" | "statistics"} readers
-   * @property {string | null} [invitation]
-   * @typedef {object} Sealed
-   * @property {Uint8Array} fileBytes the response file
-   * @property {string} fileText the same, as text
-   * @property {string} armored the response file as a text block for e-mail
-   * @property {string} receipt e.g. "3f2a-91bc-04de"
-   * @property {string} fileName e.g. "sluttsamtale-2025-03-14-3f2a91.json"
-   */
-
-  // ------------------------------------------------------------------ bytes
-
-  /** @param {string} text @returns {Uint8Array} */
-  function utf8(text) {
-    return new TextEncoder().encode(text);
-  }
-
-  /** Standard base64 with padding. @param {Uint8Array} bytes @returns {string} */
-  function base64(bytes) {
-    let binary = "";
-    // In slices: fromCharCode.apply has an engine limit on the number of arguments.
-    for (let i = 0; i < bytes.length; i += 0x8000) {
-      binary += String.fromCharCode.apply(null, Array.from(bytes.subarray(i, i + 0x8000)));
-    }
-    return btoa(binary);
-  }
-
-  /** Canonical standard base64 only. @param {string} text @returns {Uint8Array} */
-  function fromBase64(text) {
-    let binary;
-    try {
-      binary = atob(text);
-    } catch {
-      throw new Error("the text is not base64");
-    }
-    const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
-    // atob forgives spaces and missing padding; the formats allow one spelling per byte string.
-    if (base64(bytes) !== text) throw new Error("the text is not canonical base64");
-    return bytes;
-  }
-
-  /** Lowercase hex. @param {Uint8Array} bytes @returns {string} */
-  function hex(bytes) {
-    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-  }
 
   // ------------------------------------------------------------------ payload
 
@@ -96,12 +37,12 @@
   }
 
   /**
-   * The payload (schema.Payload) for the answers as they stand. An unanswered question has
+   * The payload (model/payload.py) for the answers as they stand. An unanswered question has
    * no key; "other" text is kept only where "other" is chosen, as the collector requires.
-   * @param {PageConfig} config @param {FormState} state @returns {object}
+   * @param {PageConfig} config @param {State} state @returns {Payload}
    */
   function build(config, state) {
-    if (!READERS.includes(state.readers)) {
+    if (!state.readers || !READERS.includes(state.readers)) {
       throw new Error(`readers must be one of ${READERS.join(", ")}`);
     }
     const q = config.questionnaire;
@@ -145,8 +86,8 @@
    * The payloads to seal, each with its key: HR's alone, or (with a whistleblowing receiver
    * and a special question answered, not declined) HR's without the special answers and
    * the receiver's with only them, sharing one response_id (spec/FORMAT.md 7.1).
-   * @param {PageConfig} config @param {any} payload from build()
-   * @returns {{payload: any, key: PageKey}[]}
+   * @param {PageConfig} config @param {Payload} payload from build()
+   * @returns {{payload: Payload, key: PageKey}[]}
    */
   function split(config, payload) {
     const receiver = config.whistleblowing_key;
@@ -156,20 +97,22 @@
     if (!receiver || payload.declined || special.length === 0) {
       return [{ payload, key: config.key }];
     }
-    /** @param {Object<string, any>} obj @param {boolean} keep */
+    /** @template T @param {Record<string, T>} obj @param {boolean} keep @returns {Record<string, T>} */
     const pick = (obj, keep) =>
       Object.fromEntries(Object.entries(obj).filter(([qid]) => special.includes(qid) === keep));
+    /** @type {Payload} */
     const hr = {
       ...payload,
       answers: pick(payload.answers, false),
       other: pick(payload.other, false),
       sent_to_whistleblowing: special,
     };
+    /** @type {Payload} */
     const wb = {
       ...payload,
       answers: pick(payload.answers, true),
       other: pick(payload.other, true),
-      scope: "whistleblowing",
+      scope: /** @type {const} */ ("whistleblowing"),
     };
     return [
       { payload: hr, key: config.key },
@@ -208,7 +151,7 @@
 
   /**
    * Seal a payload to HR's key into a response file, after checking the page's key id.
-   * @param {object} payload from build() @param {PageKey} key @returns {Promise<Sealed>}
+   * @param {Payload} payload from build() @param {PageKey} key @returns {Promise<Sealed>}
    */
   async function seal(payload, key) {
     return sealParts([{ payload, key }]);
@@ -216,15 +159,13 @@
 
   /**
    * Seal one part, after checking the page's key id against its key.
-   * @param {object} payload @param {PageKey} key @returns {Promise<{key_id: string, sealed: string}>}
+   * @param {Payload} payload @param {PageKey} key @returns {Promise<{key_id: string, sealed: string}>}
    */
   async function sealPart(payload, key) {
-    const hpke = globalThis.Sluttsamtale && globalThis.Sluttsamtale.hpke;
+    const hpke = NS.hpke;
     if (!hpke) throw new Error("hpke.js is not loaded, so the answers cannot be sealed");
-    let raw;
-    try {
-      raw = fromBase64(key.public_key);
-    } catch {
+    const raw = fromBase64(key.public_key);
+    if (raw === null) {
       throw new Error("the page's public key is not valid base64; the page was built wrong");
     }
     if (raw.length !== 32) {
@@ -244,7 +185,7 @@
 
   /**
    * Seal each payload to its key into one response file (parts in the order given).
-   * @param {{payload: object, key: PageKey}[]} parts @returns {Promise<Sealed>}
+   * @param {{payload: Payload, key: PageKey}[]} parts @returns {Promise<Sealed>}
    */
   async function sealParts(parts) {
     const sealedParts = [];
@@ -261,7 +202,5 @@
     };
   }
 
-  const root = /** @type {any} */ (globalThis);
-  root.Sluttsamtale = root.Sluttsamtale || {};
-  root.Sluttsamtale.payload = Object.freeze({ build, split, seal, sealParts, base64, fromBase64, hex });
+  NS.payload = Object.freeze({ build, split, seal, sealParts });
 })();

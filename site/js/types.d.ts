@@ -1,0 +1,281 @@
+/**
+ * The one global the page's classic scripts share (module scripts are blocked on file://),
+ * and the shapes that cross between them. `tsc -p site/js` checks every file against this,
+ * so a call from form.js into payload.js is checked like a call inside one file.
+ */
+
+/** Bytes on a plain ArrayBuffer: what WebCrypto takes as a BufferSource. */
+type Bytes = Uint8Array<ArrayBuffer>;
+
+type Readers = "hr" | "hr_and_leader" | "statistics";
+type AnswerValue = string | string[] | number | boolean;
+
+interface Condition {
+  question: string;
+  equals: string[];
+}
+
+interface ScaleData {
+  min: number;
+  max: number;
+  min_label: string;
+  max_label: string;
+}
+
+/** One question as the page's JSON config gives it (mkdocs_plugin/render.py). */
+interface QuestionData {
+  id: string;
+  type: string;
+  required: boolean;
+  show_if: Condition | null;
+  options: string[] | null;
+  other: boolean;
+  scale: ScaleData | null;
+  text_limit: number | null;
+  prefill: string | null;
+  special: boolean;
+  section: number;
+}
+
+interface Wording {
+  label: string;
+  options?: Record<string, string> | null;
+}
+
+interface QuestionnaireRef {
+  id: string;
+  version: number;
+  language: string;
+  title: string;
+}
+
+interface PageKey {
+  key_id: string;
+  public_key: string;
+  fingerprint?: string;
+  demo?: boolean;
+}
+
+/** The page's configuration: the JSON block #sluttsamtale-config. */
+interface PageConfig {
+  questionnaire: QuestionnaireRef;
+  sections: { id: string; title: string }[];
+  wording: Record<string, Wording>;
+  questions: QuestionData[];
+  limits: { other: number; decline_reason: number };
+  key: PageKey;
+  whistleblowing_key: PageKey | null;
+  ui: Record<string, string>;
+}
+
+/** What the employee answered and chose: the same in the form's state and in the payload. */
+interface Answered {
+  answers: Record<string, AnswerValue>;
+  other: Record<string, string>;
+  declined: boolean;
+  decline_reason: string | null;
+  readers: Readers | null;
+  invitation: string | null;
+}
+
+/** The form's state (form-state.js); everything the employee typed, nothing else. */
+interface State extends Answered {
+  section: number;
+}
+
+interface FieldError {
+  qid: string;
+  field: string;
+  message: string;
+}
+
+interface ReviewItem {
+  qid: string;
+  label: string;
+  answer: string | null;
+}
+
+interface ReviewPart {
+  index: number;
+  title: string;
+  items: ReviewItem[];
+}
+
+/** The plaintext sealed into a part (spec/FORMAT.md 7). */
+interface Payload extends Answered {
+  format: string;
+  response_id: string;
+  questionnaire: QuestionnaireRef;
+  wording: Record<string, Wording>;
+  sealed_at: string;
+  scope?: "whistleblowing";
+  sent_to_whistleblowing?: string[];
+}
+
+interface Sealed {
+  fileBytes: Bytes;
+  fileText: string;
+  armored: string;
+  receipt: string;
+  fileName: string;
+}
+
+interface SenderContext {
+  enc: Bytes;
+  sharedSecret: Bytes;
+  key: Bytes;
+  baseNonce: Bytes;
+  seal(aad: Bytes, plaintext: Bytes): Promise<Bytes>;
+}
+
+interface BytesAPI {
+  utf8(text: string): Bytes;
+  concat(...parts: Uint8Array[]): Bytes;
+  base64(bytes: Uint8Array): string;
+  fromBase64(text: unknown): Bytes | null;
+  fromBase64Url(text: string): Bytes;
+  hex(bytes: Uint8Array): string;
+}
+
+interface HpkeAPI {
+  supported(): Promise<boolean>;
+  keyId(publicRaw: Bytes): Promise<string>;
+  seal(publicRaw: Bytes, info: Bytes, aad: Bytes, plaintext: Bytes): Promise<Bytes>;
+  setupBaseS(publicRaw: Bytes, info: Bytes, ephemeralPrivateRaw?: Bytes): Promise<SenderContext>;
+}
+
+interface PayloadAPI {
+  build(config: PageConfig, state: State): Payload;
+  split(config: PageConfig, payload: Payload): { payload: Payload; key: PageKey }[];
+  seal(payload: Payload, key: PageKey): Promise<Sealed>;
+  sealParts(parts: { payload: Payload; key: PageKey }[]): Promise<Sealed>;
+}
+
+interface DraftsAPI {
+  has(setId: string): boolean;
+  savedAt(setId: string): string | null;
+  save(setId: string, state: object, passphrase: string): Promise<void>;
+  restore(setId: string, passphrase: string): Promise<object>;
+  erase(setId: string): void;
+}
+
+interface FormStateAPI {
+  initial(config: PageConfig, given?: unknown): State;
+  sanitize(config: PageConfig, raw: unknown): State;
+  isVisible(q: QuestionData, answers: Record<string, AnswerValue>): boolean;
+  prune(config: PageConfig, state: State): State;
+  setAnswer(config: PageConfig, state: State, qid: string, value: unknown): State;
+  setOther(config: PageConfig, state: State, qid: string, text: string): State;
+  validateSection(
+    config: PageConfig,
+    state: State,
+    index: number,
+    fields?: Record<string, { badDate?: boolean }>,
+  ): FieldError[];
+  validateReaders(config: PageConfig, state: { readers: string | null }, fieldId: string): FieldError[];
+  validateReason(config: PageConfig, reason: string, fieldId: string): FieldError[];
+  firstInvalidSection(
+    config: PageConfig,
+    state: State,
+    fields?: Record<string, { badDate?: boolean }>,
+  ): number;
+  review(config: PageConfig, state: State): ReviewPart[];
+  sectionCount(config: PageConfig): number;
+  textLength(text: string): number;
+  clean(text: string): string;
+  format(text: string, values: Record<string, unknown>): string;
+  isToken(value: unknown): value is string;
+  fromFragment(config: PageConfig, state: State, fragment: string): State;
+  READERS: readonly Readers[];
+}
+
+interface FormDomAPI {
+  controls(root: ParentNode, name: string): HTMLInputElement[];
+  readQuestion(root: ParentNode, q: { id: string; type: string }): unknown;
+  writeQuestion(root: ParentNode, q: { id: string; type: string }, value: unknown, otherText: string): void;
+  fieldFacts(root: ParentNode, questions: { id: string; type: string }[]): Record<string, { badDate: boolean }>;
+  setFieldError(field: string, message: string | null, prefix: string): void;
+  showErrors(scope: Element, summary: Element, list: { field: string; message: string }[], prefix: string): void;
+  onSummaryClick(event: Event): void;
+}
+
+/** The page's parts, found once by their data-sl-* attributes. */
+interface FormElements {
+  form: HTMLFormElement;
+  sections: HTMLElement[];
+  progress: HTMLElement;
+  progressText: HTMLElement;
+  progressBar: HTMLProgressElement;
+  summary: HTMLElement;
+  nav: HTMLElement;
+  back: HTMLButtonElement;
+  next: HTMLButtonElement;
+  finish: HTMLButtonElement;
+  review: HTMLElement;
+  status: HTMLElement;
+  toolbar: HTMLElement;
+  saveToggle: HTMLElement;
+  savePanel: HTMLElement;
+  eraseAll: HTMLElement;
+  restore: HTMLElement;
+  decline: HTMLElement;
+  declineToggle: HTMLElement;
+  declineForm: HTMLElement;
+  declineSeal: HTMLButtonElement;
+  unsupported: HTMLElement;
+  result: HTMLElement;
+}
+
+/** One answering page as form.js runs it; form-finish.js and form-drafts.js work on it. */
+interface FormPage {
+  config: PageConfig;
+  ui: Record<string, string>;
+  setId: string;
+  root: Element;
+  el: FormElements;
+  state: State;
+  errors: FieldError[];
+  sealed: boolean;
+  blobUrl: string | null;
+  /** The invitation code the link brought, kept when a draft without one is restored. */
+  linkInvitation: string | null;
+  canSeal: Promise<boolean>;
+  $(name: string): HTMLElement;
+  /** A message in the polite status line ("" clears it). */
+  say(message: string): void;
+  setFieldError(field: string, message: string | null): void;
+  setOpen(toggle: HTMLElement, panel: HTMLElement, open: boolean): void;
+  focusSection(): void;
+  /** Put a whole new state on the page (a restored draft). */
+  replaceState(state: State): void;
+}
+
+interface FormFinishAPI {
+  seal(page: FormPage, toSeal: State, buttons: HTMLButtonElement[], summary: HTMLElement): Promise<void>;
+  copyArmored(page: FormPage): Promise<void>;
+}
+
+interface FormDraftsAPI {
+  wire(page: FormPage): void;
+}
+
+interface FormAPI {
+  applyPrefill(config: PageConfig, state: State, fragment?: string): State;
+  /** The current state, for tests. */
+  state(): State | null;
+}
+
+interface SluttsamtaleNamespace {
+  bytes?: BytesAPI;
+  hpke?: HpkeAPI;
+  payload?: PayloadAPI;
+  drafts?: DraftsAPI;
+  formState?: FormStateAPI;
+  formDom?: FormDomAPI;
+  formFinish?: FormFinishAPI;
+  formDrafts?: FormDraftsAPI;
+  form?: FormAPI;
+}
+
+// eslint-disable-next-line no-var
+declare var Sluttsamtale: SluttsamtaleNamespace;
