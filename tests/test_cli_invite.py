@@ -392,6 +392,14 @@ def test_decline_recorded_by_hr(flow: Flow) -> None:
     assert (row["status"], row["since"], row["code"]) == ("declined", "2026-05-02", token)
     assert b"REASON-CANARY-55" not in db_bytes(flow.db)  # sealed to HR's key like the answers
     assert b"Kari Nordmann" in db_bytes(flow.db)  # the invitation is HR's record, in clear
+    # ... and HR can read the reason back, with the key.
+    shown = run("status", token[:8])
+    assert shown.exit_code == 0, shown.output
+    assert "Kari Nordmann" in shown.output and "declined 2026-05-02" in shown.output
+    assert "REASON-CANARY-55" in shown.output
+    without_key = run("status", token[:8], env={"SLUTTSAMTALE_KEY": ""})
+    assert without_key.exit_code == 0 and "REASON-CANARY-55" not in without_key.output
+    assert "add --key to read it" in without_key.output
 
 
 def test_decline_by_code_prefix_without_reason_needs_no_key(flow: Flow) -> None:

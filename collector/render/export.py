@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from ..errors import SluttsamtaleError
 from ..intake.opening import Opened
 from ..model.loading import Catalog
+from ..model.payload import AnswerValue
 from ..routine import analysis as report
 from ..words import Language, catalogue
 
@@ -97,12 +98,12 @@ def _unique_labels(labels: list[str], keys: list[str]) -> list[str]:
     ]
 
 
-def _value(info: report.QuestionInfo, answer: object) -> str | int:
+def _value(info: report.QuestionInfo, answer: AnswerValue | None) -> str | int:
     if answer is None:
         return ""
     if isinstance(answer, int) and not isinstance(answer, bool):
         return answer
-    values = report.values_of(answer)  # type: ignore[arg-type]
+    values = report.values_of(answer)
     return "; ".join(info.options.get(v, v) for v in values)
 
 

@@ -299,6 +299,8 @@ def invitation_detail(detail: InvitationDetail, w: Catalogue) -> str:
         lines.insert(1, f"{c['col_department']:<13}{inv.department}")
     if detail.decline_reason:
         lines += [c["show_reason"], *_indent(detail.decline_reason)]
+    elif detail.reason_sealed:
+        lines.append(c["reason_sealed"])
     return "\n".join(lines)
 
 

@@ -224,6 +224,8 @@ def record_decline(
 class InvitationDetail:
     row: StatusRow
     decline_reason: str | None
+    reason_sealed: bool
+    """A reason was recorded, and stays sealed because no key was given."""
 
 
 def detail(
@@ -233,4 +235,5 @@ def detail(
     entry = find(store.invitations(), who)
     note = store.decline_note(entry.invitation.token)
     reason = notes.open_note(note, hr_keys) if note is not None and hr_keys is not None else None
-    return InvitationDetail(StatusRow(*state(entry, today), entry.invitation), reason)
+    row = StatusRow(*state(entry, today), entry.invitation)
+    return InvitationDetail(row, reason, note is not None and reason is None)

@@ -11,10 +11,10 @@ import os
 import sqlite3
 import stat
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
+from .. import clock
 from ..errors import StoreError
 from .migrations import MIGRATIONS, SCHEMA_VERSION
 
@@ -113,7 +113,7 @@ class Database:
                     self.conn.execute(statement)
                 self.conn.execute(
                     "INSERT INTO migrations (id, name, applied_at) VALUES (?, ?, ?)",
-                    (number, name, _now()),
+                    (number, name, clock.iso(clock.system_now())),
                 )
 
     @contextlib.contextmanager
@@ -155,10 +155,6 @@ class Database:
 
     def close(self) -> None:
         self.conn.close()
-
-
-def _now() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def _check_path(path: Path, create: bool) -> None:
