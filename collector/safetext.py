@@ -16,6 +16,21 @@ def fold(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text).strip("_")
 
 
-def slug(name: str, fallback: str) -> str:
-    """A file-name stem from a person's name: "Kari Nordmann" -> "kari-nordmann"."""
-    return fold(name).replace("_", "-")[:48].strip("-") or fallback
+# Characters that change how a terminal shows text, or hide text: C0 and C1 controls (but
+# LF), DEL, the bidirectional overrides, embeddings and isolates, zero-width characters and
+# the byte order mark. A file is hostile input; what it holds must not reach a terminal as
+# anything but visible text (issue: "Hostile text cannot reach the terminal").
+_HIDDEN = re.compile(
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]"
+)
+
+
+def visible(text: str) -> str:
+    """`text` with every control, bidi-override and zero-width character written as <U+XXXX>
+    (a tab as a space), so a terminal shows exactly what is there and nothing else."""
+
+    def name(match: re.Match[str]) -> str:
+        ch = match.group()
+        return " " if ch == "\t" else f"<U+{ord(ch):04X}>"
+
+    return _HIDDEN.sub(name, text)

@@ -12,7 +12,6 @@ Variables (all optional):
 | SLUTTSAMTALE_QUESTIONNAIRES | the question-set folder |
 | SLUTTSAMTALE_BASE_URL | the answering site's address, for invitation links |
 | SLUTTSAMTALE_PUBLIC_KEY | HR's public key for a site build (mkdocs.yml reads it with !ENV) |
-| SLUTTSAMTALE_WHISTLEBLOWING_KEY | the whistleblowing receiver's public key, likewise |
 | SLUTTSAMTALE_NOW | moves the clock (ISO date-time): tests and HR's walk-through |
 | SLUTTSAMTALE_DEBUG | 1: an unexpected error shows its traceback (for maintainers) |
 | SLUTTSAMTALE_MAX_PAGE_COUNT | tests only: caps the store file, to fill "the disk" |
@@ -46,7 +45,6 @@ class Settings:
     questionnaires: Path | None = None
     base_url: str | None = None
     public_key: Path | None = None
-    whistleblowing_key: Path | None = None
     fixed_now: datetime | None = None
     debug: bool = False
     max_page_count: int | None = None
@@ -88,7 +86,6 @@ def from_environ(environ: Mapping[str, str] | None = None) -> Settings:
         questionnaires=_path(env.get("QUESTIONNAIRES")),
         base_url=env.get("BASE_URL"),
         public_key=_path(env.get("PUBLIC_KEY")),
-        whistleblowing_key=_path(env.get("WHISTLEBLOWING_KEY")),
         fixed_now=_moment(env.get("NOW")),
         debug=env.get("DEBUG", "").lower() in ("1", "true", "yes"),
         max_page_count=_count(env.get("MAX_PAGE_COUNT")),

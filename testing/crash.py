@@ -14,6 +14,7 @@ exactly once and call the rest duplicates.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import random
@@ -30,11 +31,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from collector.formats import armor, envelope, hpke, keyfile
-from collector.formats import payload as payload_format
+from collector.formats import armor, at_rest, envelope, keyfile
 from collector.formats.keyfile import HRKey
 from collector.model import answers as model_answers
 from collector.model.payload import check_payload
+from collector.model.records import ResponseRecord
 from testing.fixtures import (
     GOOD_ANSWERS,
     PASSPHRASE,
@@ -53,7 +54,8 @@ class Expected:
     """What the store must hold for one response file, if it holds it at all."""
 
     path: Path
-    sealed: bytes
+    file_digest: str
+    enc_digest: str
     receipt: str
     special: bool
 
@@ -113,7 +115,11 @@ def make_batch(root: Path, count: int, seed: int) -> Batch:
             path = folder / f"r{i:05d}.json"
             path.write_bytes(data)
         by_id[payload.response_id] = Expected(
-            path, part.sealed, envelope.receipt(data), model_answers.has_special(payload, qset)
+            path,
+            hashlib.sha256(data).hexdigest(),
+            hashlib.sha256(part.sealed[:32]).hexdigest(),
+            envelope.receipt(data),
+            model_answers.has_special(payload, qset),
         )
     return Batch(env, inbox, keyfile.load(key_path, PASSPHRASE), by_id)
 
@@ -148,7 +154,9 @@ def _check(conn: sqlite3.Connection, batch: Batch) -> tuple[int, list[str]]:
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     if "responses" not in tables:
         return 0, problems  # killed before the first migration committed
-    rows = conn.execute("SELECT response_id, key_id, receipt, sealed FROM responses").fetchall()
+    rows = conn.execute(
+        "SELECT response_id, key_id, receipt, file_digest, enc_digest, record FROM responses"
+    ).fetchall()
     distinct = conn.execute("SELECT count(DISTINCT response_id) FROM responses").fetchone()[0]
     if distinct != len(rows):
         problems.append(f"{len(rows)} rows but {distinct} distinct response ids")
@@ -156,15 +164,18 @@ def _check(conn: sqlite3.Connection, batch: Batch) -> tuple[int, list[str]]:
     if "followups" in tables:
         followups = {r[0] for r in conn.execute("SELECT response_id FROM followups")}
     qset = batch.env.qset
-    for rid, kid, receipt, sealed in rows:
+    keys = {batch.key.key_id: batch.key}
+    for rid, kid, receipt, file_digest, enc_digest, sealed in rows:
         want = batch.by_id.get(rid)
         if want is None:
             problems.append(f"{rid}: not a response of this batch")
             continue
-        if bytes(sealed) != want.sealed or receipt != want.receipt or kid != batch.env.key_id:
-            problems.append(f"{rid}: stored bytes differ from {want.path.name}")
+        stored = (file_digest, enc_digest, receipt, kid)
+        if stored != (want.file_digest, want.enc_digest, want.receipt, batch.env.key_id):
+            problems.append(f"{rid}: stored digests differ from {want.path.name}")
             continue
-        payload = payload_format.parse(hpke.open_sealed(bytes(sealed), batch.key.private))
+        record = at_rest.open_as(ResponseRecord, bytes(sealed), "record", kid, keys)
+        payload = record.payload
         check_payload(
             payload, qset, now=datetime.now(UTC)
         )  # raises if a stored response does not fit its set
@@ -251,6 +262,18 @@ def kill_once(batch: Batch, rng: random.Random, stored: int, startup: float) -> 
     return kill
 
 
+def rerun_summary(total: int, stored: int) -> dict[str, int]:
+    """What `import --json` must sum up when `stored` of `total` files are in already."""
+    return {
+        "imported": total - stored,
+        "duplicate": stored,
+        "rejected": 0,
+        "empty": 0,
+        "files": total,
+        "forwarded": 0,
+    }
+
+
 def complete(batch: Batch, stored: int) -> tuple[dict[str, int], list[str]]:
     """Run the import to the end; it must import exactly the files not yet stored."""
     proc = _spawn(batch, "--json")
@@ -261,7 +284,7 @@ def complete(batch: Batch, stored: int) -> tuple[dict[str, int], list[str]]:
         return {}, [f"the rerun failed with exit {proc.returncode}: {err.decode()[-300:]}"]
     report: dict[str, Any] = json.loads(out)
     summary: dict[str, int] = report["summary"]
-    want = {"imported": total - stored, "duplicate": stored, "rejected": 0, "files": total}
+    want = rerun_summary(total, stored)
     if summary != want:
         problems.append(f"the rerun said {summary}, expected {want}")
     paths = [f["path"] for f in report["files"]]

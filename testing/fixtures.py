@@ -18,6 +18,7 @@ import pytest
 import yaml
 
 from collector.formats import envelope, hpke, keyfile, keys
+from collector.formats import payload as payload_format
 from collector.model.loading import load_catalog
 from collector.model.payload import Payload
 from collector.model.questionset import QuestionSet
@@ -91,9 +92,11 @@ _NOTICE = {
     "purpose": "Lære av dem som slutter.",
     "legal_basis": "GDPR art. 6 nr. 1 bokstav f.",
     "recipients": "HR.",
+    "invitations": "HR fører en låst oversikt over invitasjonene.",
+    "special_categories": "GDPR art. 9 nr. 2 bokstav b.",
     "retention": "Slettes senest 12 måneder etter mottak.",
-    "retention_months": 12,
-    "rights": "Innsyn, retting og sletting.",
+    "rights": "Innsyn, retting, sletting og begrensning.",
+    "automated_decisions": "Ingen automatiserte avgjørelser.",
     "complaints": "Datatilsynet.",
 }
 EMPLOYER = {"name": "Testkommunen", "privacy": {"nb": _NOTICE}}
@@ -174,8 +177,11 @@ def seal(
     return pagesim.seal_payload(payload, public_raw or env.public_raw), payload
 
 
-def seal_plaintext(env: Env, plaintext: bytes) -> bytes:
-    """A response file around any plaintext, for payloads the builder would refuse."""
+def seal_plaintext(env: Env, plaintext: bytes, *, padded: bool = True) -> bytes:
+    """A response file around any plaintext, for payloads the builder would refuse; padded
+    to HR's bucket as the page pads (when one holds it), so the payload's own check runs."""
+    if padded and len(plaintext) <= payload_format.HR_BUCKETS[-1]:
+        plaintext = payload_format.pad(plaintext, "hr")
     sealed = hpke.seal(plaintext, env.public_raw)
     return envelope.encode(envelope.Envelope(parts=(envelope.Part(env.key_id, sealed),)))
 
@@ -213,7 +219,8 @@ def isolate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Env:
 
 NOW = "2026-05-04T09:00:00Z"
 BASE_URL = "https://hr.example.org/sluttsamtale"
-TOKEN = re.compile(r"[A-Za-z0-9_-]{22,64}")
+CODE = re.compile(r"[A-Za-z0-9_-]{12}")
+"""HR's code for an invitation (status, decline); never in the link."""
 
 
 @dataclass(frozen=True)
@@ -237,6 +244,19 @@ class Flow:
             employer.pop(key, None)
         text = yaml.safe_dump(employer, allow_unicode=True, sort_keys=False) + yaml_text
         path.write_text(text, encoding="utf-8")
+
+    def swedish(self, rules: str = "") -> None:
+        """Make the copied employer a Swedish one: the whistleblowing act's clock, and the
+        notices naming IMY, as employer.yml then requires (GDPR art. 13(2)(d))."""
+        path = self.questionnaires / "employer.yml"
+        employer = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for notice in employer["privacy"].values():
+            notice["complaints"] = (
+                "Integritetsskyddsmyndigheten (IMY), www.imy.se, eller Datatilsynet i Norge."
+            )
+        employer.pop("followup", None)
+        text = yaml.safe_dump(employer, allow_unicode=True, sort_keys=False)
+        path.write_text(text + f"followup:\n  jurisdiction: se\n{rules}", encoding="utf-8")
 
 
 def isolate_real(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Flow:

@@ -12,19 +12,20 @@ from typing import Any
 from pydantic import ValidationError
 
 from collector.errors import PayloadFailure
-from collector.formats import envelope, hpke, keys
+from collector.formats import envelope, hpke, keys, links
 from collector.formats.envelope import Envelope, Part
-from collector.formats.payload import describe, encode
-from collector.mkdocs_plugin.render import wording as page_wording
+from collector.formats.payload import describe, encode, padded
 from collector.model.payload import (
     PAYLOAD_FORMAT,
     AnswerValue,
+    Contact,
     Payload,
     QuestionnaireRef,
     Readers,
     Wording,
 )
 from collector.model.questionset import QuestionSet
+from collector.model.wording import expected as page_wording
 
 # --------------------------------------------------------------------------- building
 
@@ -37,7 +38,6 @@ def build_payload(
     declined: bool = False,
     decline_reason: str | None = None,
     readers: Readers = "hr",
-    invitation: str | None = None,
     sealed_at: datetime | None = None,
     response_id: str | None = None,
 ) -> Payload:
@@ -69,8 +69,8 @@ def build_payload(
             declined=declined,
             decline_reason=decline_reason if declined and decline_reason else None,
             readers=readers,
-            invitation=invitation or None,
             sealed_at=when.astimezone(UTC),
+            scope="hr",
         )
     except ValidationError as e:
         raise PayloadFailure(describe(e)) from None
@@ -106,44 +106,59 @@ def _now_ms() -> datetime:
 payload_bytes = encode
 
 
-def seal_payload(payload: Payload, public_raw: bytes) -> bytes:
-    """Canonical response-file bytes with one part, sealed to `public_raw`."""
-    sealed = hpke.seal(encode(payload), public_raw)
-    return envelope.encode(Envelope(parts=(Part(keys.key_id(public_raw), sealed),)))
+def seal_payload(payload: Payload, public_raw: bytes, link_secret: bytes | None = None) -> bytes:
+    """Canonical response-file bytes with one part (HR's), sealed to `public_raw`, bound to
+    the invitation link whose secret is given."""
+    return envelope.encode(Envelope(parts=(_part(payload, public_raw, link_secret),)))
 
 
-def split_payload(payload: Payload, qset: QuestionSet) -> tuple[Payload, Payload | None]:
-    """HR's payload and the whistleblowing receiver's (None when no special question is
-    answered or the response is a decline), as the page splits them (spec/FORMAT.md 7.1)."""
-    special = [q.id for q in qset.questions() if q.special and q.id in payload.answers]
-    if not special or payload.declined:
-        return payload, None
+def _part(payload: Payload, public_raw: bytes, link_secret: bytes | None) -> Part:
+    sealed = hpke.seal(padded(payload), public_raw, link_secret)
+    link = links.link_id(link_secret) if link_secret is not None else None
+    return Part(keys.key_id(public_raw), sealed, link)
+
+
+def split_payload(
+    payload: Payload, qset: QuestionSet, contact: Contact | None = None
+) -> tuple[Payload, Payload]:
+    """HR's payload and the whistleblowing receiver's, as the page splits them when the site
+    has a receiver (spec/FORMAT.md 7.1): the receiver's part is there whatever was answered."""
+    special = {q.id for q in qset.questions() if q.special}
+    reporting = not payload.declined
     hr = payload.model_copy(
         update={
             "answers": {k: v for k, v in payload.answers.items() if k not in special},
             "other": {k: v for k, v in payload.other.items() if k not in special},
-            "sent_to_whistleblowing": special,
         }
     )
     receiver = payload.model_copy(
         update={
-            "answers": {k: v for k, v in payload.answers.items() if k in special},
-            "other": {k: v for k, v in payload.other.items() if k in special},
+            "wording": {k: v for k, v in payload.wording.items() if k in special},
+            "answers": {k: v for k, v in payload.answers.items() if k in special}
+            if reporting
+            else {},
+            "other": {k: v for k, v in payload.other.items() if k in special} if reporting else {},
+            "declined": False,
+            "decline_reason": None,
             "scope": "whistleblowing",
-            "sent_to_whistleblowing": [],
+            # Contact details travel only with a report, as the page sends them.
+            "contact": contact if reporting and special & payload.answers.keys() else None,
         }
     )
     return hr, receiver
 
 
 def seal_split(
-    payload: Payload, qset: QuestionSet, hr_raw: bytes, whistleblowing_raw: bytes
+    payload: Payload,
+    qset: QuestionSet,
+    hr_raw: bytes,
+    whistleblowing_raw: bytes,
+    *,
+    contact: Contact | None = None,
+    link_secret: bytes | None = None,
 ) -> bytes:
-    """A response file as a site with a whistleblowing receiver writes it: HR's part first,
-    the receiver's second (only if a special question is answered)."""
-    hr, receiver = split_payload(payload, qset)
-    parts = [Part(keys.key_id(hr_raw), hpke.seal(encode(hr), hr_raw))]
-    if receiver is not None:
-        sealed = hpke.seal(encode(receiver), whistleblowing_raw)
-        parts.append(Part(keys.key_id(whistleblowing_raw), sealed))
-    return envelope.encode(Envelope(parts=tuple(parts)))
+    """A response file as a site with a whistleblowing receiver writes it: HR's part first
+    (bound to the link, if any), the receiver's second, both padded."""
+    hr, receiver = split_payload(payload, qset, contact)
+    parts = (_part(hr, hr_raw, link_secret), _part(receiver, whistleblowing_raw, None))
+    return envelope.encode(Envelope(parts=parts))

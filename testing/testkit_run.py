@@ -3,7 +3,6 @@ a vector's bytes through the real import path for one input file."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import tempfile
@@ -13,13 +12,24 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from collector.errors import SluttsamtaleError
-from collector.formats import hpke, keyfile
+from collector.formats import envelope, hpke, keyfile
 from collector.formats.keyfile import HRKey
-from collector.intake import importer
+from collector.intake import extract, importer
 from collector.intake.files import Item
-from collector.intake.opening import OpenedResponse
+from collector.intake.opening import Invitation, OpenedResponse, choose_part
 from collector.model.loading import Catalog, load_catalog
-from spec.testkit.testkit import KEY_FILE, PASSPHRASE, QUESTIONNAIRES, Vector, flipped
+from collector.model.records import InvitationRecord
+from collector.store import InvitationRow
+from spec.testkit.testkit import (
+    KEY_FILE,
+    LINK_ID,
+    LINK_SECRET,
+    LINK_SECRET_TEXT,
+    PASSPHRASE,
+    QUESTIONNAIRES,
+    Vector,
+    flipped,
+)
 
 
 def load_key(work: Path | None = None) -> HRKey:
@@ -50,6 +60,28 @@ def catalog() -> Catalog:
     return load_catalog(QUESTIONNAIRES)
 
 
+KIT_INVITATION = Invitation(
+    row=InvitationRow(
+        code="testkit", link_id=LINK_ID, identity_tag="", key_id="", delete_by="", record=b""
+    ),
+    record=InvitationRecord(
+        secret=LINK_SECRET_TEXT,
+        set_id="testkit",
+        language="en",
+        name="Testkit Leaver",
+        last_day="2025-06-30",
+        invited_at="2025-03-01T09:00:00Z",
+    ),
+)
+"""The kit's one invitation (README.md): the reader holds it, so parts bound to its link
+open; a part bound to any other link is "no key"."""
+assert KIT_INVITATION.secret == LINK_SECRET
+
+
+def find_kit_link(link_id: str) -> Invitation | None:
+    return KIT_INVITATION if link_id == LINK_ID else None
+
+
 # --------------------------------------------------------------------------- running
 
 
@@ -61,10 +93,21 @@ class Outcome:
     message: str | None = None
     opened: OpenedResponse | None = None
 
-    def plaintext(self, keys: Mapping[str, HRKey]) -> bytes:
-        """The opened payload's bytes, for the vector's `payload:` hash."""
+    response: bytes = b""
+    """The response file the input held (itself, or found in its armor or mail)."""
+
+    @property
+    def plaintext_digest(self) -> str:
+        """SHA-256 hex of the opened plaintext, for the vector's `payload:` line."""
         assert self.opened is not None
-        return hpke.open_sealed(self.opened.sealed, keys[self.opened.key_id].private)
+        return self.opened.plaintext_digest
+
+    def plaintext(self, keys: Mapping[str, HRKey]) -> bytes:
+        """The opened part's plaintext (padded), opened once more from the response file."""
+        assert self.opened is not None
+        part = choose_part(envelope.parse(self.response), keys)
+        secret = self.opened.invitation.secret if self.opened.invitation else None
+        return hpke.open_sealed(part.sealed, keys[part.key_id].private, secret)
 
 
 def run_bytes(
@@ -84,13 +127,18 @@ def run_bytes(
     path.write_bytes(body)
     try:
         opened = importer.open_item(
-            Item(path), hr_keys=keys, catalog=catalog, now=datetime.now(UTC)
+            Item(path),
+            hr_keys=keys,
+            catalog=catalog,
+            now=datetime.now(UTC),
+            find_link=find_kit_link,
         )
+        response = extract.extract(path)
     except SluttsamtaleError as e:
         return Outcome(e.kind, str(e))
     finally:
         path.unlink(missing_ok=True)
-    return Outcome("success", opened=opened)
+    return Outcome("success", opened=opened, response=response)
 
 
 def run_vector(
@@ -112,7 +160,7 @@ def check_vector(
     if outcome.kind != "success":
         return None
     assert outcome.opened is not None
-    digest = hashlib.sha256(outcome.plaintext(keys)).hexdigest()
+    digest = outcome.plaintext_digest
     if digest != vector.payload:
         return f"opened, but the payload's SHA-256 is {digest}, not {vector.payload}"
     if outcome.opened.receipt != vector.receipt:

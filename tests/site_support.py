@@ -19,7 +19,8 @@ from pathlib import Path
 from conftest import ROOT, TestKey
 from playwright.sync_api import Download, Locator, Page, expect
 
-from collector.formats import hpke, keys
+from collector.formats import hpke, keys, links
+from collector.formats import payload as payload_format
 from collector.mkdocs_plugin import i18n
 from collector.model.loading import load_catalog
 from collector.model.payload import AnswerValue, Payload, check_payload, is_visible
@@ -273,26 +274,38 @@ class Response:
     payload: Payload
 
 
-def download_response(page: Page, qset: QuestionSet, key: TestKey) -> Response:
-    """Take the file from the result's download link; check it is a valid response."""
+def download_response(
+    page: Page, qset: QuestionSet, key: TestKey, link_secret: bytes | None = None
+) -> Response:
+    """Take the file from the result's download link; check it is a valid response (bound
+    to the invitation link whose secret is given, else unbound)."""
     result = page.locator("[data-sl-result]")
     expect(result.get_by_role("heading", level=2)).to_be_focused()
     with page.expect_download() as info:
         result.get_by_role("link", name=ui(qset)["download"]).click()
-    return read_response(page, info.value, qset, key)
+    return read_response(page, info.value, qset, key, link_secret)
 
 
-def read_response(page: Page, download: Download, qset: QuestionSet, key: TestKey) -> Response:
+def read_response(
+    page: Page,
+    download: Download,
+    qset: QuestionSet,
+    key: TestKey,
+    link_secret: bytes | None = None,
+) -> Response:
     """Open a downloaded response with HR's key and check it as the collector would."""
     t = ui(qset)
     result = page.locator("[data-sl-result]")
     data = Path(download.path()).read_bytes()
     envelope = json.loads(data)
     assert list(envelope) == ["format", "parts"]
-    assert envelope["format"] == "sluttsamtale-response/1"
+    assert envelope["format"] == "sluttsamtale-response/2"
     assert [p["key_id"] for p in envelope["parts"]] == [key.key_id]
-    plain = hpke.open_sealed(base64.b64decode(envelope["parts"][0]["sealed"]), key.private)
-    payload = Payload.model_validate_json(plain)
+    part = envelope["parts"][0]
+    assert part.get("link") == (links.link_id(link_secret) if link_secret else None)
+    sealed = base64.b64decode(part["sealed"])
+    plain = hpke.open_sealed(sealed, key.private, link_secret)
+    payload = payload_format.parse(plain)
     check_payload(payload, qset, now=datetime.now(UTC))
     digest = hashlib.sha256(data).hexdigest()
     assert re.fullmatch(

@@ -116,7 +116,7 @@ def test_find_blocks_accepts(case: str) -> None:
     [
         "",
         "Hei HR, svarene kommer i morgen.\n",
-        json.dumps({"format": "sluttsamtale-response/1"}),
+        json.dumps({"format": "sluttsamtale-response/2"}),
         "-----BEGIN PGP MESSAGE-----\nabc\n-----END PGP MESSAGE-----\n",
         "Sluttsamtale response follows.\n",
         f"{END}\n",  # an END alone is not a block

@@ -7,12 +7,13 @@ import json
 from datetime import UTC, datetime
 
 import pytest
+from click.testing import Result
 from workflow_support import (
     answers_nb,
     answers_sv,
     db_bytes,
     import_files,
-    invite_one,
+    invite,
     run,
     seal,
     status_json,
@@ -25,6 +26,12 @@ pytestmark = pytest.mark.usefixtures("flow")
 
 
 SEALED = datetime(2026, 5, 1, 10, tzinfo=UTC)
+RECEIVED = {"SLUTTSAMTALE_NOW": "2026-05-01T12:00:00Z"}
+"""Deadlines count from the day HR received the answers, by the collector's clock."""
+
+
+def receive(flow: Flow, *files: bytes, env: dict[str, str] | None = None) -> Result:
+    return import_files(flow, *files, env=env or RECEIVED)
 
 
 def special(flow: Flow, set_id: str = "kommune-nb", **kw: object) -> tuple[bytes, Payload]:
@@ -41,7 +48,7 @@ def case(response_id: str, *args: str, env: dict[str, str] | None = None) -> dic
 def test_import_flags_special_information_without_quoting_it(flow: Flow) -> None:
     data, payload = special(flow)
     plain, _ = seal(flow, "kommune-nb", answers_nb())
-    result = import_files(flow, data, plain)
+    result = receive(flow, data, plain)
     lines = result.output.splitlines()
     assert lines[0].startswith("imported  ")
     assert lines[1] == (
@@ -59,7 +66,7 @@ def test_import_flags_special_information_without_quoting_it(flow: Flow) -> None
 
 def test_norway_by_default_reminds_after_14_days_and_3_months(flow: Flow) -> None:
     data, payload = special(flow)
-    import_files(flow, data)
+    receive(flow, data)
     shown = case(payload.response_id)
     assert (shown["reported_on"], shown["acknowledge_due"], shown["feedback_due"]) == (
         "2026-05-01",
@@ -71,7 +78,6 @@ def test_norway_by_default_reminds_after_14_days_and_3_months(flow: Flow) -> Non
     assert acknowledged["feedback_due"] == "2026-08-03"
     assert acknowledged["next"] == {
         "response_id": payload.response_id,
-        "name": None,
         "next": "assess_and_feedback",
         "due": "2026-08-03",
         "overdue": False,
@@ -79,10 +85,10 @@ def test_norway_by_default_reminds_after_14_days_and_3_months(flow: Flow) -> Non
 
 
 def test_sweden_acknowledge_in_7_days_feedback_in_3_months(flow: Flow) -> None:
-    flow.employer_rules("followup:\n  jurisdiction: se\n")
-    token = invite_one("Sven Svensson", "2026-04-30", set_id="sodermalm-sv")
-    data, payload = special(flow, "sodermalm-sv", invitation=token)
-    result = import_files(flow, data)
+    flow.swedish()
+    sven = invite("Sven Svensson", "2026-04-30", set_id="sodermalm-sv")
+    data, payload = special(flow, "sodermalm-sv", link=sven.secret)
+    result = receive(flow, data)
     assert "acknowledge by 2026-05-08" in result.output
     status = status_json()
     assert status["followups"] == [
@@ -97,11 +103,11 @@ def test_sweden_acknowledge_in_7_days_feedback_in_3_months(flow: Flow) -> None:
     # Move the clock past the due day: the case is overdue, and listed first.
     later = {"SLUTTSAMTALE_NOW": "2026-05-09T08:00:00Z"}
     other, p_other = special(flow, sealed_at=datetime(2026, 5, 8, 9, tzinfo=UTC))
-    import_files(flow, other, env=later)
+    receive(flow, other, env=later)
     rows = status_json(env=later)["followups"]
     assert [(r["response_id"], r["overdue"], r["due"]) for r in rows] == [
         (payload.response_id, True, "2026-05-08"),
-        (p_other.response_id, False, "2026-05-15"),
+        (p_other.response_id, False, "2026-05-16"),  # received 2026-05-09
     ]
     table = run("status", env=later).output
     assert "Follow-up of special information" in table
@@ -131,14 +137,14 @@ def test_employer_days_and_unquoted_no(flow: Flow) -> None:
         "followup:\n  jurisdiction: no\n  acknowledge_days: 3\n  feedback_days: 30\n"
     )
     data, payload = special(flow)
-    import_files(flow, data)
+    receive(flow, data)
     shown = case(payload.response_id, "--acknowledged", "2026-05-02")
     assert (shown["acknowledge_due"], shown["feedback_due"]) == ("2026-05-04", "2026-06-01")
 
 
 def test_assessment_is_sealed_and_shown_to_hr(flow: Flow) -> None:
     data, payload = special(flow)
-    import_files(flow, data)
+    receive(flow, data)
     note = "Vurdert: sendt til verneombud. ASSESSMENT-CANARY-91"
     result = run("followup", payload.response_id[:8], "--acknowledged", "--assessed", note)
     assert result.exit_code == 0, result.output
@@ -153,7 +159,7 @@ def test_assessment_is_sealed_and_shown_to_hr(flow: Flow) -> None:
 
 def test_followup_of_a_response_without_special_information(flow: Flow) -> None:
     data, payload = seal(flow, "kommune-nb", answers_nb())
-    import_files(flow, data)
+    receive(flow, data)
     result = run("followup", payload.response_id[:8], "--acknowledged")
     assert (result.exit_code, result.output) == (
         1,
@@ -170,13 +176,13 @@ def test_followup_of_a_response_without_special_information(flow: Flow) -> None:
         (["--acknowledged", "4 May"], "--acknowledged: '4 May' is not a date; write 2026-07-01"),
         (
             ["--acknowledged", "2026-04-30"],
-            "--acknowledged: 2026-04-30 is before the answers were sealed (2026-05-01)",
+            "--acknowledged: 2026-04-30 is before HR received the answers (2026-05-01)",
         ),
     ],
 )
 def test_followup_refuses_bad_dates(flow: Flow, args: list[str], message: str) -> None:
     data, payload = special(flow)
-    import_files(flow, data)
+    receive(flow, data)
     result = run("followup", payload.response_id[:8], *args)
     assert (result.exit_code, result.output) == (1, f"Error: {message}\n")
     assert case(payload.response_id)["acknowledged_on"] is None
@@ -184,13 +190,13 @@ def test_followup_refuses_bad_dates(flow: Flow, args: list[str], message: str) -
 
 def test_duplicate_import_does_not_flag_again(flow: Flow) -> None:
     data, _ = special(flow)
-    import_files(flow, data)
-    again = import_files(flow, data)
+    receive(flow, data)
+    again = receive(flow, data)
     assert "special information" not in again.output
     assert len(status_json()["followups"]) == 1
 
 
 def test_declined_with_nothing_special_opens_no_case(flow: Flow) -> None:
     data, _ = seal(flow, "kommune-nb", {"name": "Kari"}, declined=True, sealed_at=SEALED)
-    import_files(flow, data)
+    receive(flow, data)
     assert status_json()["followups"] == []

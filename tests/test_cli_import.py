@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sqlite3
@@ -21,6 +22,7 @@ from collector.formats import armor, envelope, keyfile, keys
 from collector.formats.envelope import MAX_FILE_BYTES, Envelope, Part
 from collector.intake import importer
 from collector.store import Store, StoredResponse
+from testing import pagesim
 from testing.fixtures import (
     CANARY,
     PASSPHRASE,
@@ -70,8 +72,11 @@ def flip(index: int) -> Callable[[bytes], bytes]:
     return change
 
 
-def imported_line(path: Path, data: bytes) -> str:
-    return f"imported  {path}  receipt {envelope.receipt(data)}"
+def imported_line(path: Path, data: bytes, note: str | None = "not invited") -> str:
+    """The line for an imported file; these files come without an invitation link, which
+    the line says (FORMAT.md 14.3)."""
+    line = f"imported  {path}  receipt {envelope.receipt(data)}"
+    return f"{line}  ({note})" if note else line
 
 
 # --------------------------------------------------------------------------- good files
@@ -105,13 +110,17 @@ def test_import_one_file(env: Env) -> None:
     ]
     [row] = stored(env)
     [part] = envelope.parse(data).parts
-    assert (row.response_id, row.key_id, row.sealed) == (
+    # The store keeps the response sealed again, at rest, and digests of what it received.
+    assert (row.response_id, row.key_id, row.file_digest, row.enc_digest) == (
         payload.response_id,
         env.key_id,
-        part.sealed,
+        hashlib.sha256(data).hexdigest(),
+        hashlib.sha256(part.sealed[:32]).hexdigest(),
     )
     assert row.receipt == envelope.receipt(data)
-    assert row.delete_by == "2026-06-30"  # sealed_at + the set's 12 months
+    # Received (by the collector's clock) + 12 months; sealed_at is only the sender's claim.
+    received = date.fromisoformat(row.received_at[:10])
+    assert row.delete_by == clock.add_months(received, 12).isoformat() != "2026-06-30"
 
 
 def test_import_same_file_twice_is_a_duplicate_stored_once(env: Env) -> None:
@@ -121,7 +130,7 @@ def test_import_same_file_twice_is_a_duplicate_stored_once(env: Env) -> None:
     assert result.exit_code == 0
     assert file_lines(result.output) == [
         imported_line(path, data),
-        f"duplicate {path}  receipt {envelope.receipt(data)}",
+        f"duplicate {path}  receipt {envelope.receipt(data)}  (not invited)",
         "1 imported, 1 duplicate, 0 rejected (2 files)",
     ]
     again = run("import", str(path))
@@ -208,7 +217,14 @@ def test_import_json_output(env: Env) -> None:
     result = run("import", "--json", str(good), str(bad))
     assert result.exit_code == 1
     data = json.loads(result.stdout)
-    assert data["summary"] == {"imported": 1, "duplicate": 0, "rejected": 1, "files": 2}
+    assert data["summary"] == {
+        "imported": 1,
+        "duplicate": 0,
+        "rejected": 1,
+        "empty": 0,
+        "forwarded": 0,
+        "files": 2,
+    }
     assert [f["outcome"] for f in data["files"]] == ["imported", "rejected"]
     assert data["files"][1]["kind"] == "envelope failure"
 
@@ -222,7 +238,7 @@ def test_import_folder_of_mixed_files(env: Env, tmp_path: Path) -> None:
     good2, p2 = seal(env)
     stranger = make_test_key(tmp_path)
     foreign, _ = seal(env, public_raw=stranger.public.raw)
-    wrong_set = make_payload(env).model_dump(mode="json")
+    wrong_set = json.loads(pagesim.payload_bytes(make_payload(env)))
     wrong_set["questionnaire"]["id"] = "no-such-set"
     files = {
         "01-good.json": good1,
@@ -277,7 +293,7 @@ def test_import_folder_of_mixed_files(env: Env, tmp_path: Path) -> None:
 
 
 def test_import_rejects_a_set_not_in_the_folder(env: Env) -> None:
-    data = make_payload(env).model_dump(mode="json")
+    data = json.loads(pagesim.payload_bytes(make_payload(env)))
     data["questionnaire"]["version"] = 3
     path = write(env.root, "v3.json", seal_plaintext(env, json.dumps(data).encode()))
     result = run("import", str(path))
@@ -339,7 +355,7 @@ def test_import_noncanonical_base64_refused(env: Env, variant: str) -> None:
 def test_import_duplicate_json_key_refused(env: Env) -> None:
     obj = json.loads(seal(env)[0])
     text = (
-        '{"format": "sluttsamtale-response/1", "format": "sluttsamtale-response/1", '
+        '{"format": "sluttsamtale-response/2", "format": "sluttsamtale-response/2", '
         f'"parts": {json.dumps(obj["parts"])}}}\n'
     )
     path = write(env.root, "r.json", text.encode())
@@ -383,7 +399,7 @@ def _payload_changes() -> dict[str, Callable[[dict[str, Any]], None]]:
 
 @pytest.mark.parametrize("change", list(_payload_changes()))
 def test_import_payload_not_matching_its_set(env: Env, change: str) -> None:
-    payload = make_payload(env).model_dump(mode="json")
+    payload = json.loads(pagesim.payload_bytes(make_payload(env)))
     _payload_changes()[change](payload)
     path = write(env.root, "r.json", seal_plaintext(env, json.dumps(payload).encode()))
     result = run("import", str(path))
@@ -393,7 +409,7 @@ def test_import_payload_not_matching_its_set(env: Env, change: str) -> None:
 
 
 def test_import_payload_with_duplicate_key_refused(env: Env) -> None:
-    text = json.dumps(make_payload(env).model_dump(mode="json"), ensure_ascii=False)
+    text = json.dumps(json.loads(pagesim.payload_bytes(make_payload(env))), ensure_ascii=False)
     text = text.replace('"readers": "hr"', '"readers": "hr", "readers": "statistics"', 1)
     assert text.count('"readers"') == 2
     path = write(env.root, "r.json", seal_plaintext(env, text.encode()))
@@ -428,7 +444,7 @@ def test_import_conflicting_response_with_the_same_id(env: Env) -> None:
         f"rejected  {second}: conflict: a different response with the same id is already stored"
     ) in result.output
     [row] = stored(env)
-    assert row.sealed == envelope.parse(first.read_bytes()).parts[0].sealed
+    assert row.file_digest == hashlib.sha256(first.read_bytes()).hexdigest()
 
 
 def test_import_answer_text_never_leaves_the_seal(env: Env) -> None:
@@ -570,6 +586,6 @@ def test_import_skips_the_store_inside_the_folder(env: Env) -> None:
     again = run("import", "--db", str(db), str(inbox))
     assert again.exit_code == 0, again.output
     assert file_lines(again.output) == [
-        f"duplicate {inbox / 'r.json'}  receipt {envelope.receipt(data)}",
+        f"duplicate {inbox / 'r.json'}  receipt {envelope.receipt(data)}  (not invited)",
         "0 imported, 1 duplicate, 0 rejected (1 file)",
     ]

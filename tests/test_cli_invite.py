@@ -7,13 +7,23 @@ import json
 import re
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from workflow_support import answers_nb, db_bytes, import_files, invite_one, run, seal, status_json
+from workflow_support import (
+    answers_nb,
+    db_bytes,
+    import_files,
+    invite,
+    invite_one,
+    run,
+    seal,
+    status_json,
+)
 
+from collector.formats import links
 from collector.model.loading import load_catalog
-from testing.fixtures import BASE_URL, TOKEN, Flow
+from testing.fixtures import BASE_URL, CODE, Flow
 
 pytestmark = pytest.mark.usefixtures("flow")
 
@@ -53,46 +63,47 @@ def test_invite_csv_nb_and_sv_writes_links_and_mails(flow: Flow) -> None:
         "2026-06-30",  # 30.06.2026 in the file, read as a Norwegian date
         "kommune-nb",
     )
-    assert TOKEN.fullmatch(kari["code"]) and kari["code"] != sven["code"]
+    assert CODE.fullmatch(kari["code"]) and kari["code"] != sven["code"]
 
-    # The link: the set's page, everything else after "#", percent-encoded UTF-8.
+    # The link: the set's page and, after "#", only the link secret (FORMAT.md 14.1): no
+    # name, no date, not HR's code.
     link = urlsplit(kari["link"])
     assert f"{link.scheme}://{link.netloc}{link.path}" == f"{BASE_URL}/sets/kommune-nb.html"
     assert not link.query
-    assert fragment(kari["link"]) == {
-        "token": kari["code"],
-        "name": "Kari Nordmann",
-        "position": "Barnehagelærer",
-        "department": "Barnehage Øst",
-        "employed_from": "2019-08-01",
-        "last_day": "2026-06-30",
-    }
-    assert list(fragment(kari["link"]))[0] == "token"
-    assert "%20" in kari["link"] and "+" not in link.fragment and "Ø" not in kari["link"]
-    assert fragment(sven["link"])["department"] == "Äldreomsorg"
+    assert list(fragment(kari["link"])) == ["k"]
+    assert links.read_secret(fragment(kari["link"])["k"]) is not None
+    for person in (kari, sven):
+        assert person["code"] not in person["link"]
+        for fact in ("Nordmann", "Svensson", "2026", "Barnehage", "%"):
+            assert fact not in person["link"], fact
+    assert fragment(kari["link"])["k"] != fragment(sven["link"])["k"]
     assert urlsplit(sven["link"]).path.endswith("/sets/sodermalm-sv.html")
 
-    # One e-mail per person, named by a slug of the name, in the set's language.
+    # One e-mail per person, named by HR's code (the store keeps the path in clear, so no
+    # name goes into it), in the set's language.
     mails = sorted(p.name for p in (flow.root / "e-post").iterdir())
-    assert mails == ["kari-nordmann.txt", "sven-svensson.txt"]
-    assert kari["email_file"] == str(Path("e-post") / "kari-nordmann.txt")
+    assert mails == sorted(f"invitation-{p['code']}.txt" for p in (kari, sven))
+    assert kari["email_file"] == str(Path("e-post") / f"invitation-{kari['code']}.txt")
     catalog = load_catalog(flow.questionnaires)
-    nb = (flow.root / "e-post" / "kari-nordmann.txt").read_text(encoding="utf-8")
+    nb = (flow.root / kari["email_file"]).read_text(encoding="utf-8")
     assert nb.startswith("To: kari@example.org\nSubject: Invitasjon til sluttsamtale\n\nHei Kari")
     for phrase in (
-        "30.06.2026",
+        "Din siste arbeidsdag hos Eksempel kommune (demo) er 30.06.2026.",
         "Samtalen er frivillig.",
         "Du får spørsmålene på forhånd, slik at du kan forberede deg.",
         kari["link"],
-        "velge hvem du vil ha samtalen med",
-        "tillitsvalgt",
-        "Vil du ikke ha sluttsamtale, kan du si nei på samme side.",
+        "Lenken er personlig.",
+        # Rendered from employer.yml: interviewers, union, who opens, filing, retention.
+        "Du velger selv hvem du vil ha samtalen med: din nærmeste leder, en annen leder eller HR.",
+        "Du kan ta med en tillitsvalgt til samtalen.",
         " ".join(catalog.employer.privacy["nb"].recipients.split()),
-        "Svarene forsegles (krypteres) i nettleseren din med nøkkelen til HR",
-        "Ingenting leselig sendes fra enheten din",
+        "Ingenting leselig sendes fra enheten din. Bare HR kan åpne svarene.",
+        "Svarene dine lagres ikke i personalmappen din",
+        "senest 12 måneder etter at HR tok imot dem.",
+        "Send svarfilen til hr@eksempel-kommune.example.",
     ):
         assert phrase in nb, phrase
-    sv = (flow.root / "e-post" / "sven-svensson.txt").read_text(encoding="utf-8")
+    sv = (flow.root / sven["email_file"]).read_text(encoding="utf-8")
     assert sv.startswith("To: sven@example.se\nSubject: Inbjudan till avslutssamtal\n\nHej Sven")
     for phrase in (
         "2026-07-15",
@@ -100,9 +111,10 @@ def test_invite_csv_nb_and_sv_writes_links_and_mails(flow: Flow) -> None:
         "Du får frågorna i förväg så att du kan förbereda dig.",
         sven["link"],
         "facklig företrädare",
-        "tacka nej på samma sida",
+        "tacka nej till samtalet",
         " ".join(catalog.employer.privacy["sv"].recipients.split()),
-        "Svaren förseglas (krypteras) i din webbläsare med HR:s nyckel",
+        "Svaren förseglas (krypteras) i din webbläsare",
+        "Bara HR kan öppna svaren.",
     ):
         assert phrase in sv, phrase
 
@@ -215,12 +227,11 @@ def test_invite_one_person_prints_link_and_mail_in_english(flow: Flow) -> None:
     first, blank, *mail = result.output.splitlines()
     link = first.split()[-1]
     assert first.startswith("invited         Jane Doe  last day 2026-06-30  https://")
-    assert fragment(link)["department"] == "Roads & Parks"
-    assert "%26" in link  # "&" inside a value is encoded, so it cannot split the fragment
+    assert list(fragment(link)) == ["k"] and "Roads" not in link
     assert blank == "" and mail[0] == "Subject: Invitation to an exit interview"
     text = "\n".join(mail)
     assert "Dear Jane Doe," in text and "30 June 2026" in text and link in text
-    assert "The interview is voluntary." in text and "union representative" in text
+    assert "The conversation is voluntary." in text and "union representative" in text
     assert result.output.splitlines()[-1] == "1 invited, 0 already invited"
 
 
@@ -244,23 +255,25 @@ def test_invite_same_person_twice_is_invited_once(flow: Flow) -> None:
     assert len(status_json()["invitations"]) == 1
 
 
-def test_invite_mail_files_never_overwrite(flow: Flow) -> None:
-    (flow.root / "mails").mkdir()
-    (flow.root / "mails" / "kari-nordmann.txt").write_text("someone else's file")
-    result = run(
-        "invite",
-        "--set",
-        "kommune-nb",
-        "--name",
-        "Kari Nordmann",
-        "--last-day",
-        "2026-06-30",
-        "--out",
-        "mails",
+def test_invite_mail_follows_the_employers_policies(flow: Flow) -> None:
+    # Melhus (doc 002): only the nearest leader; no union representative; a record filed in
+    # the personnel file (doc 001); 6 months. The e-mail says exactly that.
+    flow.employer_rules(
+        "retention_months: 6\n"
+        "policies:\n  personnel_file: true\n  union_representative: false\n"
+        "  interviewers: [nearest_leader]\n"
     )
+    result = run("invite", "--set", "kommune-nb", "--name", "Kari", "--last-day", "2026-06-30")
     assert result.exit_code == 0, result.output
-    assert (flow.root / "mails" / "kari-nordmann.txt").read_text() == "someone else's file"
-    assert "Hei Kari Nordmann" in (flow.root / "mails" / "kari-nordmann-2.txt").read_text()
+    for phrase in (
+        "Samtalen holdes av din nærmeste leder.",
+        "arbeidsgiveren tilbyr ikke at en tillitsvalgt er med",
+        "Referatet fra samtalen arkiveres i personalmappen din",
+        "senest 6 måneder etter at HR tok imot dem",
+    ):
+        assert phrase in result.output, phrase
+    for phrase in ("Du velger selv", "Du kan ta med en tillitsvalgt", "12 måneder"):
+        assert phrase not in result.output, phrase
 
 
 @pytest.mark.parametrize(
@@ -314,7 +327,7 @@ def test_invite_link_on_file_and_localhost(flow: Flow) -> None:
         )
         assert result.exit_code == 0, result.output
         assert json.loads(result.stdout)[0]["link"].startswith(
-            base.rstrip("/") + "/sets/kommune-nb.html#token="
+            base.rstrip("/") + "/sets/kommune-nb.html#k="
         )
 
 
@@ -322,35 +335,43 @@ def test_invite_link_on_file_and_localhost(flow: Flow) -> None:
 
 
 def test_import_matches_answers_to_their_invitation(flow: Flow) -> None:
-    token = invite_one("Kari Nordmann", "2026-04-30")
-    answered, p_answered = seal(flow, "kommune-nb", answers_nb(), invitation=token)
-    stray, p_stray = seal(flow, "kommune-nb", answers_nb(name="Ukjent"), invitation="Z" * 22)
-    result = import_files(flow, answered, stray)
+    kari = invite("Kari Nordmann", "2026-04-30", department="Barnehage Øst")
+    answered, p_answered = seal(flow, "kommune-nb", answers_nb(name=None), link=kari.secret)
+    stray, p_stray = seal(flow, "kommune-nb", answers_nb(name="Ukjent"))
+    forged, _ = seal(flow, "kommune-nb", answers_nb(), link=bytes(32))
+    result = import_files(flow, answered, stray, forged, expect=1)
     lines = result.output.splitlines()
-    assert lines[0].endswith(f"receipt {lines[0].split()[-1]}")  # matched: no flag
-    assert "(unknown invitation)" not in lines[0]
-    assert lines[1].endswith("(unknown invitation)")
+    assert lines[0].endswith(f"receipt {lines[0].split()[-1]}")  # invited: no flag
+    assert lines[1].endswith("(not invited)")
+    # A link HR never made opens nothing: the part is bound to a secret this store lacks.
+    assert lines[2].endswith(
+        "no key: the file is sealed with the link of an invitation this store does not hold"
+    )
     [row] = status_json()["invitations"]
-    assert (row["status"], row["since"]) == ("answered", "2026-05-01")
+    # Received, by the collector's clock, not the sender's sealed_at (FORMAT.md 15).
+    assert (row["status"], row["since"]) == ("answered", "2026-05-04")
     listed = run("list").output
     stray_row = next(x for x in listed.splitlines() if x.startswith(p_stray.response_id[:8]))
     kari_row = next(x for x in listed.splitlines() if x.startswith(p_answered.response_id[:8]))
-    assert stray_row.endswith("unknown invitation") and "unknown" not in kari_row
-    entries = {e["id"]: e for e in json.loads(run("list", "--json").stdout)}
-    assert entries[p_answered.response_id]["invitation"] == "matched"
-    assert entries[p_stray.response_id]["invitation"] == "unknown"
+    assert stray_row.endswith("not invited") and "invited" not in kari_row
+    # The name comes from HR's invitation, not from the page (which was not asked).
+    assert "Kari Nordmann" in kari_row
+    entries = {e["id"]: e for e in json.loads(run("list", "--json").stdout)["responses"]}
+    assert entries[p_answered.response_id]["invited"] == "invited"
+    assert entries[p_answered.response_id]["invitation"] == kari.code
+    assert entries[p_stray.response_id]["invited"] == "not invited"
 
 
 def test_status_orders_overdue_first_then_by_last_day(flow: Flow) -> None:
     # The clock stands at 2026-05-04.
     late = invite_one("Anne Overdue", "2026-04-20")
     later = invite_one("Bo Overdue", "2026-03-31")
-    answered = invite_one("Cecilie Answered", "2026-04-01")
-    declined = invite_one("Dag Declined", "2026-06-01")
+    answered = invite("Cecilie Answered", "2026-04-01")
+    declined = invite("Dag Declined", "2026-06-01")
     invite_one("Eva Waiting", "2026-05-20")
     invite_one("Finn Waiting", "2026-05-10")
-    a, _ = seal(flow, "kommune-nb", answers_nb(), invitation=answered)
-    d, _ = seal(flow, "kommune-nb", {"name": "Dag"}, declined=True, invitation=declined)
+    a, _ = seal(flow, "kommune-nb", answers_nb(), link=answered.secret)
+    d, _ = seal(flow, "kommune-nb", {}, declined=True, link=declined.secret)
     import_files(flow, a, d)
     rows = status_json()["invitations"]
     assert [(r["name"], r["status"]) for r in rows] == [
@@ -383,30 +404,34 @@ def test_status_without_invitations(flow: Flow) -> None:
 
 
 def test_decline_recorded_by_hr(flow: Flow) -> None:
-    token = invite_one("Kari Nordmann", "2026-06-30")
+    token = invite_one("Kari Nordmann", "2026-06-30", email="kari.canary@example.org")
     reason = "Ringte og sa at hun ikke ønsket samtale; REASON-CANARY-55"
     result = run("decline", "kari nordmann", "--reason", reason, "--on", "2026-05-02")
     assert result.exit_code == 0, result.output
     assert result.output == "Recorded: Kari Nordmann declined the exit interview (2026-05-02).\n"
     [row] = status_json()["invitations"]
     assert (row["status"], row["since"], row["code"]) == ("declined", "2026-05-02", token)
-    assert b"REASON-CANARY-55" not in db_bytes(flow.db)  # sealed to HR's key like the answers
-    assert b"Kari Nordmann" in db_bytes(flow.db)  # the invitation is HR's record, in clear
+    # The invitation is sealed to HR's key like the answers: its name, e-mail and reason.
+    for canary in (b"REASON-CANARY-55", b"Kari", b"Nordmann", b"kari.canary"):
+        assert canary not in db_bytes(flow.db), canary
     # ... and HR can read the reason back, with the key.
     shown = run("status", token[:8])
     assert shown.exit_code == 0, shown.output
     assert "Kari Nordmann" in shown.output and "declined 2026-05-02" in shown.output
     assert "REASON-CANARY-55" in shown.output
     without_key = run("status", token[:8], env={"SLUTTSAMTALE_KEY": ""})
-    assert without_key.exit_code == 0 and "REASON-CANARY-55" not in without_key.output
-    assert "add --key to read it" in without_key.output
+    assert without_key.exit_code == 1 and "REASON-CANARY-55" not in without_key.output
+    assert without_key.output.startswith("Error: no key given;")
 
 
-def test_decline_by_code_prefix_without_reason_needs_no_key(flow: Flow) -> None:
+def test_decline_by_code_prefix(flow: Flow) -> None:
     token = invite_one("Kari Nordmann", "2026-06-30")
-    result = run("decline", token[:6], env={"SLUTTSAMTALE_KEY": "", "SLUTTSAMTALE_PASSPHRASE": ""})
+    result = run("decline", token[:6])
     assert result.exit_code == 0, result.output
     assert status_json()["invitations"][0]["status"] == "declined"
+    # Where each invitation stands is sealed too, so every command that shows it needs the key.
+    without_key = run("decline", token[:6], env={"SLUTTSAMTALE_KEY": ""})
+    assert without_key.exit_code == 1 and without_key.output.startswith("Error: no key given;")
 
 
 @pytest.mark.parametrize(
@@ -428,13 +453,13 @@ def test_decline_unknown_or_ambiguous(flow: Flow, who: str, message: str) -> Non
 
 
 def test_decline_after_an_answer_is_refused(flow: Flow) -> None:
-    token = invite_one("Kari Nordmann", "2026-06-30")
-    data, _ = seal(flow, "kommune-nb", answers_nb(), invitation=token)
+    kari = invite("Kari Nordmann", "2026-06-30")
+    data, _ = seal(flow, "kommune-nb", answers_nb(), link=kari.secret)
     import_files(flow, data)
-    result = run("decline", token)
+    result = run("decline", kari.code)
     assert result.exit_code == 1
     assert result.output == (
-        "Error: Kari Nordmann has already answered (2026-05-01); no decline was recorded\n"
+        "Error: Kari Nordmann has already answered (2026-05-04); no decline was recorded\n"
     )
 
 
@@ -444,17 +469,20 @@ def test_decline_date_in_the_future(flow: Flow) -> None:
     assert (result.exit_code, result.output) == (1, "Error: --on: 2026-05-05 lies in the future\n")
 
 
-def test_invitation_token_matches_the_payload_pattern(flow: Flow) -> None:
-    token = invite_one("Kari Nordmann", "2026-06-30")
-    assert re.fullmatch(r"[A-Za-z0-9_-]{16,64}", token) and len(token) >= 22
-    # The page puts the token in the payload as is; the builder accepts it.
-    seal(
+def test_link_secret_is_what_the_page_reads(flow: Flow) -> None:
+    kari = invite("Kari Nordmann", "2026-06-30")
+    text = kari.link.split("#k=", 1)[1]
+    # 43 characters of base64url, 32 bytes: the page's SECRET pattern (form-state.js).
+    assert re.fullmatch(r"[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]", text)
+    assert links.secret_text(kari.secret) == text and len(kari.secret) == 32
+    data, _ = seal(
         flow,
         "kommune-nb",
         answers_nb(),
-        invitation=unquote(token),
+        link=kari.secret,
         sealed_at=datetime(2026, 5, 3, tzinfo=UTC),
     )
+    import_files(flow, data)
 
 
 def test_invite_out_that_cannot_be_made_stores_nothing(flow: Flow) -> None:
@@ -478,6 +506,6 @@ def test_invite_out_that_cannot_be_made_stores_nothing(flow: Flow) -> None:
 
 
 def test_codes_never_start_with_a_character_the_shell_reads_as_an_option() -> None:
-    from collector.routine.invitations import new_token
+    from collector.routine.invitations import new_code
 
-    assert all(new_token()[0].isalnum() for _ in range(2000))
+    assert all(new_code()[0].isalnum() for _ in range(2000))

@@ -35,8 +35,8 @@ def import_sealed(env: Env, *files: bytes, key_args: tuple[str, ...] = ()) -> No
 
 @pytest.fixture
 def three(env: Env) -> dict[str, Payload]:
-    """A full answer read by HR and leader, a declined one, and one for statistics only."""
-    full, p_full = seal(env, readers="hr_and_leader")
+    """A full answer HR and the interviewer may read, a declined one, one for statistics only."""
+    full, p_full = seal(env, readers="hr_and_interviewer")
     declined, p_declined = seal(
         env,
         {"name": "Ola Nordmann"},
@@ -65,32 +65,36 @@ def test_list_table(three: dict[str, Payload]) -> None:
     assert len(lines) == 4
     full = _row_of(result.output, three["full"])
     assert "exit-test v1, nb" in full and "Kari Nordmann" in full and "Barnehage Øst" in full
-    assert full.endswith("special information, readers: HR and my nearest leader")
+    assert full.endswith(
+        "special information, readers: HR and the person who holds my conversation, not invited"
+    )
     declined = _row_of(result.output, three["declined"])
-    assert "Ola Nordmann" in declined and declined.endswith("declined")
-    quiet = _row_of(result.output, three["quiet"])
-    assert quiet.endswith("readers: Only anonymous statistics")  # "no" to a special question
-    assert "special" not in quiet
+    assert "Ola Nordmann" in declined and declined.endswith("declined, not invited")
+    # Statistics only: counted, never listed one by one (issue 9.1).
+    assert three["quiet"].response_id[:8] not in result.output and "Per " not in result.output
+    assert lines[-1] == (
+        "1 response for anonymous statistics only: counted in reports, never listed one by one."
+    )
     assert three["full"].response_id not in result.output  # short ids only
 
 
 def test_list_json(env: Env, three: dict[str, Payload]) -> None:
     result = run("list", "--json")
     assert result.exit_code == 0, result.output
-    entries = {e["id"]: e for e in json.loads(result.stdout)}
+    listed = json.loads(result.stdout)
+    entries = {e["id"]: e for e in listed["responses"]}
     full = entries[three["full"].response_id]
-    assert full["questionnaire"] == {
-        "id": "exit-test",
-        "version": 1,
-        "language": "nb",
-        "title": "Test-sluttsamtale",
-    }
+    assert (full["set_id"], full["version"], full["language"]) == ("exit-test", 1, "nb")
     assert (full["name"], full["department"]) == ("Kari Nordmann", "Barnehage Øst")
-    assert (full["declined"], full["special"], full["readers"]) == (False, True, "hr_and_leader")
+    assert (full["declined"], full["special"], full["readers"]) == (
+        False,
+        True,
+        "hr_and_interviewer",
+    )
     assert full["key_id"] == env.key_id and full["problem"] is None
     declined = entries[three["declined"].response_id]
     assert (declined["declined"], declined["department"]) == (True, None)
-    assert entries[three["quiet"].response_id]["readers"] == "statistics"
+    assert three["quiet"].response_id not in entries and listed["anonymous"] == 1
 
 
 def test_list_empty_store(env: Env) -> None:
@@ -110,7 +114,7 @@ def test_list_without_a_database(env: Env) -> None:
     assert not env.db.exists()
 
 
-@pytest.mark.parametrize("name", ["full", "declined", "quiet"])
+@pytest.mark.parametrize("name", ["full", "declined"])
 def test_show_json_equals_what_was_sealed(three: dict[str, Payload], name: str) -> None:
     payload = three[name]
     result = run("show", "--json", payload.response_id[:8])
@@ -123,7 +127,7 @@ def test_show_text_as_the_employee_saw_it(three: dict[str, Payload]) -> None:
     assert result.exit_code == 0, result.output
     out = result.output
     assert f"Response     {three['full'].response_id}" in out
-    assert "Readers      HR and my nearest leader" in out
+    assert "Readers      HR and the person who holds my conversation" in out
     # Header facts come first, before the first section.
     assert (
         out.index("Navn: Kari Nordmann")
@@ -148,8 +152,23 @@ def test_show_text_declined(three: dict[str, Payload]) -> None:
     assert "Hvorfor slutter du?\n  (no answer)" in out
 
 
-def test_show_hides_questions_hidden_by_their_condition(three: dict[str, Payload]) -> None:
-    out = run("show", three["quiet"].response_id).output
+@pytest.mark.parametrize("fmt", ["text", "json", "html"])
+def test_show_refuses_an_answer_for_statistics_only(three: dict[str, Payload], fmt: str) -> None:
+    rid = three["quiet"].response_id[:8]
+    result = run("show", rid, "--format", fmt)
+    assert (result.exit_code, result.output) == (
+        1,
+        f"Error: response {rid} is for anonymous statistics only; it is never shown one by "
+        "one, only counted in reports\n",
+    )
+
+
+def test_show_hides_questions_hidden_by_their_condition(env: Env) -> None:
+    data, payload = seal(
+        env, {"name": "Per", "department": "IT", "reason": "moving", "concern": False}
+    )
+    import_sealed(env, data)
+    out = run("show", payload.response_id).output
     assert "Har du opplevd noe kritikkverdig?\n  Nei" in out
     assert "Beskriv det du opplevde" not in out
     assert "Flytter" in out
@@ -217,7 +236,8 @@ def test_show_and_list_when_the_set_left_the_folder(env: Env) -> None:
     (env.questionnaires / "exit-test.yml").unlink()
     listed = run("list")
     assert listed.exit_code == 0, listed.output
-    assert _row_of(listed.output, payload).endswith("question set not found")
+    # The list reads what was sealed at import, so it needs no set.
+    assert "Kari Nordmann" in _row_of(listed.output, payload)
     shown = run("show", payload.response_id[:8])
     assert shown.exit_code == 0, shown.output
     assert "this question set is not in the question-set folder" in shown.output

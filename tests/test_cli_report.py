@@ -45,7 +45,7 @@ def fill(flow: Flow, *, it_answers: int = 4, hr_texts: int = 5) -> None:
             )[0]
         )
     files.append(seal(flow, "kommune-nb", {"name": "Kari Nordmann"}, declined=True)[0])
-    import_files(flow, *files)
+    import_files(flow, *files, confirm=True)
     invite_one("Nei Takk", "2026-04-01")
     assert run("decline", "Nei Takk", "--on", "2026-04-02").exit_code == 0
 
@@ -184,7 +184,7 @@ def test_export_xlsx(flow: Flow) -> None:
 def test_export_defuses_formulas_in_free_text(flow: Flow) -> None:
     texts = ['=HYPERLINK("https://evil.example","klikk")', "+1", "@SUM(A1)", "-2", "vanlig"]
     files = [seal(flow, "kommune-nb", answers_nb(improvements=t))[0] for t in texts]
-    import_files(flow, *files)
+    import_files(flow, *files, confirm=True)
     assert run("export", "--out", "svar.csv").exit_code == 0
     column = "Andre forhold du ønsker å nevne til slutt?"
     got = sorted(r[column] for r in read_csv("svar.csv"))
@@ -199,7 +199,7 @@ def test_export_defuses_formulas_in_free_text(flow: Flow) -> None:
 
 def test_export_refuses_too_few_responses(flow: Flow) -> None:
     files = [seal(flow, "kommune-nb", answers_nb())[0] for _ in range(4)]
-    import_files(flow, *files)
+    import_files(flow, *files, confirm=True)
     result = run("export", "--out", "svar.csv")
     assert (result.exit_code, result.output) == (
         1,

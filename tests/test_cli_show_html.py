@@ -1,5 +1,6 @@
 """`sluttsamtale show ID --format html`: the conversation record, print-ready and
-self-contained, and the nearest leader's copy only where the employee allowed it."""
+self-contained, and the copy for the person who holds the conversation only where the
+employee allowed it."""
 
 from __future__ import annotations
 
@@ -43,7 +44,7 @@ def test_show_html_record_holds_facts_wishes_answers_and_room_for_notes(flow: Fl
         flow,
         "kommune-nb",
         answers_nb(special_report="Trakassering på avdelingen. " + CANARY),
-        readers="hr_and_leader",
+        readers="hr_and_interviewer",
     )
     import_files(flow, data)
     html = record(payload)
@@ -84,7 +85,12 @@ def test_show_html_record_holds_facts_wishes_answers_and_room_for_notes(flow: Fl
     # Ruled areas for notes: under answers and a block at the end.
     assert html.count('class="ruled"') >= 10 + 2 * 10
     assert "<h2>Notater fra samtalen</h2>" in html
-    assert "<dt>Hvem kan lese svarene</dt><dd>HR og min nærmeste leder</dd>" in html
+    assert (
+        "<dt>Hvem kan lese svarene</dt><dd>HR og den som har samtalen med meg: "
+        "Personalseksjonen (HR)</dd>"
+    ) in html
+    # The employer's personnel-file policy (doc 000 here: kept apart).
+    assert "<dt>Arkivering</dt><dd>Skal ikke i personalmappen;" in html
     assert f"<dd>{payload.response_id}</dd>" in html
 
 
@@ -109,10 +115,19 @@ def test_show_html_in_swedish_and_declined(flow: Flow) -> None:
     assert_self_contained(html)
 
 
-def test_show_html_statistics_only_is_marked_in_hr_record(flow: Flow) -> None:
+def test_show_html_has_no_record_for_statistics_only(flow: Flow) -> None:
     data, payload = seal(flow, "kommune-nb", answers_nb(), readers="statistics")
     import_files(flow, data)
-    assert "bare skal brukes i anonym statistikk. Ikke del eller arkiver" in record(payload)
+    result = run("show", payload.response_id[:8], "--format", "html", "--out", "x.html")
+    assert result.exit_code == 1 and "anonymous statistics only" in result.output
+    assert not (flow.root / "x.html").exists()
+
+
+def test_show_html_record_follows_the_personnel_file_policy(flow: Flow) -> None:
+    flow.employer_rules("policies:\n  personnel_file: true\n")
+    data, payload = seal(flow, "kommune-nb", answers_nb())
+    import_files(flow, data)
+    assert "<dt>Arkivering</dt><dd>Arkiveres i personalmappen" in record(payload)
 
 
 def test_show_html_out_writes_a_private_file(flow: Flow) -> None:
@@ -129,47 +144,62 @@ def test_show_html_out_writes_a_private_file(flow: Flow) -> None:
 # --------------------------------------------------------------------------- the leader's copy
 
 
-def test_show_html_for_leader_when_allowed_leaves_out_special_information(flow: Flow) -> None:
+def test_show_html_for_interviewer_when_allowed_leaves_out_special_information(
+    flow: Flow,
+) -> None:
     data, payload = seal(
-        flow, "kommune-nb", answers_nb(special_report=CANARY), readers="hr_and_leader"
+        flow,
+        "kommune-nb",
+        answers_nb(special_report=CANARY, talk_holder="other_leader"),
+        readers="hr_and_interviewer",
     )
     import_files(flow, data)
-    html = record(payload, "--for-leader")
+    html = record(payload, "--for-interviewer")
     assert_self_contained(html)
-    assert "Utskrift for nærmeste leder." in html and "Bedre opplæring for nyansatte." in html
+    # Named for the person the employee chose to hold the conversation.
+    banner = "Utskrift for En annen leder (for eksempel kommunalsjef), som har samtalen."
+    assert banner in html and "Bedre opplæring for nyansatte." in html
     assert CANARY not in html
-    assert (
-        "Er det noe du vil melde fra om" not in html
-        and "Særlig informasjon"
-        not in html.split("Utskrift for nærmeste leder.")[1].split("</p>")[1]
+    assert "Er det noe du vil melde fra om" not in html
+    assert "Særlig informasjon" not in html.split(banner)[1].split("</p>")[1]
+
+
+def test_show_html_for_the_only_interviewer_the_employer_offers(flow: Flow) -> None:
+    # Melhus (002): the nearest leader holds every conversation, so the page does not ask.
+    flow.employer_rules("policies:\n  interviewers: [nearest_leader]\n")
+    assert flow.qset("kommune-nb").by_code("talk.holder") is None
+    data, payload = seal(
+        flow, "kommune-nb", answers_nb(talk_holder=None), readers="hr_and_interviewer"
     )
+    import_files(flow, data)
+    assert "Utskrift for Nærmeste leder, som har samtalen." in record(payload, "--for-interviewer")
 
 
-@pytest.mark.parametrize(
-    ("readers", "chose"), [("hr", "HR only"), ("statistics", "Only anonymous statistics")]
-)
-def test_show_html_for_leader_refuses_without_consent(flow: Flow, readers: str, chose: str) -> None:
+@pytest.mark.parametrize(("readers", "chose"), [("hr", "HR only")])
+def test_show_html_for_interviewer_refuses_without_consent(
+    flow: Flow, readers: str, chose: str
+) -> None:
     data, payload = seal(flow, "kommune-nb", answers_nb(improvements=CANARY), readers=readers)
     import_files(flow, data)
     out = flow.root / "leder.html"
     result = run(
-        "show", payload.response_id[:8], "--format", "html", "--for-leader", "--out", str(out)
+        "show", payload.response_id[:8], "--format", "html", "--for-interviewer", "--out", str(out)
     )
     assert result.exit_code == 1
     assert result.output == (
-        f"Error: response {payload.response_id[:8]} is not for the nearest leader: the "
-        f"employee chose '{chose}'; no leader's copy is made\n"
+        f"Error: response {payload.response_id[:8]} is not for the person who holds the "
+        f"conversation: the employee chose {chose!r}; no copy is made\n"
     )
     assert not out.exists()
 
 
 def test_show_for_leader_needs_html(flow: Flow) -> None:
-    data, payload = seal(flow, "sodermalm-sv", answers_sv(), readers="hr_and_leader")
+    data, payload = seal(flow, "sodermalm-sv", answers_sv(), readers="hr_and_interviewer")
     import_files(flow, data)
-    result = run("show", payload.response_id[:8], "--for-leader")
+    result = run("show", payload.response_id[:8], "--for-interviewer")
     assert (result.exit_code, result.output) == (
         1,
-        "Error: --for-leader makes the printable record; add --format html\n",
+        "Error: --for-interviewer makes the printable record; add --format html\n",
     )
 
 
@@ -183,7 +213,7 @@ def test_show_text_and_json_formats_still_work(flow: Flow) -> None:
     assert as_json.output == run("show", payload.response_id[:8], "--json").output
 
 
-def test_show_html_names_what_went_to_the_whistleblowing_channel(flow: Flow) -> None:
+def test_show_html_says_nothing_of_the_whistleblowing_channel(flow: Flow) -> None:
     from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
     qset = flow.qset("kommune-nb")
@@ -193,5 +223,6 @@ def test_show_html_names_what_went_to_the_whistleblowing_channel(flow: Flow) -> 
     )
     import_files(flow, pagesim.seal_split(payload, qset, flow.public_raw, receiver))
     html = record(payload)
-    assert "Sendt til varslingskanalen" in html
-    assert CANARY not in html
+    # HR cannot tell who used the channel (issue 9.2), so its record says nothing of it.
+    assert "varsl" not in html.lower() and CANARY not in html
+    assert "Særlig informasjon" not in html

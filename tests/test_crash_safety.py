@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from collector.formats import hpke
 from testing import crash as cs
 
 pytestmark = pytest.mark.slow  # kill -9 campaigns of real imports
@@ -48,11 +47,12 @@ def test_crash_checker_sees_a_half_stored_response(tmp_path: Path) -> None:
     assert cs.complete(batch, 0)[1] == []
     special = next(rid for rid, e in batch.by_id.items() if e.special)
     plain = next(rid for rid, e in batch.by_id.items() if not e.special)
-    other = hpke.seal(b"{}", batch.env.public_raw)
     conn = sqlite3.connect(batch.db)
     with conn:
         conn.execute("DELETE FROM followups WHERE response_id = ?", (special,))
-        conn.execute("UPDATE responses SET sealed = ? WHERE response_id = ?", (other, plain))
+        conn.execute(
+            "UPDATE responses SET file_digest = ? WHERE response_id = ?", ("0" * 64, plain)
+        )
     conn.close()
 
     stored, problems = cs.check_store(batch, tmp_path / "check")
@@ -61,6 +61,6 @@ def test_crash_checker_sees_a_half_stored_response(tmp_path: Path) -> None:
     assert sorted(problems) == sorted(
         [
             f"{special}: special information but no follow-up row",
-            f"{plain}: stored bytes differ from {batch.by_id[plain].path.name}",
+            f"{plain}: stored digests differ from {batch.by_id[plain].path.name}",
         ]
     )

@@ -88,7 +88,7 @@ def test_answers_typed_in_chromium_come_back_from_show(
         assert out.startswith("imported")
         code, out = cli("list", "--json", "--db", str(db), "--key", str(key_file))
         assert code == 0, out
-        [entry] = json.loads(out)
+        [entry] = json.loads(out)["responses"]
         code, out = cli("show", entry["id"], "--json", "--db", str(db), "--key", str(key_file))
         assert code == 0, out
         shown = json.loads(out)

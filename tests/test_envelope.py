@@ -1,4 +1,4 @@
-"""The response file's envelope (sluttsamtale-response/1): canonical out, strict in."""
+"""The response file's envelope (sluttsamtale-response/2): canonical out, strict in."""
 
 from __future__ import annotations
 
@@ -67,7 +67,7 @@ def test_encode_is_the_canonical_form() -> None:
     assert (
         data
         == (
-            '{"format": "sluttsamtale-response/1", "parts": [{"key_id": "'
+            '{"format": "sluttsamtale-response/2", "parts": [{"key_id": "'
             + KID_A
             + '", "sealed": "'
             + b64(sealed)
@@ -145,7 +145,7 @@ def test_parse_accepts_the_canonical_bytes_without_the_final_newline(good: bytes
 def test_parse_accepts_the_shortest_sealed_part() -> None:
     data = dumps(
         {
-            "format": "sluttsamtale-response/1",
+            "format": "sluttsamtale-response/2",
             "parts": [{"key_id": KID_A, "sealed": b64(bytes(48))}],
         }
     )
@@ -196,7 +196,7 @@ BYTE_CASES: dict[str, tuple[Any, str]] = {
     "two files": (lambda g: g + g, "trailing data after the JSON object"),
     "nul after": (lambda g: g + b"\x00", "trailing data after the JSON object"),
     "duplicate format": (
-        lambda g: g.replace(b'{"format"', b'{"format": "sluttsamtale-response/1", "format"'),
+        lambda g: g.replace(b'{"format"', b'{"format": "sluttsamtale-response/2", "format"'),
         'duplicate key "format"',
     ),
     "duplicate parts": (
@@ -216,7 +216,7 @@ BYTE_CASES: dict[str, tuple[Any, str]] = {
         "not JSON (a number has too many digits)",
     ),
     "array": (lambda g: b"[" + g.rstrip() + b"]", "the file is not a JSON object"),
-    "string": (lambda g: b'"sluttsamtale-response/1"', "the file is not a JSON object"),
+    "string": (lambda g: b'"sluttsamtale-response/2"', "the file is not a JSON object"),
     "null": (lambda g: b"null", "the file is not a JSON object"),
 }
 
@@ -234,7 +234,7 @@ def part(key_id: Any = KID_A, sealed: Any = None, **extra: Any) -> dict[str, Any
     return {"key_id": key_id, "sealed": b64(bytes(48)) if sealed is None else sealed, **extra}
 
 
-def file(parts: Any = None, fmt: Any = "sluttsamtale-response/1", **extra: Any) -> bytes:
+def file(parts: Any = None, fmt: Any = "sluttsamtale-response/2", **extra: Any) -> bytes:
     return dumps({"format": fmt, "parts": [part()] if parts is None else parts, **extra})
 
 
@@ -244,27 +244,27 @@ FIELD_CASES: dict[str, tuple[bytes, str]] = {
     "unprintable field": (file(**{"\u0007\n": 1}), "unknown field (an unprintable name)"),
     "long field": (file(**{"y" * 65: 1}), "unknown field (an unprintable name)"),
     "missing format": (dumps({"parts": [part()]}), 'missing field "format"'),
-    "missing parts": (dumps({"format": "sluttsamtale-response/1"}), 'missing field "parts"'),
+    "missing parts": (dumps({"format": "sluttsamtale-response/2"}), 'missing field "parts"'),
     "missing sealed": (file([{"key_id": KID_A}]), 'missing field "sealed"'),
     "missing key id": (file([{"sealed": b64(bytes(48))}]), 'missing field "key_id"'),
     "format number": (file(fmt=1), '"format" must be a string'),
     "format null": (file(fmt=None), '"format" must be a string'),
-    "format list": (file(fmt=["sluttsamtale-response/1"]), '"format" must be a string'),
+    "format list": (file(fmt=["sluttsamtale-response/2"]), '"format" must be a string'),
     "format 2": (
-        file(fmt="sluttsamtale-response/2"),
-        'unsupported format "sluttsamtale-response/2"',
+        file(fmt="sluttsamtale-response/3"),
+        'unsupported format "sluttsamtale-response/3"',
     ),
     "format upper": (
         file(fmt="SLUTTSAMTALE-RESPONSE/1"),
         'unsupported format "SLUTTSAMTALE-RESPONSE/1"',
     ),
     "format payload": (
-        file(fmt="sluttsamtale-payload/1"),
-        'unsupported format "sluttsamtale-payload/1"',
+        file(fmt="sluttsamtale-payload/2"),
+        'unsupported format "sluttsamtale-payload/2"',
     ),
     "format with space": (
-        file(fmt="sluttsamtale-response/1 "),
-        'unsupported format "sluttsamtale-response/1 "',
+        file(fmt="sluttsamtale-response/2 "),
+        'unsupported format "sluttsamtale-response/2 "',
     ),
     "format unprintable": (file(fmt="x\u202ey"), "unsupported format (an unprintable name)"),
     "parts object": (file(part()), '"parts" must be a list'),

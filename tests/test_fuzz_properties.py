@@ -40,7 +40,7 @@ from testing import testkit_run as run
 pytestmark = pytest.mark.slow  # Hypothesis runs
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-RESPONSE_FORMAT = "sluttsamtale-response/1"
+RESPONSE_FORMAT = "sluttsamtale-response/2"
 KEY_ID = "a578a1dd696bec18783cca81b64abffd"
 
 

@@ -128,13 +128,13 @@ def test_crypto_round_trip(size: int) -> None:
 
 def test_crypto_info_is_the_format_and_key_id() -> None:
     kid = "0123456789abcdef" * 2
-    assert hpke.response_info(kid) == b"sluttsamtale-response/1 0123456789abcdef0123456789abcdef"
+    assert hpke.response_info(kid) == b"sluttsamtale-response/2 0123456789abcdef0123456789abcdef"
 
 
 def test_hand_sealed_with_our_info_opens_in_crypto() -> None:
     sk_r, sk_e = X25519PrivateKey.generate(), X25519PrivateKey.generate()
     raw = rfc.raw_public(sk_r)
-    info = b"sluttsamtale-response/1 " + keys.key_id(raw).encode()
+    info = b"sluttsamtale-response/2 " + keys.key_id(raw).encode()
     sealed, _ = rfc.seal(sk_e, raw, info, b'{"hei": "verden"}')
     assert hpke.open_sealed(sealed, sk_r) == b'{"hei": "verden"}'
 
@@ -143,10 +143,10 @@ def test_hand_sealed_with_our_info_opens_in_crypto() -> None:
     "info",
     [
         b"",
-        b"sluttsamtale-response/1",
-        b"sluttsamtale-response/2 {kid}",
-        b"sluttsamtale-response/1 {KID}",
-        b"sluttsamtale-response/1  {kid}",
+        b"sluttsamtale-response/2",
+        b"sluttsamtale-response/3 {kid}",
+        b"sluttsamtale-response/2 {KID}",
+        b"sluttsamtale-response/2  {kid}",
     ],
 )
 def test_hand_sealed_with_another_info_does_not_open(info: bytes) -> None:
@@ -176,8 +176,11 @@ EXAMPLE_SET = {
         "purpose": "Learning from people who leave.",
         "legal_basis": "GDPR art. 6(1)(e).",
         "recipients": "HR.",
+        "invitations": "HR keeps a sealed record of whom it invited.",
+        "special_categories": "GDPR art. 9(2)(b).",
         "retention": "Deleted 12 months after it is received.",
-        "rights": "Access, rectification and erasure.",
+        "rights": "Access, rectification, erasure and restriction.",
+        "automated_decisions": "None.",
         "complaints": "The data protection authority.",
     },
     "sections": [
@@ -215,7 +218,7 @@ class Example:
     fingerprint: str
     payload_text: str
     file_text: str
-    armored: str
+    armored_head: str
     key_file_text: str
     payload: Any
     opened: Any
@@ -228,12 +231,15 @@ def _fixed_key(label: str) -> X25519PrivateKey:
 def build_example(tmp: Path) -> Example:
     from datetime import UTC, date, datetime
 
-    from collector.formats import armor, envelope, keyfile
+    from collector.formats import armor, envelope, keyfile, links
+    from collector.formats import payload as payload_format
     from collector.model.questionset import QuestionSet
 
     sk_r, sk_e = _fixed_key("sluttsamtale example: HR"), _fixed_key("sluttsamtale example: enc")
     pk_r = rfc.raw_public(sk_r)
     kid = keys.key_id(pk_r)
+    secret = hashlib.sha256(b"sluttsamtale example: link").digest()
+    link = links.link_id(secret)
     payload = pagesim.build_payload(
         QuestionSet.model_validate(EXAMPLE_SET),
         {"reason": "other", "satisfaction": 4, "comments": "Thank you for five good years."},
@@ -241,10 +247,11 @@ def build_example(tmp: Path) -> Example:
         sealed_at=datetime(2025, 3, 14, 9, 30, tzinfo=UTC),
         response_id="5f0e9c1d2b3a48776a6b5c4d3e2f1a09",
     )
-    plaintext = pagesim.payload_bytes(payload)
-    info = hpke.response_info(kid)
+    text = pagesim.payload_bytes(payload)
+    plaintext = payload_format.padded(payload)
+    info = hpke.response_info(kid, secret)
     sealed, ctx = rfc.seal(sk_e, pk_r, info, plaintext)
-    file_bytes = envelope.encode(envelope.Envelope((envelope.Part(kid, sealed),)))
+    file_bytes = envelope.encode(envelope.Envelope((envelope.Part(kid, sealed, link),)))
     key_doc = keyfile.key_document(
         sk_r, EXAMPLE_PASSPHRASE, salt=bytes(range(16)), nonce=bytes(range(12))
     )
@@ -252,29 +259,39 @@ def build_example(tmp: Path) -> Example:
     key_path.write_bytes(keyfile.key_file_bytes(key_doc))
     key_path.chmod(0o600)
     key = keyfile.load(key_path, EXAMPLE_PASSPHRASE)
-    _, opened = opening.open_envelope(envelope.parse(file_bytes), {key.key_id: key})
+    part = opening.choose_part(envelope.parse(file_bytes), {key.key_id: key})
+    opened, _ = opening.open_part(part, key, secret)
+    armored = armor.armor(file_bytes)
     listing = {
         "skR": keys.private_raw(sk_r).hex(),
         "pkR": pk_r.hex(),
         "K": kid,
+        "S": secret.hex(),
+        "S_in_link": links.secret_text(secret),
+        "L": link,
         "info": info.hex(),
         "skE": keys.private_raw(sk_e).hex(),
         "enc": sealed[:32].hex(),
         "shared_secret": ctx.shared_secret.hex(),
         "key": ctx.key.hex(),
         "base_nonce": ctx.base_nonce.hex(),
+        "payload_bytes": str(len(text)),
         "plaintext_bytes": str(len(plaintext)),
+        "plaintext_sha256": hashlib.sha256(plaintext).hexdigest(),
         "sealed_bytes": str(len(sealed)),
+        "ct_sha256": hashlib.sha256(sealed[32:]).hexdigest(),
         "file_bytes": str(len(file_bytes)),
+        "file_sha256": hashlib.sha256(file_bytes).hexdigest(),
+        "armored_sha256": hashlib.sha256(armored.encode()).hexdigest(),
         "receipt": envelope.receipt(file_bytes),
         "file_name": envelope.file_name(file_bytes, date(2025, 3, 14)),
     }
     return Example(
         listing=listing,
         fingerprint=keys.fingerprint(kid),
-        payload_text=plaintext.decode(),
-        file_text=file_bytes.decode(),
-        armored=armor.armor(file_bytes),
+        payload_text=text.decode(),
+        file_text=file_bytes.decode()[:160],
+        armored_head="\n".join(armored.split("\n")[:3]),
         key_file_text=keyfile.key_file_bytes(key_doc).decode(),
         payload=payload,
         opened=opened,
@@ -290,7 +307,12 @@ def print_example() -> None:
     for name, value in example.listing.items():
         print(f"{name + ':':<{width}} {value}")
     print("fingerprint:", example.fingerprint)
-    for text in (example.payload_text, example.file_text, example.armored, example.key_file_text):
+    for text in (
+        example.payload_text,
+        example.file_text,
+        example.armored_head,
+        example.key_file_text,
+    ):
         print("\n" + text)
 
 
@@ -311,7 +333,7 @@ def test_spec_worked_example_is_what_the_code_computes(tmp_path: Path) -> None:
     for text in (
         example.payload_text,
         example.file_text,
-        example.armored,
+        example.armored_head,
         example.key_file_text,
         example.fingerprint,
         EXAMPLE_PASSPHRASE,

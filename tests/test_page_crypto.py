@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 from playwright.sync_api import Browser, Page
 
 from collector.formats import hpke, keys
+from collector.formats import payload as payload_format
 from collector.model.payload import Payload, check_payload
 from collector.model.questionset import QuestionSet
 
@@ -151,8 +152,9 @@ def state(**changes: Any) -> dict[str, Any]:
         "other": {"reason": "Flytter til Tromsø", "factors": "not offered, must be dropped"},
         "declined": False,
         "decline_reason": None,
-        "readers": "hr_and_leader",
-        "invitation": "AbCdEfGhIjKlMnOp_-12",
+        "readers": "hr_and_interviewer",
+        "link": None,
+        "contact": {},
     }
     return {**base, **changes}
 
@@ -304,19 +306,20 @@ def test_python_opens_what_the_page_sealed(harness: Page, test_key: TestKey) -> 
     (part,) = envelope["parts"]
     sealed = base64.b64decode(part["sealed"], validate=True)
     canonical = {
-        "format": "sluttsamtale-response/1",
+        "format": "sluttsamtale-response/2",
         "parts": [{"key_id": test_key.key_id, "sealed": base64.b64encode(sealed).decode()}],
     }
     assert file_bytes == (json.dumps(canonical, ensure_ascii=False) + "\n").encode()
 
     plaintext = hpke.open_sealed(sealed, test_key.private)
-    assert plaintext == got["payload"].encode()
-    payload = Payload.model_validate_json(plaintext)
+    # JSON.stringify's bytes, then spaces to the first bucket (FORMAT.md 6.1).
+    assert len(plaintext) == 4096
+    assert plaintext == got["payload"].encode() + b" " * (4096 - len(got["payload"].encode()))
+    payload = payload_format.parse(plaintext)
     check_payload(payload, QSET, now=datetime.now(UTC))
     assert payload.answers == ANSWERS  # the blank "comment" is left out, not sent as ""
     assert payload.other == {"reason": "Flytter til Tromsø"}
-    assert payload.readers == "hr_and_leader"
-    assert payload.invitation == "AbCdEfGhIjKlMnOp_-12"
+    assert payload.readers == "hr_and_interviewer" and payload.scope == "hr"
     assert payload.questionnaire.id == "exit-test" and payload.questionnaire.version == 2
     assert set(payload.wording) == {q.id for q in QSET.questions()}
     assert payload.wording["reason"].options == {
@@ -418,7 +421,7 @@ def test_same_payload_seals_differently_each_time(harness: Page, test_key: TestK
     assert sealed[0][:32] != sealed[1][:32], "the ephemeral key was reused"
     assert sealed[0] != sealed[1]
     for s in sealed:
-        assert hpke.open_sealed(s, test_key.private) == got["payload"].encode()
+        assert hpke.open_sealed(s, test_key.private).rstrip(b" ") == got["payload"].encode()
 
 
 def build_in_page(page: Page, key: TestKey, **changes: Any) -> dict[str, Any]:
@@ -432,19 +435,19 @@ def build_in_page(page: Page, key: TestKey, **changes: Any) -> dict[str, Any]:
 
 
 def test_build_fields(harness: Page, test_key: TestKey) -> None:
-    first = build_in_page(harness, test_key, invitation=None)
+    first = build_in_page(harness, test_key)
     second = build_in_page(harness, test_key)
-    assert first["format"] == "sluttsamtale-payload/1"
+    assert first["format"] == "sluttsamtale-payload/2"
     assert re.fullmatch(r"[0-9a-f]{32}", first["response_id"])
     assert first["response_id"] != second["response_id"]
-    assert first["invitation"] is None and first["declined"] is False
+    assert "invitation" not in first and first["declined"] is False
     assert first["decline_reason"] is None
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", first["sealed_at"])
     sealed_at = datetime.fromisoformat(first["sealed_at"])
     assert abs(sealed_at - datetime.now(UTC)) < timedelta(minutes=5)
-    # The whistleblowing members are left out at their defaults (FORMAT.md 7.1).
-    optional = ("scope", "sent_to_whistleblowing")
-    assert list(first) == [f for f in Payload.model_fields if f not in optional]
+    # HR's payload: every member in the table's order, but `contact` (FORMAT.md 7).
+    assert list(first) == [f for f in Payload.model_fields if f != "contact"]
+    assert first["scope"] == "hr"
 
 
 @pytest.mark.parametrize(
@@ -473,7 +476,7 @@ def test_build_refuses_unknown_readers(harness: Page, test_key: TestKey) -> None
     error = harness.evaluate(CATCH, run)
     assert error == {
         "name": "Error",
-        "message": "readers must be one of hr, hr_and_leader, statistics",
+        "message": "readers must be one of hr, hr_and_interviewer, statistics",
         "dom": False,
     }
 

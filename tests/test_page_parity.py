@@ -44,8 +44,9 @@ def test_the_simulator_builds_the_page_payload(
         "other": other,
         "declined": False,
         "decline_reason": None,
-        "readers": "hr_and_leader",
-        "invitation": "AbCdEfGhIjKlMnOp_-12",
+        "readers": "hr_and_interviewer",
+        "link": None,
+        "contact": {},
         "section": 0,
     }
     built = page.evaluate(
@@ -59,8 +60,7 @@ def test_the_simulator_builds_the_page_payload(
         qset,
         answers,
         other=other,
-        readers="hr_and_leader",
-        invitation="AbCdEfGhIjKlMnOp_-12",
+        readers="hr_and_interviewer",
         sealed_at=datetime.fromisoformat(built["sealed_at"].replace("Z", "+00:00")),
         response_id=built["response_id"],
     )

@@ -31,6 +31,9 @@ NOTICE = {
     "purpose": "Lære av dem som slutter.",
     "legal_basis": "GDPR art. 6 nr. 1 bokstav e.",
     "recipients": "HR.",
+    "invitations": "HR fører en oversikt over invitasjonene.",
+    "special_categories": "GDPR art. 9 nr. 2 bokstav b.",
+    "automated_decisions": "Ingen.",
     "retention": "Slettes senest 12 måneder etter mottak.",
     "rights": "Innsyn, retting og sletting.",
     "complaints": "Datatilsynet.",
@@ -114,13 +117,29 @@ def good_payload(**kw: Any) -> Payload:
     return pagesim.build_payload(QSET, ANSWERS, **kw)
 
 
+def padded(text: bytes) -> bytes:
+    """`text` padded to HR's bucket as the page pads it (left alone if none holds it)."""
+    if len(text) > payload_format.HR_BUCKETS[-1]:
+        return text
+    return payload_format.pad(text, "hr")
+
+
 def file_around(plaintext: bytes, key: HRKey) -> bytes:
-    sealed = hpke.seal(plaintext, public_of(key))
+    sealed = hpke.seal(padded(plaintext), public_of(key))
     return envelope.encode(Envelope(parts=(Part(key.key_id, sealed),)))
 
 
+def open_envelope(
+    env: Envelope, hr_keys: dict[str, HRKey], secret: bytes | None = None
+) -> tuple[Part, Payload]:
+    """The part a reader with `hr_keys` opens (FORMAT.md 5.4), and its payload."""
+    part = opening.choose_part(env, hr_keys)
+    payload, _ = opening.open_part(part, hr_keys[part.key_id], secret)
+    return part, payload
+
+
 def open_file(data: bytes, *keys: HRKey) -> tuple[Part, Payload]:
-    return opening.open_envelope(envelope.parse(data), {k.key_id: k for k in keys})
+    return open_envelope(envelope.parse(data), {k.key_id: k for k in keys})
 
 
 # --------------------------------------------------------------------------- building
@@ -143,16 +162,16 @@ def test_build_payload_holds_the_wording_of_every_question() -> None:
 
 
 def test_build_payload_fields() -> None:
-    payload = good_payload(readers="hr_and_leader", invitation="AbCdEfGhIjKlMnOp_-12")
-    assert payload.format == "sluttsamtale-payload/1"
+    payload = good_payload(readers="hr_and_interviewer")
+    assert payload.format == "sluttsamtale-payload/2"
     assert re.fullmatch(r"[0-9a-f]{32}", payload.response_id)
     assert (payload.questionnaire.id, payload.questionnaire.version) == ("exit-test", 3)
     assert (payload.questionnaire.language, payload.questionnaire.title) == ("nb", "Sluttsamtale")
     assert payload.answers == ANSWERS
     assert payload.other == {"reason": "Flytter til Tromsø"}
     assert payload.declined is False and payload.decline_reason is None
-    assert payload.readers == "hr_and_leader"
-    assert payload.invitation == "AbCdEfGhIjKlMnOp_-12"
+    assert payload.readers == "hr_and_interviewer"
+    assert payload.scope == "hr" and payload.contact is None
     assert payload.sealed_at.utcoffset() == timedelta(0)
     assert abs(datetime.now(UTC) - payload.sealed_at) < timedelta(minutes=1)
     assert payload.sealed_at.microsecond % 1000 == 0  # milliseconds, as the page has them
@@ -179,12 +198,10 @@ def test_build_payload_leaves_out_what_the_page_leaves_out() -> None:
         {"reason": "pay", "liked": [], "comments": "  \n", "last_day": None, "concern": False},
         other={"reason": "not chosen, so dropped", "liked": "no other here"},
         decline_reason="dropped, not declined",
-        invitation="",
     )
     assert payload.answers == {"reason": "pay", "concern": False}
     assert payload.other == {}
     assert payload.decline_reason is None
-    assert payload.invitation is None
 
 
 def test_build_payload_declined() -> None:
@@ -205,7 +222,7 @@ def test_build_payload_refuses_unknown_readers() -> None:
         good_payload(readers="everyone")
     assert str(caught.value) == (
         "the payload: field \"readers\" is not valid (input should be 'hr', "
-        "'hr_and_leader' or 'statistics')"
+        "'hr_and_interviewer' or 'statistics')"
     )
 
 
@@ -216,15 +233,21 @@ def test_payload_bytes_are_what_the_page_writes() -> None:
     for w in obj["wording"].values():
         if w["options"] is None:
             del w["options"]
-    # The whistleblowing members are left out at their defaults (FORMAT.md 7.1).
-    del obj["scope"], obj["sent_to_whistleblowing"]
+    # contact is left out of HR's payload (FORMAT.md 7).
+    del obj["contact"]
     obj["sealed_at"] = payload_format.iso_milliseconds(payload.sealed_at)
     # JSON.stringify: compact, non-ASCII as itself, keys in the model's order.
     assert data == json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode()
     assert "Tromsø".encode() in data
     assert b'"satisfaction":{"label":"Hvor forn\xc3\xb8yd var du?"}' in data
-    assert b'"decline_reason":null' in data and b'"invitation":null' in data
-    assert payload_format.parse(data) == payload
+    assert b'"decline_reason":null' in data and b'"scope":"hr"' in data
+    assert b"invitation" not in data and b"contact" not in data
+    # Sealed, it is padded with spaces to its bucket (FORMAT.md 6.1), and reads back alike.
+    sealed = payload_format.padded(payload)
+    assert len(sealed) == 4096 and sealed == data + b" " * (4096 - len(data))
+    assert payload_format.parse(sealed) == payload
+    with pytest.raises(PayloadFailure, match="not padded to a bucket"):
+        payload_format.parse(data)
 
 
 def test_payload_bytes_escape_a_lone_surrogate_as_the_page_does() -> None:
@@ -254,14 +277,14 @@ def test_seal_and_open_round_trip(key: HRKey) -> None:
 def test_open_envelope_picks_the_part_for_the_key_held(key: HRKey) -> None:
     other = new_key()
     mine, theirs = good_payload(), good_payload()
-    p_other = Part(other.key_id, hpke.seal(pagesim.payload_bytes(theirs), public_of(other)))
-    p_mine = Part(key.key_id, hpke.seal(pagesim.payload_bytes(mine), public_of(key)))
+    p_other = Part(other.key_id, hpke.seal(payload_format.padded(theirs), public_of(other)))
+    p_mine = Part(key.key_id, hpke.seal(payload_format.padded(mine), public_of(key)))
     env = Envelope(parts=(p_other, p_mine))
-    assert opening.open_envelope(env, {key.key_id: key}) == (p_mine, mine)
-    assert opening.open_envelope(env, {other.key_id: other}) == (p_other, theirs)
+    assert open_envelope(env, {key.key_id: key}) == (p_mine, mine)
+    assert open_envelope(env, {other.key_id: other}) == (p_other, theirs)
     # Holding both: the first part in file order.
     both = {key.key_id: key, other.key_id: other}
-    assert opening.open_envelope(env, both) == (p_other, theirs)
+    assert open_envelope(env, both) == (p_other, theirs)
 
 
 def test_no_key_names_the_key_id(key: HRKey) -> None:
@@ -279,7 +302,7 @@ def test_no_key_for_either_part() -> None:
     a, b = "0123456789abcdef" * 2, "fedcba9876543210" * 2
     env = Envelope(parts=(Part(a, bytes(48)), Part(b, bytes(48))))
     with pytest.raises(NoKeyError) as caught:
-        opening.open_envelope(env, {})
+        open_envelope(env, {})
     assert str(caught.value) == (
         f"the file is sealed to keys {keys.fingerprint(a)} and {keys.fingerprint(b)}, "
         "and no key given has either key id"
@@ -348,9 +371,9 @@ def test_relabelled_part_is_a_decrypt_failure(key: HRKey) -> None:
 def test_sealed_to_our_key_with_another_info_is_a_decrypt_failure(key: HRKey) -> None:
     # Our key, wrong info: what a page built for another format version would make.
     recipient = X25519PublicKey.from_public_bytes(public_of(key))
-    sealed = hpke.SUITE.encrypt(b"{}", recipient, info=b"sluttsamtale-response/2 " + b"x")
+    sealed = hpke.SUITE.encrypt(b"{}", recipient, info=b"sluttsamtale-response/3 " + b"x")
     with pytest.raises(DecryptError):
-        opening.open_envelope(Envelope(parts=(Part(key.key_id, sealed),)), {key.key_id: key})
+        open_envelope(Envelope(parts=(Part(key.key_id, sealed),)), {key.key_id: key})
 
 
 # --------------------------------------------------------------------------- payload failures
@@ -405,7 +428,7 @@ PAYLOAD_CASES: dict[str, tuple[Callable[[], bytes], str]] = {
         lambda: CANARY.encode(),
         "the payload: not JSON (expecting value at line 1, column 1)",
     ),
-    "empty": (lambda: b"", "the payload: not JSON (expecting value at line 1, column 1)"),
+    "empty": (lambda: b"", "the payload: not JSON (expecting value at line 1, column 4097)"),
     "trailing": (
         lambda: pagesim.payload_bytes(good_payload()) + b"\n{}",
         "the payload: trailing data after the JSON object",
@@ -448,8 +471,8 @@ PAYLOAD_CASES: dict[str, tuple[Callable[[], bytes], str]] = {
         'the payload: field "declined" is not valid (input should be a valid boolean)',
     ),
     "format 2": (
-        lambda: changed(_set("sluttsamtale-payload/2", "format")),
-        "the payload: field \"format\" is not valid (input should be 'sluttsamtale-payload/1')",
+        lambda: changed(_set("sluttsamtale-payload/3", "format")),
+        "the payload: field \"format\" is not valid (input should be 'sluttsamtale-payload/2')",
     ),
     "response id upper": (
         lambda: changed(_set("AB" * 16, "response_id")),
@@ -458,7 +481,8 @@ PAYLOAD_CASES: dict[str, tuple[Callable[[], bytes], str]] = {
     ),
     "readers": (
         lambda: changed(_set("everyone", "readers")),
-        "the payload: field \"readers\" is not valid (input should be 'hr', 'hr_and_leader' "
+        "the payload: field \"readers\" is not valid (input should be 'hr', "
+        "'hr_and_interviewer' "
         "or 'statistics')",
     ),
     "missing readers": (lambda: changed(_del("readers")), 'the payload: missing field "readers"'),
@@ -543,16 +567,16 @@ def test_payload_failures(key: HRKey, case: str) -> None:
     "sealed_at", ["2025-06-30T12:00:00Z", "2025-06-30T12:00:00.123Z", "2025-06-30T12:00:00+00:00"]
 )
 def test_payload_sealed_at_spellings_accepted(sealed_at: str) -> None:
-    data = changed(_set(sealed_at, "sealed_at"))
+    data = padded(changed(_set(sealed_at, "sealed_at")))
     assert payload_format.parse(data).sealed_at.utcoffset() == timedelta(0)
 
 
 def test_payload_accepts_the_page_spelling() -> None:
     # The page writes JSON.stringify output: sealed_at with milliseconds and "Z", options
-    # only where a question has them, nulls for decline_reason and invitation.
+    # only where a question has them, null for decline_reason.
     obj = good_json()
     obj["sealed_at"] = "2025-06-30T12:00:00.000Z"
-    payload = payload_format.parse(json.dumps(obj, separators=(",", ":")).encode())
+    payload = payload_format.parse(padded(json.dumps(obj, separators=(",", ":")).encode()))
     assert payload.sealed_at == datetime(2025, 6, 30, 12, tzinfo=UTC)
     check_payload(payload, QSET, now=datetime(2025, 7, 1, tzinfo=UTC))
 
@@ -569,6 +593,8 @@ def test_payload_failure_messages_never_hold_answer_text(key: HRKey) -> None:
         lambda o: o["wording"]["reason"].__setitem__("label", [CANARY]),
         lambda o: o["questionnaire"].__setitem__("id", CANARY),
         lambda o: o.__setitem__("invitation", CANARY),
+        lambda o: o.__setitem__("contact", {"name": CANARY}),
+        lambda o: o.__setitem__("scope", CANARY),
     ]
     for change in texts:
         obj = json.loads(json.dumps(base))

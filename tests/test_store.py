@@ -10,18 +10,29 @@ from pathlib import Path
 import pytest
 
 from collector.errors import StoreError
-from collector.store import ConflictError, Store, StoredResponse
+from collector.store import ConflictError, DeletedError, ReplayError, Store, StoredResponse
 from collector.store.migrations import SCHEMA_VERSION
 
 
-def _row(rid: str = "ab" * 16, sealed: bytes = b"\x01" * 80, **kw: str) -> StoredResponse:
+def _row(rid: str = "ab" * 16, file: str = "f1", enc: str = "e1", **kw: str) -> StoredResponse:
     fields = {
         "key_id": "cd" * 16,
         "received_at": "2025-06-30T10:00:00Z",
         "delete_by": "2026-06-30",
         "receipt": "3f2a-91bc-04de",
     } | kw
-    return StoredResponse(response_id=rid, sealed=sealed, **fields)
+    return StoredResponse(
+        response_id=rid,
+        file_digest=file * 32,
+        enc_digest=enc * 32,
+        record=b"\x01SEALED RECORD" * 5,
+        summary=b"\x02SEALED SUMMARY" * 5,
+        **fields,
+    )
+
+
+def save(store: Store, row: StoredResponse) -> str:
+    return store.save(row, special=False)
 
 
 @pytest.fixture
@@ -38,8 +49,8 @@ def test_store_open_creates_private_file_with_migrations_and_pragmas(db: Path) -
         assert conn.execute("PRAGMA secure_delete").fetchone()[0] == 1
         assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         names = [r[0] for r in conn.execute("SELECT name FROM migrations ORDER BY id")]
-        assert names == ["responses", "invitations_and_followups"]
-        store.save(_row())
+        assert names == ["responses", "invitations_and_followups", "sealed_at_rest"]
+        save(store, _row())
         for suffix in ("", "-wal"):
             assert stat.S_IMODE(os.stat(f"{db}{suffix}").st_mode) == 0o600
     with Store.open(db) as again:  # opening again applies nothing twice
@@ -48,27 +59,48 @@ def test_store_open_creates_private_file_with_migrations_and_pragmas(db: Path) -
 
 def test_store_save_imported_then_duplicate(db: Path) -> None:
     with Store.open(db) as store:
-        assert store.save(_row()) == "imported"
-        assert store.save(_row()) == "duplicate"
+        assert save(store, _row()) == "imported"
+        assert save(store, _row()) == "duplicate"
         assert store.count() == 1
 
 
 def test_store_save_conflict_keeps_the_first(db: Path) -> None:
     with Store.open(db) as store:
-        store.save(_row(sealed=b"\x01" * 80))
+        save(store, _row(file="f1"))
         with pytest.raises(
             ConflictError, match="a different response with the same id is already stored"
         ):
-            store.save(_row(sealed=b"\x02" * 80))
-        assert [r.sealed for r in store.responses()] == [b"\x01" * 80]
+            save(store, _row(file="f2", enc="e2"))
+        assert [r.file_digest for r in store.responses()] == ["f1" * 32]
         assert not store.db.conn.in_transaction
+
+
+def test_store_refuses_a_replayed_part(db: Path) -> None:
+    # Another file (another response id) whose sealed part's enc was seen before.
+    with Store.open(db) as store:
+        save(store, _row())
+        with pytest.raises(ReplayError, match="taken from an earlier response"):
+            save(store, _row("cd" * 16, file="f2", enc="e1"))
+        assert store.count() == 1
+
+
+def test_store_never_takes_an_erased_response_back(db: Path) -> None:
+    with Store.open(db) as store:
+        save(store, _row())
+        assert store.erase(["ab" * 16], "2025-07-01") == 1
+        with pytest.raises(DeletedError, match="erased on 2025-07-01"):
+            save(store, _row())
+        # Not by the same enc in another file either.
+        with pytest.raises(DeletedError):
+            save(store, _row("cd" * 16, file="f2", enc="e1"))
+        assert store.count() == 0
 
 
 def test_store_responses_oldest_first_and_find_by_prefix(db: Path) -> None:
     with Store.open(db) as store:
-        store.save(_row("a1" + "0" * 30, received_at="2025-02-01T00:00:00Z"))
-        store.save(_row("a2" + "0" * 30, received_at="2025-01-01T00:00:00Z"))
-        store.save(_row("b0" + "0" * 30, received_at="2025-03-01T00:00:00Z"))
+        save(store, _row("a1" + "0" * 30, "f1", "e1", received_at="2025-02-01T00:00:00Z"))
+        save(store, _row("a2" + "0" * 30, "f2", "e2", received_at="2025-01-01T00:00:00Z"))
+        save(store, _row("b0" + "0" * 30, "f3", "e3", received_at="2025-03-01T00:00:00Z"))
         assert [r.response_id[:2] for r in store.responses()] == ["a2", "a1", "b0"]
         assert store.find("B0").response_id == "b0" + "0" * 30
         assert store.find("a1" + "0" * 30).received_at == "2025-02-01T00:00:00Z"
@@ -133,12 +165,12 @@ def test_store_locked_by_another_writer(db: Path) -> None:
             Store.open(db, busy_timeout=0.1) as store,
             pytest.raises(StoreError, match="is locked by another import"),
         ):
-            store.save(_row())
+            save(store, _row())
     finally:
         other.execute("ROLLBACK")
         other.close()
     with Store.open(db) as store:
-        assert store.save(_row()) == "imported"
+        assert save(store, _row()) == "imported"
 
 
 def test_store_first_open_waits_for_a_locked_migration(db: Path) -> None:
@@ -152,8 +184,30 @@ def test_store_first_open_waits_for_a_locked_migration(db: Path) -> None:
         other.close()
 
 
-def test_store_keeps_only_sealed_bytes(db: Path) -> None:
+def test_store_keeps_in_clear_only_what_retention_and_duplicates_need(db: Path) -> None:
+    # FORMAT.md 14.3 and issue 9.8: everything about a person is in the sealed columns.
     with Store.open(db) as store:
-        store.save(_row(sealed=b"\x00SEALED\x00" * 10))
-        columns = [r[1] for r in store.db.conn.execute("PRAGMA table_info(responses)")]
-    assert columns == ["response_id", "key_id", "received_at", "delete_by", "receipt", "sealed"]
+        save(store, _row())
+        conn = store.db.conn
+        columns = {
+            table: [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
+            for table in ("responses", "invitations", "deleted", "outputs")
+        }
+    assert columns == {
+        "responses": [
+            "response_id",
+            "key_id",
+            "received_at",
+            "delete_by",
+            "receipt",
+            "file_digest",
+            "enc_digest",
+            "record",
+            "summary",
+            "superseded",
+            "confirmed",
+        ],
+        "invitations": ["code", "link_id", "identity_tag", "key_id", "delete_by", "record"],
+        "deleted": ["enc_digest", "file_digest", "deleted_on", "how"],
+        "outputs": ["path", "kind", "written_at", "delete_by"],
+    }

@@ -1,12 +1,15 @@
-"""The whistleblowing channel (spec/FORMAT.md 7.1): a site built with a second public key
-seals answers to special questions only to that key, in a second part; HR's part says that
-something went to the channel, never what. Each key holder imports the same file into their
-own store with the normal `import`, and reads only their own part.
+"""The whistleblowing channel (spec/FORMAT.md 7.1, issue 9.2): with a receiver's key named in
+employer.yml, every file the page seals has two parts of fixed sizes, HR's and the
+receiver's, whether or not anything was reported; answers to special questions and the
+contact details the employee chooses to give are sealed only to the receiver; HR's tools
+say nothing about the channel and cannot tell from a file who used it; HR forwards every
+file unchanged (`import --forward-to`) and the receiver imports them into their own store.
 """
 
 from __future__ import annotations
 
 import json
+import shutil
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -14,7 +17,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import build_site, served
+import yaml
+from conftest import ROOT, build_site, served
 from playwright.sync_api import Page, expect
 from site_support import (
     answer,
@@ -26,13 +30,15 @@ from site_support import (
     set_url,
     ui,
 )
-from workflow_support import answers_nb, run
+from workflow_support import answers_nb, db_bytes, run
 
 from collector.formats import envelope, keyfile, keys
 from collector.mkdocs_plugin import i18n
-from collector.model.payload import PayloadError, check_payload, is_visible
+from collector.model.loading import load_catalog
+from collector.model.payload import Contact, PayloadError, check_payload, is_visible
 from collector.model.questionset import QuestionSet
 from collector.render import mail
+from collector.render.promises import promises
 from collector.words import catalogue
 from testing import pagesim
 from testing.fixtures import PASSPHRASE, Flow, _key_template, isolate_real
@@ -42,6 +48,8 @@ CLI = catalogue("en")["cli"]
 QSET = next(s for s in latest_sets() if s.id == "kommune-nb")
 SPECIAL = [q.id for q in QSET.questions() if q.special]
 CANARY = "CANARY-wb-9f31 the leader falsified the safety rounds"
+CONTACT = "reporter-7c2e@example.org"
+RECEIVER_PEM = "receiver-public.pem"
 
 
 @dataclass(frozen=True)
@@ -59,23 +67,35 @@ def receiver() -> Iterator[Receiver]:
         yield Receiver(key, pem, kid)
 
 
+def name_receiver(folder: Path, receiver: Receiver) -> None:
+    """employer.yml names the receiver's key: the one setting the build and `invite` read."""
+    shutil.copyfile(receiver.pem, folder / RECEIVER_PEM)
+    path = folder / "employer.yml"
+    employer = yaml.safe_load(path.read_text(encoding="utf-8"))
+    employer["whistleblowing_key"] = RECEIVER_PEM
+    path.write_text(yaml.safe_dump(employer, allow_unicode=True), encoding="utf-8")
+
+
 @pytest.fixture(scope="module")
 def wb_site(tmp_path_factory: pytest.TempPathFactory, receiver: Receiver) -> Iterator[str]:
-    """The real site built with HR's key and the receiver's, served on 127.0.0.1."""
+    """The real site built with HR's key and, from employer.yml, the receiver's; served."""
     tmp = tmp_path_factory.mktemp("wb-site")
     pem = tmp / "hr-public.pem"
     pem.write_bytes(_key_template()[1])
+    folder = tmp / "questionnaires"
+    shutil.copytree(ROOT / "questionnaires", folder)
+    name_receiver(folder, receiver)
     out = tmp / "site"
-    env = {"SLUTTSAMTALE_WHISTLEBLOWING_KEY": str(receiver.pem)}
-    result = build_site(out, pem, extra_env=env)
+    result = build_site(out, pem, extra_env={"SLUTTSAMTALE_QUESTIONNAIRES": str(folder)})
     assert result.returncode == 0, result.stderr
     with served(out) as base:
         yield base
 
 
 @pytest.fixture
-def flow(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Flow:
+def flow(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, receiver: Receiver) -> Flow:
     flow = isolate_real(tmp_path / "hr", monkeypatch)
+    name_receiver(flow.questionnaires, receiver)
     # The page seals with the browser's clock, so the collector's must be the real one too.
     now = datetime.now(UTC).replace(microsecond=0)
     monkeypatch.setenv("SLUTTSAMTALE_NOW", now.isoformat().replace("+00:00", "Z"))
@@ -87,17 +107,18 @@ def receiver_env(tmp_path: Path, receiver: Receiver) -> dict[str, str]:
     return {"SLUTTSAMTALE_DB": str(tmp_path / "receiver.db"), "SLUTTSAMTALE_KEY": str(receiver.key)}
 
 
-def import_file(data: bytes, where: Path, env: dict[str, str] | None = None) -> str:
+def import_file(data: bytes, where: Path, env: dict[str, str] | None = None, *extra: str) -> str:
     where.mkdir(parents=True, exist_ok=True)
     path = where / "response.json"
     path.write_bytes(data)
-    result = run("import", str(path), env=env)
+    result = run("import", *extra, str(path), env=env)
     assert result.exit_code == 0, result.output
     return result.output
 
 
-def fill(page: Page, qset: QuestionSet, special_text: str | None) -> None:
-    """Answer every visible question; the special one with `special_text` (None: skip it)."""
+def fill(page: Page, qset: QuestionSet, special_text: str | None, contact: str | None) -> None:
+    """Answer every visible question; the special one with `special_text` (None: skip it),
+    and the receiver's e-mail contact field with `contact` (None: leave it empty)."""
     answers: dict[str, object] = {}
     for section in qset.sections:
         for q in section.questions:
@@ -110,6 +131,8 @@ def fill(page: Page, qset: QuestionSet, special_text: str | None) -> None:
             value = planned_answer(qset, q)
             answer(page, qset, q, value)
             answers[q.id] = value
+        if contact is not None and page.locator("#sl-contact-email").is_visible():
+            page.locator("#sl-contact-email").fill(contact)
         press(page, ui(qset)["next"])
     choose_readers(page, qset, "hr")
     press(page, ui(qset)["finish"])
@@ -123,120 +146,165 @@ def download(page: Page, qset: QuestionSet) -> bytes:
     return Path(info.value.path()).read_bytes()
 
 
+def hr_sees_nothing_of_the_channel(flow: Flow, tmp_path: Path) -> None:
+    """Every HR command and the store: no answer, no contact, no word of the channel."""
+    listed = run("list", "--json")
+    [entry] = json.loads(listed.stdout)["responses"]
+    outputs = [
+        listed.output,
+        run("list").output,
+        run("show", entry["id"]).output,
+        run("show", entry["id"], "--json").output,
+        run("show", entry["id"], "--format", "html").output,
+        run("status").output,
+        run("report", "--out", str(tmp_path / "report.html"), "--min-group", "1").output,
+    ]
+    for text in outputs:
+        assert CANARY not in text and CONTACT not in text
+        assert "whistleblow" not in text.lower() and "varsling" not in text.lower()
+    assert CANARY.encode() not in db_bytes(flow.db) and CONTACT.encode() not in db_bytes(flow.db)
+    assert entry["special"] is False
+
+
 # --------------------------------------------------------------------------- browser
 
 
 @pytest.mark.browser
-def test_special_answer_goes_only_to_the_receiver(
+def test_a_report_with_contact_goes_only_to_the_receiver(
     page: Page, wb_site: str, receiver: Receiver, flow: Flow, tmp_path: Path
 ) -> None:
     t = i18n.text(QSET.language)
     page.goto(set_url(wb_site, QSET))
-    # The page names both keys and says, in the set's language, where special answers go.
+    # Both keys, and where special answers go, said from the configuration.
     expect(page.locator("[data-sl-wb-key]")).to_contain_text(keys.fingerprint(receiver.key_id))
     expect(page.locator(".sl-key")).to_contain_text(t["wb_fingerprint_help"])
     special_q = next(q for q in QSET.questions() if q.special)
     expect(page.locator(f'[data-sl-question="{special_q.id}"]')).to_contain_text(
         t["wb_question_hint"]
     )
-    fill(page, QSET, CANARY)
+    said = promises(load_catalog(flow.questionnaires).employer, "nb", receiver=True)
+    expect(page.locator("[data-sl-promises]")).to_contain_text(said.who_opens)
+    fill(page, QSET, CANARY, CONTACT)
     data = download(page, QSET)
 
     parts = envelope.parse(data).parts
     hr_kid = keys.key_id(flow.public_raw)
     assert [p.key_id for p in parts] == [hr_kid, receiver.key_id]
+    # 32768 bytes of plaintext, sealed: 48 more.
+    assert len(parts[1].sealed) == 32768 + 48
 
-    # HR: the rest of the answers, and only the fact that something went to the channel.
-    hr_out = import_file(data, tmp_path / "hr-inbox")
-    assert CLI["import_whistleblowing"] in hr_out
-    assert "the employer must assess it" not in hr_out  # that is the receiver's duty now
-    [entry] = json.loads(run("list", "--json").stdout)
-    assert entry["sent_to_whistleblowing"] is True and entry["special"] is False
-    assert CLI["flag_whistleblowing"] in run("list").output
-    shown = run("show", entry["id"])
-    assert shown.exit_code == 0, shown.output
-    assert CLI["flag_whistleblowing"] in shown.output and special_q.label in shown.output
-    assert CANARY not in shown.output
-    hr_payload = json.loads(run("show", entry["id"], "--json").stdout)
-    assert CANARY not in json.dumps(hr_payload, ensure_ascii=False)
-    assert hr_payload["sent_to_whistleblowing"] == SPECIAL
-    assert hr_payload["answers"]["name"]  # the rest is HR's as before
+    # HR: the rest of the answers, nothing of the channel; the file goes on unchanged.
+    forward = tmp_path / "to-receiver"
+    hr_out = import_file(data, tmp_path / "hr-inbox", None, "--forward-to", str(forward))
+    assert "special information" not in hr_out and CANARY not in hr_out
+    hr_sees_nothing_of_the_channel(flow, tmp_path)
+    [forwarded] = list(forward.iterdir())
+    assert forwarded.read_bytes() == data
 
-    # The receiver: the same file, their own key and store, only the special answers.
+    # The receiver: the forwarded file, their own key and store, the report and the contact.
     env = receiver_env(tmp_path, receiver)
-    wb_out = import_file(data, tmp_path / "wb-inbox", env)
+    wb_out = import_file(forwarded.read_bytes(), tmp_path / "wb-inbox", env)
     assert "special information: the employer must assess it" in wb_out
-    [wb_entry] = json.loads(run("list", "--json", env=env).stdout)
-    assert wb_entry["id"] == entry["id"]  # one response, two readers
+    [wb_entry] = json.loads(run("list", "--json", env=env).stdout)["responses"]
     wb_shown = run("show", wb_entry["id"], env=env)
-    assert CANARY in wb_shown.output and "whistleblowing" in wb_shown.output
+    assert CANARY in wb_shown.output and CONTACT in wb_shown.output
     wb_payload = json.loads(run("show", wb_entry["id"], "--json", env=env).stdout)
     assert wb_payload["scope"] == "whistleblowing"
     assert wb_payload["answers"] == {special_q.id: CANARY}
-    assert wb_payload["response_id"] == hr_payload["response_id"]
+    assert wb_payload["contact"] == {"email": CONTACT}
+    status = json.loads(run("status", "--json", env=env).stdout)
+    [case] = status["followups"]
+    assert case["response_id"] == wb_entry["id"] and "anonymous" not in case
 
 
 @pytest.mark.browser
-def test_without_a_special_answer_the_file_has_only_hr_part(
+def test_without_a_report_the_file_has_the_same_shape_and_length(
     page: Page, wb_site: str, receiver: Receiver, flow: Flow, tmp_path: Path
 ) -> None:
     page.goto(set_url(wb_site, QSET))
-    fill(page, QSET, None)
-    data = download(page, QSET)
-    assert [p.key_id for p in envelope.parse(data).parts] == [keys.key_id(flow.public_raw)]
-    out = import_file(data, tmp_path / "inbox")
-    assert CLI["import_whistleblowing"] not in out
-    [entry] = json.loads(run("list", "--json").stdout)
-    assert entry["sent_to_whistleblowing"] is False
-    # The receiver holds no key for it: a clear "no key", not a crash.
+    fill(page, QSET, CANARY, None)
+    with_report = download(page, QSET)
+    page.goto(set_url(wb_site, QSET))
+    # Contact details typed, but nothing reported: they are not sent.
+    fill(page, QSET, None, CONTACT)
+    without = download(page, QSET)
+    shape = [[p.key_id, len(p.sealed), p.link] for p in envelope.parse(with_report).parts]
+    assert shape == [[p.key_id, len(p.sealed), p.link] for p in envelope.parse(without).parts]
+    assert len(with_report) == len(without)
+
+    import_file(without, tmp_path / "hr-inbox")
+    hr_sees_nothing_of_the_channel(flow, tmp_path)
+    # The receiver imports every forwarded file and keeps only those with a report.
     env = receiver_env(tmp_path, receiver)
-    path = tmp_path / "inbox" / "response.json"
-    refused = run("import", str(path), env=env)
-    assert refused.exit_code != 0 and "no key given" in refused.output
+    out = import_file(without, tmp_path / "wb-inbox", env)
+    assert CLI["import_empty"] in out
+    listed = run("list", env=env)
+    assert listed.output.startswith(CLI["no_responses"])
+    assert CONTACT.encode() not in db_bytes(tmp_path / "receiver.db")
 
 
 # --------------------------------------------------------------------------- collector
 
 
+def test_an_anonymous_report_says_so_to_the_receiver(
+    flow: Flow, receiver: Receiver, tmp_path: Path
+) -> None:
+    qset = flow.qset(QSET.id)
+    payload = pagesim.build_payload(qset, answers_nb(special_report=CANARY))
+    receiver_raw = keys.load_public_pem(receiver.pem).raw
+    data = pagesim.seal_split(payload, qset, flow.public_raw, receiver_raw)
+    env = receiver_env(tmp_path, receiver)
+    import_file(data, tmp_path / "wb-inbox", env)
+    assert CLI["flag_no_contact"] in run("list", env=env).output
+    status = run("status", env=env)
+    assert CLI["flag_no_contact"] in status.output  # nobody to give feedback to
+    [case] = json.loads(run("status", "--json", env=env).stdout)["followups"]
+    assert case["anonymous"] is True and case["name"] is None
+
+
 def test_one_part_file_from_a_site_without_receiver_imports_as_before(flow: Flow) -> None:
+    flow.employer_rules("whistleblowing_key: null\n")
     payload = pagesim.build_payload(flow.qset(QSET.id), answers_nb(special_report=CANARY))
     data = pagesim.seal_payload(payload, flow.public_raw)
-    assert b"scope" not in pagesim.payload_bytes(payload)  # defaults are left out
     out = import_file(data, flow.root / "inbox")
-    assert "the employer must assess it" in out and CLI["import_whistleblowing"] not in out
-    [entry] = json.loads(run("list", "--json").stdout)
-    assert entry["special"] is True and entry["sent_to_whistleblowing"] is False
+    assert "the employer must assess it" in out
+    [entry] = json.loads(run("list", "--json").stdout)["responses"]
+    assert entry["special"] is True
     assert CANARY in run("show", entry["id"]).output
 
 
 def test_python_split_matches_the_rules(flow: Flow, receiver: Receiver) -> None:
     qset = flow.qset(QSET.id)
     payload = pagesim.build_payload(qset, answers_nb(special_report=CANARY))
-    hr, wb = pagesim.split_payload(payload, qset)
-    assert wb is not None
+    contact = Contact(email=CONTACT)
+    hr, wb = pagesim.split_payload(payload, qset, contact)
     check_payload(hr, qset, now=datetime.now(UTC))
     check_payload(wb, qset, now=datetime.now(UTC))
-    assert hr.sent_to_whistleblowing == SPECIAL and not set(SPECIAL) & set(hr.answers)
+    assert not set(SPECIAL) & set(hr.answers) and hr.contact is None and hr.scope == "hr"
     assert set(wb.answers) == set(SPECIAL) and wb.scope == "whistleblowing"
+    assert wb.contact == contact
     receiver_raw = keys.load_public_pem(receiver.pem).raw
-    data = pagesim.seal_split(payload, qset, flow.public_raw, receiver_raw)
-    assert len(envelope.parse(data).parts) == 2
-    declined = pagesim.build_payload(qset, {"special_report": CANARY}, declined=True)
-    assert pagesim.split_payload(declined, qset)[1] is None
+    data = pagesim.seal_split(payload, qset, flow.public_raw, receiver_raw, contact=contact)
+    assert [len(p.sealed) for p in envelope.parse(data).parts][1] == 32768 + 48
+    # Declined, or nothing special answered: the receiver's part is there, empty, and
+    # carries no contact details (they travel only with a report).
+    for quiet in (
+        pagesim.build_payload(qset, {"special_report": CANARY}, declined=True),
+        pagesim.build_payload(qset, answers_nb()),
+    ):
+        _, empty = pagesim.split_payload(quiet, qset, contact)
+        assert empty.answers == {} and empty.contact is None and not empty.declined
 
 
 @pytest.mark.parametrize(
     ("changes", "problem"),
     [
-        ({"scope": "whistleblowing", "answers": {"name": "Kari"}}, "answers question 'name'"),
-        ({"scope": "whistleblowing", "answers": {}}, "answers no special question"),
         (
-            {"scope": "whistleblowing", "sent_to_whistleblowing": ["special_report"]},
-            "lists questions sent elsewhere",
+            {"scope": "whistleblowing", "answers": {"name": "Kari"}, "contact": None},
+            "answers question 'name'",
         ),
-        ({"sent_to_whistleblowing": ["name"]}, "no special question"),
-        ({"sent_to_whistleblowing": ["special_report"] * 2}, "twice"),
-        ({"sent_to_whistleblowing": ["special_report"]}, "both answered and sent"),
+        ({"scope": "whistleblowing", "declined": True, "contact": None}, "cannot be a decline"),
+        ({"contact": Contact(name="Kari")}, "HR's payload carries contact details"),
     ],
 )
 def test_check_payload_refuses_a_bad_split(
@@ -252,25 +320,40 @@ def test_check_payload_refuses_a_bad_split(
 
 
 @pytest.mark.parametrize("language", ["nb", "nn", "sv", "en"])
-def test_invitation_mail_names_the_channel(
-    language: str, monkeypatch: pytest.MonkeyPatch, receiver: Receiver
-) -> None:
-    def text(whistleblowing: bool) -> str:
+def test_invitation_mail_says_who_opens_what(language: str, flow: Flow) -> None:
+    employer = load_catalog(flow.questionnaires).employer
+
+    def text(receiver: bool) -> str:
         return mail.render(
             language,  # type: ignore[arg-type]
             name="Kari",
             email=None,
-            employer="Kommunen",
+            employer=employer,
             last_day=datetime(2026, 6, 30).date(),
             recipients="HR",
-            link="https://hr.example.org/sluttsamtale/sets/x.html#token=abc",
-            whistleblowing=whistleblowing,
+            link="https://hr.example.org/sluttsamtale/sets/x.html#k=" + "A" * 43,
+            receiver=receiver,
         )
 
-    words = catalogue(language)["mail"]  # type: ignore[arg-type]
-    only_hr, with_channel = words["only_hr"], words["only_hr_with_receiver"]
-    assert only_hr in text(False) and with_channel not in text(False)
-    assert with_channel in text(True)
+    words = catalogue(language)["promises"]  # type: ignore[arg-type]
+    assert words["who_opens_hr"] in text(False) and words["who_opens_receiver"] not in text(False)
+    assert words["who_opens_receiver"] in text(True)
+
+
+def test_invite_reads_the_receiver_from_employer_yml_not_the_shell(flow: Flow) -> None:
+    # Issue 8: the e-mail must not depend on what happens to be set in HR's shell.
+    result = run(
+        "invite",
+        "--set",
+        "kommune-en",
+        "--name",
+        "Jane",
+        "--last-day",
+        "2026-06-30",
+        env={"SLUTTSAMTALE_WHISTLEBLOWING_KEY": ""},
+    )
+    assert result.exit_code == 0, result.output
+    assert catalogue("en")["promises"]["who_opens_receiver"] in result.output
 
 
 def test_build_refuses_a_condition_on_a_special_question(
@@ -285,8 +368,26 @@ def test_build_refuses_a_condition_on_a_special_question(
     hr_pem = tmp_path / "hr-public.pem"
     hr_pem.write_bytes(_key_template()[1])
     assert build_site(tmp_path / "plain", hr_pem, extra_env=env).returncode == 0
-    env["SLUTTSAMTALE_WHISTLEBLOWING_KEY"] = str(receiver.pem)
+    name_receiver(folder, receiver)
     result = build_site(tmp_path / "split", hr_pem, extra_env=env)
     assert result.returncode != 0
     assert "question 'why_not' depends on the special question 'recommend'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_build_refuses_hrs_own_key_as_the_receivers(tmp_path: Path) -> None:
+    folder = tmp_path / "questionnaires"
+    shutil.copytree(ROOT / "questionnaires", folder)
+    hr_pem = tmp_path / "hr-public.pem"
+    hr_pem.write_bytes(_key_template()[1])
+    shutil.copyfile(hr_pem, folder / RECEIVER_PEM)
+    path = folder / "employer.yml"
+    path.write_text(
+        path.read_text(encoding="utf-8") + f"\nwhistleblowing_key: {RECEIVER_PEM}\n",
+        encoding="utf-8",
+    )
+    result = build_site(
+        tmp_path / "out", hr_pem, extra_env={"SLUTTSAMTALE_QUESTIONNAIRES": str(folder)}
+    )
+    assert result.returncode != 0
+    assert "is HR's own public key" in result.stderr and "Traceback" not in result.stderr

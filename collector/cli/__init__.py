@@ -6,7 +6,7 @@ JSON). No rule lives here; `app.py` turns every library error into one sentence.
 
 from __future__ import annotations
 
-from . import analysis, demo, followup, intake, invitations, keys, reading, retention
+from . import analysis, demo, erasure, followup, intake, invitations, keys, reading, retention
 from .app import main
 
 for command in (
@@ -21,6 +21,9 @@ for command in (
     invitations.decline,
     followup.followup_,
     retention.purge,
+    erasure.erase,
+    erasure.correct,
+    erasure.confirm,
     analysis.report_,
     analysis.export_,
 ):

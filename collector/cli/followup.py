@@ -80,9 +80,11 @@ def followup_(
     with env.store(db_path, create=False) as store:
         row = store.find(response_id)
         hr_keys = env.keys(key_paths)
-        payload, qset = open_row(row, hr_keys, catalog).require()
+        opened = open_row(row, hr_keys, catalog)
+        payload, qset = opened.require()
         key = next(iter(hr_keys.values()))
-        case = followup.record(store, row.response_id, payload, qset, asked, key, today)
+        case = followup.record(store, row, payload, qset, asked, key, today)
+        name = followup.names(store, [followup.Step(case, "acknowledge", today, False)], hr_keys)
     if as_json:
         step = followup.next_step(rules, case, today)
         print_json(
@@ -99,7 +101,8 @@ def followup_(
         )
         return
     assessment = notes.open_note(case.assessment, hr_keys)
-    click.echo(text.followup_case(rules, case, today, assessment, env.words))
+    who = name.get(case.response_id)
+    env.say(text.followup_case(rules, case, today, assessment, env.words, who))
 
 
 def _iso(day: date | None) -> str | None:

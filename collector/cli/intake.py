@@ -10,8 +10,11 @@ from typing import Any
 import click
 
 from ..errors import SluttsamtaleError
-from ..intake import files, importer
+from ..formats import envelope
+from ..intake import extract, files, importer
 from ..render import text
+from ..safetext import visible
+from ..store.files import prepare_folder, write_new
 from .options import (
     Env,
     db_option,
@@ -25,6 +28,18 @@ from .options import (
 
 @click.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--forward-to",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Also write every response file that has a whistleblowing receiver's part here, "
+    "unchanged, for the receiver to import (HR cannot tell which of them hold a report).",
+)
+@click.option(
+    "--confirm",
+    is_flag=True,
+    help="Vouch for the responses that came without an invitation link (HR knows who sent "
+    "these files), so they count in reports; as `sluttsamtale confirm RECEIPT` does.",
+)
 @db_option
 @key_option
 @questionnaires_option
@@ -35,6 +50,8 @@ def import_(
     ctx: click.Context,
     env: Env,
     paths: tuple[Path, ...],
+    forward_to: Path | None,
+    confirm: bool,
     db_path: Path | None,
     key_paths: tuple[Path, ...],
     questionnaires: Path | None,
@@ -64,7 +81,10 @@ def import_(
     if next(items(), None) is None:
         raise click.ClickException("found no files to import in the folders given")
     hr_keys = env.keys(key_paths)
+    if forward_to is not None:
+        prepare_folder(forward_to)
     summary = importer.Summary()
+    forwarded = 0
     collected: list[dict[str, Any]] = []
     words = env.words
     bar = None
@@ -77,13 +97,18 @@ def import_(
             )
             for result in results:
                 summary.add(result)
+                if confirm and result.outcome == "imported" and result.invited is False:
+                    assert result.receipt is not None
+                    store.confirm(result.receipt)
+                if forward_to is not None and result.two_parts and result.outcome != "rejected":
+                    forwarded += forward(result.path, forward_to)
                 if as_json:
                     collected.append(result.as_dict())
                 elif bar is not None:
-                    bar.write(text.import_line(result, words), file=sys.stdout)
+                    bar.write(visible(text.import_line(result, words)), file=sys.stdout)
                     bar.update()
                 else:
-                    click.echo(text.import_line(result, words))
+                    env.say(text.import_line(result, words))
     except KeyboardInterrupt:
         click.echo(f"\nError: interrupted; so far {text.import_summary(summary, words)}", err=True)
         ctx.exit(130)
@@ -96,11 +121,24 @@ def import_(
         if bar is not None:
             bar.close()
     if as_json:
-        print_json({"files": collected, "summary": summary.as_dict()})
+        print_json({"files": collected, "summary": summary.as_dict() | {"forwarded": forwarded}})
     else:
         click.echo(text.import_summary(summary, words))
+        if forward_to is not None:
+            click.echo(words["cli"]["forwarded"].format(n=forwarded, folder=forward_to))
     if summary.rejected:
         ctx.exit(1)
+
+
+def forward(path: Path, folder: Path) -> int:
+    """Write the response file in `path`, unchanged, into the receiver's folder; 1 if it was
+    written, 0 if the same file is there already."""
+    data = extract.extract(path)
+    target = folder / f"sluttsamtale-{envelope.receipt(data)}.json"
+    if target.exists() and target.read_bytes() == data:
+        return 0
+    write_new(folder, target.stem, ".json", data)
+    return 1
 
 
 def _progress(total: int) -> Any:

@@ -7,11 +7,11 @@ from typing import Any
 
 import click
 
+from ..clock import iso
 from ..intake import leavers as leaver_files
 from ..render import mail, text
 from ..routine import followup, invitations
-from ..safetext import slug
-from ..store import files
+from ..store import Output, files
 from .options import (
     Env,
     db_option,
@@ -52,6 +52,7 @@ from .options import (
     help="Write one ready-to-send e-mail per person here (<name>.txt; never over a file).",
 )
 @db_option
+@key_option
 @questionnaires_option
 @json_option
 @pass_env
@@ -62,6 +63,7 @@ def invite(
     base_url: str | None,
     out: Path | None,
     db_path: Path | None,
+    key_paths: tuple[Path, ...],
     questionnaires: Path | None,
     as_json: bool,
     name: str | None,
@@ -74,11 +76,12 @@ def invite(
 ) -> None:
     """Invite leavers: a personal link and a ready-to-send e-mail for each.
 
-    The link opens the question set with an invitation code and the person's details in
-    the part after "#", which browsers never send to the web server. The e-mail, in the
-    set's language, says the conversation is voluntary, that the questions come ahead,
-    who reads the answers and how they are protected. A whole CSV is stored or none of
-    it; a person already invited is not invited twice.
+    The link opens the question set with a secret that binds the answers to this
+    invitation, in the part after "#" (never sent to the web server); it holds no name or
+    date. HR's record of the invitation is sealed to HR's key, so the key is needed. The
+    e-mail, in the set's language, says the conversation is voluntary, that the questions
+    come ahead, who reads the answers and how they are protected. A whole CSV is stored or
+    none of it; a person already invited is not invited twice.
 
     Example:
 
@@ -114,37 +117,43 @@ def invite(
         leavers = [leaver_files.check_leaver(dict(given), "invitation", set_id, catalog)]
     if out is not None:
         files.prepare_folder(out)
-    with env.store(db_path) as store:
-        made = invitations.invite(store, leavers, catalog, base, env.now())
-    receiver = env.settings.whistleblowing_key is not None
+    key = env.first_key(key_paths)
+    receiver = catalog.receiver_key_path is not None
     results: list[dict[str, Any]] = []
-    for invited in made:
-        inv = invited.invitation
-        body = mail.invitation(inv, catalog, invited.link, whistleblowing=receiver)
-        written = None
-        if out is not None and invited.created:
-            written = files.write_new(out, slug(inv.name, "invitation"), ".txt", body.encode())
-        results.append(
-            {
-                "outcome": "invited" if invited.created else "already invited",
-                "name": inv.name,
-                "last_day": inv.last_day,
-                "set": inv.set_id,
-                "code": inv.token,
-                "link": invited.link,
-                "email_file": str(written) if written else None,
-                "email": body,
-            }
-        )
+    with env.store(db_path) as store:
+        made = invitations.invite(store, leavers, catalog, base, env.now(), key)
+        for invited in made:
+            record, row = invited.invitation.record, invited.invitation.row
+            body = mail.invitation(record, catalog, invited.link, receiver=receiver)
+            written = None
+            if out is not None and invited.created:
+                # Named by HR's code, not the person: the store records the path in clear.
+                stem = f"invitation-{row.code}"
+                written = files.write_new(out, stem, ".txt", body.encode())
+                store.record_output(
+                    Output(str(written.resolve()), "invitation", iso(env.now()), row.delete_by)
+                )
+            results.append(
+                {
+                    "outcome": "invited" if invited.created else "already invited",
+                    "name": record.name,
+                    "last_day": record.last_day,
+                    "set": record.set_id,
+                    "code": row.code,
+                    "link": invited.link,
+                    "email_file": str(written) if written else None,
+                    "email": body,
+                }
+            )
     if as_json:
         print_json(results)
         return
     for r in results:
         where = f"e-mail {r['email_file']}" if r["email_file"] else r["link"]
-        click.echo(f"{r['outcome']:<15} {r['name']}  last day {r['last_day']}  {where}")
+        env.say(f"{r['outcome']:<15} {r['name']}  last day {r['last_day']}  {where}")
     if len(results) == 1 and out is None and results[0]["outcome"] == "invited":
         click.echo("")
-        click.echo(results[0]["email"], nl=False)
+        env.say(results[0]["email"], nl=False)
     invited_count = sum(r["outcome"] == "invited" for r in results)
     click.echo(f"{invited_count} invited, {len(results) - invited_count} already invited")
 
@@ -168,8 +177,9 @@ def status(
 
     Invitations are answered, declined, not yet answered, or overdue (the last working day
     has passed without an answer); the overdue come first, then by last working day.
-    No key is needed: this is HR's own record, not the answers. With WHO (a code or a
-    name), one invitation, with the decline reason HR recorded (opened with --key).
+    HR's record of whom it invited is sealed to HR's key like the answers, so the key is
+    needed. With WHO (a code or a name), one invitation, with the decline reason HR
+    recorded.
 
     Example:
 
@@ -180,32 +190,42 @@ def status(
     today = env.today()
     if who is not None:
         with env.store(db_path, create=False) as store:
-            hr_keys = env.keys(key_paths) if key_paths or env.settings.keys else None
-            detail = invitations.detail(store, who, today, hr_keys)
+            detail = invitations.detail(store, who, today, env.keys(key_paths))
         if as_json:
-            print_json(detail.row.as_dict() | {"decline_reason": detail.decline_reason})
+            print_json(
+                detail.as_dict() | {"decline_reason": detail.invitation.record.decline_reason}
+            )
         else:
-            click.echo(text.invitation_detail(detail, env.words))
+            env.say(text.invitation_detail(detail, env.words))
         return
     catalog = env.catalog(questionnaires)
     rules = catalog.employer.followup
     with env.store(db_path, create=False) as store:
-        rows = invitations.status_rows(store.invitations(), today)
+        hr_keys = env.keys(key_paths)
+        rows = invitations.status_rows(invitations.opened_all(store, hr_keys), today)
         steps = followup.open_steps(rules, store.followups(), today)
+        names = followup.names(store, steps, hr_keys)
     if as_json:
         print_json(
             {
                 "today": today.isoformat(),
                 "invitations": [r.as_dict() for r in rows],
-                "followups": [s.as_dict() for s in steps],
+                "followups": [_case(s, names.get(s.case.response_id)) for s in steps],
             }
         )
         return
-    click.echo(text.status_table(rows, env.words))
+    env.say(text.status_table(rows, env.words))
     if rows:
-        click.echo(text.status_summary(rows, env.words))
+        env.say(text.status_summary(rows, env.words))
     click.echo("")
-    click.echo(text.steps_table(steps, env.words))
+    env.say(text.steps_table(steps, env.words, names))
+
+
+def _case(step: followup.Step, who: followup.Reporter | None) -> dict[str, Any]:
+    reached: dict[str, Any] = {"name": who.name if who else None}
+    if who is not None and who.anonymous:
+        reached["anonymous"] = True
+    return step.as_dict() | reached
 
 
 @click.command()
@@ -226,8 +246,8 @@ def decline(
     """Record that a leaver declined the conversation by other means (a call, a mail).
 
     WHO is the invitation's code (or its first 6 or more characters, as `status` shows
-    it) or the person's name. The key is needed only to seal a --reason; `status WHO
-    --key ...` shows it again.
+    it) or the person's name. The key is needed: the invitation's record, and a --reason,
+    are sealed to it; `status WHO` shows the reason again.
 
     Example:
 
@@ -239,6 +259,8 @@ def decline(
     day = past_day(on_day, "--on", today) or today
     with env.store(db_path, create=False) as store:
         done = invitations.record_decline(
-            store, who, on=day, today=today, reason=reason, key=lambda: env.first_key(key_paths)
+            store, who, on=day, today=today, reason=reason, hr_keys=env.keys(key_paths)
         )
-    click.echo(f"Recorded: {done.invitation.name} declined the exit interview ({day.isoformat()}).")
+    env.say(
+        f"Recorded: {done.invitation.record.name} declined the exit interview ({day.isoformat()})."
+    )

@@ -13,13 +13,16 @@ from typing import Any, TypeVar
 
 import click
 
+from ..clock import iso
 from ..formats import keyfile
 from ..formats.keyfile import HRKey
 from ..model.loading import Catalog, load_catalog
 from ..render import text
 from ..routine import retention
+from ..safetext import visible
 from ..settings import Settings
-from ..store import Store
+from ..store import Output, Store
+from ..store.files import write_private
 from ..words import Catalogue, catalogue
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -67,6 +70,24 @@ class Env:
 
     def first_key(self, given: Iterable[Path]) -> HRKey:
         return next(iter(self.keys(given).values()))
+
+    def say(self, text: str, *, nl: bool = True) -> None:
+        """Print text that holds what files said: every control, bidi-override and
+        zero-width character is shown, never obeyed (safetext.visible)."""
+        click.echo(visible(text), nl=nl)
+
+    def exports(self, db: Path | None) -> Path:
+        """The store's own folder for the files it writes, beside the database."""
+        return self.settings.db_path(db).resolve().parent / "exports"
+
+    def write_output(
+        self, store: Store, path: Path, data: bytes, kind: str, delete_by: str
+    ) -> Path:
+        """Write a file with personal data (owner-only, whole or not at all) and record it
+        with its delete-by date, so that purge deletes it with its records."""
+        write_private(path, data)
+        store.record_output(Output(str(path.resolve()), kind, iso(self.now()), delete_by))
+        return path
 
     def store(self, db: Path | None, *, create: bool = True, warn: bool = True) -> Store:
         """Open the store and warn (one line, stderr) about records past their delete-by date.

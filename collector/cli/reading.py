@@ -10,7 +10,7 @@ import click
 from ..formats import payload as payload_format
 from ..intake.opening import open_row
 from ..render import record, text
-from ..store.files import write_private
+from ..routine import responses
 from .options import (
     Env,
     db_option,
@@ -23,23 +23,25 @@ from .options import (
 
 
 @click.command("list")
+@click.option("--earlier", is_flag=True, help="Also list answers a newer one replaced.")
 @db_option
 @key_option
-@questionnaires_option
 @json_option
 @pass_env
 def list_(
     env: Env,
+    earlier: bool,
     db_path: Path | None,
     key_paths: tuple[Path, ...],
-    questionnaires: Path | None,
     as_json: bool,
 ) -> None:
-    """List stored responses, decrypted in memory: who, when, which set, and flags.
+    """List the current responses, decrypted in memory: who, when, which set, and flags.
 
-    Flags: declined, special information (a question marked special is answered), who
-    may read the answers when it is not HR only, and "unknown invitation" when the answers
-    carry an invitation code that matches no invitation in this store.
+    One response per invitation, the newest (a flag says when it replaced earlier ones).
+    Responses for anonymous statistics only are counted, never listed. Flags: declined,
+    special information, who may read the answers when it is not HR only, "not invited"
+    when it came without an invitation link (anyone with the page could have sent it), and
+    "wording differs" when it was not sealed by the page HR built.
 
     Example:
 
@@ -47,15 +49,12 @@ def list_(
         sluttsamtale list --key hr-key.json
         sluttsamtale list --key hr-key.json --json
     """
-    catalog = env.catalog(questionnaires)
     with env.store(db_path, create=False) as store:
-        hr_keys = env.keys(key_paths)
-        matched = store.matched_ids()
-        opened = (open_row(row, hr_keys, catalog) for row in store.responses())
-        if as_json:
-            print_json([text.list_entry(o, matched) for o in opened])
-        else:
-            click.echo(text.list_table(opened, env.words, matched))
+        view = responses.load_overview(store, env.keys(key_paths), include_earlier=earlier)
+    if as_json:
+        print_json(text.overview_json(view))
+    else:
+        env.say(text.list_table(view, env.words))
 
 
 @click.command()
@@ -69,10 +68,10 @@ def list_(
     help="html: a print-ready record of the conversation, with room for notes.",
 )
 @click.option(
-    "--for-leader",
+    "--for-interviewer",
     is_flag=True,
-    help="With --format html: the nearest leader's copy, made only if the employee allowed "
-    "the leader to read, and without special information.",
+    help="With --format html: the copy for the person who holds the conversation, made only "
+    "if the employee allowed that person to read, and without special information.",
 )
 @click.option(
     "--out",
@@ -88,7 +87,7 @@ def show(
     env: Env,
     response_id: str,
     fmt: str,
-    for_leader: bool,
+    for_interviewer: bool,
     out: Path | None,
     db_path: Path | None,
     key_paths: tuple[Path, ...],
@@ -99,33 +98,41 @@ def show(
 
     RESPONSE_ID is the id or its start, as `sluttsamtale list` shows it. With --json (or
     --format json) the whole payload is printed exactly as it was sealed. --format html
-    makes the conversation record (doc 001's form): header facts, the employee's wishes,
-    the answers, and ruled space for notes, "interviewed by" and date.
+    makes the conversation record (doc 001's form): header facts (from HR's invitation),
+    the employee's wishes, the answers, and ruled space for notes, "interviewed by" and
+    date. A response for anonymous statistics only is never shown.
 
     Example:
 
     \b
         sluttsamtale show --key hr-key.json 3f2a91bc
         sluttsamtale show --key hr-key.json 3f2a91bc --format html --out samtale.html
+        sluttsamtale show 3f2a91bc --format html --for-interviewer --out til-leder.html
     """
     fmt = "json" if as_json else fmt
-    if for_leader and fmt != "html":
-        raise click.ClickException("--for-leader makes the printable record; add --format html")
+    if for_interviewer and fmt != "html":
+        raise click.ClickException(
+            "--for-interviewer makes the printable record; add --format html"
+        )
     catalog = env.catalog(questionnaires)
     with env.store(db_path, create=False) as store:
         row = store.find(response_id)
-    opened = open_row(row, env.keys(key_paths), catalog)
-    if fmt == "json":
-        payload, _ = opened.require()
-        shown = json.dumps(payload_format.as_json(payload), indent=2, ensure_ascii=False) + "\n"
-    elif fmt == "html":
-        shown = record.render(opened, employer=catalog.employer.name, for_leader=for_leader)
-    else:
-        shown = text.show_text(opened, env.words) + "\n"
-    if out is None:
-        click.echo(shown, nl=False)
-        return
-    write_private(out, shown.encode("utf-8"))
+        opened = open_row(row, env.keys(key_paths), catalog)
+        responses.refuse_anonymous(opened)
+        if fmt == "json":
+            payload, _ = opened.require()
+            shown = json.dumps(payload_format.as_json(payload), indent=2, ensure_ascii=False)
+            shown += "\n"
+        elif fmt == "html":
+            shown = record.render(
+                opened, employer=catalog.employer, for_interviewer=for_interviewer
+            )
+        else:
+            shown = text.show_text(opened, env.words) + "\n"
+        if out is None:
+            env.say(shown, nl=False)
+            return
+        env.write_output(store, out, shown.encode("utf-8"), "record", row.delete_by)
     click.echo(f"Wrote {out}")
 
 

@@ -1,4 +1,4 @@
-"""The response file (sluttsamtale-response/1): its JSON envelope, receipt code and name.
+"""The response file (sluttsamtale-response/2): its JSON envelope, receipt code and name.
 
 Reading is strict: exactly one way to write each thing, so a file either means one
 thing or is refused with a sentence saying why (spec/FORMAT.md, "Response file").
@@ -25,15 +25,19 @@ MIN_SEALED_BYTES = ENC_LEN + TAG_LEN
 
 _KEY_ID = re.compile(r"[0-9a-f]{32}")
 _FIELDS = ("format", "parts")
-_PART_FIELDS = ("key_id", "sealed")
+_PART_FIELDS = ("key_id", "link", "sealed")
+_PART_REQUIRED = ("key_id", "sealed")
+OLD_FORMAT = "sluttsamtale-response/1"
 
 
 @dataclass(frozen=True)
 class Part:
-    """One sealed copy of the payload, for the key whose id is `key_id`."""
+    """One sealed payload, for the key whose id is `key_id`; `link` is the id of the
+    invitation link it is bound to (FORMAT.md 6), for HR's part of an invited response."""
 
     key_id: str
     sealed: bytes  # enc || ct
+    link: str | None = None
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,11 @@ def parse(data: bytes) -> Envelope:
     _check_fields(obj, _FIELDS)
     if not isinstance(obj["format"], str):
         raise EnvelopeError('"format" must be a string')
+    if obj["format"] == OLD_FORMAT:
+        raise EnvelopeError(
+            f'unsupported format "{OLD_FORMAT}": sealed by an older page, whose files this '
+            "version no longer reads; ask for the answers again from the current page"
+        )
     if obj["format"] != RESPONSE_FORMAT:
         raise EnvelopeError(f"unsupported format {quoted(obj['format'])}")
     items = obj["parts"]
@@ -68,6 +77,8 @@ def parse(data: bytes) -> Envelope:
     parts = tuple(_part(item, label) for item, label in zip(items, labels, strict=True))
     if len({p.key_id for p in parts}) != len(parts):
         raise EnvelopeError("two parts have the same key id")
+    if any(p.link is not None for p in parts[1:]):
+        raise EnvelopeError('only the first part may carry a "link"')
     envelope = Envelope(parts)
     # Only the canonical bytes (the final LF may be missing, as json.dump leaves it): so no
     # change of a bit, even one that a base64 armor turns into other JSON whitespace, imports,
@@ -76,16 +87,18 @@ def parse(data: bytes) -> Envelope:
     if data not in (canonical, canonical[:-1]):
         raise EnvelopeError(
             'the file is not in canonical form (json.dumps with ", " and ": ", members '
-            "in the order format, parts, key_id, sealed, and one final LF)"
+            "in the order format, parts, key_id, link, sealed, and one final LF)"
         )
     return envelope
 
 
-def _check_fields(obj: dict[str, Any], fields: tuple[str, ...], where: str = "") -> None:
+def _check_fields(
+    obj: dict[str, Any], fields: tuple[str, ...], where: str = "", required: tuple[str, ...] = ()
+) -> None:
     for name in obj:
         if name not in fields:
             raise EnvelopeError(f"{where}unknown field {quoted(name)}")
-    for name in fields:
+    for name in required or fields:
         if name not in obj:
             raise EnvelopeError(f'{where}missing field "{name}"')
 
@@ -93,19 +106,21 @@ def _check_fields(obj: dict[str, Any], fields: tuple[str, ...], where: str = "")
 def _part(item: object, where: str) -> Part:
     if not isinstance(item, dict):
         raise EnvelopeError(f'{where}each of "parts" must be a JSON object')
-    _check_fields(item, _PART_FIELDS, where)
-    for name in _PART_FIELDS:
+    _check_fields(item, _PART_FIELDS, where, _PART_REQUIRED)
+    for name in item:
         if not isinstance(item[name], str):
             raise EnvelopeError(f'{where}"{name}" must be a string')
-    kid, text = item["key_id"], item["sealed"]
+    kid, text, link = item["key_id"], item["sealed"], item.get("link")
     if not _KEY_ID.fullmatch(kid):
         raise EnvelopeError(f'{where}"key_id" must be 32 lowercase hex characters')
+    if link is not None and not _KEY_ID.fullmatch(link):
+        raise EnvelopeError(f'{where}"link" must be 32 lowercase hex characters')
     sealed = b64decode_canonical(text)
     if sealed is None:
         raise EnvelopeError(f'{where}"sealed" is not canonical base64')
     if len(sealed) < MIN_SEALED_BYTES:
         raise EnvelopeError(f"{where}sealed part is shorter than {MIN_SEALED_BYTES} bytes")
-    return Part(kid, sealed)
+    return Part(kid, sealed, link)
 
 
 def encode(envelope: Envelope) -> bytes:
@@ -117,7 +132,9 @@ def encode(envelope: Envelope) -> bytes:
     obj = {
         "format": RESPONSE_FORMAT,
         "parts": [
-            {"key_id": p.key_id, "sealed": base64.b64encode(p.sealed).decode("ascii")}
+            {"key_id": p.key_id}
+            | ({"link": p.link} if p.link is not None else {})
+            | {"sealed": base64.b64encode(p.sealed).decode("ascii")}
             for p in envelope.parts
         ],
     }

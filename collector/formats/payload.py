@@ -1,5 +1,5 @@
-"""The payload's bytes (FORMAT.md 7): the canonical plaintext the page writes, and the strict
-reading of an opened plaintext into the Payload model.
+"""The payload's bytes (FORMAT.md 6.1, 7): the plaintext the page writes (JSON, padded with
+spaces to a bucket), and the strict reading of an opened plaintext into the Payload model.
 
 Every error message names a field or a question id, never what was answered.
 """
@@ -17,31 +17,58 @@ from ..errors import PayloadFailure
 from ..model.payload import Payload
 from .strictjson import JSONProblem, loads
 
+HR_BUCKETS = tuple(4096 << n for n in range(8))
+"""The lengths HR's plaintext may have: 4 KiB to 512 KiB, the smallest that holds it."""
+RECEIVER_BUCKET = 32768
+"""The one length of the whistleblowing receiver's plaintext, whatever it holds."""
 _LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _PLAIN_NAME = re.compile(r"[A-Za-z0-9_]{1,64}")
 _UTC_SUFFIXES = ("Z", "+00:00")
 
 
+class TooLong(PayloadFailure):
+    """A payload longer than the largest bucket its part may have."""
+
+
 def encode(payload: Payload) -> bytes:
-    """The plaintext as the page writes it: JSON.stringify of the payload, UTF-8.
+    """The payload's JSON text as the page writes it: JSON.stringify of the payload, UTF-8.
 
     Compact separators, non-ASCII as itself, "options" left out where a question has
-    none. JSON.stringify escapes a lone surrogate, which UTF-8 cannot carry; so do we.
+    none, `contact` only in the receiver's payload. JSON.stringify escapes a lone
+    surrogate, which UTF-8 cannot carry; so do we.
     """
     obj = payload.model_dump(mode="json")
     obj["sealed_at"] = iso_milliseconds(payload.sealed_at)
-    # Left out at their defaults, as the page does (spec/FORMAT.md 7.1): a site without a
-    # whistleblowing receiver writes the same payload as before the channel existed.
-    if obj["scope"] == "hr":
-        del obj["scope"]
-    if not obj["sent_to_whistleblowing"]:
-        del obj["sent_to_whistleblowing"]
+    if payload.scope == "hr":
+        del obj["contact"]
+    elif obj["contact"] is not None:
+        obj["contact"] = {k: v for k, v in obj["contact"].items() if v is not None}
     for wording in obj["wording"].values():
         if wording.get("options") is None:
             wording.pop("options", None)
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
     text = _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
     return text.encode("utf-8")
+
+
+def buckets(scope: str) -> tuple[int, ...]:
+    return HR_BUCKETS if scope == "hr" else (RECEIVER_BUCKET,)
+
+
+def pad(text: bytes, scope: str) -> bytes:
+    """The sealed plaintext: `text` and spaces up to its bucket (FORMAT.md 6.1)."""
+    size = next((b for b in buckets(scope) if b >= len(text)), None)
+    if size is None:
+        raise TooLong(
+            f"the answers are {len(text)} bytes, more than the {buckets(scope)[-1]} a part "
+            "may hold; shorten them"
+        )
+    return text + b" " * (size - len(text))
+
+
+def padded(payload: Payload) -> bytes:
+    """What is sealed: the payload's JSON, padded for its part."""
+    return pad(encode(payload), payload.scope)
 
 
 def iso_milliseconds(moment: datetime) -> str:
@@ -62,9 +89,21 @@ def parse(plaintext: bytes) -> Payload:
         payload = Payload.model_validate_json(plaintext, strict=True)
     except ValidationError as e:
         raise PayloadFailure(describe(e)) from None
+    # The member itself, as written (FORMAT.md 7): only the receiver's payload has one.
+    if ("contact" in obj) != (payload.scope == "whistleblowing"):
+        raise PayloadFailure(
+            "the payload: HR's payload has a \"contact\" member, which only the receiver's may"
+            if payload.scope == "hr"
+            else 'the payload: a whistleblowing payload has no "contact" member'
+        )
     sealed_at = obj["sealed_at"]
     if not isinstance(sealed_at, str) or not sealed_at.endswith(_UTC_SUFFIXES):
         raise PayloadFailure('the payload: "sealed_at" must be UTC, ending in "Z" or "+00:00"')
+    if len(plaintext) not in buckets(payload.scope):
+        raise PayloadFailure(
+            f"the payload is {len(plaintext)} bytes, not padded to a bucket of its part "
+            "(FORMAT.md 6.1)"
+        )
     return payload
 
 
@@ -102,5 +141,8 @@ def _path(loc: list[int | str]) -> str:
 
 
 def as_json(payload: Payload) -> dict[str, Any]:
-    """The payload as JSON data, exactly as it was sealed."""
-    return payload.model_dump(mode="json")
+    """The payload as JSON data, as it was sealed (contact details only as given)."""
+    data = payload.model_dump(mode="json")
+    if data.get("contact"):
+        data["contact"] = {k: v for k, v in data["contact"].items() if v is not None}
+    return data

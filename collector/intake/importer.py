@@ -15,15 +15,17 @@ from typing import Any, Literal, TypeVar
 
 from .. import clock
 from ..errors import SluttsamtaleError, StoreError
+from ..formats import at_rest, keys
 from ..formats.keyfile import HRKey
 from ..model.employer import FollowupRules
 from ..model.loading import Catalog
-from ..store import ConflictError, ImportLink, Store, StoredResponse
-from . import extract
+from ..store import ConflictError, DeletedError, ReplayError, Store, StoredResponse
+from . import extract, keeping
 from .files import Item
-from .opening import OpenedResponse, open_response
+from .opening import Invitation, LinkFinder, OpenedResponse, open_invitation, open_response
 
-Outcome = Literal["imported", "duplicate", "rejected"]
+Outcome = Literal["imported", "duplicate", "rejected", "empty"]
+"""`empty`: a whistleblowing receiver's part with nothing in it (FORMAT.md 7.1)."""
 
 
 @dataclass(frozen=True)
@@ -36,11 +38,19 @@ class FileResult:
     response_id: str | None = None
     kind: str | None = None
     reason: str | None = None
-    invitation: Literal["matched", "unknown"] | None = None
+    invited: bool | None = None
+    """Whether the response was bound to an invitation link; None when rejected."""
+    anonymous: bool = False
+    """Readers "statistics only": kept without name or link."""
+    superseded: int = 0
+    """How many earlier answers from the same invitation this one replaces."""
+    older: bool = False
+    """An answer sealed before the invitation's current one: kept, but not current."""
     acknowledge_by: str | None = None
     """Set when a newly imported response holds special information: the first due date."""
-    whistleblowing: bool = False
-    """HR's part says special answers went to the whistleblowing receiver (FORMAT.md 7.1)."""
+    wording_differs: bool = False
+    two_parts: bool = False
+    """The file has the whistleblowing receiver's part too (to forward it to them)."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -50,10 +60,13 @@ class FileResult:
             "response_id": self.response_id,
             "kind": self.kind,
             "reason": self.reason,
-            "invitation": self.invitation,
+            "invited": self.invited,
+            "anonymous": self.anonymous,
+            "superseded": self.superseded,
+            "older": self.older,
             "special": self.acknowledge_by is not None,
             "acknowledge_by": self.acknowledge_by,
-            "whistleblowing": self.whistleblowing,
+            "wording_differs": self.wording_differs,
         }
 
 
@@ -62,19 +75,21 @@ class Summary:
     imported: int = 0
     duplicate: int = 0
     rejected: int = 0
+    empty: int = 0
 
     def add(self, result: FileResult) -> None:
         setattr(self, result.outcome, getattr(self, result.outcome) + 1)
 
     @property
     def files(self) -> int:
-        return self.imported + self.duplicate + self.rejected
+        return self.imported + self.duplicate + self.rejected + self.empty
 
     def as_dict(self) -> dict[str, int]:
         return {
             "imported": self.imported,
             "duplicate": self.duplicate,
             "rejected": self.rejected,
+            "empty": self.empty,
             "files": self.files,
         }
 
@@ -89,14 +104,29 @@ def import_items(
 ) -> Iterator[FileResult]:
     """Import each item in order, yielding its result as soon as it is stored or refused.
 
-    A StoreError other than a conflict (locked, damaged, disk full) ends the batch: it
-    would fail every file after it too.
+    A StoreError other than one file's own rejection (locked, damaged, disk full) ends the
+    batch: it would fail every file after it too.
     """
     # Tried: opening files one thread ahead to overlap the fsync after each response. On
     # CPython the GIL hand-over after every fsync cost more than the overlap won.
-    rules = catalog.employer.followup
     for item in items:
-        yield import_item(item, hr_keys=hr_keys, catalog=catalog, store=store, now=now, rules=rules)
+        yield import_item(item, hr_keys=hr_keys, catalog=catalog, store=store, now=now)
+
+
+def open_item(
+    item: Item,
+    *,
+    hr_keys: Mapping[str, HRKey],
+    catalog: Catalog,
+    now: datetime,
+    find_link: LinkFinder = lambda _: None,
+) -> OpenedResponse:
+    """Open and check one input file as `import` does, without storing it: what the
+    testkit's vectors are run through."""
+    if item.problem is not None:
+        raise item.problem
+    data = extract.extract(item.path)
+    return open_response(data, hr_keys=hr_keys, catalog=catalog, now=now, find_link=find_link)
 
 
 def import_item(
@@ -106,61 +136,82 @@ def import_item(
     catalog: Catalog,
     store: Store,
     now: datetime,
-    rules: FollowupRules | None = None,
 ) -> FileResult:
-    """Import one item: open it, then store it."""
-    opened = _attempt(item, lambda: open_item(item, hr_keys=hr_keys, catalog=catalog, now=now))
-    if isinstance(opened, FileResult):
-        return opened
-    rules = rules or catalog.employer.followup
-    return _attempt(item, lambda: store_opened(item, opened, store, now, rules))
+    """Import one item: open it, then keep it."""
 
+    def find_link(link_id: str) -> Invitation | None:
+        row = store.invitation_by_link(link_id)
+        return open_invitation(row, hr_keys) if row is not None else None
 
-def open_item(
-    item: Item, *, hr_keys: Mapping[str, HRKey], catalog: Catalog, now: datetime
-) -> OpenedResponse:
-    """The response in one item, opened and checked; raises the SluttsamtaleError that fits."""
-    if item.problem is not None:
-        raise item.problem
-    data = extract.extract(item.path)
-    return open_response(data, hr_keys=hr_keys, catalog=catalog, now=now)
+    def opened() -> OpenedResponse:
+        return open_item(item, hr_keys=hr_keys, catalog=catalog, now=now, find_link=find_link)
+
+    response = _attempt(item, opened)
+    if isinstance(response, FileResult):
+        return response
+    public = keys.public_of(hr_keys[response.key_id].private)
+    employer = catalog.employer
+    return _attempt(
+        item,
+        lambda: store_opened(
+            item, response, store, now, employer.followup, employer.retention_months, public
+        ),
+    )
 
 
 def store_opened(
-    item: Item, response: OpenedResponse, store: Store, now: datetime, rules: FollowupRules
+    item: Item,
+    response: OpenedResponse,
+    store: Store,
+    now: datetime,
+    rules: FollowupRules,
+    retention_months: int,
+    public: bytes,
 ) -> FileResult:
-    payload = response.payload
-    sealed_on = clock.utc_day(payload.sealed_at)
+    """Keep an opened response: seal what is kept to HR's key (`public`, the raw key) and
+    store it in one transaction."""
+    kept = keeping.keep(response, now)
+    if kept.empty:
+        return FileResult(item.path, "empty", receipt=response.receipt, two_parts=True)
+    received = clock.utc_day(now)
+    delete_by = clock.add_months(received, retention_months).isoformat()
+    invitation = None
+    if kept.invitation is not None and response.invitation is not None:
+        row = response.invitation.row
+        sealed = at_rest.seal(kept.invitation, "invitation", public)
+        invitation = (row.code, sealed, response.key_id, delete_by)
     outcome = store.save(
         StoredResponse(
             response_id=response.response_id,
             key_id=response.key_id,
             received_at=clock.iso(now),
-            delete_by=response.delete_by.isoformat(),
+            delete_by=delete_by,
             receipt=response.receipt,
-            sealed=response.sealed,
+            file_digest=response.file_digest,
+            enc_digest=response.enc_digest,
+            record=at_rest.seal(kept.record, "record", public),
+            summary=at_rest.seal(kept.summary, "summary", public),
+            superseded=kept.superseded,
         ),
-        ImportLink(
-            invitation=payload.invitation,
-            declined=payload.declined,
-            sealed_on=sealed_on.isoformat(),
-            special=response.special,
-        ),
+        special=kept.special,
+        supersedes=kept.supersedes,
+        invitation=invitation,
     )
-    invitation: Literal["matched", "unknown"] | None = None
-    if payload.invitation is not None:
-        invitation = "matched" if store.is_matched(response.response_id) else "unknown"
     acknowledge_by = None
-    if outcome == "imported" and response.special:
-        acknowledge_by = rules.acknowledge_due(sealed_on).isoformat()
+    if outcome == "imported" and kept.special:
+        acknowledge_by = rules.acknowledge_due(received).isoformat()
     return FileResult(
         item.path,
         outcome,
         receipt=response.receipt,
         response_id=response.response_id,
-        invitation=invitation,
+        invited=response.invitation is not None,
+        anonymous=response.payload.readers == "statistics",
+        superseded=len(kept.supersedes) if outcome == "imported" else 0,
+        older=kept.superseded,
         acknowledge_by=acknowledge_by,
-        whistleblowing=bool(payload.sent_to_whistleblowing),
+        wording_differs=bool(response.wording_differs),
+        two_parts=response.parts > 1,
     )
 
 
@@ -171,7 +222,7 @@ def _attempt(item: Item, work: Callable[[], _T]) -> _T | FileResult:
     """`work()`, or the rejection that its error means for this file."""
     try:
         return work()
-    except ConflictError as e:
+    except (ConflictError, ReplayError, DeletedError) as e:
         return _rejected(item.path, e)
     except StoreError:
         raise

@@ -13,6 +13,5 @@ class SluttsamtaleConfig(base.Config):
     public_key = c.Optional(c.Type(str))
     """HR's public key (PEM), relative to mkdocs.yml; mkdocs.yml gives it with !ENV."""
 
-    whistleblowing_key = c.Optional(c.Type(str))
     """The whistleblowing receiver's public key (PEM), relative to mkdocs.yml; when given,
     answers to special questions are sealed only to it (spec/FORMAT.md 7.1)."""

@@ -33,6 +33,7 @@ SCRIPT_KEYS: tuple[str, ...] = (
     "restore_saved_at",
     "err_wrong_pass",
     "restored",
+    "mail_subject",
 )
 """The strings form.js needs at run time; the rest are written into the HTML."""
 

@@ -21,11 +21,12 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from ..errors import KeyFileError, QuestionSetError
-from ..formats.keys import PublicKey, load_public_pem
+from ..formats.keys import PublicKey, load_public_pem, receiver_key
 from ..model.loading import Catalog, load_catalog
 from ..model.questionset import QuestionSet
-from ..words import LANGUAGES, catalogue
-from . import postprocess, render
+from ..render.promises import promises
+from ..words import LANGUAGES, Language, catalogue
+from . import placeholders, postprocess, render
 from .config import SluttsamtaleConfig
 
 log = logging.getLogger("mkdocs.plugins.sluttsamtale")
@@ -63,16 +64,14 @@ class SluttsamtalePlugin(BasePlugin[SluttsamtaleConfig]):
                 "plugins.sluttsamtale.public_key in mkdocs.yml"
             )
         self.key = _load_key(base / self.config.public_key)
-        wb = self.config.whistleblowing_key
-        self.whistleblowing_key = _load_key(base / wb) if wb else None
-        if self.whistleblowing_key and self.whistleblowing_key.key_id == self.key.key_id:
-            raise PluginError(
-                "the whistleblowing key is HR's own key; give the whistleblowing "
-                "receiver's public key, or none"
-            )
         self.catalog = _load_catalog(base / self.config.questionnaires)
+        try:
+            self.whistleblowing_key = receiver_key(self.catalog.receiver_key_path, self.key)
+        except KeyFileError as e:
+            raise PluginError(str(e)) from None
         if self.whistleblowing_key is not None:
             _check_split(self.catalog)
+        _warn_required(self.catalog)
         return config
 
     # ------------------------------------------------------------------ on_files
@@ -108,14 +107,25 @@ class SluttsamtalePlugin(BasePlugin[SluttsamtaleConfig]):
         language = self._language(page)
         if language and "lang" not in page.meta:
             page.meta["lang"] = language
-        return markdown
+        try:
+            return placeholders.fill(markdown, language, self._sentences)
+        except ValueError as e:
+            raise PluginError(f"{page.file.src_uri}: {e}") from None
+
+    def _sentences(self, language: Language) -> dict[str, str]:
+        assert self.catalog is not None
+        receiver = self.whistleblowing_key is not None
+        return promises(self.catalog.employer, language, receiver=receiver).as_dict()
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         qset = self.set_pages.get(page.file.src_uri)
         if qset is not None:
             assert self.key is not None
             protection = _url(files, page, protection_uri(qset.language))
-            return render.set_page(qset, self.key, protection, self.whistleblowing_key)
+            assert self.catalog is not None
+            return render.set_page(
+                qset, self.key, protection, self.whistleblowing_key, self.catalog.employer
+            )
         if page.is_homepage:
             return self._landing(html, page, files)
         return html
@@ -133,7 +143,7 @@ class SluttsamtalePlugin(BasePlugin[SluttsamtaleConfig]):
 
     # ------------------------------------------------------------------ helpers
 
-    def _language(self, page: Page) -> str | None:
+    def _language(self, page: Page) -> Language | None:
         qset = self.set_pages.get(page.file.src_uri)
         if qset is not None:
             return qset.language
@@ -172,11 +182,29 @@ def _check_split(catalog: Catalog) -> None:
     for qset in catalog.latest():
         special = {q.id for q in qset.questions() if q.special}
         for q in qset.questions():
+            if q.special and q.required:
+                raise PluginError(
+                    f"set {qset.id!r}: the special question {q.id!r} is required, which would "
+                    "tell HR that every file holds a report; drop required: true"
+                )
             if q.show_if and q.show_if.question in special and not q.special:
                 raise PluginError(
                     f"set {qset.id!r}: question {q.id!r} depends on the special question "
                     f"{q.show_if.question!r}, whose answer goes only to the whistleblowing "
                     "receiver; mark it special too or drop the condition"
+                )
+
+
+def _warn_required(catalog: Catalog) -> None:
+    """The privacy notice says answering is voluntary; a required question contradicts it."""
+    for qset in catalog.latest():
+        for q in qset.questions():
+            if q.required:
+                log.warning(
+                    "set %r: question %r is required, but the privacy notice says answering "
+                    "is voluntary; drop required: true or change the notice",
+                    qset.id,
+                    q.id,
                 )
 
 

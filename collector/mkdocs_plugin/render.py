@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..formats.keys import PublicKey, fingerprint
+from ..model.employer import Employer
 from ..model.questionset import (
     DECLINE_REASON_MAX,
     OTHER_TEXT_MAX,
@@ -19,8 +20,9 @@ from ..model.questionset import (
     PrivacyNotice,
     Question,
     QuestionSet,
-    QuestionType,
 )
+from ..model.wording import expected as expected_wording
+from ..render.promises import Promises, promises
 from ..words import Language
 from . import i18n
 from .render_form import error_summary, esc, form, paragraphs, readers_group
@@ -45,25 +47,6 @@ def json_script(data: Any, element_id: str) -> str:
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return f'<script type="application/json" id="{esc(element_id)}">{text}</script>'
-
-
-def wording(qset: QuestionSet) -> dict[str, dict[str, Any]]:
-    """What the page seals as each question's wording (FORMAT.md 7): label, and the words of
-    every option the employee chose between, yes and no included."""
-    t = i18n.text(qset.language)
-    return {q.id: _wording(q, t) for q in qset.questions()}
-
-
-def _wording(q: Question, t: dict[str, str]) -> dict[str, Any]:
-    entry: dict[str, Any] = {"label": q.label}
-    if q.options:
-        entry["options"] = {o.value: o.label for o in q.options}
-        if q.other:
-            entry["options"]["other"] = q.other_label
-    elif q.type is QuestionType.yes_no:
-        # The words the employee chose between travel with the answer.
-        entry["options"] = {"yes": t["yes"], "no": t["no"]}
-    return entry
 
 
 def _question_data(q: Question, section: int) -> dict[str, Any]:
@@ -92,7 +75,10 @@ def key_data(key: PublicKey) -> dict[str, Any]:
 
 
 def page_config(
-    qset: QuestionSet, key: PublicKey, whistleblowing: PublicKey | None = None
+    qset: QuestionSet,
+    key: PublicKey,
+    whistleblowing: PublicKey | None = None,
+    return_address: str | None = None,
 ) -> dict[str, Any]:
     """Everything form.js and payload.js need, in one object."""
     return {
@@ -103,7 +89,7 @@ def page_config(
             "title": qset.title,
         },
         "sections": [{"id": s.id, "title": s.title} for s in qset.sections],
-        "wording": wording(qset),
+        "wording": expected_wording(qset),
         "questions": [
             _question_data(q, i) for i, s in enumerate(qset.sections) for q in s.questions
         ],
@@ -111,6 +97,7 @@ def page_config(
         "key": key_data(key),
         # The receiver of special answers (spec/FORMAT.md 7.1), or null: HR gets them all.
         "whistleblowing_key": key_data(whistleblowing) if whistleblowing else None,
+        "return_address": return_address,
         "ui": i18n.script_text(qset.language),
     }
 
@@ -123,8 +110,11 @@ _PRIVACY_FIELDS = (
     "purpose",
     "legal_basis",
     "recipients",
+    "invitations",
+    "special_categories",
     "retention",
     "rights",
+    "automated_decisions",
     "complaints",
 )
 
@@ -137,9 +127,16 @@ def demo_warning(t: dict[str, str]) -> str:
     )
 
 
-def privacy(notice: PrivacyNotice, t: dict[str, str]) -> str:
+def privacy(notice: PrivacyNotice, t: dict[str, str], p: Promises) -> str:
+    """The employer's notice, with what the configuration decides written from it: who can
+    open the answers (the receiver a recipient when there is one) and, unless the notice
+    says it itself, where the answers are kept and for how long."""
+    texts = {name: getattr(notice, name) for name in _PRIVACY_FIELDS}
+    texts["recipients"] = f"{notice.recipients}\n\n{p.who_opens}"
+    if notice.retention is None:
+        texts["retention"] = f"{p.personnel} {p.retention}"
     rows = "".join(
-        f"<dt>{esc(t['privacy_' + name])}</dt><dd>{paragraphs(getattr(notice, name))}</dd>"
+        f"<dt>{esc(t['privacy_' + name])}</dt><dd>{paragraphs(texts[name])}</dd>"
         for name in _PRIVACY_FIELDS
     )
     return (
@@ -177,6 +174,25 @@ def _receiver_facts(key: PublicKey, t: dict[str, str]) -> str:
         f"<p data-sl-wb-key>{esc(t['wb_fingerprint_label'])}: "
         f'<code class="sl-fingerprint">{esc(fingerprint(key.key_id))}</code></p>'
         f'<p class="sl-hint">{esc(t["wb_fingerprint_help"])}</p>'
+    )
+
+
+def promise_block(p: Promises) -> str:
+    """The promises about the conversation and the answers, before the first question."""
+    return (
+        '<div class="sl-promises" data-sl-promises>'
+        f"<p>{esc(p.interviewers)} {esc(p.union)}</p>"
+        f"<p>{esc(p.who_opens)} {esc(p.personnel)} {esc(p.retention)}</p></div>"
+    )
+
+
+def link_note(t: dict[str, str]) -> str:
+    """Shown by form.js: what an invitation link means for this browser, or what answering
+    without one means. Both hidden without scripts (then nothing can be sealed anyway)."""
+    return (
+        '<div class="sl-link-note">'
+        f'<p class="sl-inset" data-sl-link-history hidden>{esc(t["link_history"])}</p>'
+        f'<p class="sl-inset" data-sl-not-invited hidden>{esc(t["not_invited"])}</p></div>'
     )
 
 
@@ -270,7 +286,26 @@ def decline(t: dict[str, str]) -> str:
     )
 
 
-def result(key: PublicKey, t: dict[str, str], whistleblowing: PublicKey | None = None) -> str:
+def send_to(p: Promises, t: dict[str, str], address: str | None) -> str:
+    """Where to send the file; with an address, a mailto: link that form.js fills with the
+    armored text (the text field below stays the way that always works)."""
+    if address is None:
+        return f"<p>{esc(p.send_to)}</p>"
+    return (
+        f"<p>{esc(p.send_to)} "
+        f'<a class="sl-link" data-sl-mailto href="mailto:{esc(address)}">{esc(t["mail_link"])}'
+        "</a></p>"
+        f'<p class="sl-hint">{esc(t["mail_link_hint"])}</p>'
+    )
+
+
+def result(
+    key: PublicKey,
+    t: dict[str, str],
+    whistleblowing: PublicKey | None = None,
+    p: Promises | None = None,
+    address: str | None = None,
+) -> str:
     receiver = (
         f"<dt>{esc(t['wb_fingerprint_label'])}</dt>"
         f"<dd><code>{esc(fingerprint(whistleblowing.key_id))}</code></dd>"
@@ -282,6 +317,7 @@ def result(key: PublicKey, t: dict[str, str], whistleblowing: PublicKey | None =
         f'<h2 id="sl-result-title" tabindex="-1" data-sl-result-title>{esc(t["result_title"])}'
         "</h2>"
         f"<p>{esc(t['result_text'])}</p>"
+        f"{send_to(p, t, address) if p else ''}"
         f'<p><a class="sl-button" data-sl-download download>{esc(t["download"])}</a> '
         '<span class="sl-filename" data-sl-filename></span></p>'
         '<div class="sl-question">'
@@ -297,6 +333,8 @@ def result(key: PublicKey, t: dict[str, str], whistleblowing: PublicKey | None =
         f"<dt>{esc(t['fingerprint_label'])}</dt>"
         f"<dd><code>{esc(fingerprint(key.key_id))}</code></dd>{receiver}</dl>"
         f'<p class="sl-hint">{esc(t["receipt_hint"])}</p>'
+        f"{f'<p>{esc(p.who_opens)}</p>' if p else ''}"
+        f"<p data-sl-draft-erased hidden>{esc(t['draft_erased'])}</p>"
         '<p><button type="button" class="sl-button sl-button--secondary" data-sl-erase-draft>'
         f"{esc(t['erase_draft'])}</button></p></section>"
     )
@@ -306,16 +344,21 @@ def set_page(
     qset: QuestionSet,
     key: PublicKey,
     protection_url: str | None,
-    whistleblowing: PublicKey | None = None,
+    whistleblowing: PublicKey | None,
+    employer: Employer,
 ) -> str:
     """The whole content of a question set's page (inside the theme's article)."""
-    t = i18n.text(qset.language)
+    p = promises(employer, qset.language, receiver=whistleblowing is not None)
+    t = {**i18n.text(qset.language), "readers_statistics_hint": p.statistics_groups}
     assert qset.privacy is not None, "the loader fills in the employer's privacy notice"
+    address = employer.return_address
     parts = [
         f'<h1 id="sl-title">{esc(qset.title)}</h1>',
         demo_warning(t) if key.demo else "",
         paragraphs(qset.introduction, "sl-intro"),
-        privacy(qset.privacy, t),
+        promise_block(p),
+        link_note(t),
+        privacy(qset.privacy, t, p),
         key_facts(key, t, protection_url, qset.language, whistleblowing),
         alerts(t),
         restore_panel(t),
@@ -323,8 +366,8 @@ def set_page(
         toolbar(t),
         save_panel(t),
         form(qset, t, whistleblowing is not None),
-        result(key, t, whistleblowing),
-        json_script(page_config(qset, key, whistleblowing), CONFIG_ID),
+        result(key, t, whistleblowing, p, address),
+        json_script(page_config(qset, key, whistleblowing, address), CONFIG_ID),
     ]
     return f'<div class="sl-root" data-sl-root>{"".join(parts)}</div>'
 

@@ -12,7 +12,13 @@ from html import escape
 
 from ..model.questionset import TEXT_TYPES, Question, QuestionSet, QuestionType, Section
 
-READERS: tuple[str, ...] = ("hr", "hr_and_leader", "statistics")
+READERS: tuple[str, ...] = ("hr", "hr_and_interviewer", "statistics")
+CONTACT_FIELDS: tuple[tuple[str, str, str], ...] = (
+    ("name", "text", "contact_name"),
+    ("phone", "tel", "contact_phone"),
+    ("email", "email", "contact_email"),
+)
+"""(field, input type, label key) of the contact details the receiver may be given."""
 
 
 def esc(text: str) -> str:
@@ -147,9 +153,9 @@ def _single(q: Question, t: dict[str, str], hint_texts: list[str]) -> str:
 
 def question(q: Question, t: dict[str, str], whistleblowing: bool = False) -> str:
     hint_texts = [q.help] if q.help else []
-    if whistleblowing and q.special:
-        # Said where the employee writes it, not only at the top of the page.
-        hint_texts.append(t["wb_question_hint"])
+    if q.special:
+        # Said where the employee writes it, not only at the top of the page: who reads it.
+        hint_texts.append(t["wb_question_hint"] if whistleblowing else t["special_hint_hr"])
     if q.type in TEXT_TYPES and q.max_length:
         hint_texts.append(t["text_limit_hint"].format(max=q.max_length))
     body = (
@@ -173,14 +179,41 @@ def _section_open(index: int, title: str, extra_class: str = "", data: str = "")
     )
 
 
-def section(index: int, s: Section, t: dict[str, str], whistleblowing: bool = False) -> str:
+def section(
+    index: int, s: Section, t: dict[str, str], whistleblowing: bool = False, contact: bool = False
+) -> str:
+    """One section; `contact`: the receiver's contact fields follow its questions."""
     intro = paragraphs(s.intro, "sl-section__intro") if s.intro else ""
     questions = "".join(question(q, t, whistleblowing) for q in s.questions)
-    return f"{_section_open(index, s.title)}{intro}{questions}</fieldset>"
+    extra = contact_group(t) if contact else ""
+    return f"{_section_open(index, s.title)}{intro}{questions}{extra}</fieldset>"
+
+
+def contact_group(t: dict[str, str]) -> str:
+    """How the whistleblowing receiver may reach the employee: all optional, sealed only to
+    the receiver, and sent only with a report (payload.js)."""
+    fields = []
+    optional = f' <span class="sl-optional">{esc(t["optional"])}</span>'
+    for name, kind, label in CONTACT_FIELDS:
+        input_id = f"sl-contact-{name}"
+        fields.append(
+            '<div class="sl-question">'
+            f'<label class="sl-label" for="{input_id}">{esc(t[label])}{optional}</label>'
+            f"{_error(f'{input_id}--error')}"
+            f'<input class="sl-input"{_attrs(type=kind, id=input_id, name=input_id)} '
+            f'data-sl-contact="{name}" autocomplete="off" spellcheck="false"></div>'
+        )
+    return (
+        '<div class="sl-question" data-sl-contact-group>'
+        '<fieldset class="sl-fieldset" aria-describedby="sl-contact--hint">'
+        f'<legend class="sl-legend">{esc(t["contact_legend"])}</legend>'
+        f"{_hint('sl-contact--hint', [t['contact_hint']])}{''.join(fields)}</fieldset></div>"
+    )
 
 
 def readers_group(prefix: str, name: str, t: dict[str, str]) -> str:
-    """The employee's choice of who may read the answers (required, so no "optional")."""
+    """The employee's choice of who may read the answers (required, so no "optional").
+    `t` carries the hints already filled in (readers_statistics_hint names the group size)."""
     items = []
     for i, reader in enumerate(READERS):
         input_id = prefix if i == 0 else f"{prefix}-{reader}"
@@ -208,7 +241,12 @@ def final_section(index: int, t: dict[str, str]) -> str:
         f"{_section_open(index, t['final_title'], ' sl-section--final', ' data-sl-final')}"
         f'<p class="sl-hint">{esc(t["review_hint"])}</p>'
         f'<div class="sl-review" data-sl-review></div>'
-        f"{readers_group('sl-readers', 'readers', t)}</fieldset>"
+        f"{readers_group('sl-readers', 'readers', t)}"
+        '<div class="sl-question sl-erase-after">'
+        '<div class="sl-choice"><input class="sl-choice__input" type="checkbox" '
+        'id="sl-erase-after" data-sl-erase-after checked>'
+        f'<label class="sl-choice__label" for="sl-erase-after">{esc(t["erase_after_seal"])}'
+        "</label></div></div></fieldset>"
     )
 
 
@@ -234,7 +272,15 @@ def form(qset: QuestionSet, t: dict[str, str], whistleblowing: bool = False) -> 
         f'<progress class="sl-progress__bar" max="{total}" value="1" '
         f'aria-labelledby="sl-progress-text" data-sl-progress-bar></progress></div>'
     )
-    sections = "".join(section(i, s, t, whistleblowing) for i, s in enumerate(qset.sections))
+    # The contact fields follow the last special question, where the report is written.
+    last_special = max(
+        (i for i, s in enumerate(qset.sections) if any(q.special for q in s.questions)),
+        default=-1,
+    )
+    sections = "".join(
+        section(i, s, t, whistleblowing, contact=whistleblowing and i == last_special)
+        for i, s in enumerate(qset.sections)
+    )
     nav = (
         '<div class="sl-nav" data-sl-nav hidden>'
         f'<button type="button" class="sl-button sl-button--secondary" data-sl-back>'

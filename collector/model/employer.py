@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from ..clock import add_months
 from ..words import Language
@@ -55,10 +56,76 @@ class AnalysisRules(Strict):
     min_group: int = Field(5, ge=2, le=100)
 
 
+Interviewer = Literal["nearest_leader", "other_leader", "hr"]
+INTERVIEWERS: tuple[Interviewer, ...] = ("nearest_leader", "other_leader", "hr")
+
+
+class Policies(Strict):
+    """The employer's rules that change what the page, the e-mails and the record say."""
+
+    personnel_file: bool = False
+    """True where the printed record is archived in the personnel file (doc 001); False
+    where it is kept apart from it (doc 000)."""
+    union_representative: bool = True
+    """Whether the employee may bring a union representative (doc 001, 003)."""
+    interviewers: list[Interviewer] = Field(
+        default_factory=lambda: list(INTERVIEWERS), min_length=1
+    )
+    """Whom the employee may choose to hold the conversation (Melhus, doc 002: the nearest
+    leader only); the page offers only these."""
+
+    @field_validator("interviewers")
+    @classmethod
+    def _distinct(cls, value: list[Interviewer]) -> list[Interviewer]:
+        if len(set(value)) != len(value):
+            raise ValueError("an interviewer is named twice")
+        return value
+
+
+# Numbers before a word for months, in the four languages: "12 måneder", "12 months".
+_MONTHS = re.compile(r"(\d+)\s*(?:måneder|månader|månedar|mnd|months?)\b", re.IGNORECASE)
+
+
 class Employer(Strict):
-    """employer.yml: the employer's privacy notice, once per language, and HR's rules."""
+    """employer.yml: the employer, its privacy notice once per language, and HR's rules."""
 
     name: str
+    return_address: str | None = None
+    """Where employees send their response file (an e-mail address HR reads)."""
+    retention_months: int = Field(12, ge=1, le=120)
+    """How long a response is kept after HR received it (doc 000: at most 12 months); one
+    value for every language, which the notices must not contradict."""
+    whistleblowing_key: str | None = None
+    """The whistleblowing receiver's public key (PEM), as a path relative to employer.yml.
+    With it, answers to special questions go only to the receiver; the page, the
+    e-mails and the notice say so. One setting that the build and `invite` both read."""
     privacy: dict[Language, PrivacyNotice]
     followup: FollowupRules = FollowupRules()
     analysis: AnalysisRules = AnalysisRules()
+    policies: Policies = Policies()
+
+    @model_validator(mode="after")
+    def _notice_agrees(self) -> Employer:
+        for language, notice in self.privacy.items():
+            for found in _MONTHS.findall(notice.retention or ""):
+                if int(found) != self.retention_months:
+                    raise ValueError(
+                        f"privacy.{language}.retention says {found} months, but "
+                        f"retention_months is {self.retention_months}; make them agree"
+                    )
+            authority = SUPERVISORY_AUTHORITY[self.followup.jurisdiction]
+            if authority not in notice.complaints:
+                raise ValueError(
+                    f"privacy.{language}.complaints must name {authority}, the supervisory "
+                    f"authority where the employer is (followup.jurisdiction "
+                    f"{self.followup.jurisdiction!r})"
+                )
+        if self.return_address is not None and not _EMAIL.fullmatch(self.return_address):
+            raise ValueError(f"return_address {self.return_address!r} is not an e-mail address")
+        return self
+
+
+SUPERVISORY_AUTHORITY: dict[str, str] = {"no": "Datatilsynet", "se": "Integritetsskyddsmyndigheten"}
+"""The data protection authority of the employer's country (GDPR art. 77 and 13(2)(d))."""
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")

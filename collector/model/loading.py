@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from ..errors import QuestionSetError
 from ..words import LANGUAGES
 from .employer import Employer
+from .policy import offered
 from .questionset import QuestionSet, QuestionType
 
 EMPLOYER_FILE = "employer.yml"
@@ -184,6 +185,13 @@ def load_question_set(path: Path, employer: Employer | None = None) -> QuestionS
                 f"{path}: no privacy notice in {qset.language!r}; add one to {EMPLOYER_FILE}"
             )
         qset = qset.model_copy(update={"privacy": notice})
+    if employer is not None:
+        try:
+            qset = offered(qset, employer.policies)
+        except ValidationError as e:
+            raise QuestionSetError(
+                f"{path}: with the employer's policies: {_describe(e, qset.model_dump())}"
+            ) from None
     return qset
 
 
@@ -195,6 +203,12 @@ class Catalog:
     employer: Employer
     sets: dict[tuple[str, int], QuestionSet]
     files: dict[tuple[str, int], Path]
+
+    @property
+    def receiver_key_path(self) -> Path | None:
+        """The whistleblowing receiver's public key file named in employer.yml, if any."""
+        named = self.employer.whistleblowing_key
+        return self.folder / named if named else None
 
     def get(self, set_id: str, version: int) -> QuestionSet | None:
         return self.sets.get((set_id, version))

@@ -27,10 +27,13 @@ from .questionset import (
     control_character,
 )
 
-PAYLOAD_FORMAT = "sluttsamtale-payload/1"
+PAYLOAD_FORMAT = "sluttsamtale-payload/2"
 
-Readers = Literal["hr", "hr_and_leader", "statistics"]
-"""Who may read the answers: HR only / HR and the nearest leader / only anonymous statistics."""
+Readers = Literal["hr", "hr_and_interviewer", "statistics"]
+"""Who may read the answers: HR only / HR and the person who holds the conversation / only
+anonymous statistics."""
+READERS: tuple[Readers, ...] = ("hr", "hr_and_interviewer", "statistics")
+CONTACT_MAX = 200
 
 AnswerValue = str | list[str] | int | bool
 
@@ -58,24 +61,33 @@ class Wording(StrictPayloadPart):
     options: dict[str, Text] | None = None
 
 
-class Payload(StrictPayloadPart):
-    """The plaintext inside a sealed part (format sluttsamtale-payload/1)."""
+ContactText = Annotated[str, StringConstraints(min_length=1, max_length=CONTACT_MAX)]
 
-    format: Literal["sluttsamtale-payload/1"]
+
+class Contact(StrictPayloadPart):
+    """How the whistleblowing receiver may reach the employee: what they chose to give."""
+
+    name: ContactText | None = None
+    phone: ContactText | None = None
+    email: ContactText | None = None
+
+
+class Payload(StrictPayloadPart):
+    """The plaintext inside a sealed part (format sluttsamtale-payload/2, FORMAT.md 7)."""
+
+    format: Literal["sluttsamtale-payload/2"]
     response_id: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]
     questionnaire: QuestionnaireRef
     wording: dict[str, Wording]
     answers: dict[str, AnswerValue]
-    other: dict[str, str] = Field(default_factory=dict)
+    other: dict[str, str]
     declined: bool
-    decline_reason: str | None = None
+    decline_reason: str | None
     readers: Readers
-    invitation: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{16,64}$")] | None = None
     sealed_at: datetime
-    scope: Scope = "hr"
-    sent_to_whistleblowing: list[
-        Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
-    ] = Field(default_factory=list)
+    scope: Scope
+    contact: Contact | None = None
+    """In the receiver's payload only (then present, possibly null)."""
 
 
 class PayloadError(PayloadFailure):
@@ -106,7 +118,7 @@ def check_payload(payload: Payload, qset: QuestionSet, *, now: datetime) -> None
     for qid in payload.answers:
         if qid not in questions:
             raise PayloadError(f"answer to unknown question {_quote_id(qid)}")
-    sent = _check_scope(payload, questions)
+    _check_scope(payload, questions)
     for qid in payload.wording:
         if qid not in questions:
             raise PayloadError(f"wording for unknown question {_quote_id(qid)}")
@@ -127,7 +139,7 @@ def check_payload(payload: Payload, qset: QuestionSet, *, now: datetime) -> None
         visible = receiver or is_visible(q, payload.answers)
         value = payload.answers.get(q.id)
         if value is None:
-            missing = q.required and not payload.declined and q.id not in sent
+            missing = q.required and not payload.declined
             if visible and missing and not receiver:
                 raise PayloadError(f"required question {q.id!r} has no answer")
             continue
@@ -136,31 +148,26 @@ def check_payload(payload: Payload, qset: QuestionSet, *, now: datetime) -> None
         _check_answer(q, value)
 
 
-def _check_scope(payload: Payload, questions: dict[str, Question]) -> set[str]:
-    """The whistleblowing split (spec/FORMAT.md 7.1); returns the ids sent to the channel."""
-    sent = payload.sent_to_whistleblowing
-    if payload.scope == "whistleblowing":
-        if sent:
-            raise PayloadError("a whistleblowing payload lists questions sent elsewhere")
-        if payload.declined:
-            raise PayloadError("a whistleblowing payload cannot be a decline")
-        for qid in payload.answers:
-            if not questions[qid].special:
-                raise PayloadError(f"a whistleblowing payload answers question {qid!r}")
-        if not payload.answers:
-            raise PayloadError("a whistleblowing payload answers no special question")
-        return set()
-    if len(set(sent)) != len(sent):
-        raise PayloadError("sent_to_whistleblowing lists a question twice")
-    for qid in sent:
-        q = questions.get(qid)
-        if q is None or not q.special:
+def _check_scope(payload: Payload, questions: dict[str, Question]) -> None:
+    """The whistleblowing channel (spec/FORMAT.md 7.1): what each scope may hold."""
+    if payload.scope == "hr":
+        if payload.contact is not None:
             raise PayloadError(
-                f"sent_to_whistleblowing names {_quote_id(qid)}, which is no special question"
+                "HR's payload carries contact details, which only the receiver's may"
             )
-        if qid in payload.answers:
-            raise PayloadError(f"question {qid!r} is both answered and sent to whistleblowing")
-    return set(sent)
+        return
+    if payload.declined:
+        raise PayloadError("a whistleblowing payload cannot be a decline")
+    for qid in payload.answers:
+        if not questions[qid].special:
+            raise PayloadError(f"a whistleblowing payload answers question {qid!r}")
+    if payload.contact is not None:
+        for name in ("name", "phone", "email"):
+            text = getattr(payload.contact, name)
+            if text is not None:
+                _check_text(f"contact.{name}", text, CONTACT_MAX)
+                if "\n" in text or "\r" in text or "\t" in text:
+                    raise PayloadError(f"contact.{name} holds a line break or a tab")
 
 
 def _quote_id(qid: str) -> str:

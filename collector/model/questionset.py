@@ -163,9 +163,15 @@ class PrivacyNotice(Strict):
     purpose: Text
     legal_basis: Text
     recipients: Text
-    retention: Text
-    retention_months: int = Field(12, ge=1, le=120)
+    invitations: Text
+    """HR's own record of whom it invited, when, and whether they answered or declined."""
+    special_categories: Text
+    """The art. 9 basis for special categories (union membership, health) in some answers."""
+    retention: Text | None = None
+    """Left out, the page writes it from employer.yml's retention_months and personnel-file
+    policy, so it cannot disagree with them; written here, it must name the same months."""
     rights: Text
+    automated_decisions: Text
     complaints: Text
 
 

@@ -3,8 +3,10 @@ scale with its end labels. Every renderer (text, record, desk) shows answers thr
 
 from __future__ import annotations
 
+from ..model import answers
 from ..model.payload import AnswerValue, Payload
 from ..model.questionset import Question, QuestionSet, QuestionType
+from ..model.records import Facts, ResponseRecord
 from ..words import catalogue
 
 
@@ -44,3 +46,27 @@ def answer_text(payload: Payload, qset: QuestionSet | None, qid: str, value: Ans
     if kind is QuestionType.single_choice or (kind is None and wording and wording.options):
         return option(payload, question, qid, value)
     return value
+
+
+def header_facts(record: ResponseRecord, qset: QuestionSet | None) -> list[tuple[str, str, str]]:
+    """(question id, label, text) of each header fact: HR's invitation says it, else what
+    the employee typed (FORMAT.md 14.3); an empty text where neither does."""
+    payload = record.payload
+    facts = record.facts or Facts()
+    out = []
+    for q in qset.questions() if qset is not None else []:
+        if q.prefill is None:
+            continue
+        text = getattr(facts, q.prefill)
+        if text is None and q.id in payload.answers:
+            text = answer_text(payload, qset, q.id, payload.answers[q.id])
+        out.append((q.id, answers.label(payload, q.id), text or ""))
+    return out
+
+
+def not_for_hr(record: ResponseRecord, qset: QuestionSet | None) -> set[str]:
+    """The questions HR's views leave out: the special ones, when the file had a part for
+    the whistleblowing receiver (their answers, if any, are the receiver's alone)."""
+    if not record.receiver or qset is None:
+        return set()
+    return {q.id for q in qset.questions() if q.special}

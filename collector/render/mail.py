@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from ..model.employer import Employer
 from ..model.loading import Catalog
-from ..store import Invitation
+from ..model.records import InvitationRecord
 from ..words import Language, catalogue
+from .promises import promises
 
 _MONTHS_EN = (
     "January",
@@ -46,35 +48,40 @@ def render(
     *,
     name: str,
     email: str | None,
-    employer: str,
+    employer: Employer,
     last_day: date,
     recipients: str,
     link: str,
-    whistleblowing: bool,
+    receiver: bool,
 ) -> str:
     """The e-mail as text: To (when known) and Subject lines, a blank line, the body.
 
-    `whistleblowing`: whether the site seals special answers to a whistleblowing receiver;
-    then the mail does not say that only HR can open the answers (spec/FORMAT.md 7.1).
+    Every promise in it (who opens the answers, where they are kept and for how long, who
+    may hold the conversation, the union representative, where to send the file) comes from
+    render/promises.py, as on the page. `receiver`: the build seals special answers to a
+    whistleblowing receiver (employer.yml `whistleblowing_key`).
     """
     words = catalogue(language)["mail"]
-    template = words["body"]
-    if whistleblowing:
-        assert words["only_hr"] in template, language  # the catalogue's texts must agree
-        template = template.replace(words["only_hr"], words["only_hr_with_receiver"])
-    body = template.format(
+    p = promises(employer, language, receiver=receiver)
+    body = words["body"].format(
         name=name,
-        employer=employer,
+        employer=employer.name,
         last_day=format_day(last_day, language),
         link=link,
         recipients=" ".join(recipients.split()),
+        interviewers=p.interviewers,
+        union=p.union,
+        who_opens=p.who_opens,
+        personnel=p.personnel,
+        retention=p.retention,
+        send_to=p.send_to if employer.return_address else words["send_to_page"],
     )
     head = [f"To: {email}"] if email else []
     head.append(f"Subject: {words['subject']}")
     return "\n".join(head) + "\n\n" + body
 
 
-def invitation(invited: Invitation, catalog: Catalog, link: str, *, whistleblowing: bool) -> str:
+def invitation(invited: InvitationRecord, catalog: Catalog, link: str, *, receiver: bool) -> str:
     """The e-mail for one stored invitation, in its set's language."""
     qset = catalog.latest_of(invited.set_id)
     assert qset is not None and qset.privacy is not None
@@ -82,9 +89,9 @@ def invitation(invited: Invitation, catalog: Catalog, link: str, *, whistleblowi
         qset.language,
         name=invited.name,
         email=invited.email,
-        employer=catalog.employer.name,
+        employer=catalog.employer,
         last_day=date.fromisoformat(invited.last_day),
         recipients=qset.privacy.recipients,
         link=link,
-        whistleblowing=whistleblowing,
+        receiver=receiver,
     )

@@ -5,21 +5,26 @@ rule: the header facts, "interviewed by" and date to fill in, the employee's wis
 conversation, the answers under their questions (in the wording the employee saw), and
 ruled space for notes. No script, no external request (a CSP says so), every text escaped.
 
-A record for the nearest leader exists only where the employee chose "HR and the nearest
-leader", and leaves out special information: HR assesses that first (doc 000, 3.3).
+A copy for the person who holds the conversation exists only where the employee chose "HR
+and the person who holds my conversation", names that person, and leaves out special
+information: HR assesses that first (doc 000, 3.3). A response for anonymous statistics
+only has no record at all.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from html import escape
 
 from ..errors import SluttsamtaleError
 from ..intake.opening import SHORT_ID, Opened
 from ..model import answers
+from ..model.employer import Employer, Policies
 from ..model.payload import Payload
 from ..model.questionset import QuestionSet
+from ..routine.responses import refuse_anonymous
 from ..words import Catalogue, catalogue
-from .answers import answer_text
+from .answers import answer_text, header_facts, not_for_hr
 from .html import document
 from .text import when
 
@@ -51,40 +56,62 @@ footer { font-size: .85rem; color: #333; border-top: 1px solid #999; margin-top:
 """
 
 
-def check_leader(opened: Opened) -> None:
-    """Refuse a leader's copy unless the employee allowed the nearest leader to read."""
+def interviewer(opened: Opened, policies: Policies | None = None) -> str | None:
+    """Who the employee chose to hold the conversation, in the words they chose it by; where
+    the employer offers only one (employer.yml `policies.interviewers`), that one."""
+    payload, qset = opened.require()
+    q = qset.by_code("talk.holder") if qset is not None else None
+    value = payload.answers.get(q.id) if q is not None else None
+    if q is not None and isinstance(value, str):
+        return answer_text(payload, qset, q.id, value)
+    if policies is not None and len(policies.interviewers) == 1:
+        words = catalogue(payload.questionnaire.language)["record"]
+        return words[f"holder_{policies.interviewers[0]}"]
+    return None
+
+
+def check_interviewer(opened: Opened, policies: Policies | None = None) -> None:
+    """Refuse the interviewer's copy unless the employee allowed that person to read."""
     payload, _ = opened.require()
-    if payload.readers != "hr_and_leader":
+    if payload.readers != "hr_and_interviewer":
         chose = catalogue("en").readers(payload.readers)
         raise SluttsamtaleError(
-            f"response {opened.row.response_id[:SHORT_ID]} is not for the nearest "
-            f"leader: the employee chose {chose!r}; no leader's copy is made"
+            f"response {opened.row.response_id[:SHORT_ID]} is not for the person who holds "
+            f"the conversation: the employee chose {chose!r}; no copy is made"
+        )
+    if interviewer(opened, policies) is None:
+        raise SluttsamtaleError(
+            f"response {opened.row.response_id[:SHORT_ID]} does not say who holds the "
+            "conversation; no copy is made"
         )
 
 
-def render(opened: Opened, *, employer: str, for_leader: bool = False) -> str:
+def render(opened: Opened, *, employer: Employer, for_interviewer: bool = False) -> str:
+    refuse_anonymous(opened)
     payload, qset = opened.require()
-    if for_leader:
-        check_leader(opened)
+    record = opened.record
+    assert record is not None
+    if for_interviewer:
+        check_interviewer(opened, employer.policies)
     lang = payload.questionnaire.language
     words = catalogue(lang)
     w = words["record"]
     wishes = _wish_ids(payload, qset)
-    facts = answers.header_questions(qset)
+    facts = header_facts(record, qset)
     special = {q.id for q in qset.questions() if q.special} if qset else set()
     out = [
         "<header>",
-        f'<p class="employer">{escape(employer)}</p>',
+        f'<p class="employer">{escape(employer.name)}</p>',
         f"<h1>{escape(w['record'])}</h1>",
         f'<p class="set">{escape(payload.questionnaire.title)}</p>',
         "</header>",
         "<main>",
     ]
-    if for_leader:
-        out.append(f'<p class="box">{escape(w["leader_banner"])}</p>')
-    elif payload.readers == "statistics":
-        out.append(f'<p class="box">{escape(w["statistics_banner"])}</p>')
-    out += _facts(payload, qset, facts, w)
+    holder = interviewer(opened, employer.policies)
+    if for_interviewer:
+        banner = w["interviewer_banner"].format(holder=holder or "")
+        out.append(f'<p class="box">{escape(banner)}</p>')
+    out += _facts(facts, w)
     out += _wishes(payload, qset, wishes, w)
     if payload.declined:
         out.append(f'<div class="box"><p><strong>{escape(w["declined"])}</strong></p>')
@@ -92,13 +119,14 @@ def render(opened: Opened, *, employer: str, for_leader: bool = False) -> str:
             out.append(f"<h3>{escape(w['decline_reason'])}</h3>")
             out.append(f'<p class="answer">{escape(payload.decline_reason)}</p>')
         out.append("</div>")
-    if not for_leader and answers.has_special(payload, qset):
+    if not for_interviewer and answers.has_special(payload, qset):
         out.append(
             f'<div class="box special" role="note"><p><strong>'
             f"{escape(w['special_title'])}</strong></p>"
             f"<p>{escape(w['special_text'])}</p></div>"
         )
-    skip = set(facts) | set(wishes) | (special if for_leader else set())
+    skip = {qid for qid, _, _ in facts} | set(wishes) | not_for_hr(record, qset)
+    skip |= special if for_interviewer else set()
     for title, qids in answers.sections(payload, qset):
         shown = [q for q in qids if q not in skip and answers.visible(payload, qset, q)]
         if not shown:
@@ -107,7 +135,7 @@ def render(opened: Opened, *, employer: str, for_leader: bool = False) -> str:
         out += [_question(payload, qset, qid, w, notes=2) for qid in shown]
         out.append("</section>")
     out.append(f"<section><h2>{escape(w['notes_talk'])}</h2>{_ruled(10)}</section>")
-    out += ["</main>", _footer(opened, payload, words)]
+    out += ["</main>", _footer(opened, payload, words, holder, employer.policies)]
     title = f"{w['record']}: {payload.questionnaire.title}"
     return document(lang, title, CSS, out)
 
@@ -120,8 +148,6 @@ def _wish_ids(payload: Payload, qset: QuestionSet | None) -> list[str]:
 
 def _answer(payload: Payload, qset: QuestionSet | None, qid: str, w: dict[str, str]) -> str:
     value = payload.answers.get(qid)
-    if qid in payload.sent_to_whistleblowing:
-        return f'<p class="answer no-answer">{escape(w["sent_whistleblowing"])}</p>'
     if value is None:
         return f'<p class="answer no-answer">{escape(w["no_answer"])}</p>'
     return f'<p class="answer">{escape(answer_text(payload, qset, qid, value))}</p>'
@@ -139,14 +165,10 @@ def _ruled(lines: int) -> str:
     return "".join('<span class="ruled"></span>' for _ in range(lines))
 
 
-def _facts(
-    payload: Payload, qset: QuestionSet | None, facts: list[str], w: dict[str, str]
-) -> list[str]:
+def _facts(facts: list[tuple[str, str, str]], w: dict[str, str]) -> list[str]:
     out = [f"<section><h2>{escape(w['facts'])}</h2>", "<dl>"]
-    for qid in facts:
-        value = payload.answers.get(qid)
-        text = answer_text(payload, qset, qid, value) if value is not None else ""
-        out.append(f"<dt>{escape(answers.label(payload, qid))}</dt><dd>{escape(text)}</dd>")
+    for _, label, text in facts:
+        out.append(f"<dt>{escape(label)}</dt><dd>{escape(text)}</dd>")
     out.append(f'<dt>{escape(w["interviewed_by"])}</dt><dd class="blank"></dd>')
     out.append(f'<dt>{escape(w["date"])}</dt><dd class="blank"></dd>')
     out += ["</dl>", "</section>"]
@@ -164,14 +186,21 @@ def _wishes(
     return out
 
 
-def _footer(opened: Opened, payload: Payload, words: Catalogue) -> str:
+def _footer(
+    opened: Opened, payload: Payload, words: Catalogue, holder: str | None, policies: Policies
+) -> str:
     w, row = words["record"], opened.row
+    readers = words.readers(payload.readers)
+    if payload.readers == "hr_and_interviewer" and holder:
+        readers = f"{readers}: {holder}"
     items = [
-        (w["readers"], words.readers(payload.readers)),
+        (w["readers"], readers),
         (w["response"], row.response_id),
         (w["receipt"], row.receipt),
-        (w["sealed"], when(payload.sealed_at)),
+        (w["received"], when(datetime.fromisoformat(row.received_at))),
         (w["delete_by"], row.delete_by),
+        # Doc 001 files the record in the personnel file; doc 000 keeps it apart.
+        (w["filing"], w["filing_personnel" if policies.personnel_file else "filing_apart"]),
     ]
     cells = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in items)
     return f"<footer><dl>{cells}</dl></footer>"

@@ -7,22 +7,24 @@ employee saw them, even if the question set has been reworded since.
 
 from __future__ import annotations
 
-from collections.abc import Container, Iterable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from ..intake.importer import FileResult, Summary
-from ..intake.opening import SHORT_ID, Opened
+from ..intake.importer import FileResult
+from ..intake.importer import Summary as ImportSummary
+from ..intake.opening import SHORT_ID, Listed, Opened
 from ..model import answers
 from ..model.employer import FollowupRules
-from ..model.payload import Payload
-from ..model.questionset import QuestionSet
+from ..model.records import Summary
 from ..routine import followup
-from ..routine.invitations import STATES, InvitationDetail, StatusRow, counts
+from ..routine.invitations import STATES, StatusRow, counts
+from ..routine.responses import Overview
 from ..routine.retention import Purged
+from ..safetext import visible as safe
 from ..store import Deletion, Followup
 from ..words import Catalogue
-from .answers import answer_text
+from .answers import answer_text, header_facts, not_for_hr
 
 SHORT_TOKEN = 8
 
@@ -54,113 +56,90 @@ def _clip(text: str | None, width: int = 30) -> str:
 # --------------------------------------------------------------------------- list
 
 
-def unknown_invitation(opened: Opened, matched: Container[str] | None) -> bool:
-    """The answers name an invitation token that matches no invitation in this store."""
-    if matched is None or opened.payload is None or opened.payload.invitation is None:
-        return False
-    return opened.row.response_id not in matched
-
-
 def flags(
-    payload: Payload, qset: QuestionSet | None, w: Catalogue, *, unknown: bool = False
+    summary: Summary, w: Catalogue, *, earlier: int = 0, superseded: bool = False
 ) -> list[str]:
     c = w["cli"]
     out = []
-    if payload.declined:
+    if superseded:
+        out.append(c["flag_superseded"])
+    if summary.declined:
         out.append(c["flag_declined"])
-    if answers.has_special(payload, qset):
-        out.append(c["flag_special"])
-    if payload.sent_to_whistleblowing:
-        out.append(c["flag_whistleblowing"])
-    if payload.scope == "whistleblowing":
-        out.append(c["flag_receiver_report"])
-    if payload.readers != "hr":
-        out.append(c["flag_readers"].format(readers=w.readers(payload.readers)))
-    if qset is None:
-        out.append(c["flag_no_set"])
-    if unknown:
-        out.append(c["flag_unknown_invitation"])
+    if summary.special:
+        out.append(
+            c["flag_receiver_report"] if summary.scope == "whistleblowing" else c["flag_special"]
+        )
+    if summary.scope == "whistleblowing":
+        out.append(c["flag_contact"] if summary.contact else c["flag_no_contact"])
+    elif summary.readers != "hr":
+        out.append(c["flag_readers"].format(readers=w.readers(summary.readers)))
+    if summary.scope == "hr" and summary.invited == "not invited":
+        out.append(c["flag_not_invited"])
+    if summary.wording_differs:
+        out.append(c["flag_wording_differs"])
+    if earlier:
+        out.append(c["flag_earlier"].format(n=earlier))
     return out
 
 
-def list_entry(opened: Opened, matched: Container[str] | None = None) -> dict[str, Any]:
-    """One response as `list --json` gives it. `matched`: ids matched to an invitation."""
-    row = opened.row
+def list_entry(item: Listed, earlier: int = 0) -> dict[str, Any]:
+    """One response as `list --json` gives it."""
+    row, summary = item.row, item.summary
     entry: dict[str, Any] = {
         "id": row.response_id,
         "received_at": row.received_at,
         "delete_by": row.delete_by,
         "receipt": row.receipt,
         "key_id": row.key_id,
+        "superseded": row.superseded,
     }
-    payload, qset = opened.payload, opened.qset
-    if payload is None:
-        return (
-            entry
-            | dict.fromkeys(
-                (
-                    "questionnaire",
-                    "name",
-                    "department",
-                    "declined",
-                    "special",
-                    "sent_to_whistleblowing",
-                    "scope",
-                    "readers",
-                )
-            )
-            | {"problem": opened.problem}
-        )
-    ref = payload.questionnaire
-    invitation = None
-    if matched is not None and payload.invitation is not None:
-        invitation = "unknown" if unknown_invitation(opened, matched) else "matched"
-    return entry | {
-        "questionnaire": {
-            "id": ref.id,
-            "version": ref.version,
-            "language": ref.language,
-            "title": ref.title,
-        },
-        "name": answers.fact(payload, qset, "name"),
-        "department": answers.fact(payload, qset, "department"),
-        "declined": payload.declined,
-        "special": answers.has_special(payload, qset),
-        "sent_to_whistleblowing": bool(payload.sent_to_whistleblowing),
-        "scope": payload.scope,
-        "readers": payload.readers,
-        "invitation": invitation,
-        "problem": None,
+    if summary is None:
+        return entry | {"problem": item.problem}
+    return entry | summary.model_dump() | {"earlier": earlier, "problem": None}
+
+
+def overview_json(view: Overview) -> dict[str, Any]:
+    return {
+        "responses": [list_entry(i, _earlier(view, i)) for i in view.shown],
+        "anonymous": view.anonymous,
+        "superseded": view.superseded,
     }
 
 
-def list_table(opened: Iterable[Opened], w: Catalogue, matched: Container[str] | None) -> str:
+def _earlier(view: Overview, item: Listed) -> int:
+    code = item.summary.invitation if item.summary is not None else None
+    return view.earlier.get(code, 0) if code is not None and not item.row.superseded else 0
+
+
+def list_table(view: Overview, w: Catalogue) -> str:
     c = w["cli"]
     header = [c[k] for k in ("col_id", "col_received", "col_set", "col_name")]
     header += [c["col_department"], c["col_flags"]]
     rows: list[tuple[str, ...]] = []
-    for item in opened:
-        row, payload = item.row, item.payload
+    for item in view.shown:
+        row, summary = item.row, item.summary
         received = row.received_at[:10]
         short = row.response_id[:SHORT_ID]
-        if payload is None:
-            rows.append(
-                (short, received, "?", "", "", c["cannot_open"].format(problem=item.problem))
-            )
+        if summary is None:
+            problem = c["cannot_open"].format(problem=item.problem)
+            rows.append((short, received, "?", "", "", problem))
             continue
-        ref = payload.questionnaire
-        unknown = unknown_invitation(item, matched)
         rows.append(
             (
                 short,
                 received,
-                f"{ref.id} v{ref.version}, {ref.language}",
-                _clip(answers.fact(payload, item.qset, "name")),
-                _clip(answers.fact(payload, item.qset, "department")),
-                ", ".join(flags(payload, item.qset, w, unknown=unknown)),
+                f"{summary.set_id} v{summary.version}, {summary.language}",
+                _clip(summary.name),
+                _clip(summary.department),
+                ", ".join(
+                    flags(summary, w, earlier=_earlier(view, item), superseded=row.superseded)
+                ),
             )
         )
-    return columns(header, rows) if rows else c["no_responses"]
+    lines = [columns(header, rows)] if rows else [c["no_responses"]]
+    if view.anonymous:
+        lines.append(c["anonymous_counted"].format(n=plural(view.anonymous, "response", w)))
+    return "\n".join(lines)
 
 
 # --------------------------------------------------------------------------- show
@@ -173,6 +152,8 @@ def _indent(text: str) -> list[str]:
 def show_text(opened: Opened, w: Catalogue) -> str:
     """The answers under the questions as the employee saw them, header facts first."""
     payload, qset = opened.require()
+    record = opened.record
+    assert record is not None
     c = w["cli"]
     row, ref = opened.row, payload.questionnaire
 
@@ -182,33 +163,43 @@ def show_text(opened: Opened, w: Catalogue) -> str:
     lines = [
         field("show_response", row.response_id),
         field("show_receipt", row.receipt),
-        field("show_sealed", when(payload.sealed_at)),
         field("show_received", when(datetime.fromisoformat(row.received_at))),
+        field("show_sealed", f"{when(payload.sealed_at)}  ({c['show_sealed_claim']})"),
         field("show_delete_by", row.delete_by),
         field("show_set", f"{ref.title} ({ref.id} v{ref.version}, {ref.language})"),
-        field("show_readers", w.readers(payload.readers)),
     ]
     if payload.scope == "whistleblowing":
         lines.append(field("show_channel", c["show_channel_receiver"]))
-    if payload.sent_to_whistleblowing:
-        # Which questions, never what was written: that part is sealed to another key.
-        asked = ", ".join(answers.label(payload, qid) for qid in payload.sent_to_whistleblowing)
-        lines.append(field("show_note", f"{c['flag_whistleblowing']}: {asked}"))
+        contact = payload.contact
+        given = [v for v in (contact.name, contact.phone, contact.email) if v] if contact else []
+        lines.append(field("show_contact", ", ".join(given) if given else c["flag_no_contact"]))
+    else:
+        lines.append(field("show_readers", w.readers(payload.readers)))
+        if record.invited == "not invited":
+            lines.append(field("show_note", c["show_not_invited"]))
+    if row.superseded:
+        lines.append(field("show_note", c["show_superseded"]))
+    if record.wording_differs:
+        lines.append(
+            field(
+                "show_note", c["show_wording_differs"].format(ids=", ".join(record.wording_differs))
+            )
+        )
     if qset is None:
         lines.append(field("show_note", c["show_no_set"]))
-    facts = answers.header_questions(qset)
+    facts = header_facts(record, qset)
     if facts:
         lines.append("")
-    for qid in facts:
-        value = payload.answers.get(qid)
-        if value is not None:
-            lines.append(f"{answers.label(payload, qid)}: {answer_text(payload, qset, qid, value)}")
+    lines += [f"{label}: {text}" for _, label, text in facts if text]
     if payload.declined:
         lines += ["", c["show_declined"]]
         if payload.decline_reason:
             lines += [c["show_reason"], *_indent(payload.decline_reason)]
+    fact_ids = {qid for qid, _, _ in facts} | not_for_hr(record, qset)
     for title, qids in answers.sections(payload, qset):
-        shown = [q for q in qids if q not in facts and answers.visible(payload, qset, q)]
+        shown = [q for q in qids if q not in fact_ids and answers.visible(payload, qset, q)]
+        if payload.scope == "whistleblowing":
+            shown = [q for q in shown if q in payload.wording]
         if not shown:
             continue
         lines += ["", f"== {title} ==" if title else "=="]
@@ -231,25 +222,39 @@ def import_line(result: FileResult, w: Catalogue) -> str:
     """
     c = w["cli"]
     if result.outcome == "rejected":
-        return f"{c['rejected']}  {result.path}: {result.kind}: {result.reason}"
-    line = f"{c[result.outcome]:<9} {result.path}  {c['receipt']} {result.receipt}"
-    if result.invitation == "unknown":
-        line += f"  ({c['flag_unknown_invitation']})"
+        return f"{c['rejected']}  {safe(str(result.path))}: {result.kind}: {result.reason}"
+    line = f"{c[result.outcome]:<9} {safe(str(result.path))}  {c['receipt']} {result.receipt}"
+    notes = []
+    if result.outcome == "empty":
+        notes.append(c["import_empty"])
+    if result.invited is False:
+        notes.append(c["flag_not_invited"])
+    if result.anonymous:
+        notes.append(c["import_anonymous"])
+    if result.superseded:
+        notes.append(c["import_superseded"].format(n=result.superseded))
+    if result.older:
+        notes.append(c["import_older"])
+    if result.wording_differs:
+        notes.append(c["flag_wording_differs"])
+    if notes:
+        line += f"  ({'; '.join(notes)})"
     if result.acknowledge_by is not None and result.response_id is not None:
         short = result.response_id[:SHORT_ID]
         line += "\n" + c["import_special"].format(day=result.acknowledge_by, id=short)
-    if result.whistleblowing and result.outcome == "imported":
-        line += "\n" + c["import_whistleblowing"]
     return line
 
 
-def import_summary(summary: Summary, w: Catalogue) -> str:
-    return w["cli"]["import_summary"].format(
+def import_summary(summary: ImportSummary, w: Catalogue) -> str:
+    text = w["cli"]["import_summary"].format(
         imported=summary.imported,
         duplicate=summary.duplicate,
         rejected=summary.rejected,
         files=plural(summary.files, "file", w),
     )
+    if summary.empty:
+        text += "; " + w["cli"]["import_summary_empty"].format(n=summary.empty)
+    return text
 
 
 # --------------------------------------------------------------------------- status
@@ -265,17 +270,19 @@ def status_table(rows: list[StatusRow], w: Catalogue) -> str:
         return c["no_invitations"]
     header = [c[k] for k in ("col_status", "col_last_day", "col_name", "col_department")]
     header += [c["col_set_id"], c["col_code"]]
-    lines = [
-        (
-            state_text(r.state, w) + (f" {r.day}" if r.day else ""),
-            r.invitation.last_day,
-            r.invitation.name,
-            r.invitation.department or "",
-            r.invitation.set_id,
-            r.invitation.token[:SHORT_TOKEN],
+    lines = []
+    for r in rows:
+        record = r.invitation.record
+        lines.append(
+            (
+                state_text(r.state, w) + (f" {r.day}" if r.day else ""),
+                record.last_day,
+                safe(record.name),
+                safe(record.department or ""),
+                record.set_id,
+                r.invitation.row.code,
+            )
         )
-        for r in rows
-    ]
     return columns(header, lines)
 
 
@@ -285,22 +292,22 @@ def status_summary(rows: list[StatusRow], w: Catalogue) -> str:
     return f"{plural(len(rows), 'invitation', w)}: {parts}"
 
 
-def invitation_detail(detail: InvitationDetail, w: Catalogue) -> str:
-    c, row = w["cli"], detail.row
-    inv = row.invitation
+def invitation_detail(row: StatusRow, w: Catalogue) -> str:
+    c = w["cli"]
+    record = row.invitation.record
     lines = [
-        f"{c['col_name']:<13}{inv.name}",
+        f"{c['col_name']:<13}{safe(record.name)}",
         f"{c['col_status']:<13}{state_text(row.state, w)}" + (f" {row.day}" if row.day else ""),
-        f"{c['col_last_day']:<13}{inv.last_day}",
-        f"{c['col_set_id']:<13}{inv.set_id}",
-        f"{c['col_code']:<13}{inv.token}",
+        f"{c['col_last_day']:<13}{record.last_day}",
+        f"{c['col_set_id']:<13}{record.set_id}",
+        f"{c['col_code']:<13}{row.invitation.row.code}",
     ]
-    if inv.department:
-        lines.insert(1, f"{c['col_department']:<13}{inv.department}")
-    if detail.decline_reason:
-        lines += [c["show_reason"], *_indent(detail.decline_reason)]
-    elif detail.reason_sealed:
-        lines.append(c["reason_sealed"])
+    if record.department:
+        lines.insert(1, f"{c['col_department']:<13}{safe(record.department)}")
+    if record.anonymous:
+        lines.append(c["invitation_anonymous"].format(n=record.anonymous))
+    if record.decline_reason:
+        lines += [c["show_reason"], *_indent(safe(record.decline_reason))]
     return "\n".join(lines)
 
 
@@ -326,11 +333,17 @@ def _next(step: followup.Step, w: Catalogue) -> str:
 
 
 def followup_case(
-    rules: FollowupRules, case: Followup, today: date, assessment: str | None, w: Catalogue
+    rules: FollowupRules,
+    case: Followup,
+    today: date,
+    assessment: str | None,
+    w: Catalogue,
+    name: followup.Reporter | None = None,
 ) -> str:
-    """A case as `followup ID` shows it to HR."""
+    """A case as `followup ID` shows it to HR (or the receiver)."""
     c = w["cli"]
-    who = f" ({case.name})" if case.name else ""
+    shown = reporter(name, w)
+    who = f" ({shown})" if shown else ""
     step = followup.next_step(rules, case, today)
 
     def day(done: date | None, due: date | None = None) -> str:
@@ -352,7 +365,7 @@ def followup_case(
         field("case_feedback", day(case.feedback_on, followup.feedback_due(rules, case))),
     ]
     if assessment:
-        lines += [c["case_assessment"], *("  " + line for line in assessment.splitlines())]
+        lines += [c["case_assessment"], *("  " + line for line in safe(assessment).splitlines())]
     if step is None:
         lines.append(c["case_closed"])
     else:
@@ -361,7 +374,20 @@ def followup_case(
     return "\n".join(lines)
 
 
-def steps_table(steps: list[followup.Step], w: Catalogue) -> str:
+def reporter(who: followup.Reporter | None, w: Catalogue) -> str:
+    """A case's name column: the name, "anonymous, no contact given", or nothing."""
+    if who is None:
+        return ""
+    if who.name:
+        return safe(who.name)
+    return w["cli"]["flag_no_contact"] if who.anonymous else w["cli"]["flag_contact"]
+
+
+def steps_table(
+    steps: list[followup.Step],
+    w: Catalogue,
+    names: dict[str, followup.Reporter] | None = None,
+) -> str:
     c = w["cli"]
     if not steps:
         return c["no_followups"]
@@ -369,7 +395,7 @@ def steps_table(steps: list[followup.Step], w: Catalogue) -> str:
     rows = [
         (
             s.case.response_id[:SHORT_ID],
-            s.case.name or "",
+            reporter((names or {}).get(s.case.response_id), w),
             _next(s, w),
             s.due.isoformat() + (f"  {c['overdue']}" if s.overdue else ""),
         )
@@ -382,23 +408,46 @@ def steps_table(steps: list[followup.Step], w: Catalogue) -> str:
 
 
 def counted(d: Deletion, w: Catalogue) -> str:
-    counts_ = ((d.responses, "response"), (d.invitations, "invitation"), (d.followups, "followup"))
+    counts_ = (
+        (d.responses, "response"),
+        (d.invitations, "invitation"),
+        (d.followups, "followup"),
+        (len(d.outputs), "file"),
+    )
     shown = [plural(n, noun, w) for n, noun in counts_ if n]
     return ", ".join(shown) if shown else w["cli"]["nothing"]
 
 
+def _files(d: Deletion, w: Catalogue) -> list[str]:
+    """The files the collector wrote that are due, by path: HR's own, so named."""
+    if not d.outputs:
+        return []
+    return [w["cli"]["outputs_due"].format(paths=", ".join(safe(p) for p in d.outputs))]
+
+
+def _held(d: Deletion, w: Catalogue) -> list[str]:
+    if not d.held:
+        return []
+    return [w["cli"]["held_one" if d.held == 1 else "held_many"].format(n=d.held)]
+
+
 def retention_warning(due: Deletion, w: Catalogue) -> str | None:
-    """One line when records have reached their delete-by date, else None."""
+    """A line when records or files have reached their delete-by date (and a line naming
+    the files), else None."""
     if not due.total:
         return None
     key = "retention_warning_one" if due.total == 1 else "retention_warning_many"
-    return w["cli"][key].format(records=plural(due.total, "record", w), counted=counted(due, w))
+    line = w["cli"][key].format(records=plural(due.total, "record", w), counted=counted(due, w))
+    return "\n".join([line, *_files(due, w)])
 
 
 def purge_line(purged: Purged, w: Catalogue) -> str:
-    c = w["cli"]
+    """What purge did (or would do) by count, what it kept (a legal hold), and the files."""
+    c, d = w["cli"], purged.deletion
     if purged.dry_run:
-        return c["purge_dry_run"].format(counted=counted(purged.deletion, w))
-    if not purged.deletion.total:
-        return c["purge_nothing"]
-    return c["purge_done"].format(counted=counted(purged.deletion, w))
+        first = c["purge_dry_run"].format(counted=counted(d, w))
+    elif not d.total:
+        first = c["purge_nothing"]
+    else:
+        first = c["purge_done"].format(counted=counted(d, w))
+    return "\n".join([first, *_held(d, w), *_files(d, w)])

@@ -20,10 +20,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC
 
 from ..formats.keyfile import HRKey
-from ..intake.opening import Opened, open_row
+from ..intake.opening import Opened, open_invitation, open_row
 from ..model import answers as facts
 from ..model.loading import Catalog
 from ..model.payload import AnswerValue
@@ -41,7 +40,7 @@ ANALYSED = {
     QuestionType.yes_no,
     QuestionType.scale,
 }
-FREE_TEXT_READERS = ("hr", "hr_and_leader")
+FREE_TEXT_READERS = ("hr", "hr_and_interviewer")
 """Whose free text HR's report may quote: never "only anonymous statistics"."""
 
 # --------------------------------------------------------------------------- questions
@@ -126,27 +125,47 @@ class Entry:
     """The improvement suggestions, only where the employee allowed free text to be read."""
 
 
-def entries(opened: Iterable[Opened]) -> tuple[list[Entry], int]:
-    """The entries, and how many responses could not be used (not opened, set not found)."""
+@dataclass(frozen=True)
+class Left:
+    """Responses a report or export leaves out, by why."""
+
+    unusable: int = 0
+    """Not opened (a key not given) or of a question set not in the folder."""
+    earlier: int = 0
+    """Replaced by a newer answer from the same invitation."""
+    unconfirmed: int = 0
+    """Not invited and not confirmed by HR: anyone with the page could have made them."""
+
+
+def entries(opened: Iterable[Opened]) -> tuple[list[Entry], Left]:
+    """The entries of the current, trusted responses, and what was left out."""
     out: list[Entry] = []
-    skipped = 0
+    unusable = earlier = unconfirmed = 0
     for item in opened:
-        payload, qset = item.payload, item.qset
-        if payload is None or qset is None:
-            skipped += 1
+        record, qset = item.record, item.qset
+        if record is None or qset is None:
+            unusable += 1
             continue
+        if item.row.superseded:
+            earlier += 1
+            continue
+        if record.invited == "not invited" and not item.row.confirmed:
+            unconfirmed += 1
+            continue
+        payload = record.payload
         answers = {
             key_of(qset, q): payload.answers[q.id]
             for q in qset.questions()
             if analysable(q) and q.id in payload.answers
         }
-        department = facts.fact(payload, qset, DEPARTMENT)
+        given = record.facts.department if record.facts is not None else None
+        department = given or facts.fact(payload, qset, DEPARTMENT)
         suggestion_q = qset.by_code(SUGGESTIONS)
         suggestion = payload.answers.get(suggestion_q.id) if suggestion_q else None
         allowed = payload.readers in FREE_TEXT_READERS and not payload.declined
         out.append(
             Entry(
-                month=payload.sealed_at.astimezone(UTC).strftime("%Y-%m"),
+                month=item.row.received_at[:7],
                 set_id=qset.id,
                 declined=payload.declined,
                 readers=payload.readers,
@@ -155,7 +174,7 @@ def entries(opened: Iterable[Opened]) -> tuple[list[Entry], int]:
                 suggestion=suggestion if allowed and isinstance(suggestion, str) else None,
             )
         )
-    return out, skipped
+    return out, Left(unusable, earlier, unconfirmed)
 
 
 # --------------------------------------------------------------------------- tables
@@ -247,6 +266,8 @@ class Report:
     declined: int
     declined_by_hr: int
     skipped: int
+    earlier: int
+    unconfirmed: int
     months: list[Month]
     reasons: Distribution
     wishes: list[Distribution]
@@ -266,7 +287,7 @@ def build(
     hr_declines: Iterable[str] = (),
 ) -> Report:
     """The whole report. `hr_declines`: days (YYYY-MM-DD) HR recorded a decline by other means."""
-    all_entries, skipped = entries(opened)
+    all_entries, left = entries(opened)
     infos = question_infos(catalog, language, Counter(e.set_id for e in all_entries))
     words = catalogue(language)["analysis"]
     answered = [e for e in all_entries if not e.declined]
@@ -293,7 +314,9 @@ def build(
         answered=len(answered),
         declined=len(all_entries) - len(answered),
         declined_by_hr=sum(hr_months.values()),
-        skipped=skipped,
+        skipped=left.unusable,
+        earlier=left.earlier,
+        unconfirmed=left.unconfirmed,
         months=months,
         reasons=distribution(REASON, infos.get(REASON), answered, min_group),
         wishes=[distribution(k, infos.get(k), answered, min_group) for k in WISHES],
@@ -348,9 +371,9 @@ class Stored:
 
 def load(store: Store, hr_keys: Mapping[str, HRKey], catalog: Catalog) -> Stored:
     opened = [open_row(row, hr_keys, catalog) for row in store.responses()]
-    declines = [
-        e.invitation.declined_on
-        for e in store.invitations()
-        if e.invitation.declined_on and not e.responses
-    ]
+    declines = []
+    for row in store.invitations():
+        record = open_invitation(row, hr_keys).record
+        if record.declined_on and not record.answered_on:
+            declines.append(record.declined_on)
     return Stored(opened, declines)

@@ -11,24 +11,26 @@ acknowledgement, assessment and feedback; the due dates follow employer.yml's `f
   day counts are then reminders of the employer's own choosing: 14 days to acknowledge and
   3 months for feedback unless employer.yml sets others.
 
-The clock starts on the day the employee sealed the answers, not the day HR imported
-them: a file that waited in an inbox does not buy HR time.
+The clock starts on the day HR received the answers, by the store's own clock: the date
+a file claims it was sealed is the sender's word (FORMAT.md 15), and a back-dated file
+must not make a case overdue, nor a forward-dated one buy time.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from ..clock import utc_day
 from ..errors import SluttsamtaleError
 from ..formats.keyfile import HRKey
+from ..intake.opening import open_summary
 from ..model import answers
 from ..model.employer import FollowupRules
 from ..model.payload import Payload
 from ..model.questionset import QuestionSet
-from ..store import Followup, FollowupChanges, Store
+from ..store import Followup, FollowupChanges, Store, StoredResponse
 from . import notes
 
 SHORT_ID = 8
@@ -57,7 +59,6 @@ class Step:
     def as_dict(self) -> dict[str, object]:
         return {
             "response_id": self.case.response_id,
-            "name": self.case.name,
             "next": self.what,
             "due": self.due.isoformat(),
             "overdue": self.overdue,
@@ -98,7 +99,7 @@ def changes_for(
     for name, day in (("--acknowledged", asked.acknowledged), ("--feedback", asked.feedback)):
         if day is not None and day < case.reported_on:
             raise FollowupError(
-                f"{name}: {day} is before the answers were sealed ({case.reported_on})"
+                f"{name}: {day} is before HR received the answers ({case.reported_on})"
             )
     if asked.feedback is not None and (asked.acknowledged or case.acknowledged_on) is None:
         raise FollowupError("record the acknowledgement first (--acknowledged), then the feedback")
@@ -117,7 +118,7 @@ def changes_for(
 
 def record(
     store: Store,
-    response_id: str,
+    row: StoredResponse,
     payload: Payload,
     qset: QuestionSet | None,
     asked: Requested,
@@ -125,7 +126,8 @@ def record(
     today: date,
 ) -> Followup:
     """Open the case if needed (a response imported before cases were kept), record `asked`,
-    and return the case as it now stands."""
+    and return the case as it now stands. The clock runs from when HR received it."""
+    response_id = row.response_id
     case = store.followup(response_id)
     if case is None:
         if not answers.has_special(payload, qset):
@@ -133,10 +135,37 @@ def record(
                 f"response {response_id[:SHORT_ID]} holds no special information; "
                 "there is nothing to follow up"
             )
-        store.open_followup(response_id, utc_day(payload.sealed_at).isoformat())
+        store.open_followup(response_id, row.received_at[:10])
         case = store.followup(response_id)
     assert case is not None
     store.update_followup(response_id, changes_for(case, asked, key, today))
     updated = store.followup(response_id)
     assert updated is not None
     return updated
+
+
+@dataclass(frozen=True)
+class Reporter:
+    """Whom a case's follow-up can reach: HR's invitation names the person (where the reader
+    choice allows it); the receiver has only the contact details the employee gave."""
+
+    name: str | None
+    anonymous: bool = False
+    """The receiver's case with no contact given: nobody can be given feedback."""
+
+
+def names(store: Store, steps: list[Step], hr_keys: Mapping[str, HRKey]) -> dict[str, Reporter]:
+    """Who each open case's response came from, where that can be known."""
+    out: dict[str, Reporter] = {}
+    for step in steps:
+        row = store.response(step.case.response_id)
+        if row is None:
+            continue
+        summary = open_summary(row, hr_keys).summary
+        if summary is None:
+            continue
+        if summary.scope == "whistleblowing":
+            out[row.response_id] = Reporter(summary.name, anonymous=not summary.contact)
+        elif summary.name:
+            out[row.response_id] = Reporter(summary.name)
+    return out

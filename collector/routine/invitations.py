@@ -1,35 +1,31 @@
-"""Invitations, as rules: a checked leaver, a new invitation and its link, who is the same
-person, where each invitation stands, a decline HR records.
+"""Invitations, as rules: a new invitation and its link, who is the same person, where each
+invitation stands, a decline HR records.
 
-The link carries everything in the URL fragment (after "#"), which browsers never send to
-a web server, so names and dates stay out of server logs (spec/FORMAT.md, "Invitation
-links"). The invitation itself is HR's own administrative record and is stored in clear;
-the answers stay sealed.
+The link carries only a secret (FORMAT.md 14): no name, no date, and not the code HR uses.
+HR's record of the invitation is sealed to HR's key in the store; in clear only its code,
+its link id, a keyed identity tag and its delete-by date.
 """
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 from ..clock import iso
+from ..formats import at_rest, keys, links
 from ..formats.keyfile import HRKey
 from ..intake.leavers import InvitationError, Leaver
-from ..model.answers import FACTS
+from ..intake.opening import Invitation, open_invitation
 from ..model.loading import Catalog
-from ..store import Invitation, InvitationState, Store
-from . import notes
+from ..model.records import InvitationRecord
+from ..store import InvitationRow, Store
 from .retention import invitation_delete_by
 
-TOKEN_BYTES = 16  # 22 characters of base64url: the payload allows 16 to 64
-LINK_FIELDS = FACTS
-"""The facts a link may prefill, in link order after `token`; each is a question's `prefill`."""
-
-# --------------------------------------------------------------------------- making
+CODE_BYTES = 9  # 12 characters of base64url
 
 
 def check_base_url(url: str | None) -> str:
@@ -51,45 +47,37 @@ def check_base_url(url: str | None) -> str:
     return url.strip().rstrip("/")
 
 
-def new_token() -> str:
-    """A random invitation code. Never one starting with "-" or "_": HR types its first
-    characters on the command line, where a leading "-" reads as an option."""
+def new_code() -> str:
+    """A random code for HR's records. Never one starting with "-" or "_": HR types its
+    first characters on the command line, where a leading "-" reads as an option."""
     while True:
-        token = secrets.token_urlsafe(TOKEN_BYTES)
-        if token[0].isalnum():
-            return token
+        code = secrets.token_urlsafe(CODE_BYTES)
+        if code[0].isalnum():
+            return code
 
 
-def make(leavers: Iterable[Leaver], catalog: Catalog, now: datetime) -> list[Invitation]:
-    out = []
-    for leaver in leavers:
-        qset = catalog.latest_of(leaver.set_id)
-        assert qset is not None and qset.privacy is not None  # checked in check_leaver
-        out.append(
-            Invitation(
-                token=new_token(),
-                set_id=qset.id,
-                language=qset.language,
-                name=leaver.name,
-                last_day=leaver.last_day.isoformat(),
-                invited_at=iso(now),
-                delete_by=invitation_delete_by(
-                    leaver.last_day, qset.privacy.retention_months
-                ).isoformat(),
-                email=leaver.email,
-                position=leaver.position,
-                workplace=leaver.workplace,
-                department=leaver.department,
-                employed_from=leaver.employed_from.isoformat() if leaver.employed_from else None,
-            )
-        )
-    return out
-
-
-def identity(invitation: Invitation) -> str:
+def identity(leaver: Leaver) -> str:
     """Who an invitation is for: the same name (ignoring case) with the same last day is the
     same person, so a second run of next month's list does not invite anyone twice."""
-    return f"{invitation.name.casefold()}\x00{invitation.last_day}"
+    return f"{leaver.name.casefold()}\x00{leaver.last_day.isoformat()}"
+
+
+def record_of(leaver: Leaver, catalog: Catalog, now: datetime) -> InvitationRecord:
+    qset = catalog.latest_of(leaver.set_id)
+    assert qset is not None  # checked in check_leaver
+    return InvitationRecord(
+        secret=links.secret_text(links.new_secret()),
+        set_id=qset.id,
+        language=qset.language,
+        name=leaver.name,
+        last_day=leaver.last_day.isoformat(),
+        invited_at=iso(now),
+        email=leaver.email,
+        position=leaver.position,
+        workplace=leaver.workplace,
+        department=leaver.department,
+        employed_from=leaver.employed_from.isoformat() if leaver.employed_from else None,
+    )
 
 
 @dataclass(frozen=True)
@@ -100,56 +88,82 @@ class Invited:
 
 
 def invite(
-    store: Store, leavers: list[Leaver], catalog: Catalog, base_url: str, now: datetime
+    store: Store,
+    leavers: list[Leaver],
+    catalog: Catalog,
+    base_url: str,
+    now: datetime,
+    key: HRKey,
 ) -> list[Invited]:
-    """Store invitations for `leavers` (all or none); people already invited come back as
-    they were, with `created` False."""
-    made = store.add_invitations(make(leavers, catalog, now), identity)
-    return [Invited(inv, created, link(base_url, inv)) for inv, created in made]
+    """Store invitations for `leavers` (all or none), sealed to `key`; people already invited
+    come back as they were, with `created` False."""
+    index = at_rest.index_key(key)
+    public = keys.public_of(key.private)
+    batch = []
+    for leaver in leavers:
+        record = record_of(leaver, catalog, now)
+        secret = links.read_secret(record.secret)
+        assert secret is not None
+        batch.append(
+            InvitationRow(
+                code=new_code(),
+                link_id=links.link_id(secret),
+                identity_tag=at_rest.tag(index, identity(leaver)),
+                key_id=key.key_id,
+                delete_by=invitation_delete_by(
+                    leaver.last_day, catalog.employer.retention_months
+                ).isoformat(),
+                record=at_rest.seal(record, "invitation", public),
+            )
+        )
+    made = store.add_invitations(batch)
+    hr_keys = {key.key_id: key}
+    out = []
+    for row, created in made:
+        opened = open_invitation(row, hr_keys)
+        out.append(Invited(opened, created, link(base_url, opened.record)))
+    return out
 
 
-def link(base_url: str, invitation: Invitation) -> str:
-    """`<base>/sets/<set-id>.html#token=...&name=...`: every value percent-encoded (UTF-8)."""
-    params = [("token", invitation.token)]
-    params += [(f, getattr(invitation, f)) for f in LINK_FIELDS if getattr(invitation, f)]
-    fragment = "&".join(f"{k}={quote(v, safe='')}" for k, v in params)
-    return f"{base_url}/sets/{invitation.set_id}.html#{fragment}"
+def link(base_url: str, record: InvitationRecord) -> str:
+    """`<base>/sets/<set-id>.html#k=<secret>` (FORMAT.md 14.1)."""
+    return f"{base_url}/sets/{record.set_id}.html#k={record.secret}"
 
 
 # --------------------------------------------------------------------------- where they stand
-
-SHORT_TOKEN = 8
-
 
 State = Literal["answered", "declined", "overdue", "not yet"]
 STATES: tuple[State, ...] = ("overdue", "not yet", "answered", "declined")
 
 
-def state(entry: InvitationState, today: date) -> tuple[State, str | None]:
-    """Where an invitation stands, and the day it got there."""
-    answered = [m for m in entry.responses if not m.declined]
-    if answered:
-        return "answered", answered[-1].sealed_on
-    declined = [m.sealed_on for m in entry.responses if m.declined]
-    if entry.invitation.declined_on:
-        declined.append(entry.invitation.declined_on)
-    if declined:
-        return "declined", min(declined)
-    if today > date.fromisoformat(entry.invitation.last_day):
+def state(record: InvitationRecord, today: date) -> tuple[State, str | None]:
+    """Where an invitation stands, and the day it got there. The newest of an answer on the
+    page (which may be a decline) and a decline HR recorded decides."""
+    answered = record.answered_on
+    declined_by_hr = record.declined_on
+    if answered and (declined_by_hr is None or answered >= declined_by_hr):
+        return ("declined" if record.current_declined else "answered"), answered
+    if declined_by_hr:
+        return "declined", declined_by_hr
+    if today > date.fromisoformat(record.last_day):
         return "overdue", None
     return "not yet", None
 
 
-def find(entries: list[InvitationState], query: str) -> InvitationState:
-    """The one invitation a token, its first characters (6 or more) or a name points to."""
+def opened_all(store: Store, hr_keys: Mapping[str, HRKey]) -> list[Invitation]:
+    return [open_invitation(row, hr_keys) for row in store.invitations()]
+
+
+def find(entries: list[Invitation], query: str) -> Invitation:
+    """The one invitation a code, its first characters (6 or more) or a name points to."""
     wanted = query.strip()
     if not wanted:
         raise InvitationError("give an invitation's code or the person's name")
-    hits = [e for e in entries if e.invitation.token == wanted]
+    hits = [e for e in entries if e.row.code == wanted]
     if not hits and len(wanted) >= 6:
-        hits = [e for e in entries if e.invitation.token.startswith(wanted)]
+        hits = [e for e in entries if e.row.code.startswith(wanted)]
     if not hits:
-        hits = [e for e in entries if e.invitation.name.casefold() == wanted.casefold()]
+        hits = [e for e in entries if e.record.name.casefold() == wanted.casefold()]
     if not hits:
         raise InvitationError(f"no invitation has the code or name {wanted!r}")
     if len(hits) > 1:
@@ -166,26 +180,30 @@ class StatusRow:
     day: str | None
     invitation: Invitation
 
-    def as_dict(self) -> dict[str, str | None]:
-        inv = self.invitation
+    def as_dict(self) -> dict[str, str | int | None]:
+        record = self.invitation.record
         return {
             "status": self.state,
             "since": self.day,
-            "name": inv.name,
-            "department": inv.department,
-            "last_day": inv.last_day,
-            "set": inv.set_id,
-            "invited_at": inv.invited_at,
-            "code": inv.token,
+            "name": record.name,
+            "department": record.department,
+            "last_day": record.last_day,
+            "set": record.set_id,
+            "invited_at": record.invited_at,
+            "code": self.invitation.row.code,
         }
 
 
-def status_rows(entries: list[InvitationState], today: date) -> list[StatusRow]:
+def status_rows(entries: Iterable[Invitation], today: date) -> list[StatusRow]:
     """By last working day, the overdue (last day passed, no answer) first."""
-    rows = [StatusRow(*state(e, today), e.invitation) for e in entries]
+    rows = [StatusRow(*state(e.record, today), e) for e in entries]
     return sorted(
         rows,
-        key=lambda r: (r.state != "overdue", r.invitation.last_day, r.invitation.name.casefold()),
+        key=lambda r: (
+            r.state != "overdue",
+            r.invitation.record.last_day,
+            r.invitation.record.name.casefold(),
+        ),
     )
 
 
@@ -206,34 +224,25 @@ def record_decline(
     on: date,
     today: date,
     reason: str | None,
-    key: Callable[[], HRKey],
+    hr_keys: Mapping[str, HRKey],
 ) -> Declined:
-    """Record that `who` declined by other means; the reason, if any, sealed to HR's key
-    (`key` is asked for only then, so a wrong name never costs a passphrase)."""
-    entry = find(store.invitations(), who)
-    inv = entry.invitation
-    standing, since = state(entry, today)
+    """Record that `who` declined by other means; the reason, if any, is sealed with the
+    rest of the invitation's record."""
+    entry = find(opened_all(store, hr_keys), who)
+    standing, since = state(entry.record, today)
     if standing == "answered":
-        raise InvitationError(f"{inv.name} has already answered ({since}); no decline was recorded")
-    note = notes.seal(reason, key()) if reason else None
-    store.record_decline(inv.token, on.isoformat(), note)
-    return Declined(inv, on)
+        name = entry.record.name
+        raise InvitationError(f"{name} has already answered ({since}); no decline was recorded")
+    record = entry.record.model_copy(
+        update={"declined_on": on.isoformat(), "decline_reason": reason or None}
+    )
+    key = hr_keys[entry.row.key_id]
+    sealed = at_rest.seal(record, "invitation", keys.public_of(key.private))
+    store.update_invitation(entry.row.code, sealed, key.key_id)
+    return Declined(Invitation(entry.row, record), on)
 
 
-@dataclass(frozen=True)
-class InvitationDetail:
-    row: StatusRow
-    decline_reason: str | None
-    reason_sealed: bool
-    """A reason was recorded, and stays sealed because no key was given."""
-
-
-def detail(
-    store: Store, who: str, today: date, hr_keys: Mapping[str, HRKey] | None
-) -> InvitationDetail:
-    """One invitation as it stands, with the decline reason HR recorded (opened with the key)."""
-    entry = find(store.invitations(), who)
-    note = store.decline_note(entry.invitation.token)
-    reason = notes.open_note(note, hr_keys) if note is not None and hr_keys is not None else None
-    row = StatusRow(*state(entry, today), entry.invitation)
-    return InvitationDetail(row, reason, note is not None and reason is None)
+def detail(store: Store, who: str, today: date, hr_keys: Mapping[str, HRKey]) -> StatusRow:
+    """One invitation as it stands, with the decline reason HR recorded."""
+    entry = find(opened_all(store, hr_keys), who)
+    return StatusRow(*state(entry.record, today), entry)

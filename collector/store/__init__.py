@@ -1,44 +1,42 @@
 """The SQLite store: the only package with SQL, one module per table.
 
-Nothing readable is kept at rest: a response row holds the response id (random), the key
-id, when it arrived, when it must be deleted, the receipt code, and the sealed part exactly
-as it came (enc || ct). Names, answers and even the question set stay inside the seal; the
-commands that show them decrypt in memory. `Store` is the one door: it opens the file and
+Nothing readable is kept at rest: a response row holds its record and summary sealed to
+HR's key, an invitation its record sealed too; in clear only ids, dates, digests and a
+keyed identity tag (store/migrations.py says which and why). The commands that show
+people or answers open them in memory. `Store` is the one door: it opens the file and
 runs each call of the table modules in its own transaction.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
-from . import followups, invitations, responses, retention
+from . import followups, invitations, outputs, responses, retention
 from .connection import BUSY_TIMEOUT, Database
 from .records import (
     Deletion,
     Followup,
     FollowupChanges,
-    ImportLink,
-    Invitation,
-    InvitationState,
-    Matched,
+    InvitationRow,
+    Output,
     SealedNote,
     StoredResponse,
 )
-from .responses import ConflictError, Outcome
+from .responses import ConflictError, DeletedError, Outcome, ReplayError
 
 __all__ = [
     "BUSY_TIMEOUT",
     "ConflictError",
+    "DeletedError",
     "Deletion",
     "Followup",
     "FollowupChanges",
-    "ImportLink",
-    "Invitation",
-    "InvitationState",
-    "Matched",
+    "InvitationRow",
     "Outcome",
+    "Output",
+    "ReplayError",
     "SealedNote",
     "Store",
     "StoredResponse",
@@ -73,20 +71,31 @@ class Store:
 
     # ------------------------------------------------------------------ responses
 
-    def save(self, response: StoredResponse, link: ImportLink | None = None) -> Outcome:
-        """Store one response in one transaction: "imported", or "duplicate" if already here.
-
-        With `link`, the same transaction matches it to its invitation (which then lives no
-        longer than the response) and opens a follow-up if it holds special information.
-        Raises ConflictError if a different response with the same id is stored.
-        """
+    def save(
+        self,
+        response: StoredResponse,
+        *,
+        special: bool,
+        supersedes: tuple[str, ...] = (),
+        invitation: tuple[str, bytes, str, str] | None = None,
+    ) -> Outcome:
+        """Store one response in one transaction: "imported", or "duplicate" if this file is
+        here already. The same transaction opens its follow-up if it holds special
+        information, marks the responses it `supersedes`, and writes the new sealed record of
+        its `invitation` (code, record, key id, delete-by). Raises ConflictError,
+        ReplayError or DeletedError (each a rejection of this one file)."""
 
         def work(c: sqlite3.Connection) -> Outcome:
             outcome = responses.insert(c, response)
-            if outcome == "imported" and link is not None:
-                invitations.match(c, response.response_id, response.delete_by, link)
-                if link.special:
-                    followups.open_case(c, response.response_id, link.sealed_on)
+            if outcome == "duplicate":
+                return outcome
+            if special:
+                followups.open_case(c, response.response_id, response.received_at[:10])
+            for old in supersedes:
+                responses.supersede(c, old)
+            if invitation is not None:
+                code, record, key_id, delete_by = invitation
+                invitations.replace_record(c, code, key_id, record, delete_by)
             return outcome
 
         return self.db.write(work)
@@ -107,29 +116,61 @@ class Store:
         """The one response whose id starts with `prefix`; StoreError if none or several."""
         return self.db.run(lambda c: responses.find(c, prefix))
 
+    def response(self, response_id: str) -> StoredResponse | None:
+        return self.db.run(lambda c: responses.get(c, response_id))
+
+    def update_record(self, response_id: str, record: bytes, summary: bytes) -> None:
+        """A new sealed record for a response (a correction was recorded); the old one is
+        overwritten in the file (secure_delete) and the log rewritten."""
+        self.db.write(lambda c: responses.replace_record(c, response_id, record, summary))
+        self.rewrite()
+
+    def confirm(self, receipt: str) -> list[str]:
+        """HR vouches for the responses with this receipt code (the employee quoted it)."""
+        return self.db.write(lambda c: responses.confirm(c, receipt))
+
+    def erase(
+        self, response_ids: list[str], on: str, invitation: tuple[str, bytes, str] | None = None
+    ) -> int:
+        """Delete responses on request (GDPR Art. 17), follow-ups with them, in one
+        transaction; `invitation` (code, new sealed record, key id) is written with it."""
+
+        def work(c: sqlite3.Connection) -> int:
+            done = sum(responses.delete(c, rid, on, "erased") for rid in response_ids)
+            if invitation is not None:
+                code, record, key_id = invitation
+                invitations.replace_record(c, code, key_id, record)
+            return done
+
+        done = self.db.write(work)
+        self.rewrite()
+        return done
+
     # ------------------------------------------------------------------ invitations
 
-    def add_invitations(
-        self, batch: list[Invitation], identity: Callable[[Invitation], str]
-    ) -> list[tuple[Invitation, bool]]:
+    def add_invitations(self, batch: list[InvitationRow]) -> list[tuple[InvitationRow, bool]]:
         """Store a batch in one transaction, all or nothing, skipping people already invited
-        (same `identity`); see invitations.add."""
-        return self.db.write(lambda c: invitations.add(c, batch, identity))
+        (the same identity tag)."""
+        return self.db.write(lambda c: invitations.add(c, batch))
 
-    def invitations(self) -> list[InvitationState]:
+    def invitations(self) -> list[InvitationRow]:
         return self.db.run(invitations.every)
 
-    def record_decline(self, token: str, on: str, note: SealedNote | None) -> None:
-        self.db.write(lambda c: invitations.record_decline(c, token, on, note))
+    def invitation_by_link(self, link_id: str) -> InvitationRow | None:
+        return self.db.run(lambda c: invitations.by_link(c, link_id))
 
-    def decline_note(self, token: str) -> SealedNote | None:
-        return self.db.run(lambda c: invitations.decline_note(c, token))
+    def invitation(self, code: str) -> InvitationRow | None:
+        return self.db.run(lambda c: invitations.by_code(c, code))
 
-    def matched_ids(self) -> set[str]:
-        return self.db.run(invitations.matched_ids)
+    def update_invitation(
+        self, code: str, record: bytes, key_id: str, delete_by: str | None = None
+    ) -> None:
+        self.db.write(lambda c: invitations.replace_record(c, code, key_id, record, delete_by))
 
-    def is_matched(self, response_id: str) -> bool:
-        return self.db.run(lambda c: invitations.is_matched(c, response_id))
+    def delete_invitation(self, code: str) -> bool:
+        done = self.db.write(lambda c: invitations.delete(c, code))
+        self.rewrite()
+        return done
 
     # ------------------------------------------------------------------ follow-ups
 
@@ -146,6 +187,14 @@ class Store:
     def update_followup(self, response_id: str, changes: FollowupChanges) -> None:
         self.db.write(lambda c: followups.update(c, response_id, changes))
 
+    # ------------------------------------------------------------------ outputs
+
+    def record_output(self, output: Output) -> None:
+        self.db.write(lambda c: outputs.record(c, output))
+
+    def forget_output(self, path: str) -> None:
+        self.db.write(lambda c: outputs.forget(c, path))
+
     # ------------------------------------------------------------------ retention
 
     def due_for_deletion(self, today: str) -> Deletion:
@@ -153,21 +202,24 @@ class Store:
         return self.db.run(lambda c: retention.count_expired(c, today))
 
     def purge(self, today: str) -> Deletion:
-        """Delete everything that has reached its delete-by date, beyond recovery from the file.
-
-        secure_delete zeroes the freed cells; the checkpoint moves the change out of the
-        write-ahead log and truncates it (old page images live there until then); VACUUM
-        rebuilds the file without free pages; the last checkpoint empties the log again.
-        """
+        """Delete everything that has reached its delete-by date and is not held, beyond
+        recovery from the file (see `rewrite`)."""
         done = self.db.write(lambda c: retention.delete_expired(c, today))
+        self.rewrite()
+        return done
 
-        def rewrite(c: sqlite3.Connection) -> None:
+    def rewrite(self) -> None:
+        """Leave no deleted byte in the file: secure_delete zeroes the freed cells; the
+        checkpoint moves the change out of the write-ahead log and truncates it (old page
+        images live there until then); VACUUM rebuilds the file without free pages; the
+        last checkpoint empties the log again."""
+
+        def work(c: sqlite3.Connection) -> None:
             self.db.checkpoint()
             c.execute("VACUUM")
             self.db.checkpoint()
 
-        self.db.run(rewrite)
-        return done
+        self.db.run(work)
 
     # ------------------------------------------------------------------ closing
 

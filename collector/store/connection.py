@@ -16,7 +16,7 @@ from typing import TypeVar
 
 from .. import clock
 from ..errors import StoreError
-from .migrations import MIGRATIONS, SCHEMA_VERSION
+from .migrations import FORMAT_2, MIGRATIONS, SCHEMA_VERSION
 
 APPLICATION_ID = 0x534C5454  # "SLTT": marks the file as ours for `file(1)` and for us
 BUSY_TIMEOUT = 5.0
@@ -99,6 +99,12 @@ class Database:
         for number, (name, statements) in enumerate(MIGRATIONS, start=1):
             if self.version() >= number:
                 continue
+            if number == FORMAT_2 and self._holds_format_1_rows():
+                raise StoreError(
+                    f"{self.path}: was made by Sluttsamtale 0.1 for response format 1, which "
+                    "this version cannot read; keep it as it is and import the responses "
+                    "again into a new store"
+                )
             with self.transaction():
                 # Another process may have migrated while we waited for the lock.
                 if self.version() >= number:
@@ -115,6 +121,11 @@ class Database:
                     "INSERT INTO migrations (id, name, applied_at) VALUES (?, ?, ?)",
                     (number, name, clock.iso(clock.system_now())),
                 )
+
+    def _holds_format_1_rows(self) -> bool:
+        tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master")}
+        old = [t for t in ("responses", "invitations") if t in tables]
+        return any(self.conn.execute(f"SELECT 1 FROM {t} LIMIT 1").fetchone() for t in old)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:

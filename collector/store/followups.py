@@ -9,12 +9,9 @@ from .records import Followup, FollowupChanges, SealedNote
 
 _COLUMNS = (
     "f.response_id, f.reported_on, f.acknowledged_on, f.assessed_on, f.feedback_on, "
-    "f.assessment, f.note_key_id, i.name"
+    "f.assessment, f.note_key_id"
 )
-_FROM = (
-    "followups f LEFT JOIN matches m ON m.response_id = f.response_id "
-    "LEFT JOIN invitations i ON i.token = m.token"
-)
+_FROM = "followups f"
 
 
 def open_case(conn: sqlite3.Connection, response_id: str, reported_on: str) -> None:
@@ -61,8 +58,15 @@ def _day(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
+def open_ids(conn: sqlite3.Connection) -> set[str]:
+    """The responses whose follow-up is still open: a legal hold on their deletion."""
+    return {
+        r[0] for r in conn.execute("SELECT response_id FROM followups WHERE feedback_on IS NULL")
+    }
+
+
 def _followup(row: tuple[object, ...]) -> Followup:
-    rid, reported, acknowledged, assessed, feedback, assessment, kid, name = row
+    rid, reported, acknowledged, assessed, feedback, assessment, kid = row
     note = SealedNote(bytes(assessment), str(kid)) if isinstance(assessment, bytes) else None
     return Followup(
         response_id=str(rid),
@@ -71,5 +75,4 @@ def _followup(row: tuple[object, ...]) -> Followup:
         assessed_on=_day(assessed if isinstance(assessed, str) else None),
         feedback_on=_day(feedback if isinstance(feedback, str) else None),
         assessment=note,
-        name=name if isinstance(name, str) else None,
     )

@@ -1,135 +1,68 @@
-"""SQL for the `invitations` and `matches` tables: whom HR invited, and which response came
-with which invitation's token."""
+"""SQL for the `invitations` table: HR's sealed record of whom it invited. In clear: the
+code HR uses, the link id a bound response names, a keyed identity tag, the delete-by date."""
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from typing import Any
 
-from .records import ImportLink, Invitation, InvitationState, Matched, SealedNote
+from .records import InvitationRow
 
-COLUMNS = (
-    "token, set_id, language, name, last_day, invited_at, delete_by, email, position, "
-    "workplace, department, employed_from, declined_on"
-)
-_PLACEHOLDERS = ", ".join("?" for _ in COLUMNS.split(", "))
+COLUMNS = "code, link_id, identity_tag, key_id, delete_by, record"
 
 
-def add(
-    conn: sqlite3.Connection, batch: list[Invitation], identity: Callable[[Invitation], str]
-) -> list[tuple[Invitation, bool]]:
-    """Insert a batch inside the caller's transaction, except people already invited.
-
-    Two invitations are the same person when `identity` (the routine's rule) gives the same
-    text; the existing invitation then comes back with False.
-    """
-    known = {
-        identity(inv): inv
-        for inv in map(_invitation, conn.execute(f"SELECT {COLUMNS} FROM invitations"))
-    }
-    out: list[tuple[Invitation, bool]] = []
-    for inv in batch:
-        same = known.get(identity(inv))
+def add(conn: sqlite3.Connection, batch: list[InvitationRow]) -> list[tuple[InvitationRow, bool]]:
+    """Insert a batch inside the caller's transaction, except people already invited: an
+    invitation whose identity tag is already here comes back as it is, with False."""
+    out: list[tuple[InvitationRow, bool]] = []
+    for row in batch:
+        same = conn.execute(
+            f"SELECT {COLUMNS} FROM invitations WHERE identity_tag = ? ORDER BY code LIMIT 1",
+            (row.identity_tag,),
+        ).fetchone()
         if same is not None:
-            out.append((same, False))
+            out.append((_row(same), False))
             continue
         conn.execute(
-            f"INSERT INTO invitations ({COLUMNS}) VALUES ({_PLACEHOLDERS})",
-            (
-                inv.token,
-                inv.set_id,
-                inv.language,
-                inv.name,
-                inv.last_day,
-                inv.invited_at,
-                inv.delete_by,
-                inv.email,
-                inv.position,
-                inv.workplace,
-                inv.department,
-                inv.employed_from,
-                inv.declined_on,
-            ),
+            f"INSERT INTO invitations ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
+            (row.code, row.link_id, row.identity_tag, row.key_id, row.delete_by, row.record),
         )
-        known[identity(inv)] = inv
-        out.append((inv, True))
+        out.append((row, True))
     return out
 
 
-def every(conn: sqlite3.Connection) -> list[InvitationState]:
-    """Every invitation with the responses that came with its token."""
-    matched: dict[str, list[Matched]] = {}
-    for token, rid, declined, sealed_on in conn.execute(
-        "SELECT token, response_id, declined, sealed_on FROM matches ORDER BY sealed_on"
-    ):
-        matched.setdefault(token, []).append(Matched(rid, bool(declined), sealed_on))
-    rows = conn.execute(f"SELECT {COLUMNS} FROM invitations ORDER BY last_day, name").fetchall()
-    return [
-        InvitationState(inv, tuple(matched.get(inv.token, ()))) for inv in map(_invitation, rows)
-    ]
+def every(conn: sqlite3.Connection) -> list[InvitationRow]:
+    return [_row(r) for r in conn.execute(f"SELECT {COLUMNS} FROM invitations ORDER BY code")]
 
 
-def record_decline(conn: sqlite3.Connection, token: str, on: str, note: SealedNote | None) -> None:
-    conn.execute(
-        "UPDATE invitations SET declined_on = ?, decline_note = ?, note_key_id = ? WHERE token = ?",
-        (on, note.sealed if note else None, note.key_id if note else None, token),
-    )
-
-
-def decline_note(conn: sqlite3.Connection, token: str) -> SealedNote | None:
+def by_link(conn: sqlite3.Connection, link_id: str) -> InvitationRow | None:
     row = conn.execute(
-        "SELECT decline_note, note_key_id FROM invitations WHERE token = ?", (token,)
+        f"SELECT {COLUMNS} FROM invitations WHERE link_id = ?", (link_id,)
     ).fetchone()
-    if row is None or row[0] is None:
-        return None
-    return SealedNote(bytes(row[0]), str(row[1]))
+    return _row(row) if row is not None else None
 
 
-def match(conn: sqlite3.Connection, response_id: str, delete_by: str, link: ImportLink) -> bool:
-    """Record that a response came with `link.invitation`'s token, if this store invited it;
-    the invitation then lives no longer than the response. Whether it matched."""
-    if link.invitation is None:
-        return False
-    known = conn.execute("SELECT 1 FROM invitations WHERE token = ?", (link.invitation,)).fetchone()
-    if known is None:
-        return False
+def by_code(conn: sqlite3.Connection, code: str) -> InvitationRow | None:
+    row = conn.execute(f"SELECT {COLUMNS} FROM invitations WHERE code = ?", (code,)).fetchone()
+    return _row(row) if row is not None else None
+
+
+def replace_record(
+    conn: sqlite3.Connection, code: str, key_id: str, record: bytes, delete_by: str | None = None
+) -> None:
+    """A new sealed record for an invitation (its state changed); the delete-by date only
+    ever comes closer."""
     conn.execute(
-        "INSERT INTO matches (response_id, token, declined, sealed_on) VALUES (?, ?, ?, ?)",
-        (response_id, link.invitation, int(link.declined), link.sealed_on),
+        "UPDATE invitations SET key_id = ?, record = ?, "
+        "delete_by = min(delete_by, coalesce(?, delete_by)) WHERE code = ?",
+        (key_id, record, delete_by, code),
     )
-    conn.execute(
-        "UPDATE invitations SET delete_by = min(delete_by, ?) WHERE token = ?",
-        (delete_by, link.invitation),
-    )
-    return True
 
 
-def matched_ids(conn: sqlite3.Connection) -> set[str]:
-    """The responses that came with the token of an invitation in this store."""
-    return {r[0] for r in conn.execute("SELECT response_id FROM matches")}
+def delete(conn: sqlite3.Connection, code: str) -> bool:
+    return conn.execute("DELETE FROM invitations WHERE code = ?", (code,)).rowcount > 0
 
 
-def is_matched(conn: sqlite3.Connection, response_id: str) -> bool:
-    row = conn.execute("SELECT 1 FROM matches WHERE response_id = ?", (response_id,)).fetchone()
-    return row is not None
-
-
-def _invitation(row: tuple[str | None, ...]) -> Invitation:
-    token, set_id, language, name, last_day, invited_at, delete_by, *rest = row
-    email, position, workplace, department, employed_from, declined_on = rest
-    assert token and set_id and language and name and last_day and invited_at and delete_by
-    return Invitation(
-        token,
-        set_id,
-        language,
-        name,
-        last_day,
-        invited_at,
-        delete_by,
-        email,
-        position,
-        workplace,
-        department,
-        employed_from,
-        declined_on,
-    )
+def _row(row: tuple[Any, ...]) -> InvitationRow:
+    code, link_id, tag, kid, delete_by, record = row
+    return InvitationRow(str(code), str(link_id), str(tag), str(kid), str(delete_by), bytes(record))

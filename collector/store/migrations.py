@@ -77,4 +77,90 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
         ],
     ),
 ]
+MIGRATIONS.append(
+    (
+        "sealed_at_rest",
+        [
+            # Format 2 (FORMAT.md 11): stores of format 1 held parts that format 2 cannot
+            # read and invitations in clear; connection.py refuses such a store if it holds
+            # any row, so these drops only ever remove empty tables.
+            "DROP TABLE followups",
+            "DROP TABLE matches",
+            "DROP TABLE invitations",
+            "DROP TABLE responses",
+            # A response as the collector keeps it: the record (payload, the invitation's
+            # facts where the reader choice allows, flags) and a short summary for lists,
+            # each sealed to HR's key at import. In clear only what retention, duplicates,
+            # replays and the current answer need.
+            """
+            CREATE TABLE responses (
+                response_id TEXT PRIMARY KEY CHECK (length(response_id) = 32),
+                key_id TEXT NOT NULL CHECK (length(key_id) = 32),
+                received_at TEXT NOT NULL,
+                delete_by TEXT NOT NULL,
+                receipt TEXT NOT NULL,
+                file_digest TEXT NOT NULL CHECK (length(file_digest) = 64),
+                enc_digest TEXT NOT NULL UNIQUE CHECK (length(enc_digest) = 64),
+                record BLOB NOT NULL CHECK (typeof(record) = 'blob'),
+                summary BLOB NOT NULL CHECK (typeof(summary) = 'blob'),
+                superseded INTEGER NOT NULL DEFAULT 0 CHECK (superseded IN (0, 1)),
+                confirmed INTEGER NOT NULL DEFAULT 0 CHECK (confirmed IN (0, 1))
+            )
+            """,
+            "CREATE INDEX responses_delete_by ON responses (delete_by)",
+            # HR's record of an invitation, sealed; in clear its code (shown by status),
+            # its link id (to find it when a bound response arrives), a keyed tag that
+            # tells one person from another without naming them, and its delete-by date.
+            """
+            CREATE TABLE invitations (
+                code TEXT PRIMARY KEY CHECK (length(code) BETWEEN 8 AND 64),
+                link_id TEXT NOT NULL UNIQUE CHECK (length(link_id) = 32),
+                identity_tag TEXT NOT NULL,
+                key_id TEXT NOT NULL CHECK (length(key_id) = 32),
+                delete_by TEXT NOT NULL,
+                record BLOB NOT NULL CHECK (typeof(record) = 'blob')
+            )
+            """,
+            "CREATE INDEX invitations_identity ON invitations (identity_tag)",
+            "CREATE INDEX invitations_delete_by ON invitations (delete_by)",
+            # The duty to follow up special information; dates only, counted from receipt.
+            """
+            CREATE TABLE followups (
+                response_id TEXT PRIMARY KEY
+                    REFERENCES responses (response_id) ON DELETE CASCADE,
+                reported_on TEXT NOT NULL,
+                acknowledged_on TEXT,
+                assessed_on TEXT,
+                assessment BLOB,
+                note_key_id TEXT,
+                feedback_on TEXT
+            )
+            """,
+            # What was deleted (purged or erased): digests only, so that the same file
+            # imported again, or its enc replayed, is refused instead of coming back.
+            """
+            CREATE TABLE deleted (
+                enc_digest TEXT PRIMARY KEY CHECK (length(enc_digest) = 64),
+                file_digest TEXT NOT NULL,
+                deleted_on TEXT NOT NULL,
+                how TEXT NOT NULL CHECK (how IN ('purged', 'erased'))
+            )
+            """,
+            "CREATE INDEX deleted_file ON deleted (file_digest)",
+            # Files the collector wrote with personal data (records, reports, exports,
+            # e-mails): where, and when they must be deleted (FORMAT.md is silent; the
+            # retention is the employer's).
+            """
+            CREATE TABLE outputs (
+                path TEXT PRIMARY KEY,
+                kind TEXT NOT NULL,
+                written_at TEXT NOT NULL,
+                delete_by TEXT NOT NULL
+            )
+            """,
+        ],
+    )
+)
+FORMAT_2 = len(MIGRATIONS)
+"""The first schema of format 2; an older store with rows in it cannot be upgraded."""
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -4,63 +4,46 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Literal
 
 
 @dataclass(frozen=True)
 class StoredResponse:
-    """A response as it rests: sealed exactly as it came (enc || ct), plus what retention
-    and lookup need. Dates are ISO text, times end in Z."""
+    """A response as it rests. `record` and `summary` are sealed to HR's key (key `key_id`);
+    the rest is what retention, duplicates, replays and the current answer need. Dates
+    are ISO text, times end in Z; `received_at` is the store's own clock."""
 
     response_id: str
     key_id: str
     received_at: str
     delete_by: str
     receipt: str
-    sealed: bytes
+    file_digest: str
+    enc_digest: str
+    record: bytes
+    summary: bytes
+    superseded: bool = False
+    confirmed: bool = False
+    """HR confirmed a response that came without an invitation (by its receipt code)."""
 
 
 @dataclass(frozen=True)
-class Invitation:
-    """One person HR invited. Dates are "YYYY-MM-DD"; `declined_on` is a decline HR noted."""
+class InvitationRow:
+    """An invitation as it rests: its record sealed to HR's key (key `key_id`)."""
 
-    token: str
-    set_id: str
-    language: str
-    name: str
-    last_day: str
-    invited_at: str
+    code: str
+    link_id: str
+    identity_tag: str
+    key_id: str
     delete_by: str
-    email: str | None = None
-    position: str | None = None
-    workplace: str | None = None
-    department: str | None = None
-    employed_from: str | None = None
-    declined_on: str | None = None
+    record: bytes
 
 
 @dataclass(frozen=True)
-class Matched:
-    """A response that came with an invitation's token."""
+class Saved:
+    """What storing one response did."""
 
-    response_id: str
-    declined: bool
-    sealed_on: str
-
-
-@dataclass(frozen=True)
-class InvitationState:
-    invitation: Invitation
-    responses: tuple[Matched, ...]
-
-
-@dataclass(frozen=True)
-class ImportLink:
-    """What an import records beside the sealed response, in the same transaction."""
-
-    invitation: str | None
-    declined: bool
-    sealed_on: str
-    special: bool
+    outcome: Literal["imported", "duplicate"]
 
 
 @dataclass(frozen=True)
@@ -73,7 +56,7 @@ class SealedNote:
 
 @dataclass(frozen=True)
 class Followup:
-    """The follow-up of a response with special information. `name` is the invitation's."""
+    """The follow-up of a response with special information; dates from HR's own clock."""
 
     response_id: str
     reported_on: date
@@ -81,7 +64,6 @@ class Followup:
     assessed_on: date | None = None
     feedback_on: date | None = None
     assessment: SealedNote | None = None
-    name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -96,12 +78,26 @@ class FollowupChanges:
 
 @dataclass(frozen=True)
 class Deletion:
-    """How many records have reached their delete-by date (or were deleted)."""
+    """How many records have reached their delete-by date (or were deleted), and how many
+    were held back because a follow-up of special information is still open."""
 
     responses: int = 0
     invitations: int = 0
     followups: int = 0
+    held: int = 0
+    outputs: tuple[str, ...] = ()
+    """Paths of files the collector wrote that are past their delete-by date."""
 
     @property
     def total(self) -> int:
-        return self.responses + self.invitations + self.followups
+        return self.responses + self.invitations + self.followups + len(self.outputs)
+
+
+@dataclass(frozen=True)
+class Output:
+    """A file the collector wrote with personal data, and when it must be deleted."""
+
+    path: str
+    kind: str
+    written_at: str
+    delete_by: str

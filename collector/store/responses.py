@@ -1,16 +1,21 @@
-"""SQL for the `responses` table: the sealed responses themselves."""
+"""SQL for the `responses` table: responses as the collector keeps them, sealed, and the
+`deleted` table that remembers (by digest only) what was deleted, so it is not taken again."""
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from typing import Literal
+from typing import Any, Literal
 
 from ..errors import StoreError
 from .records import StoredResponse
 
 Outcome = Literal["imported", "duplicate"]
-COLUMNS = "response_id, key_id, received_at, delete_by, receipt, sealed"
+COLUMNS = (
+    "response_id, key_id, received_at, delete_by, receipt, file_digest, enc_digest, "
+    "record, summary, superseded, confirmed"
+)
+_PLACEHOLDERS = ", ".join("?" for _ in COLUMNS.split(", "))
 
 
 class ConflictError(StoreError):
@@ -19,30 +24,86 @@ class ConflictError(StoreError):
     kind = "conflict"
 
 
-def insert(conn: sqlite3.Connection, response: StoredResponse) -> Outcome:
-    """Insert inside the caller's transaction: "imported", or "duplicate" if already here.
+class ReplayError(StoreError):
+    """A part whose enc was seen before, in another file (FORMAT.md 6, class `replay`)."""
 
-    Raises ConflictError if a different response with the same id is stored.
-    """
+    kind = "replay"
+
+
+class DeletedError(StoreError):
+    """A response that was deleted (purged or erased) and must not come back."""
+
+    kind = "deleted"
+
+
+def insert(conn: sqlite3.Connection, response: StoredResponse) -> Outcome:
+    """Insert inside the caller's transaction: "imported", or "duplicate" if this very file
+    is here already. A different file with the same response id is a conflict; a different
+    file with an enc seen before is a replay; a file deleted before stays deleted."""
+    gone = conn.execute(
+        "SELECT deleted_on, how FROM deleted WHERE enc_digest = ? OR file_digest = ?",
+        (response.enc_digest, response.file_digest),
+    ).fetchone()
+    if gone is not None:
+        raise DeletedError(
+            f"this response was {gone[1]} on {gone[0]} and is not taken again; delete the file too"
+        )
     row = conn.execute(
-        "SELECT sealed FROM responses WHERE response_id = ?", (response.response_id,)
+        "SELECT file_digest FROM responses WHERE response_id = ? OR enc_digest = ?",
+        (response.response_id, response.enc_digest),
     ).fetchone()
     if row is not None:
-        if bytes(row[0]) == response.sealed:
+        if row[0] == response.file_digest:
             return "duplicate"
-        raise ConflictError("a different response with the same id is already stored")
+        same_id = conn.execute(
+            "SELECT 1 FROM responses WHERE response_id = ?", (response.response_id,)
+        ).fetchone()
+        if same_id is not None:
+            raise ConflictError("a different response with the same id is already stored")
+        raise ReplayError(
+            "its sealed part was taken from an earlier response; this file is a copy "
+            "altered to look new"
+        )
     conn.execute(
-        f"INSERT INTO responses ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
+        f"INSERT INTO responses ({COLUMNS}) VALUES ({_PLACEHOLDERS})",
         (
             response.response_id,
             response.key_id,
             response.received_at,
             response.delete_by,
             response.receipt,
-            response.sealed,
+            response.file_digest,
+            response.enc_digest,
+            response.record,
+            response.summary,
+            int(response.superseded),
+            int(response.confirmed),
         ),
     )
     return "imported"
+
+
+def confirm(conn: sqlite3.Connection, receipt: str) -> list[str]:
+    """Mark the responses with this receipt code as confirmed by HR; their ids."""
+    ids = [
+        r[0]
+        for r in conn.execute("SELECT response_id FROM responses WHERE receipt = ?", (receipt,))
+    ]
+    conn.execute("UPDATE responses SET confirmed = 1 WHERE receipt = ?", (receipt,))
+    return ids
+
+
+def replace_record(
+    conn: sqlite3.Connection, response_id: str, record: bytes, summary: bytes
+) -> None:
+    conn.execute(
+        "UPDATE responses SET record = ?, summary = ? WHERE response_id = ?",
+        (record, summary, response_id),
+    )
+
+
+def supersede(conn: sqlite3.Connection, response_id: str) -> None:
+    conn.execute("UPDATE responses SET superseded = 1 WHERE response_id = ?", (response_id,))
 
 
 def every(conn: sqlite3.Connection) -> Iterator[StoredResponse]:
@@ -78,6 +139,42 @@ def find(conn: sqlite3.Connection, prefix: str) -> StoredResponse:
     return _row(rows[0])
 
 
-def _row(row: tuple[str, str, str, str, str, bytes]) -> StoredResponse:
-    rid, kid, received, delete_by, receipt, sealed = row
-    return StoredResponse(rid, kid, received, delete_by, receipt, bytes(sealed))
+def get(conn: sqlite3.Connection, response_id: str) -> StoredResponse | None:
+    row = conn.execute(
+        f"SELECT {COLUMNS} FROM responses WHERE response_id = ?", (response_id,)
+    ).fetchone()
+    return _row(row) if row is not None else None
+
+
+def delete(conn: sqlite3.Connection, response_id: str, on: str, how: str) -> bool:
+    """Delete one response (its follow-up goes with it), remembering its digests."""
+    row = conn.execute(
+        "SELECT enc_digest, file_digest FROM responses WHERE response_id = ?", (response_id,)
+    ).fetchone()
+    if row is None:
+        return False
+    conn.execute(
+        "INSERT OR IGNORE INTO deleted (enc_digest, file_digest, deleted_on, how) "
+        "VALUES (?, ?, ?, ?)",
+        (row[0], row[1], on, how),
+    )
+    conn.execute("DELETE FROM responses WHERE response_id = ?", (response_id,))
+    return True
+
+
+def _row(row: tuple[Any, ...]) -> StoredResponse:
+    rid, kid, received, delete_by, receipt, file_digest, enc_digest, record, summary, *flags = row
+    old, confirmed = flags
+    return StoredResponse(
+        str(rid),
+        str(kid),
+        str(received),
+        str(delete_by),
+        str(receipt),
+        str(file_digest),
+        str(enc_digest),
+        bytes(record),
+        bytes(summary),
+        bool(old),
+        bool(confirmed),
+    )

@@ -1,16 +1,22 @@
-"""SQL for retention: what has reached its delete-by date, and deleting it beyond recovery."""
+"""SQL for retention: what has reached its delete-by date, and deleting it beyond recovery.
+A response whose follow-up of special information is still open is held (a legal hold):
+it is counted as held, and kept until the case is closed."""
 
 from __future__ import annotations
 
 import sqlite3
 
+from . import outputs, responses
 from .records import Deletion
 
-_EXPIRED_RESPONSES = "SELECT response_id FROM responses WHERE delete_by <= :today"
-_EXPIRED_INVITATIONS = (
-    "SELECT token FROM invitations WHERE delete_by <= :today OR token IN "
-    f"(SELECT token FROM matches WHERE response_id IN ({_EXPIRED_RESPONSES}))"
+_HELD = "SELECT response_id FROM followups WHERE feedback_on IS NULL"
+_EXPIRED_RESPONSES = (
+    f"SELECT response_id FROM responses WHERE delete_by <= :today AND response_id NOT IN ({_HELD})"
 )
+_HELD_RESPONSES = (
+    f"SELECT response_id FROM responses WHERE delete_by <= :today AND response_id IN ({_HELD})"
+)
+_EXPIRED_INVITATIONS = "SELECT code FROM invitations WHERE delete_by <= :today"
 
 
 def count_expired(conn: sqlite3.Connection, today: str) -> Deletion:
@@ -26,14 +32,16 @@ def count_expired(conn: sqlite3.Connection, today: str) -> Deletion:
         followups=count(
             f"SELECT response_id FROM followups WHERE response_id IN ({_EXPIRED_RESPONSES})"
         ),
+        held=count(_HELD_RESPONSES),
+        outputs=tuple(o.path for o in outputs.due(conn, today)),
     )
 
 
 def delete_expired(conn: sqlite3.Connection, today: str) -> Deletion:
-    """Delete, inside the caller's transaction; follow-ups and matches go with their response."""
-    args = {"today": today}
+    """Delete, inside the caller's transaction; a response's follow-up goes with it."""
     counts = count_expired(conn, today)
-    # Invitations first: the responses' matches lead to them.
-    conn.execute(f"DELETE FROM invitations WHERE token IN ({_EXPIRED_INVITATIONS})", args)
-    conn.execute(f"DELETE FROM responses WHERE response_id IN ({_EXPIRED_RESPONSES})", args)
+    args = {"today": today}
+    for (rid,) in conn.execute(_EXPIRED_RESPONSES, args).fetchall():
+        responses.delete(conn, rid, today, "purged")
+    conn.execute(f"DELETE FROM invitations WHERE code IN ({_EXPIRED_INVITATIONS})", args)
     return counts

@@ -1,5 +1,6 @@
 """Build the answering site in-process, exactly as `mkdocs build` does, with the keys and
-question sets given as arguments rather than through the environment."""
+question sets given as arguments rather than through the environment. The whistleblowing
+receiver's key, if any, is named in the question sets' employer.yml."""
 
 from __future__ import annotations
 
@@ -14,14 +15,12 @@ def build_site(
     out: Path,
     *,
     public_key: Path,
-    whistleblowing_key: Path | None = None,
     questionnaires: Path | None = None,
 ) -> None:
     """Build `config_file`'s site into `out`, overriding the plugin's settings."""
     config = load_config(str(config_file), site_dir=str(out))
     plugin = config.plugins["sluttsamtale"]
     plugin.config.public_key = str(public_key)
-    plugin.config.whistleblowing_key = str(whistleblowing_key) if whistleblowing_key else None
     if questionnaires is not None:
         plugin.config.questionnaires = str(questionnaires)
     build(config)

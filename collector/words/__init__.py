@@ -18,7 +18,9 @@ import yaml
 
 Language = Literal["nb", "nn", "sv", "en"]
 LANGUAGES: tuple[Language, ...] = get_args(Language)
-Section = Literal["terms", "page", "record", "report", "export", "analysis", "mail", "cli"]
+Section = Literal[
+    "terms", "page", "promises", "record", "report", "export", "analysis", "mail", "cli"
+]
 SECTIONS: tuple[Section, ...] = get_args(Section)
 FOLDER = Path(__file__).resolve().parent
 
@@ -36,7 +38,7 @@ class Catalogue:
         return self.sections["terms"]
 
     def readers(self, readers: str) -> str:
-        """The wording of a reader choice ("hr", "hr_and_leader", "statistics")."""
+        """The wording of a reader choice ("hr", "hr_and_interviewer", "statistics")."""
         return self.terms[f"readers_{readers}"]
 
     def yes_no(self, value: bool) -> str:

@@ -64,8 +64,8 @@
     field.value = "";
     page.setFieldError("sl-restore-pass", null);
     let state = F.sanitize(page.config, restored);
-    // A restored draft without a code keeps the one this link brought.
-    if (!state.invitation && page.linkInvitation) state = { ...state, invitation: page.linkInvitation };
+    // A restored draft without a link keeps the one this page was opened with.
+    if (!state.link && page.linkSecret) state = { ...state, link: page.linkSecret };
     page.replaceState(state);
     page.el.restore.hidden = true;
     page.say(page.ui.restored);

@@ -37,8 +37,10 @@
     page.say(page.ui.sealing);
     try {
       const built = payload.build(page.config, toSeal);
-      const result = await payload.sealParts(payload.split(page.config, built));
+      const jobs = payload.split(page.config, built, toSeal.contact);
+      const result = await payload.sealParts(jobs, payload.readSecret(toSeal.link));
       showResult(page, result, toSeal.declined);
+      eraseDraftIfAsked(page);
     } catch (e) {
       page.say("");
       const reason = e instanceof Error ? e.message : String(e);
@@ -59,6 +61,11 @@
     page.$("filename").textContent = r.fileName;
     /** @type {HTMLTextAreaElement} */ (page.$("armored")).value = r.armored;
     page.$("receipt").textContent = r.receipt;
+    const mail = /** @type {HTMLAnchorElement | null} */ (page.$("mailto"));
+    if (mail && page.config.return_address) {
+      const subject = encodeURIComponent(page.ui.mail_subject);
+      mail.href = `mailto:${page.config.return_address}?subject=${subject}&body=${encodeURIComponent(r.armored)}`;
+    }
     const title = /** @type {HTMLElement} */ (page.$("result-title"));
     title.textContent = declined ? page.ui.result_declined_title : page.ui.result_title;
     for (const part of [el.form, el.decline, el.restore, el.savePanel, el.saveToggle]) {
@@ -67,6 +74,22 @@
     el.result.hidden = false;
     page.say("");
     title.focus();
+  }
+
+  /**
+   * The employee's choice on the last step, ticked by default: the saved draft goes once
+   * the answers are sealed, so nothing readable is left behind on the device.
+   * @param {FormPage} page
+   */
+  function eraseDraftIfAsked(page) {
+    const box = /** @type {HTMLInputElement | null} */ (page.$("erase-after"));
+    const drafts = NS.drafts;
+    if (!box || !box.checked || !drafts || !drafts.has(page.setId)) return;
+    drafts.erase(page.setId);
+    const note = page.$("draft-erased");
+    if (note) note.hidden = false;
+    const eraseButton = page.$("erase-draft");
+    if (eraseButton) eraseButton.hidden = true;
   }
 
   /** @param {FormPage} page */

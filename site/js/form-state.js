@@ -3,13 +3,13 @@
  * form.js reads events into this state and applies the state to the page in one place.
  *
  * State: {answers: {qid: value}, other: {qid: text}, declined, decline_reason, readers,
- * invitation, section}. Values: text/date -> string, single_choice -> option value,
+ * link, contact, section}. Values: text/date -> string, single_choice -> option value,
  * multiple_choice -> array of values, scale -> integer, yes_no -> boolean. A question that
  * is hidden by its condition has no answer: it is dropped, never kept aside.
  *
  * Sluttsamtale.formState = { initial, sanitize, isVisible, prune, setAnswer, setOther,
  *   validateSection, validateOthers, validateReaders, validateReason, firstInvalidSection,
- *   review, sectionCount, textLength, clean, format, isToken, fromFragment }
+ *   review, sectionCount, textLength, clean, format, isSecret, fromFragment }
  * A classic script (module scripts are blocked on file://).
  */
 (function () {
@@ -17,16 +17,16 @@
 
   const NS = (globalThis.Sluttsamtale = globalThis.Sluttsamtale || /** @type {SluttsamtaleNamespace} */ ({}));
   /** @type {readonly Readers[]} */
-  const READERS = ["hr", "hr_and_leader", "statistics"];
+  const READERS = ["hr", "hr_and_interviewer", "statistics"];
   // The collector refuses these in any answer (schema._CONTROL); dropping them here keeps a
   // pasted stray character from making the whole response unreadable.
   const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029]/g;
   const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
   const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-  // spec/FORMAT.md section 14: the invitation code and the facts a link may prefill.
-  const TOKEN = /^[A-Za-z0-9_-]{16,64}$/;
-  const PREFILL_TEXT_MAX = 200;
-  const PREFILL_DATES = ["employed_from", "last_day"];
+  // spec/FORMAT.md section 14: the link secret, 32 bytes as base64url without padding.
+  const SECRET = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/;
+  const CONTACT_FIELDS = ["name", "phone", "email"];
+  const CONTACT_MAX = 200;
 
   /** Fill "{name}" placeholders. @param {string} text @param {Object<string, any>} values */
   function format(text, values) {
@@ -158,52 +158,45 @@
       declined: given.declined === true,
       decline_reason: typeof given.decline_reason === "string" ? clean(given.decline_reason) : null,
       readers: READERS.includes(given.readers) ? given.readers : null,
-      invitation: isToken(given.invitation) ? given.invitation : null,
+      link: isSecret(given.link) ? given.link : null,
+      contact: sanitizeContact(given.contact),
       section,
     });
   }
 
-  /** @param {unknown} value @returns {value is string} */
-  function isToken(value) {
-    return typeof value === "string" && TOKEN.test(value);
-  }
-
-  /** A real YYYY-MM-DD date in the years the form accepts. @param {string} text */
-  function isDate(text) {
-    const m = DATE.exec(text);
-    if (!m) return false;
-    const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
-    const real = d.getUTCFullYear() === +m[1] && d.getUTCMonth() === +m[2] - 1 && d.getUTCDate() === +m[3];
-    return real && +m[1] >= 1900 && +m[1] <= 2999;
-  }
-
   /**
-   * The prefilled value of one link fact for question q, or undefined when the value breaks
-   * the link's rules or is no valid answer to q (then it is ignored, never half used).
-   * @param {QuestionData} q @param {string} fact @param {string} value
-   * @returns {string | undefined}
+   * A link secret as the link writes it: 43 characters of base64url whose last one leaves
+   * no spare bits, so it decodes to exactly 32 bytes. @param {unknown} value
+   * @returns {value is string}
    */
-  function prefillValue(q, fact, value) {
-    const count = textLength(value);
-    if (count < 1 || count > PREFILL_TEXT_MAX || clean(value) !== value) return undefined;
-    if (PREFILL_DATES.includes(fact) && !isDate(value)) return undefined;
-    if (q.type === "date") return isDate(value) ? value : undefined;
-    if (q.type === "short_text" && !/[\r\n]/.test(value)) {
-      return !q.text_limit || count <= q.text_limit ? value : undefined;
+  function isSecret(value) {
+    return typeof value === "string" && SECRET.test(value);
+  }
+
+  /** @param {unknown} raw @returns {Record<string, string>} */
+  function sanitizeContact(raw) {
+    /** @type {Record<string, string>} */
+    const out = {};
+    if (!raw || typeof raw !== "object") return out;
+    for (const name of CONTACT_FIELDS) {
+      const value = /** @type {Record<string, unknown>} */ (raw)[name];
+      if (typeof value === "string" && value !== "") out[name] = cleanLine(value);
     }
-    if (q.type === "long_text") return !q.text_limit || count <= q.text_limit ? value : undefined;
-    return undefined;
+    return out;
+  }
+
+  /** A one-line text: no line breaks or tabs, no control characters. @param {string} text */
+  function cleanLine(text) {
+    return clean(text).replace(/[\t\r\n]+/g, " ");
   }
 
   /**
-   * The state with an invitation link's fragment applied (spec/FORMAT.md section 14.2): the
-   * first of a repeated name wins, unknown names are ignored, a bad token means no
-   * invitation, each fact fills the question whose `prefill` names it (the employee may
-   * still change it). Pure: the caller reads location.hash.
-   * @param {PageConfig} config @param {State} state @param {string} fragment with or without "#"
-   * @returns {State}
+   * The state with an invitation link's fragment applied (spec/FORMAT.md section 14.2):
+   * the first `k` is the link secret; one that is not well formed means no invitation.
+   * The link carries nothing else. Pure: the caller reads location.hash.
+   * @param {State} state @param {string} fragment with or without "#" @returns {State}
    */
-  function fromFragment(config, state, fragment) {
+  function fromFragment(state, fragment) {
     const text = fragment.startsWith("#") ? fragment.slice(1) : fragment;
     if (!text) return state;
     let params;
@@ -212,16 +205,39 @@
     } catch {
       return state;
     }
-    const token = params.get("token"); // get() gives the first of a repeated name
-    let next = { ...state, invitation: isToken(token) ? token : null };
-    for (const q of config.questions) {
-      if (!q.prefill) continue;
-      const raw = params.get(q.prefill);
-      if (raw === null) continue;
-      const value = prefillValue(q, q.prefill, raw);
-      if (value !== undefined) next = setAnswer(config, next, q.id, value);
+    const secret = params.get("k"); // get() gives the first of a repeated name
+    return { ...state, link: isSecret(secret) ? secret : null };
+  }
+
+  /**
+   * The contact details for the receiver, as typed (one line each, at most 200 characters).
+   * @param {State} state @param {string} name @param {string} text @returns {State}
+   */
+  function setContact(state, name, text) {
+    if (!CONTACT_FIELDS.includes(name)) return state;
+    const contact = { ...state.contact };
+    const value = cleanLine(text);
+    if (value) contact[name] = value;
+    else delete contact[name];
+    return { ...state, contact };
+  }
+
+  /** @param {PageConfig} config @param {State} state @returns {FieldError[]} */
+  function validateContact(config, state) {
+    /** @type {FieldError[]} */
+    const errors = [];
+    for (const name of CONTACT_FIELDS) {
+      const text = state.contact[name];
+      const count = text ? textLength(text) : 0;
+      if (count > CONTACT_MAX) {
+        errors.push({
+          qid: `contact_${name}`,
+          field: `sl-contact-${name}`,
+          message: format(config.ui.err_too_long, { max: CONTACT_MAX, count }),
+        });
+      }
     }
-    return next;
+    return errors;
   }
 
   /** @param {PageConfig} config @param {any} [given] @returns {State} */
@@ -392,8 +408,10 @@
     textLength,
     clean,
     format,
-    isToken,
+    isSecret,
     fromFragment,
+    setContact,
+    validateContact,
     READERS,
   });
 })();

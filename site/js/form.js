@@ -18,19 +18,19 @@
   const D = () => /** @type {FormDomAPI} */ (NS.formDom);
 
   /**
-   * Invitation data from the link's fragment (spec/FORMAT.md section 14): the token goes
-   * into the state (so into the payload, and into a saved draft), the facts prefill their
-   * questions. Read once, at load; the fragment is never sent anywhere.
-   * @param {PageConfig} config @param {State} state @param {string} [fragment] defaults to location.hash
+   * The invitation link's secret from the fragment (spec/FORMAT.md section 14): it goes
+   * into the state (and so into a saved draft) and binds HR's part when sealing. Read
+   * once, at load; the fragment is never sent anywhere.
+   * @param {State} state @param {string} [fragment] defaults to location.hash
    * @returns {State}
    */
-  function applyPrefill(config, state, fragment) {
+  function applyLink(state, fragment) {
     const text = fragment === undefined ? window.location.hash : fragment;
     if (!text.includes("=")) return state; // an ordinary "#anchor", not an invitation
-    const next = F().fromFragment(config, state, text);
+    const next = F().fromFragment(state, text);
     if (fragment === undefined) {
-      // Drop the fragment from the address bar, so the name and dates do not linger in the
-      // tab's history, a bookmark or a copied address (the state keeps what it needs).
+      // Drop the fragment from the address bar, so the secret does not stay in a bookmark
+      // or a copied address (the state keeps it; the page tells about browser history).
       const url = window.location.pathname + window.location.search;
       try {
         window.history.replaceState(window.history.state, "", url);
@@ -82,7 +82,7 @@
   /** @param {Element} root @param {PageConfig} config @returns {FormPage} */
   function newPage(root, config) {
     const el = elements(root);
-    const state = applyPrefill(config, F().initial(config));
+    const state = applyLink(F().initial(config));
     const hpke = NS.hpke;
     let sayTimer = 0;
     /** @type {FormPage} */
@@ -96,7 +96,7 @@
       errors: [],
       sealed: false,
       blobUrl: null,
-      linkInvitation: state.invitation,
+      linkSecret: state.link,
       canSeal: hpke && NS.payload ? hpke.supported() : Promise.resolve(false),
       $: finder(root),
       say(message) {
@@ -137,6 +137,10 @@
   function writeAll(page) {
     for (const q of page.config.questions) writeQuestion(page, q, page.state.answers[q.id]);
     for (const r of D().controls(page.root, "readers")) r.checked = r.value === page.state.readers;
+    for (const input of page.root.querySelectorAll("[data-sl-contact]")) {
+      const field = /** @type {HTMLInputElement} */ (input);
+      field.value = page.state.contact[field.dataset.slContact || ""] || "";
+    }
   }
 
   /** Each question shown or hidden by its condition; a hidden answer is not kept. @param {FormPage} page */
@@ -171,6 +175,12 @@
     el.next.hidden = state.section === last;
     el.finish.hidden = state.section !== last;
     if (state.section === last) renderReview(page);
+    // Said once, near the top: what the link means for this browser, or what its absence means.
+    const linked = Boolean(state.link);
+    const history = page.$("link-history");
+    const notInvited = page.$("not-invited");
+    if (history) history.hidden = !linked;
+    if (notInvited) notInvited.hidden = linked;
     // Errors are shown on Next and Finish, not while typing (the summary is an alert, and
     // would be read out again on every key); only one whose question just hid goes away.
     const shown = page.errors.filter((e) => isShown(e.field));
@@ -253,7 +263,10 @@
       page.state = { ...page.state, section: bad };
       page.errors = F().validateSection(config, page.state, bad, fieldFacts(page));
     } else {
-      page.errors = F().validateReaders(config, page.state, "sl-readers");
+      page.errors = [
+        ...F().validateContact(config, page.state),
+        ...F().validateReaders(config, page.state, "sl-readers"),
+      ];
     }
     render(page);
     applyErrors(page);
@@ -304,7 +317,9 @@
   function onInput(page, event) {
     const { config } = page;
     const target = /** @type {HTMLInputElement} */ (event.target);
-    if (target.name === "readers") {
+    if (target.dataset.slContact) {
+      page.state = F().setContact(page.state, target.dataset.slContact, target.value);
+    } else if (target.name === "readers") {
       const readers = target.checked ? /** @type {Readers} */ (target.value) : page.state.readers;
       page.state = { ...page.state, readers };
     } else if (target.dataset.slOtherText) {
@@ -374,7 +389,7 @@
   }
 
   NS.form = Object.freeze({
-    applyPrefill,
+    applyLink,
     state: () => (instance ? instance.state : null),
   });
 

@@ -7,7 +7,7 @@
 /** Bytes on a plain ArrayBuffer: what WebCrypto takes as a BufferSource. */
 type Bytes = Uint8Array<ArrayBuffer>;
 
-type Readers = "hr" | "hr_and_leader" | "statistics";
+type Readers = "hr" | "hr_and_interviewer" | "statistics";
 type AnswerValue = string | string[] | number | boolean;
 
 interface Condition {
@@ -65,6 +65,8 @@ interface PageConfig {
   limits: { other: number; decline_reason: number };
   key: PageKey;
   whistleblowing_key: PageKey | null;
+  /** Where the employee sends the file (employer.yml `return_address`), or null. */
+  return_address: string | null;
   ui: Record<string, string>;
 }
 
@@ -75,12 +77,22 @@ interface Answered {
   declined: boolean;
   decline_reason: string | null;
   readers: Readers | null;
-  invitation: string | null;
 }
 
 /** The form's state (form-state.js); everything the employee typed, nothing else. */
 interface State extends Answered {
+  /** The invitation link's secret, as in the link (FORMAT.md 14), or null: not invited. */
+  link: string | null;
+  /** What the employee chose to give the whistleblowing receiver to reach them. */
+  contact: Record<string, string>;
   section: number;
+}
+
+/** How the receiver may reach the employee (FORMAT.md 7). */
+interface Contact {
+  name?: string;
+  phone?: string;
+  email?: string;
 }
 
 interface FieldError {
@@ -108,8 +120,15 @@ interface Payload extends Answered {
   questionnaire: QuestionnaireRef;
   wording: Record<string, Wording>;
   sealed_at: string;
-  scope?: "whistleblowing";
-  sent_to_whistleblowing?: string[];
+  scope: "hr" | "whistleblowing";
+  contact?: Contact | null;
+}
+
+/** One part to seal: its payload, its recipient, and the sizes its plaintext may have. */
+interface SealJob {
+  payload: Payload;
+  key: PageKey;
+  buckets: number[];
 }
 
 interface Sealed {
@@ -146,9 +165,11 @@ interface HpkeAPI {
 
 interface PayloadAPI {
   build(config: PageConfig, state: State): Payload;
-  split(config: PageConfig, payload: Payload): { payload: Payload; key: PageKey }[];
-  seal(payload: Payload, key: PageKey): Promise<Sealed>;
-  sealParts(parts: { payload: Payload; key: PageKey }[]): Promise<Sealed>;
+  split(config: PageConfig, payload: Payload, contact?: Record<string, string> | null): SealJob[];
+  seal(payload: Payload, key: PageKey, linkSecret?: Bytes | null): Promise<Sealed>;
+  sealParts(jobs: SealJob[], linkSecret?: Bytes | null): Promise<Sealed>;
+  linkId(secret: Bytes): Promise<string>;
+  readSecret(text: unknown): Bytes | null;
 }
 
 interface DraftsAPI {
@@ -184,8 +205,10 @@ interface FormStateAPI {
   textLength(text: string): number;
   clean(text: string): string;
   format(text: string, values: Record<string, unknown>): string;
-  isToken(value: unknown): value is string;
-  fromFragment(config: PageConfig, state: State, fragment: string): State;
+  isSecret(value: unknown): value is string;
+  fromFragment(state: State, fragment: string): State;
+  setContact(state: State, name: string, text: string): State;
+  validateContact(config: PageConfig, state: State): FieldError[];
   READERS: readonly Readers[];
 }
 
@@ -237,8 +260,8 @@ interface FormPage {
   errors: FieldError[];
   sealed: boolean;
   blobUrl: string | null;
-  /** The invitation code the link brought, kept when a draft without one is restored. */
-  linkInvitation: string | null;
+  /** The link secret the page was opened with, kept when a draft without one is restored. */
+  linkSecret: string | null;
   canSeal: Promise<boolean>;
   $(name: string): HTMLElement;
   /** A message in the polite status line ("" clears it). */
@@ -260,7 +283,7 @@ interface FormDraftsAPI {
 }
 
 interface FormAPI {
-  applyPrefill(config: PageConfig, state: State, fragment?: string): State;
+  applyLink(state: State, fragment?: string): State;
   /** The current state, for tests. */
   state(): State | null;
 }

@@ -6,6 +6,8 @@ collector), so the figures count exactly what the tests check.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,6 +18,25 @@ VECTORS = TESTKIT / "vectors"
 KEY_FILE = TESTKIT / "hr-key.json"
 PASSPHRASE = "testkit passphrase"
 QUESTIONNAIRES = TESTKIT / "questionnaires"
+
+LINK_SECRET_TEXT = "jIX356idPMa849IKpHQqrc0QlgPfpjNR-PLuqZlsaKE"
+"""The link secret S of the kit's one invitation (FORMAT.md 14), as a link writes it. A
+reader runs the vectors holding this invitation, so a part bound to its link id opens."""
+
+
+def link_secret(text: str) -> bytes:
+    """S from its base64url text (43 characters, no padding)."""
+    return base64.urlsafe_b64decode(text + "=")
+
+
+def link_id(secret: bytes) -> str:
+    """L: hex of the first 16 bytes of SHA-256("sluttsamtale-link/1 " || S)."""
+    return hashlib.sha256(b"sluttsamtale-link/1 " + secret).digest()[:16].hex()
+
+
+LINK_SECRET = link_secret(LINK_SECRET_TEXT)
+LINK_ID = link_id(LINK_SECRET)
+assert LINK_ID == "873741c7c555384721ff100046ae59d1"
 
 CANARY = "Kanarifugl quokka-7f3e: an answer that must stay sealed"
 """In every payload of the testkit (the long-text answer), and in the hostile answers."""

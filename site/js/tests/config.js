@@ -61,6 +61,7 @@ function config() {
     limits: { other: 10, decline_reason: 2000 },
     key: { key_id: "00".repeat(16), public_key: "" },
     whistleblowing_key: null,
+    return_address: null,
     ui: {
       progress: "Del {n} av {total}",
       err_required_text: "Skriv et svar",

@@ -67,12 +67,26 @@ test("the readers choice is required and must be one of the three", () => {
   assert.equal(F.validateReaders(c, { readers: "statistics" }, "x").length, 0);
 });
 
-test("a link fragment gives a token and prefills only well-formed facts", () => {
+test("a link fragment gives the link secret, and nothing else", () => {
   const c = config();
-  const s = F.fromFragment(c, F.initial(c), "#token=AbCdEfGhIjKlMnOp_-12&name=Kari%20N&last_day=2026-02-30");
-  assert.equal(s.invitation, "AbCdEfGhIjKlMnOp_-12");
-  assert.deepEqual(s.answers, { name: "Kari N" });
-  assert.equal(F.fromFragment(c, F.initial(c), "#token=short").invitation, null);
+  const secret = "q3Xl9hV0bWkR2mPzT8sYcAq3Xl9hV0bWkR2mPzT8sYc";
+  const s = F.fromFragment(F.initial(c), `#k=${secret}&name=Kari&k=other`);
+  assert.equal(s.link, secret);
+  assert.deepEqual(s.answers, {}); // no facts from a link: the link carries none
+  for (const bad of ["short", `${secret}x`, secret.slice(0, 42) + "B", ""]) {
+    assert.equal(F.fromFragment(F.initial(c), `#k=${bad}`).link, null, bad);
+  }
+});
+
+test("contact details for the receiver: one line each, within 200 characters", () => {
+  const c = config();
+  let s = F.setContact(F.initial(c), "phone", " 12 34\n56 78 ");
+  s = F.setContact(s, "email", "x".repeat(201));
+  s = F.setContact(s, "address", "not a contact field");
+  assert.deepEqual(Object.keys(s.contact).sort(), ["email", "phone"]);
+  assert.equal(s.contact.phone, " 12 34 56 78 "); // as typed, one line; the payload trims
+  assert.deepEqual(F.validateContact(c, s).map((e) => e.field), ["sl-contact-email"]);
+  assert.deepEqual(F.setContact(s, "phone", "").contact.phone, undefined);
 });
 
 test("sanitize keeps only what the questions allow, from anything", () => {
@@ -81,12 +95,14 @@ test("sanitize keeps only what the questions allow, from anything", () => {
     answers: { reason: "pay", unknown: "x", score: "5" },
     readers: "hr",
     section: 99,
-    invitation: "<script>",
+    link: "<script>",
+    contact: { name: "Kari", phone: 7 },
   });
   assert.deepEqual(s.answers, { reason: "pay" });
   assert.equal(s.readers, "hr");
   assert.equal(s.section, F.sectionCount(c) - 1);
-  assert.equal(s.invitation, null);
+  assert.equal(s.link, null);
+  assert.deepEqual(s.contact, { name: "Kari" });
   assert.deepEqual(F.sanitize(c, null).answers, {});
 });
 

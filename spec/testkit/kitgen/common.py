@@ -15,8 +15,10 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from .. import testkit as tk
 from .hpke import raw_public, seal_base
 
-RESPONSE_FORMAT = "sluttsamtale-response/1"
-PAYLOAD_FORMAT = "sluttsamtale-payload/1"
+RESPONSE_FORMAT = "sluttsamtale-response/2"
+PAYLOAD_FORMAT = "sluttsamtale-payload/2"
+HR_BUCKETS = tuple(4096 << n for n in range(8))
+RECEIVER_BUCKET = 32768
 SEALED_AT = "2025-03-14T09:30:00.000Z"
 P = 2**255 - 19
 BEGIN = "-----BEGIN SLUTTSAMTALE RESPONSE-----"
@@ -103,8 +105,8 @@ def payload(name: str, **changes: Any) -> dict[str, Any]:
         "declined": False,
         "decline_reason": None,
         "readers": "hr",
-        "invitation": None,
         "sealed_at": SEALED_AT,
+        "scope": "hr",
     }
     for key, value in changes.items():
         if value is REMOVE:
@@ -144,10 +146,22 @@ class Sealed:
     enc: bytes
     ct: bytes
     plaintext: bytes
+    link: str | None = None
 
     @property
     def sealed(self) -> bytes:
         return self.enc + self.ct
+
+
+def pad(plaintext: bytes, buckets: tuple[int, ...] = HR_BUCKETS) -> bytes:
+    """The payload followed by spaces up to the smallest bucket that holds it (FORMAT.md 6.1)."""
+    size = next(b for b in buckets if b >= len(plaintext))
+    return plaintext + b" " * (size - len(plaintext))
+
+
+def bound_info(kid: str, secret: bytes, fmt: str = RESPONSE_FORMAT) -> bytes:
+    """`info` of a part bound to a link (FORMAT.md 6): format, K and L, then S."""
+    return f"{fmt} {kid} {tk.link_id(secret)} ".encode() + secret
 
 
 def seal(
@@ -158,14 +172,26 @@ def seal(
     label: str | None = None,
     info: bytes | None = None,
     aad: bytes = b"",
+    padded: bool = True,
+    buckets: tuple[int, ...] = HR_BUCKETS,
+    link: bytes | None = None,
+    link_label: str | None = None,
 ) -> Sealed:
     """A part sealed as the page seals it, unless told otherwise: `to` another public key,
-    `label`led with another key id, or with another `info` or `aad`."""
+    `label`led with another key id, with another `info` or `aad`, not `padded`, or bound
+    to the `link` with that secret (and labelled with `link_label` instead of its id)."""
     pk = to if to is not None else KIT.public
     kid = label if label is not None else key_id(pk)
-    info = info if info is not None else f"{RESPONSE_FORMAT} {key_id(pk)}".encode()
-    enc, ct = seal_base(pk, info, aad, plaintext, derived("enc", name))
-    return Sealed(kid, enc, ct, plaintext)
+    if info is None:
+        info = (
+            bound_info(key_id(pk), link)
+            if link is not None
+            else f"{RESPONSE_FORMAT} {key_id(pk)}".encode()
+        )
+    pt = pad(plaintext, buckets) if padded else plaintext
+    enc, ct = seal_base(pk, info, aad, pt, derived("enc", name))
+    shown = link_label if link_label is not None else (tk.link_id(link) if link else None)
+    return Sealed(kid, enc, ct, pt, shown)
 
 
 def b64(data: bytes) -> str:
@@ -174,10 +200,16 @@ def b64(data: bytes) -> str:
 
 def response_file(*parts: Sealed | tuple[str, bytes]) -> bytes:
     """The canonical bytes: json.dumps with Python's default separators, then LF."""
-    items = []
+    items: list[dict[str, str]] = []
     for part in parts:
-        kid, sealed = (part.key_id, part.sealed) if isinstance(part, Sealed) else part
-        items.append({"key_id": kid, "sealed": b64(sealed)})
+        if isinstance(part, Sealed):
+            item = {"key_id": part.key_id}
+            if part.link is not None:
+                item["link"] = part.link
+            item["sealed"] = b64(part.sealed)
+        else:
+            item = {"key_id": part[0], "sealed": b64(part[1])}
+        items.append(item)
     return (json.dumps({"format": RESPONSE_FORMAT, "parts": items}) + "\n").encode("ascii")
 
 
@@ -294,8 +326,9 @@ def carrying(item: bytes | str, response: bytes) -> bytes | str:
 KIT = Kit()
 
 
-def good(name: str, **changes: Any) -> Sealed:
-    return seal(name, compact(payload(name, **changes)))
+def good(name: str, *, link: bytes | None = None, **changes: Any) -> Sealed:
+    """The page's payload with `changes`, sealed as the page seals it (bound to `link`)."""
+    return seal(name, compact(payload(name, **changes)), link=link)
 
 
 class Spellings:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .. import testkit as tk
 from .common import (
     KIT,
     LOW_ORDER,
@@ -9,10 +10,13 @@ from .common import (
     OTHER_PK,
     Kit,
     armored,
+    bound_info,
     compact,
+    derived,
     flip,
     good,
     info,
+    pad,
     payload,
     response_file,
     seal,
@@ -47,6 +51,14 @@ def key_vectors(k: Kit) -> None:
         "no key",
         "two parts, neither for a key we hold",
         response_file(a, ("f" * 32, a.sealed)),
+    )
+    stranger = derived("link", "an invitation the reader does not hold")
+    s = good("no_key_link_unknown", link=stranger)
+    k.add(
+        "no_key_link_unknown",
+        "no key",
+        "bound to an invitation link the reader holds no invitation for",
+        response_file(s),
     )
     k.add(
         "no_key_armored",
@@ -89,7 +101,7 @@ def decrypt_vectors(k: Kit) -> None:
     # The all-zero shared secret, sealed consistently: an opener that skipped the check of
     # RFC 9180 section 7.1.4 would open these. All must be refused.
     for point_name, point in LOW_ORDER.items():
-        pt = compact(payload(f"decrypt_low_order_{point_name}"))
+        pt = pad(compact(payload(f"decrypt_low_order_{point_name}")))
         ct = seal_with(bytes(32), point, KIT.public, info(), b"", pt)
         add(
             f"low_order_{point_name}",
@@ -98,6 +110,7 @@ def decrypt_vectors(k: Kit) -> None:
             point + ct,
         )
     pt = compact(payload("decrypt"))
+    _link_vectors(k)
     add(
         "info_other_key_id",
         "sealed to our key with the info of another key id",
@@ -105,8 +118,8 @@ def decrypt_vectors(k: Kit) -> None:
     )
     add(
         "info_version",
-        "sealed to our key with info for sluttsamtale-response/2",
-        seal("decrypt info version", pt, info=info(fmt="sluttsamtale-response/2")).sealed,
+        "sealed to our key with info for sluttsamtale-response/1, the older version",
+        seal("decrypt info version", pt, info=info(fmt="sluttsamtale-response/1")).sealed,
     )
     add(
         "info_empty",
@@ -136,4 +149,44 @@ def decrypt_vectors(k: Kit) -> None:
         "an armored file with a bit flipped in the ciphertext",
         armored(response_file((KIT.key_id, flip(s.sealed, 60)))),
         file="txt",
+    )
+
+
+def _link_vectors(k: Kit) -> None:
+    """A bound part opens only with the secret of the invitation its `link` names."""
+    fail = "decrypt failure"
+    pt = compact(payload("decrypt link"))
+    other_secret = derived("link", "a secret that is not the invitation's")
+    s = seal("decrypt_link_wrong_secret", pt, link=other_secret, link_label=tk.LINK_ID)
+    k.add(
+        "decrypt_link_wrong_secret",
+        fail,
+        "labelled with the kit invitation's link id, but sealed with another secret in info",
+        response_file(s),
+    )
+    s = seal("decrypt_link_label_dropped", pt, link=tk.LINK_SECRET)
+    k.add(
+        "decrypt_link_label_dropped",
+        fail,
+        "sealed bound to the kit's invitation, with the link member removed from the part",
+        response_file((s.key_id, s.sealed)),
+    )
+    s = seal("decrypt_link_unbound_labelled", pt, link_label=tk.LINK_ID)
+    k.add(
+        "decrypt_link_unbound_labelled",
+        fail,
+        "sealed unbound (no secret in info), then labelled with the kit invitation's link id",
+        response_file(s),
+    )
+    s = seal(
+        "decrypt_link_secret_not_in_info",
+        pt,
+        info=bound_info(KIT.key_id, tk.LINK_SECRET)[:-32],
+        link_label=tk.LINK_ID,
+    )
+    k.add(
+        "decrypt_link_secret_not_in_info",
+        fail,
+        "info has the link id but not the secret after it: whoever lacks S cannot seal",
+        response_file(s),
     )

@@ -7,6 +7,7 @@ import hashlib
 import json
 from typing import Any
 
+from ..testkit import LINK_ID, LINK_SECRET_TEXT
 from .common import (
     KIT,
     MIB,
@@ -51,7 +52,12 @@ def envelope_vectors(k: Kit) -> None:
         ("empty", "an empty file", b""),
         ("whitespace_only", "only JSON whitespace: no value, so no response", b" \r\n\t\n"),
         ("truncated", "the canonical file cut off halfway", canonical[: len(canonical) // 2]),
-        ("format_v2", "an unknown format version", obj(format="sluttsamtale-response/2")),
+        (
+            "format_v1",
+            "format version 1, which version 2 readers refuse",
+            obj(format="sluttsamtale-response/1"),
+        ),
+        ("format_v3", "an unknown format version", obj(format="sluttsamtale-response/3")),
         ("format_number", "the format as a number", obj(format=1)),
         ("format_null", "the format as null", obj(format=None)),
         ("format_missing", "no format member", obj(format=REMOVE)),
@@ -146,23 +152,37 @@ def envelope_vectors(k: Kit) -> None:
             canonical.decode().replace('"}]}', f'", "sealed": "{b64(s.sealed)}"}}]}}'),
         ),
         ("extra_member", "an unknown member beside format and parts", obj(comment="hello")),
+        ("link_upper", "a link id in upper-case hex", with_part(link=LINK_ID.upper())),
+        ("link_short", "a link id of 31 hex characters", with_part(link=LINK_ID[:31])),
+        ("link_number", "a link id as a number", with_part(link=12345)),
+        ("link_null", "a link id as null", with_part(link=None)),
+        (
+            "link_secret",
+            "the link secret itself where the link id goes",
+            with_part(link=LINK_SECRET_TEXT),
+        ),
+        (
+            "link_in_second_part",
+            "a link in the second part: only HR's part, the first, may carry one",
+            obj(parts=[part, {"key_id": OTHER_K, "link": LINK_ID, "sealed": b64(s.sealed)}]),
+        ),
         ("extra_member_in_part", "an unknown member in a part", with_part(aad="")),
         ("bom", "a UTF-8 byte order mark before the JSON", b"\xef\xbb\xbf" + canonical),
         ("nul_after", "a NUL byte after the JSON", canonical + b"\x00"),
         (
             "nul_in_string",
             "a raw NUL byte inside the format string",
-            canonical.replace(b"response/1", b"response/1\x00"),
+            canonical.replace(b"response/2", b"response/2\x00"),
         ),
         (
             "invalid_utf8",
             "a byte that is not UTF-8 (0xff) inside a string",
-            canonical.replace(b"response/1", b"response/1\xff"),
+            canonical.replace(b"response/2", b"response/2\xff"),
         ),
         (
             "overlong_utf8",
             "an overlong UTF-8 encoding of / (C0 AF)",
-            canonical.replace(b"response/1", b"response\xc0\xaf1"),
+            canonical.replace(b"response/2", b"response\xc0\xaf2"),
         ),
         ("trailing_garbage", "text after the JSON object", canonical + b"thanks!\n"),
         ("trailing_object", "a second JSON object after the first", canonical + canonical),
@@ -175,7 +195,7 @@ def envelope_vectors(k: Kit) -> None:
         (
             "nesting_100000",
             "100 000 nested arrays: refused, without running out of stack",
-            '{"format": "sluttsamtale-response/1", "parts": ' + "[" * 100_000 + "]" * 100_000 + "}",
+            '{"format": "sluttsamtale-response/2", "parts": ' + "[" * 100_000 + "]" * 100_000 + "}",
         ),
         (
             "nan",

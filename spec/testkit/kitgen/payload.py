@@ -23,8 +23,9 @@ from .common import (
 def payload_vectors(k: Kit) -> None:
     fail = "payload failure"
 
-    def add(name: str, comment: str, plaintext: bytes) -> None:
-        k.add(f"payload_{name}", fail, comment, response_file(seal(f"payload_{name}", plaintext)))
+    def add(name: str, comment: str, plaintext: bytes, **how: Any) -> None:
+        sealed = seal(f"payload_{name}", plaintext, **how)
+        k.add(f"payload_{name}", fail, comment, response_file(sealed))
 
     def p(name: str, **changes: Any) -> bytes:
         return compact(payload(f"payload_{name}", **changes))
@@ -33,7 +34,44 @@ def payload_vectors(k: Kit) -> None:
         add(name, comment, p(name, answers=answers(**changed)))
 
     good_pt = p("base")
-    add("empty", "the plaintext is empty (sealed is exactly 48 bytes)", b"")
+    add("empty", "the plaintext is empty (sealed is exactly 48 bytes)", b"", padded=False)
+    add("only_padding", "the plaintext is 4096 spaces: padding and no payload", b"")
+    add("not_padded", "a valid payload, not padded to a bucket", good_pt, padded=False)
+    add(
+        "padded_to_5000",
+        "a valid payload padded to 5000 bytes, which is no bucket",
+        good_pt,
+        buckets=(5000,),
+    )
+    add(
+        "padded_one_over",
+        "a valid payload padded to 4097 bytes, one past the first bucket",
+        good_pt,
+        buckets=(4097,),
+    )
+    add(
+        "receiver_scope_hr_bucket",
+        "a receiver's payload (scope whistleblowing) padded to 4096, not to 32768",
+        p(
+            "receiver_scope_hr_bucket",
+            scope="whistleblowing",
+            wording={q: WORDING[q] for q in ("concern", "concern_text")},
+            answers={"concern": True, "concern_text": tk.CANARY},
+            other={},
+            contact=None,
+        ),
+    )
+    add(
+        "contact_in_hr_payload",
+        "HR's payload (scope hr) with contact details, which only the receiver's may carry",
+        p("contact_in_hr_payload", contact={"name": tk.CANARY}),
+    )
+    add("scope_missing", "no scope member", p("scope_missing", scope=REMOVE))
+    add(
+        "scope_unknown",
+        "a scope that is neither hr nor whistleblowing",
+        p("scope_unknown", scope="leader"),
+    )
     add(
         "not_json",
         "the plaintext is text, not JSON",
@@ -69,7 +107,8 @@ def payload_vectors(k: Kit) -> None:
             b"LONE", b"\\ud800"
         ),
     )
-    add("format_v2", "payload format version 2", p("format_v2", format="sluttsamtale-payload/2"))
+    add("format_v1", "payload format version 1", p("format_v1", format="sluttsamtale-payload/1"))
+    add("format_v3", "payload format version 3", p("format_v3", format="sluttsamtale-payload/3"))
     add("format_missing", "no format member", p("format_missing", format=REMOVE))
     add("extra_member", "an unknown member in the payload", p("extra_member", note=tk.CANARY))
     add(
@@ -230,9 +269,14 @@ def payload_vectors(k: Kit) -> None:
         p("readers_unknown", readers="everyone"),
     )
     add(
-        "invitation_bad",
-        "an invitation code too short and with a space",
-        p("invitation_bad", invitation="abc def"),
+        "invitation_code",
+        "an invitation code, which version 2 payloads no longer carry",
+        p("invitation_code", invitation="AbCdEfGhIjKlMnOp_-12"),
+    )
+    add(
+        "readers_hr_and_leader",
+        'the version 1 reader choice "hr_and_leader"',
+        p("readers_hr_and_leader", readers="hr_and_leader"),
     )
     k.add(
         "payload_armored",

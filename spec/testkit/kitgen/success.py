@@ -12,10 +12,13 @@ from .common import (
     MIB,
     OTHER_K,
     OTHER_PK,
+    RECEIVER_BUCKET,
     REMOVE,
     RESPONSE_FORMAT,
+    WORDING,
     Kit,
     P,
+    Sealed,
     Spellings,
     answers,
     b64,
@@ -23,6 +26,7 @@ from .common import (
     derived,
     good,
     info,
+    pad,
     payload,
     response_file,
     seal,
@@ -86,24 +90,23 @@ def success_vectors(k: Kit) -> None:
         "success_sealed_at_offset",
         sealed_at="2025-03-14T09:30:00.123456+00:00",
         readers="statistics",
-        invitation="AbCdEfGhIjKlMnOp_-12",
     )
     k.add(
         "success_sealed_at_offset",
         "success",
-        'sealed_at in UTC written "+00:00" with microseconds; statistics only; an invitation',
+        'sealed_at in UTC written "+00:00" with microseconds; statistics only',
         response_file(utc),
         plaintext=utc.plaintext,
     )
     leader = good(
         "success_hidden_unanswered",
         answers=answers(concern=False, concern_text=REMOVE, liked=["pay"], satisfaction=1),
-        readers="hr_and_leader",
+        readers="hr_and_interviewer",
     )
     k.add(
         "success_hidden_unanswered",
         "success",
-        "the conditional question hidden and unanswered; HR and the leader may read",
+        "the conditional question hidden and unanswered; HR and the interviewer may read",
         response_file(leader),
         plaintext=leader.plaintext,
     )
@@ -119,6 +122,8 @@ def success_vectors(k: Kit) -> None:
     )
     _alternative_spellings(k)
     _no_final_newline(k)
+    _links(k)
+    _receiver(k)
     _parts(k)
     _enc_spellings(k)
 
@@ -213,7 +218,7 @@ def _enc_spellings(k: Kit) -> None:
     u modulo p, and RFC 9180 asks for no other check than the all-zero one, so these open."""
     assert KIT.private is not None
     name = "success_enc_top_bit_set"
-    pt = compact(payload(name))
+    pt = pad(compact(payload(name)))
     ephemeral = X25519PrivateKey.from_private_bytes(derived("enc", name))
     enc = bytearray(raw_public(ephemeral))
     enc[31] |= 0x80
@@ -227,7 +232,7 @@ def _enc_spellings(k: Kit) -> None:
         plaintext=pt,
     )
     name = "success_enc_u_above_p"
-    pt = compact(payload(name))
+    pt = pad(compact(payload(name)))
     enc = (P + 9).to_bytes(32, "little")
     # u = p + 9 is the base point 9 unreduced, so the shared secret is X25519(skR, 9) = pkR.
     dh = KIT.private.exchange(X25519PublicKey.from_public_bytes(enc))
@@ -240,6 +245,79 @@ def _enc_spellings(k: Kit) -> None:
         response_file((KIT.key_id, enc + ct)),
         plaintext=pt,
     )
+
+
+def _links(k: Kit) -> None:
+    """Parts bound to the kit's invitation link (FORMAT.md 6 and 14): the reader holds that
+    invitation, so they open with its secret in `info`."""
+    s = good("success_link_bound", link=tk.LINK_SECRET)
+    k.add(
+        "success_link_bound",
+        "success",
+        "HR's part bound to the kit's invitation link: link id in the part, secret in info",
+        response_file(s),
+        plaintext=s.plaintext,
+    )
+    s = good("success_link_bound_statistics", link=tk.LINK_SECRET, readers="statistics")
+    k.add(
+        "success_link_bound_statistics",
+        "success",
+        "bound to the kit's invitation, for statistics only",
+        response_file(s),
+        plaintext=s.plaintext,
+    )
+    s = seal(
+        "success_link_bucket_8k",
+        compact(payload("success_link_bucket_8k", answers=answers(comments="x" * 4000))),
+        link=tk.LINK_SECRET,
+    )
+    assert len(s.plaintext) == 8192
+    k.add(
+        "success_link_bucket_8k",
+        "success",
+        "a payload over 4096 bytes, padded to the next bucket, 8192",
+        response_file(s),
+        plaintext=s.plaintext,
+    )
+
+
+def receiver_part(name: str, hr_payload: dict[str, object], **changes: object) -> Sealed:
+    """The receiver's part that goes with an HR payload (FORMAT.md 7.1), to OTHER's key."""
+    wb = dict(hr_payload)
+    wb.update(
+        wording={q: WORDING[q] for q in ("concern", "concern_text")},
+        answers={"concern": True, "concern_text": tk.CANARY},
+        other={},
+        declined=False,
+        decline_reason=None,
+        scope="whistleblowing",
+        contact={"email": "reporter@testkit.example"},
+    )
+    wb.update(changes)
+    return seal(f"{name} receiver", compact(wb), to=OTHER_PK, buckets=(RECEIVER_BUCKET,))
+
+
+def _receiver(k: Kit) -> None:
+    """Files from a site with a whistleblowing receiver: HR's part first (without the special
+    answers), the receiver's second, always there and always 32768 bytes of plaintext."""
+    for name, comment, changes in (
+        (
+            "success_receiver_report",
+            "two parts, HR's and the receiver's, with a report and contact details in the "
+            "receiver's (which HR cannot open)",
+            {},
+        ),
+        (
+            "success_receiver_empty",
+            "two parts, HR's and an empty receiver part, of the same length as with a report",
+            {"answers": {}, "contact": None},
+        ),
+    ):
+        hr_payload = payload(name, answers=answers(concern=REMOVE, concern_text=REMOVE))
+        hr = seal(name, compact(hr_payload), link=tk.LINK_SECRET)
+        wb = receiver_part(name, hr_payload, **changes)
+        assert len(wb.plaintext) == RECEIVER_BUCKET
+        k.add(name, "success", comment, response_file(hr, wb), plaintext=hr.plaintext)
 
 
 def _no_final_newline(k: Kit) -> None:
