@@ -2,10 +2,12 @@
 
 Each hook does one thing:
   on_config        read HR's public key and the question sets (fail early, one sentence)
-  on_files         add a page per set and the JSON Schemas; drop Material's scripts
+  on_files         add a page per set and the JSON Schemas; drop Material's scripts and the
+                   sitemap
   on_page_markdown give pages whose language is known a `lang` (the theme's words follow it)
   on_page_content  write a set page's form; fill the landing page's lists
   on_post_page     set <html lang>, add the CSP and referrer policy (also on_post_template)
+  on_post_build    write the site manifest and log its digest
 """
 
 from __future__ import annotations
@@ -20,10 +22,12 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from .. import __version__
 from ..errors import KeyFileError, QuestionSetError
 from ..formats.keys import PublicKey, load_public_pem
 from ..model.loading import Catalog, load_catalog
 from ..model.questionset import QuestionSet
+from ..website import manifest
 from ..words import LANGUAGES, catalogue
 from . import postprocess, render
 from .config import SluttsamtaleConfig
@@ -33,6 +37,7 @@ log = logging.getLogger("mkdocs.plugins.sluttsamtale")
 SETS_PLACEHOLDER = "<!-- sluttsamtale:sets -->"
 PROTECTION_PLACEHOLDER = "<!-- sluttsamtale:protection -->"
 SCHEMAS = ("questionnaire.schema.json", "payload.schema.json")
+SITEMAP = "sitemap.xml"
 MATERIAL_SCRIPTS = "assets/javascripts/"
 """Material's bundle, search worker and lunr: the pages load none of them (see main.html),
 and the bundle names CDN addresses (polyfills, mermaid) that must not ship in this site."""
@@ -80,6 +85,12 @@ class SluttsamtalePlugin(BasePlugin[SluttsamtaleConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.catalog is not None
         for file in [f for f in files if f.src_uri.startswith(MATERIAL_SCRIPTS)]:
+            files.remove(file)
+        # The sitemap lists nothing without a site_url (this site sets none) and is dated
+        # (sitemap.xml.gz): the one file that kept two builds of the same sources from being
+        # the same bytes. Neither the template nor its source is written.
+        config.theme.static_templates.discard(SITEMAP)
+        for file in [f for f in files if f.src_uri == SITEMAP and not f.is_documentation_page()]:
             files.remove(file)
         self.set_pages = {}
         for qset in self.catalog.latest():
@@ -130,6 +141,29 @@ class SluttsamtalePlugin(BasePlugin[SluttsamtaleConfig]):
         if not template_name.endswith(".html"):
             return output_content  # sitemap.xml and the like
         return _secure(output_content, template_name)
+
+    # ------------------------------------------------------------------ on_post_build
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        assert self.key is not None
+        site = Path(config.site_dir)
+        made = manifest.make(
+            site,
+            app_version=__version__,
+            csp=postprocess.policy([]),
+            key_id=self.key.key_id,
+            whistleblowing_key_id=(
+                self.whistleblowing_key.key_id if self.whistleblowing_key else None
+            ),
+            question_sets={q.id: q.version for q in self.set_pages.values()},
+        )
+        digest = manifest.write(site, made)
+        words = catalogue("en")["cli"]
+        log.info(
+            words["site_digest"].format(
+                digest=manifest.grouped(digest), file=site / manifest.MANIFEST_NAME
+            )
+        )
 
     # ------------------------------------------------------------------ helpers
 
