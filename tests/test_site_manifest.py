@@ -1,8 +1,9 @@
 """The site manifest (spec/FORMAT.md 16), without a build or a browser: its one spelling,
-the strict reader, the comparison and the digest."""
+the strict reader, the comparison and the digest; and the single-file transformation."""
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import hashlib
 import json
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from collector.mkdocs_plugin import postprocess
+from collector.mkdocs_plugin import postprocess, single_file
 from collector.website import manifest
 from collector.website.manifest import Difference, Manifest, SiteError
 
@@ -159,3 +160,88 @@ def test_compare_names_each_difference_in_path_order() -> None:
     ]
     present = ["/a", "/c", "/z.js", "/sluttsamtale-site.json"]
     assert manifest.compare(built, found.get, present)[-1] == Difference("extra", "/z.js")
+
+
+# --------------------------------------------------------------------------- page edits
+
+FILES = {
+    "/js/a.js": b"window.a = 1;\n",
+    "/css/s.css": b"body { color: rgb(1, 2, 3); }\n",
+    "/img/i.png": b"\x89PNG...",
+}
+
+
+def _resolve(page: str) -> Callable[[str], bytes]:
+    def resolve(url: str) -> bytes:
+        path = "/" + re.sub(r"^(\.\./)+", "", url).lstrip("/")
+        if path not in FILES:
+            raise ValueError(f"{url} names no file of the built site")
+        return FILES[path]
+
+    return resolve
+
+
+PAGE = (
+    "<!doctype html><html><head>"
+    '<meta http-equiv="Content-Security-Policy" content="old"><meta name="referrer" '
+    'content="no-referrer"><meta charset="utf-8">'
+    '<link rel="prev" href="x.html"><link rel="icon" href="../img/i.png">'
+    '<link rel="stylesheet" href="../css/s.css"></head><body>'
+    '<a href="../index.html" class="home">Home</a><a href="#top">Top</a>'
+    '<p class="sl-protection"><a href="../protection/nb.html">How</a></p>'
+    '<script type="application/json" id="c">{"a":"\\u003c/script"}</script>'
+    "<script>var t = '<script src=\"../js/a.js\"></script' + '>';</script>"
+    '<script src="../js/a.js"></script></body></html>'
+)
+
+
+def test_the_single_file_policy_has_no_self() -> None:
+    assert postprocess.policy(["'sha256-a'"], style_hashes=["'sha256-b'"], own_files=False) == (
+        "default-src 'none'; script-src 'sha256-a'; style-src 'sha256-b'; img-src data:; "
+        "font-src 'none'; connect-src 'none'; form-action 'none'; base-uri 'none'; "
+        "object-src 'none'"
+    )
+
+
+def _csp(html: str) -> str:
+    match = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', html)
+    assert match is not None
+    return match.group(1)
+
+
+def test_single_file_holds_its_files_and_names_them_by_hash() -> None:
+    out = single_file.inline_page(PAGE, _resolve("sets/x.html"))
+    assert out.startswith('<!doctype html><html><head><meta charset="utf-8"><meta http-equiv=')
+    assert out.count("Content-Security-Policy") == 1 and "old" not in out
+    assert "<script>window.a = 1;\n</script>" in out
+    assert "<style>body { color: rgb(1, 2, 3); }\n</style>" in out
+    icon = base64.b64encode(FILES["/img/i.png"]).decode()
+    assert f'<link rel="icon" href="data:image/png;base64,{icon}">' in out
+    assert 'rel="prev"' not in out and "sl-protection" not in out
+    assert '<a class="home">Home</a>' in out and '<a href="#top">' in out
+    csp = _csp(out)
+    assert "'self'" not in csp and "unsafe" not in csp
+    scripts = re.search(r"script-src ([^;]*)", csp)
+    assert scripts is not None
+    assert scripts.group(1).split() == postprocess.inline_script_hashes(out)
+    assert postprocess.hash_source("window.a = 1;\n") in scripts.group(1)
+    assert f"style-src {postprocess.hash_source(FILES['/css/s.css'].decode())};" in csp
+
+
+@pytest.mark.parametrize(
+    ("page", "problem"),
+    [
+        ('<head></head><script src="../js/a.js" defer></script>', "defer"),
+        ('<head></head><script src="../js/a.js" type="module"></script>', "type"),
+        ('<head></head><script src="../js/end.js"></script>', "would end it inline early"),
+        ('<head></head><img src="../img/i.png">', "still names a file to load"),
+    ],
+)
+def test_single_file_refuses_what_would_change_or_load(page: str, problem: str) -> None:
+    files = {**FILES, "/js/end.js": b"var s = '</script>';"}
+
+    def resolve(url: str) -> bytes:
+        return files["/" + url.removeprefix("../")]
+
+    with pytest.raises(ValueError, match=problem):
+        single_file.inline_page(page, resolve)

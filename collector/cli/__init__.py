@@ -6,7 +6,7 @@ JSON). No rule lives here; `app.py` turns every library error into one sentence.
 
 from __future__ import annotations
 
-from . import analysis, demo, followup, intake, invitations, keys, reading, retention
+from . import analysis, demo, followup, intake, invitations, keys, reading, retention, site
 from .app import main
 
 for command in (
@@ -23,6 +23,7 @@ for command in (
     retention.purge,
     analysis.report_,
     analysis.export_,
+    site.build_,
 ):
     main.add_command(command)
 

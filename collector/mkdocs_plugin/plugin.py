@@ -7,14 +7,17 @@ Each hook does one thing:
   on_page_markdown give pages whose language is known a `lang` (the theme's words follow it)
   on_page_content  write a set page's form; fill the landing page's lists
   on_post_page     set <html lang>, add the CSP and referrer policy (also on_post_template)
-  on_post_build    write the site manifest and log its digest
+  on_post_build    write the site manifest and log its digest; the single-file pages if asked
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import posixpath
+from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -29,7 +32,7 @@ from ..model.loading import Catalog, load_catalog
 from ..model.questionset import QuestionSet
 from ..website import manifest
 from ..words import LANGUAGES, catalogue
-from . import postprocess, render
+from . import postprocess, render, single_file
 from .config import SluttsamtaleConfig
 
 log = logging.getLogger("mkdocs.plugins.sluttsamtale")
@@ -57,6 +60,9 @@ class SluttsamtalePlugin(BasePlugin[SluttsamtaleConfig]):
         self.whistleblowing_key: PublicKey | None = None
         self.catalog: Catalog | None = None
         self.set_pages: dict[str, QuestionSet] = {}
+        self.set_outputs: dict[str, str] = {}
+        """Set id → its page's path in the built site."""
+        self.single_file_dir: Path | None = None
 
     # ------------------------------------------------------------------ on_config
 
@@ -78,6 +84,13 @@ class SluttsamtalePlugin(BasePlugin[SluttsamtaleConfig]):
         self.catalog = _load_catalog(base / self.config.questionnaires)
         if self.whistleblowing_key is not None:
             _check_split(self.catalog)
+        self.single_file_dir = base / self.config.single_file if self.config.single_file else None
+        site = Path(config.site_dir).resolve()
+        if self.single_file_dir and self.single_file_dir.resolve().is_relative_to(site):
+            raise PluginError(
+                f"{self.single_file_dir}: the single-file pages cannot go inside the site "
+                f"folder {config.site_dir}, whose manifest lists every file in it"
+            )
         return config
 
     # ------------------------------------------------------------------ on_files
@@ -92,11 +105,13 @@ class SluttsamtalePlugin(BasePlugin[SluttsamtaleConfig]):
         config.theme.static_templates.discard(SITEMAP)
         for file in [f for f in files if f.src_uri == SITEMAP and not f.is_documentation_page()]:
             files.remove(file)
-        self.set_pages = {}
+        self.set_pages, self.set_outputs = {}, {}
         for qset in self.catalog.latest():
             uri = set_uri(qset.id)
-            files.append(File.generated(config, uri, content=_set_markdown(qset)))
+            file = File.generated(config, uri, content=_set_markdown(qset))
+            files.append(file)
             self.set_pages[uri] = qset
+            self.set_outputs[qset.id] = file.dest_uri
             if files.get_file_from_path(protection_uri(qset.language)) is None:
                 log.warning(
                     "set %r links to %s, which does not exist",
@@ -164,6 +179,27 @@ class SluttsamtalePlugin(BasePlugin[SluttsamtaleConfig]):
                 digest=manifest.grouped(digest), file=site / manifest.MANIFEST_NAME
             )
         )
+        if self.single_file_dir is not None:
+            for path, sha in self._write_single_files(site, self.single_file_dir):
+                log.info(words["single_file"].format(file=path, digest=manifest.grouped(sha)))
+
+    def _write_single_files(self, site: Path, out: Path) -> list[tuple[Path, str]]:
+        out.mkdir(parents=True, exist_ok=True)
+        written = []
+        for built in self.set_outputs.values():
+            html = (site / built).read_text(encoding="utf-8")
+            try:
+                page = single_file.inline_page(html, _site_file(site, built))
+            except ValueError as e:
+                raise PluginError(f"{built}: cannot be made one file: {e}") from None
+            data = page.encode("utf-8")
+            # The page's own path in the site, so an invitation link (FORMAT.md 14.1)
+            # works with this folder as its base too.
+            path = out / built
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+            written.append((path, manifest.sha256_hex(data)))
+        return written
 
     # ------------------------------------------------------------------ helpers
 
@@ -233,6 +269,22 @@ def _set_markdown(qset: QuestionSet) -> str:
 def _url(files: Files, page: Page, src_uri: str) -> str | None:
     target = files.get_file_from_path(src_uri)
     return target.url_relative_to(page.file) if target else None
+
+
+def _site_file(site: Path, page_uri: str) -> Callable[[str], bytes]:
+    """The bytes of the built file that a URL in the page at `page_uri` names."""
+
+    def resolve(url: str) -> bytes:
+        parts = urlsplit(url)
+        if parts.scheme or parts.netloc:
+            raise ValueError(f"{url} is not a file of this site")
+        path = posixpath.normpath(urljoin("/" + page_uri, unquote(parts.path)))
+        file = site / path.lstrip("/")
+        if path.startswith("/..") or not file.is_file():
+            raise ValueError(f"{url} names no file of the built site")
+        return file.read_bytes()
+
+    return resolve
 
 
 def _secure(html: str, where: str) -> str:
