@@ -1,5 +1,6 @@
 """The site manifest (spec/FORMAT.md 16), without a build or a browser: its one spelling,
-the strict reader, the comparison and the digest; and the single-file transformation."""
+the strict reader, the comparison and the digest; integrity on a page's tags, and the
+single-file transformation."""
 
 from __future__ import annotations
 
@@ -181,6 +182,10 @@ def _resolve(page: str) -> Callable[[str], bytes]:
     return resolve
 
 
+def _sri(data: bytes) -> str:
+    return "sha384-" + base64.b64encode(hashlib.sha384(data).digest()).decode()
+
+
 PAGE = (
     "<!doctype html><html><head>"
     '<meta http-equiv="Content-Security-Policy" content="old"><meta name="referrer" '
@@ -193,6 +198,26 @@ PAGE = (
     "<script>var t = '<script src=\"../js/a.js\"></script' + '>';</script>"
     '<script src="../js/a.js"></script></body></html>'
 )
+
+
+def test_integrity_goes_on_every_script_and_stylesheet() -> None:
+    out = postprocess.add_integrity(PAGE, _resolve("sets/x.html"))
+    assert f'<script src="../js/a.js" integrity="{_sri(FILES["/js/a.js"])}"></script>' in out
+    css = FILES["/css/s.css"]
+    assert f'<link rel="stylesheet" href="../css/s.css" integrity="{_sri(css)}">' in out
+    assert '<link rel="icon" href="../img/i.png">' in out  # icons are no subresource SRI covers
+    assert "<script>var t = '<script src=\"../js/a.js\"></script' + '>';</script>" in out
+    assert "crossorigin" not in out
+    assert out.count("integrity=") == 2
+
+
+def test_integrity_refuses_a_missing_file_or_a_second_attribute() -> None:
+    with pytest.raises(ValueError, match="names no file"):
+        postprocess.add_integrity('<script src="../js/b.js"></script>', _resolve("x.html"))
+    with pytest.raises(ValueError, match="already carries"):
+        postprocess.add_integrity(
+            '<script src="../js/a.js" integrity="sha384-x"></script>', _resolve("x.html")
+        )
 
 
 def test_the_single_file_policy_has_no_self() -> None:

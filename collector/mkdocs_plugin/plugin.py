@@ -6,7 +6,8 @@ Each hook does one thing:
                    sitemap
   on_page_markdown give pages whose language is known a `lang` (the theme's words follow it)
   on_page_content  write a set page's form; fill the landing page's lists
-  on_post_page     set <html lang>, add the CSP and referrer policy (also on_post_template)
+  on_post_page     set <html lang>, add the CSP and referrer policy, and integrity on every
+                   script and stylesheet (also on_post_template)
   on_post_build    write the site manifest and log its digest; the single-file pages if asked
 """
 
@@ -148,14 +149,15 @@ class SluttsamtalePlugin(BasePlugin[SluttsamtaleConfig]):
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         language = page.meta.get("lang") or config.theme["language"]
-        return _secure(postprocess.set_lang(output, str(language)), page.file.src_uri)
+        html = postprocess.set_lang(output, str(language))
+        return _secure(html, page.file.src_uri, _resolver(config, page.file.dest_uri))
 
     def on_post_template(
         self, output_content: str, *, template_name: str, config: MkDocsConfig
     ) -> str:
         if not template_name.endswith(".html"):
             return output_content  # sitemap.xml and the like
-        return _secure(output_content, template_name)
+        return _secure(output_content, template_name, _resolver(config, template_name))
 
     # ------------------------------------------------------------------ on_post_build
 
@@ -271,8 +273,13 @@ def _url(files: Files, page: Page, src_uri: str) -> str | None:
     return target.url_relative_to(page.file) if target else None
 
 
+def _resolver(config: MkDocsConfig, page_uri: str) -> Callable[[str], bytes]:
+    return _site_file(Path(config.site_dir), page_uri)
+
+
 def _site_file(site: Path, page_uri: str) -> Callable[[str], bytes]:
-    """The bytes of the built file that a URL in the page at `page_uri` names."""
+    """The bytes of the built file that a URL in the page at `page_uri` names. MkDocs copies
+    the static files before it writes any page, so they are in the site folder by then."""
 
     def resolve(url: str) -> bytes:
         parts = urlsplit(url)
@@ -287,9 +294,9 @@ def _site_file(site: Path, page_uri: str) -> Callable[[str], bytes]:
     return resolve
 
 
-def _secure(html: str, where: str) -> str:
+def _secure(html: str, where: str, resolve: Callable[[str], bytes]) -> str:
     try:
-        out = postprocess.add_security_meta(html)
+        out = postprocess.add_security_meta(postprocess.add_integrity(html, resolve))
     except ValueError as e:
         raise PluginError(f"{where}: {e}") from None
     if not postprocess.charset_in_window(out):

@@ -1,8 +1,10 @@
-"""Edits to a page's final HTML: the Content-Security-Policy, the referrer policy, `lang`.
+"""Edits to a page's final HTML: the Content-Security-Policy, the referrer policy, `lang`,
+and Subresource Integrity on the files a page loads.
 
 The policy lets the page load only its own files, run only its own scripts (plus any
 inline script whose exact text it names by hash), and talk to no one: nothing can leave the
-page even if a question set or a browser extension slipped something in.
+page even if a question set or a browser extension slipped something in. Integrity pins
+each script and stylesheet to the bytes HR built, so a browser refuses one changed later.
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ import html as html_lib
 import re
 from collections.abc import Callable
 
-# Chromium (checked by tests/test_site_offline.py) matches 'self' on a file:// page against
-# other file:// URLs, so the same policy works offline and over http(s).
+# 'self' is the site's own origin over https (or http on 127.0.0.1). The site's tree does not
+# run from file://, where Chromium refuses Subresource Integrity (tests/test_site_offline.py);
+# the single-file page (single_file.py), whose policy has no 'self', is the page for that.
 BASE_POLICY: tuple[tuple[str, str], ...] = (
     ("default-src", "'none'"),
     ("script-src", "'self'"),
@@ -50,6 +53,7 @@ HEAD = re.compile(r"<head\b[^>]*>", re.IGNORECASE)
 _HTML_LANG = re.compile(r"(<html\b[^>]*?\blang=)(\"[^\"]*\"|'[^']*')", re.IGNORECASE)
 _HTML_OPEN = re.compile(r"<html\b", re.IGNORECASE)
 _CHARSET = re.compile(rb"<meta\s+charset=", re.IGNORECASE)
+_SCRIPT_OPEN = re.compile(r"<script\b([^>]*)>", re.IGNORECASE)
 LINK_TAG = re.compile(r"<link\b([^>]*?)\s*/?>", re.IGNORECASE)
 
 CHARSET_WINDOW = 1024
@@ -126,7 +130,7 @@ def set_lang(html: str, language: str) -> str:
     return _HTML_OPEN.sub(f'<html lang="{language}"', html, count=1)
 
 
-# --------------------------------------------------------------------------- tags
+# --------------------------------------------------------------------------- integrity
 
 
 def attribute(attrs: str, name: str) -> str | None:
@@ -139,6 +143,52 @@ def attribute(attrs: str, name: str) -> str | None:
     if match is None:
         return None
     return html_lib.unescape(next(g for g in match.groups() if g is not None))
+
+
+def is_stylesheet(attrs: str) -> bool:
+    return "stylesheet" in (attribute(attrs, "rel") or "").lower().split()
+
+
+def integrity(data: bytes) -> str:
+    """A Subresource Integrity value: SHA-384, as browsers check it."""
+    return "sha384-" + base64.b64encode(hashlib.sha384(data).digest()).decode()
+
+
+def add_integrity(html: str, resolve: Callable[[str], bytes]) -> str:
+    """Give every <script src> and stylesheet <link> the integrity of the file it names;
+    `resolve` turns the URL into the built file's bytes (ValueError if it names none).
+
+    No `crossorigin`: the files come from the page's own origin, which SRI checks without
+    CORS (over http and https; Chromium refuses integrity on file://, see FORMAT.md 16).
+    """
+
+    def stamp(tag: str, attrs: str, url: str | None) -> str:
+        if url is None:
+            return tag
+        if attribute(attrs, "integrity") is not None:
+            raise ValueError(f"{url} already carries an integrity attribute")
+        value = integrity(resolve(url))
+        end = "/>" if tag.endswith("/>") else ">"
+        return f'{tag[: -len(end)].rstrip()} integrity="{value}"{end}'
+
+    def script(m: re.Match[str]) -> str:
+        opening = _SCRIPT_OPEN.match(m.group(0))
+        assert opening is not None
+        tag = stamp(opening.group(0), m.group(1), attribute(m.group(1), "src"))
+        return tag + m.group(0)[opening.end() :]
+
+    def links(text: str) -> str:
+        return LINK_TAG.sub(
+            lambda m: stamp(
+                m.group(0),
+                m.group(1),
+                attribute(m.group(1), "href") if is_stylesheet(m.group(1)) else None,
+            ),
+            text,
+        )
+
+    html = SCRIPT_ELEMENT.sub(script, html)
+    return outside_scripts(html, links)
 
 
 def outside_scripts(html: str, edit: Callable[[str], str]) -> str:
