@@ -1,21 +1,27 @@
-"""The site manifest (spec/FORMAT.md 16), without a build or a browser: its one spelling,
-the strict reader, the comparison and the digest; integrity on a page's tags, and the
-single-file transformation."""
+"""The site manifest and its checks (spec/FORMAT.md 16), without a build or a browser:
+its one spelling, the strict reader, the comparison, the digest, the rules for what
+verify-site may fetch (https, or http on this machine; no redirect to another origin; a
+timeout and a size cap), integrity on a page's tags, and the single-file transformation."""
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import dataclasses
+import functools
 import hashlib
+import http.server
 import json
 import re
-from collections.abc import Callable
+import threading
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from collector.mkdocs_plugin import postprocess, single_file
-from collector.website import manifest
+from collector.website import manifest, verify
 from collector.website.manifest import Difference, Manifest, SiteError
 
 SAMPLE = Manifest(
@@ -161,6 +167,195 @@ def test_compare_names_each_difference_in_path_order() -> None:
     ]
     present = ["/a", "/c", "/z.js", "/sluttsamtale-site.json"]
     assert manifest.compare(built, found.get, present)[-1] == Difference("extra", "/z.js")
+
+
+# --------------------------------------------------------------------------- a folder copy
+
+
+def test_folder_copy_verifies_and_names_what_differs(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    _site(site)
+    digest = verify.expected_digest(None, site)
+    result = verify.verify(verify.open_copy(str(site)), digest)
+    assert (result.digest, result.files, result.differences) == (digest, 3, [])
+
+    (site / "js" / "form.js").write_bytes(b"console.log('form!');\n")
+    (site / "js" / "æ ø.js").unlink()
+    (site / ".DS_Store").write_bytes(b"")
+    assert verify.verify(verify.open_copy(str(site)), digest).differences == [
+        Difference("changed", "/js/form.js"),
+        Difference("missing", "/js/æ ø.js"),
+        Difference("extra", "/.DS_Store"),
+    ]
+
+
+def test_a_manifest_with_another_digest_is_refused(tmp_path: Path) -> None:
+    _site(tmp_path)
+    with pytest.raises(SiteError, match="so this copy is not the site HR published"):
+        verify.verify(verify.open_copy(str(tmp_path)), "0" * 64)
+
+
+def test_where_the_digest_comes_from(tmp_path: Path) -> None:
+    assert verify.expected_digest("AB" * 32, tmp_path) == "ab" * 32
+    with pytest.raises(SiteError) as info:
+        verify.expected_digest(None, tmp_path / "build" / "site")
+    assert str(info.value) == (
+        "no site digest to check against: give --digest with the digest HR published, or "
+        f"--build with the folder HR built ({tmp_path / 'build' / 'site' / manifest.MANIFEST_NAME}"
+        " does not exist)"
+    )
+
+
+def test_a_folder_without_a_manifest_is_no_site(tmp_path: Path) -> None:
+    with pytest.raises(SiteError, match="is no Sluttsamtale site"):
+        verify.verify(verify.open_copy(str(tmp_path)), "0" * 64)
+
+
+@pytest.mark.parametrize(
+    ("location", "problem"),
+    [
+        ("http://hr.example.org/", "plain http is only for this machine"),
+        ("ftp://hr.example.org/", "give an https:// address or a folder"),
+        ("https://kari:secret@hr.example.org/", "without a user name or password"),
+        ("https:///nohost", "names no host"),
+        ("no/such/folder", "no such folder"),
+    ],
+)
+def test_what_may_not_be_checked(location: str, problem: str) -> None:
+    with pytest.raises(SiteError, match=problem) as info:
+        verify.open_copy(location)
+    assert "secret" not in str(info.value)
+
+
+def test_a_zip_must_be_unpacked(tmp_path: Path) -> None:
+    (tmp_path / "site.zip").write_bytes(b"PK")
+    with pytest.raises(SiteError, match="not a folder"):
+        verify.open_copy(str(tmp_path / "site.zip"))
+
+
+@pytest.mark.parametrize(
+    ("given", "base"),
+    [
+        ("https://hr.example.org", "https://hr.example.org/"),
+        ("https://hr.example.org/s", "https://hr.example.org/s/"),
+        ("https://hr.example.org/s/index.html", "https://hr.example.org/s/"),
+        ("https://hr.example.org/s/sluttsamtale-site.json", "https://hr.example.org/s/"),
+        ("http://127.0.0.1:8000/?x#y", "http://127.0.0.1:8000/"),
+        ("http://localhost/", "http://localhost/"),
+        ("http://[::1]:8000/", "http://[::1]:8000/"),
+    ],
+)
+def test_the_site_root_of_an_address(given: str, base: str) -> None:
+    copy = verify.open_copy(given)
+    assert copy.where == base
+    assert copy.name("/js/æ b.js") == base + "js/%C3%A6%20b.js"
+
+
+# --------------------------------------------------------------------------- over http
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    """The demo's kind of server, with a few odd routes for the fetcher's rules."""
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+    def do_GET(self) -> None:
+        if self.path.startswith("/away/"):
+            self.send_response(302)
+            self.send_header("Location", "https://elsewhere.invalid/sluttsamtale-site.json")
+            self.end_headers()
+        elif self.path.startswith("/moved/"):
+            self.send_response(301)
+            self.send_header("Location", "/" + self.path.removeprefix("/moved/"))
+            self.end_headers()
+        elif self.path.startswith("/broken/"):
+            self.send_error(500, "Internal Server Error")
+        elif self.path.startswith("/slow/"):
+            time.sleep(1.0)  # past the client's timeout, which has closed the socket
+            with contextlib.suppress(OSError):
+                self.send_error(404)
+        else:
+            super().do_GET()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    folder = tmp_path / "served"
+    _site(folder)
+    handler = functools.partial(_Handler, directory=str(folder))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_port}", folder
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_a_served_copy_verifies_and_a_changed_byte_is_named(server: tuple[str, Path]) -> None:
+    base, folder = server
+    digest = verify.expected_digest(None, folder)
+    assert verify.verify(verify.open_copy(base), digest).differences == []
+    data = bytearray((folder / "js" / "form.js").read_bytes())
+    data[0] ^= 1
+    (folder / "js" / "form.js").write_bytes(bytes(data))
+    (folder / "index.html").unlink()
+    assert verify.verify(verify.open_copy(base + "/"), digest).differences == [
+        Difference("missing", "/index.html"),
+        Difference("changed", "/js/form.js"),
+    ]
+
+
+def test_a_redirect_within_the_origin_is_followed(server: tuple[str, Path]) -> None:
+    base, folder = server
+    copy = verify.open_copy(base + "/moved/")
+    assert (
+        copy.read("/sluttsamtale-site.json", manifest.MANIFEST_MAX)
+        == (folder / manifest.MANIFEST_NAME).read_bytes()
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "problem"),
+    [
+        ("/away/", "redirects to another host or scheme (https://elsewhere.invalid/"),
+        ("/broken/", "the server answered 500 Internal Server Error"),
+    ],
+)
+def test_fetch_problems_are_one_sentence(server: tuple[str, Path], path: str, problem: str) -> None:
+    base, _ = server
+    with pytest.raises(SiteError) as info:
+        verify.verify(verify.open_copy(base + path), "0" * 64)
+    message = str(info.value)
+    assert message.startswith(f"{base}{path}sluttsamtale-site.json: ") and problem in message
+
+
+def test_a_host_that_does_not_answer_in_time(server: tuple[str, Path]) -> None:
+    base, _ = server
+    with pytest.raises(SiteError, match="no answer within 0.3 seconds"):
+        verify.open_copy(base + "/slow/", timeout=0.3).read("/x", 10)
+
+
+def test_a_body_past_the_cap_is_refused(server: tuple[str, Path]) -> None:
+    base, folder = server
+    (folder / "big.bin").write_bytes(b"x" * 5000)
+    with pytest.raises(SiteError, match="big.bin: larger than 4096 bytes"):
+        verify.open_copy(base).read("/big.bin", 4096)
+
+
+def test_nothing_listens(unused_port: int) -> None:
+    with pytest.raises(SiteError, match="cannot be fetched"):
+        verify.open_copy(f"http://127.0.0.1:{unused_port}/").read("/x", 10)
+
+
+@pytest.fixture
+def unused_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 # --------------------------------------------------------------------------- page edits

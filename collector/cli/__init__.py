@@ -24,6 +24,7 @@ for command in (
     analysis.report_,
     analysis.export_,
     site.build_,
+    site.verify_site,
 ):
     main.add_command(command)
 
