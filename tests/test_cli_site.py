@@ -86,6 +86,25 @@ def test_build_without_a_key_says_what_to_give(tmp_path: Path) -> None:
     )
 
 
+def test_build_empties_only_an_earlier_build(tmp_path: Path, test_key: TestKey) -> None:
+    papers = tmp_path / "Documents"
+    papers.mkdir()
+    (papers / "contract.pdf").write_bytes(b"%PDF")
+    args = ["build", "--config", str(ROOT / "mkdocs.yml"), "--public-key", str(test_key.pem)]
+    result = run(*args, "--out", str(papers))
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: {papers}: not empty and not a site built before (no sluttsamtale-site.json); "
+        "the build empties its folder, so give a new or empty one\n"
+    )
+    assert (papers / "contract.pdf").read_bytes() == b"%PDF"
+    site = tmp_path / "site"
+    assert run(*args, "--out", str(site)).exit_code == 0
+    (site / "stale.html").write_text("old", encoding="utf-8")
+    assert run(*args, "--out", str(site)).exit_code == 0  # an earlier build is replaced
+    assert not (site / "stale.html").exists()
+
+
 def test_single_files_may_not_go_inside_the_site(tmp_path: Path, test_key: TestKey) -> None:
     site = tmp_path / "site"
     result = run(

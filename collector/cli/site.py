@@ -20,7 +20,7 @@ DEFAULT_SITE = Path("build/site")
     type=click.Path(file_okay=False, path_type=Path),
     default=DEFAULT_SITE,
     show_default=True,
-    help="Folder for the site; it is emptied first.",
+    help="Folder for the site: a new or empty one, or an earlier build, which is replaced.",
 )
 @click.option(
     "--public-key",
@@ -82,6 +82,7 @@ def build_(
         raise click.ClickException(
             f"{config_file}: not found; run build from the project folder or give --config"
         )
+    build.check_out_folder(out)
     receiver = whistleblowing_key or env.settings.whistleblowing_key
     built = build.build_site(
         config_file,

@@ -30,6 +30,20 @@ class Built:
     """(path, SHA-256 hex) of each single-file page, or none if none were asked for."""
 
 
+def check_out_folder(out: Path) -> None:
+    """MkDocs empties the folder it builds into: refuse one that holds anything but an
+    earlier build (with its sluttsamtale-site.json), so a mistyped --out deletes nothing."""
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise BuildError(f"{out}: not a folder")
+    if any(out.iterdir()) and not (out / manifest.MANIFEST_NAME).is_file():
+        raise BuildError(
+            f"{out}: not empty and not a site built before (no {manifest.MANIFEST_NAME}); "
+            "the build empties its folder, so give a new or empty one"
+        )
+
+
 def build_site(
     config_file: Path,
     out: Path,
