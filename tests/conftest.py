@@ -131,6 +131,41 @@ def built_site(tmp_path_factory: pytest.TempPathFactory, test_key: TestKey) -> P
     return out
 
 
+def build_single_files(
+    site: Path, out: Path, public_key: Path, extra_env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run `sluttsamtale build --single-file out` (the site into `site`); the caller checks."""
+    env = {**os.environ, **(extra_env or {})}
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "collector",
+            "build",
+            "--out",
+            str(site),
+            "--public-key",
+            str(public_key),
+            "--single-file",
+            str(out),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="session")
+def single_file_pages(tmp_path_factory: pytest.TempPathFactory, test_key: TestKey) -> Path:
+    """A folder with one self-contained page per set, at sets/<id>.html as in the site."""
+    tmp = tmp_path_factory.mktemp("single")
+    result = build_single_files(tmp / "site", tmp / "pages", test_key.pem)
+    assert result.returncode == 0, result.stderr
+    return tmp / "pages"
+
+
 @contextlib.contextmanager
 def served(folder: Path) -> Iterator[str]:
     """`folder` over http on 127.0.0.1 (a secure context, like https), by the demo's server."""
@@ -149,8 +184,10 @@ def http_site(built_site: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def file_site(built_site: Path) -> str:
-    return built_site.as_uri()
+def file_site(single_file_pages: Path) -> str:
+    """What opens from file://: the single-file pages. The site's tree does not, since
+    Chromium refuses Subresource Integrity there (tests/test_site_offline.py)."""
+    return single_file_pages.as_uri()
 
 
 def chromium_path() -> str | None:

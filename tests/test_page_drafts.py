@@ -13,12 +13,12 @@ import base64
 import hashlib
 import json
 import unicodedata
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, assert_accessible, build_site, make_test_key
+from conftest import ROOT, assert_accessible, build_site, make_test_key, served
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from playwright.sync_api import Page
@@ -435,15 +435,19 @@ def test_protection_pages_share_one_outline() -> None:
         assert [level for level, _ in headings[1:]] == [2] * (len(headings) - 1), lang
         outlines[lang] = len(headings)
         # The facts the technical section promises must match what drafts.js does.
-        for fact in ("RFC 9180", "X25519", "HKDF-SHA256", "AES-256-GCM", "PBKDF2", "connect-src"):
-            assert fact in text, (lang, fact)
+        facts = ("RFC 9180", "X25519", "HKDF-SHA256", "AES-256-GCM", "PBKDF2", "connect-src")
+        # ... and what the build does (tests/test_site_integrity.py, test_site_offline.py).
+        facts += ("Subresource Integrity (SHA-384)", "sluttsamtale-site.json", "verify-site")
+        words = " ".join(text.split())  # a fact may wrap across lines
+        for fact in facts:
+            assert fact in words, (lang, fact)
         assert "600 000" in text or "600,000" in text, lang
         assert "12" in text, lang
     assert len(set(outlines.values())) == 1, outlines
 
 
 @pytest.fixture(scope="module")
-def protection_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def protection_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The real build, with a small test question set: these pages do not depend on it."""
     # Imported here: the collector's test helpers are only needed for this one build.
     from testing.fixtures import write_questionnaires
@@ -458,12 +462,15 @@ def protection_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         out, key.pem, extra_env={"SLUTTSAMTALE_QUESTIONNAIRES": str(questionnaires)}
     )
     assert result.returncode == 0, result.stderr
-    return out
+    # Over http: the site's stylesheets and scripts carry integrity, which Chromium refuses
+    # on file:// (tests/test_site_offline.py).
+    with served(out) as base:
+        yield base
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_protection_page_built_and_accessible(page: Page, protection_site: Path, lang: str) -> None:
-    page.goto((protection_site / "protection" / f"{lang}.html").as_uri())
+def test_protection_page_built_and_accessible(page: Page, protection_site: str, lang: str) -> None:
+    page.goto(f"{protection_site}/protection/{lang}.html")
     assert page.evaluate("document.documentElement.lang") == lang
     assert page.locator("article h1").all_inner_texts() == [TITLES[lang]]
     links = page.evaluate(

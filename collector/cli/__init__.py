@@ -6,7 +6,18 @@ JSON). No rule lives here; `app.py` turns every library error into one sentence.
 
 from __future__ import annotations
 
-from . import analysis, demo, erasure, followup, intake, invitations, keys, reading, retention
+from . import (
+    analysis,
+    demo,
+    erasure,
+    followup,
+    intake,
+    invitations,
+    keys,
+    reading,
+    retention,
+    site,
+)
 from .app import main
 
 for command in (
@@ -26,6 +37,8 @@ for command in (
     erasure.confirm,
     analysis.report_,
     analysis.export_,
+    site.build_,
+    site.verify_site,
 ):
     main.add_command(command)
 

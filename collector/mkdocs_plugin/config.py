@@ -15,3 +15,7 @@ class SluttsamtaleConfig(base.Config):
 
     """The whistleblowing receiver's public key (PEM), relative to mkdocs.yml; when given,
     answers to special questions are sealed only to it (spec/FORMAT.md 7.1)."""
+
+    single_file = c.Optional(c.Type(str))
+    """A folder (relative to mkdocs.yml) for one self-contained HTML file per question set,
+    written after the build; `sluttsamtale build --single-file` sets it."""

@@ -2,17 +2,23 @@
 
 Each hook does one thing:
   on_config        read HR's public key and the question sets (fail early, one sentence)
-  on_files         add a page per set and the JSON Schemas; drop Material's scripts
+  on_files         add a page per set and the JSON Schemas; drop Material's scripts and the
+                   sitemap
   on_page_markdown give pages whose language is known a `lang` (the theme's words follow it)
   on_page_content  write a set page's form; fill the landing page's lists
-  on_post_page     set <html lang>, add the CSP and referrer policy (also on_post_template)
+  on_post_page     set <html lang>, add the CSP and referrer policy, and integrity on every
+                   script and stylesheet (also on_post_template)
+  on_post_build    write the site manifest and log its digest; the single-file pages if asked
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import posixpath
+from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -20,13 +26,15 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from .. import __version__
 from ..errors import KeyFileError, QuestionSetError
 from ..formats.keys import PublicKey, load_public_pem, receiver_key
 from ..model.loading import Catalog, load_catalog
 from ..model.questionset import QuestionSet
 from ..render.promises import promises
+from ..website import manifest
 from ..words import LANGUAGES, Language, catalogue
-from . import placeholders, postprocess, render
+from . import placeholders, postprocess, render, single_file
 from .config import SluttsamtaleConfig
 
 log = logging.getLogger("mkdocs.plugins.sluttsamtale")
@@ -34,6 +42,7 @@ log = logging.getLogger("mkdocs.plugins.sluttsamtale")
 SETS_PLACEHOLDER = "<!-- sluttsamtale:sets -->"
 PROTECTION_PLACEHOLDER = "<!-- sluttsamtale:protection -->"
 SCHEMAS = ("questionnaire.schema.json", "payload.schema.json")
+SITEMAP = "sitemap.xml"
 MATERIAL_SCRIPTS = "assets/javascripts/"
 """Material's bundle, search worker and lunr: the pages load none of them (see main.html),
 and the bundle names CDN addresses (polyfills, mermaid) that must not ship in this site."""
@@ -53,6 +62,9 @@ class SluttsamtalePlugin(BasePlugin[SluttsamtaleConfig]):
         self.whistleblowing_key: PublicKey | None = None
         self.catalog: Catalog | None = None
         self.set_pages: dict[str, QuestionSet] = {}
+        self.set_outputs: dict[str, str] = {}
+        """Set id → its page's path in the built site."""
+        self.single_file_dir: Path | None = None
 
     # ------------------------------------------------------------------ on_config
 
@@ -72,6 +84,13 @@ class SluttsamtalePlugin(BasePlugin[SluttsamtaleConfig]):
         if self.whistleblowing_key is not None:
             _check_split(self.catalog)
         _warn_required(self.catalog)
+        self.single_file_dir = base / self.config.single_file if self.config.single_file else None
+        site = Path(config.site_dir).resolve()
+        if self.single_file_dir and self.single_file_dir.resolve().is_relative_to(site):
+            raise PluginError(
+                f"{self.single_file_dir}: the single-file pages cannot go inside the site "
+                f"folder {config.site_dir}, whose manifest lists every file in it"
+            )
         return config
 
     # ------------------------------------------------------------------ on_files
@@ -80,11 +99,19 @@ class SluttsamtalePlugin(BasePlugin[SluttsamtaleConfig]):
         assert self.catalog is not None
         for file in [f for f in files if f.src_uri.startswith(MATERIAL_SCRIPTS)]:
             files.remove(file)
-        self.set_pages = {}
+        # The sitemap lists nothing without a site_url (this site sets none) and is dated
+        # (sitemap.xml.gz): the one file that kept two builds of the same sources from being
+        # the same bytes. Neither the template nor its source is written.
+        config.theme.static_templates.discard(SITEMAP)
+        for file in [f for f in files if f.src_uri == SITEMAP and not f.is_documentation_page()]:
+            files.remove(file)
+        self.set_pages, self.set_outputs = {}, {}
         for qset in self.catalog.latest():
             uri = set_uri(qset.id)
-            files.append(File.generated(config, uri, content=_set_markdown(qset)))
+            file = File.generated(config, uri, content=_set_markdown(qset))
+            files.append(file)
             self.set_pages[uri] = qset
+            self.set_outputs[qset.id] = file.dest_uri
             if files.get_file_from_path(protection_uri(qset.language)) is None:
                 log.warning(
                     "set %r links to %s, which does not exist",
@@ -132,14 +159,59 @@ class SluttsamtalePlugin(BasePlugin[SluttsamtaleConfig]):
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         language = page.meta.get("lang") or config.theme["language"]
-        return _secure(postprocess.set_lang(output, str(language)), page.file.src_uri)
+        html = postprocess.set_lang(output, str(language))
+        return _secure(html, page.file.src_uri, _resolver(config, page.file.dest_uri))
 
     def on_post_template(
         self, output_content: str, *, template_name: str, config: MkDocsConfig
     ) -> str:
         if not template_name.endswith(".html"):
             return output_content  # sitemap.xml and the like
-        return _secure(output_content, template_name)
+        return _secure(output_content, template_name, _resolver(config, template_name))
+
+    # ------------------------------------------------------------------ on_post_build
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        assert self.key is not None
+        site = Path(config.site_dir)
+        made = manifest.make(
+            site,
+            app_version=__version__,
+            csp=postprocess.policy([]),
+            key_id=self.key.key_id,
+            whistleblowing_key_id=(
+                self.whistleblowing_key.key_id if self.whistleblowing_key else None
+            ),
+            question_sets={q.id: q.version for q in self.set_pages.values()},
+        )
+        digest = manifest.write(site, made)
+        words = catalogue("en")["cli"]
+        log.info(
+            words["site_digest"].format(
+                digest=manifest.grouped(digest), file=site / manifest.MANIFEST_NAME
+            )
+        )
+        if self.single_file_dir is not None:
+            for path, sha in self._write_single_files(site, self.single_file_dir):
+                log.info(words["single_file"].format(file=path, digest=manifest.grouped(sha)))
+
+    def _write_single_files(self, site: Path, out: Path) -> list[tuple[Path, str]]:
+        out.mkdir(parents=True, exist_ok=True)
+        written = []
+        for built in self.set_outputs.values():
+            html = (site / built).read_text(encoding="utf-8")
+            try:
+                page = single_file.inline_page(html, _site_file(site, built))
+            except ValueError as e:
+                raise PluginError(f"{built}: cannot be made one file: {e}") from None
+            data = page.encode("utf-8")
+            # The page's own path in the site, so an invitation link (FORMAT.md 14.1)
+            # works with this folder as its base too.
+            path = out / built
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+            written.append((path, manifest.sha256_hex(data)))
+        return written
 
     # ------------------------------------------------------------------ helpers
 
@@ -229,9 +301,30 @@ def _url(files: Files, page: Page, src_uri: str) -> str | None:
     return target.url_relative_to(page.file) if target else None
 
 
-def _secure(html: str, where: str) -> str:
+def _resolver(config: MkDocsConfig, page_uri: str) -> Callable[[str], bytes]:
+    return _site_file(Path(config.site_dir), page_uri)
+
+
+def _site_file(site: Path, page_uri: str) -> Callable[[str], bytes]:
+    """The bytes of the built file that a URL in the page at `page_uri` names. MkDocs copies
+    the static files before it writes any page, so they are in the site folder by then."""
+
+    def resolve(url: str) -> bytes:
+        parts = urlsplit(url)
+        if parts.scheme or parts.netloc:
+            raise ValueError(f"{url} is not a file of this site")
+        path = posixpath.normpath(urljoin("/" + page_uri, unquote(parts.path)))
+        file = site / path.lstrip("/")
+        if path.startswith("/..") or not file.is_file():
+            raise ValueError(f"{url} names no file of the built site")
+        return file.read_bytes()
+
+    return resolve
+
+
+def _secure(html: str, where: str, resolve: Callable[[str], bytes]) -> str:
     try:
-        out = postprocess.add_security_meta(html)
+        out = postprocess.add_security_meta(postprocess.add_integrity(html, resolve))
     except ValueError as e:
         raise PluginError(f"{where}: {e}") from None
     if not postprocess.charset_in_window(out):
