@@ -99,8 +99,11 @@ def build_site(
     public_key: Path,
     config: Path = ROOT / "mkdocs.yml",
     extra_env: dict[str, str] | None = None,
+    *,
+    strict: bool = True,
 ) -> subprocess.CompletedProcess[str]:
-    """Run the real `mkdocs build` into `out`; the caller checks the result."""
+    """Run the real `mkdocs build` into `out`; the caller checks the result. Not `strict`
+    only for a set that is meant to warn (the every-type set has required questions)."""
     env = {**os.environ, "SLUTTSAMTALE_PUBLIC_KEY": str(public_key), **(extra_env or {})}
     return subprocess.run(
         [
@@ -108,8 +111,7 @@ def build_site(
             "-m",
             "mkdocs",
             "build",
-            "--strict",
-            "-q",
+            *(["--strict"] if strict else []),  # no -q: it hides what --strict counts
             "-f",
             str(config),
             "-d",

@@ -367,9 +367,9 @@ def test_build_refuses_a_condition_on_a_special_question(
     env = {"SLUTTSAMTALE_QUESTIONNAIRES": str(folder)}
     hr_pem = tmp_path / "hr-public.pem"
     hr_pem.write_bytes(_key_template()[1])
-    assert build_site(tmp_path / "plain", hr_pem, extra_env=env).returncode == 0
+    assert build_site(tmp_path / "plain", hr_pem, extra_env=env, strict=False).returncode == 0
     name_receiver(folder, receiver)
-    result = build_site(tmp_path / "split", hr_pem, extra_env=env)
+    result = build_site(tmp_path / "split", hr_pem, extra_env=env, strict=False)
     assert result.returncode != 0
     assert "question 'why_not' depends on the special question 'recommend'" in result.stderr
     assert "Traceback" not in result.stderr

@@ -10,7 +10,6 @@ import click
 
 from ..render import export, report
 from ..routine import analysis
-from ..store.files import write_private
 from ..words import LANGUAGES, Language
 from .options import Env, db_option, key_option, pass_env, questionnaires_option
 
@@ -32,7 +31,10 @@ def analysis_options(f: Any) -> Any:
 
 @click.command("report")
 @click.option(
-    "--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="FILE.html"
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="FILE.html [default: exports/ beside the store]; recorded, and deleted by purge "
+    "with the first of its records.",
 )
 @analysis_options
 @db_option
@@ -41,7 +43,7 @@ def analysis_options(f: Any) -> Any:
 @pass_env
 def report_(
     env: Env,
-    out: Path,
+    out: Path | None,
     language: Language,
     min_group: int | None,
     db_path: Path | None,
@@ -64,15 +66,15 @@ def report_(
     group = min_group or catalog.employer.analysis.min_group
     with env.store(db_path, create=False) as store:
         stored = analysis.load(store, env.keys(key_paths), catalog)
-    built = analysis.build(
-        stored.opened,
-        catalog=catalog,
-        language=language,
-        min_group=group,
-        hr_declines=stored.hr_declines,
-    )
-    html = report.render(built, employer=catalog.employer.name, generated=env.now())
-    write_private(out, html.encode("utf-8"))
+        built = analysis.build(
+            stored.opened,
+            catalog=catalog,
+            language=language,
+            min_group=group,
+            hr_declines=stored.hr_declines,
+        )
+        html = report.render(built, employer=catalog.employer.name, generated=env.now())
+        out = env.write_output(store, out, html.encode("utf-8"), "report", stored.delete_by())
     click.echo(f"Wrote {out}: {built.responses} responses; groups under {group} held back")
 
 
@@ -83,7 +85,12 @@ def report_(
     type=click.Choice(["csv", "xlsx"]),
     help="[default: from the file name, else csv]",
 )
-@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="FILE.csv or FILE.xlsx [default: exports/ beside the store]; recorded, and deleted "
+    "by purge with the first of its records.",
+)
 @analysis_options
 @db_option
 @key_option
@@ -92,7 +99,7 @@ def report_(
 def export_(
     env: Env,
     fmt: str | None,
-    out: Path,
+    out: Path | None,
     language: Language,
     min_group: int | None,
     db_path: Path | None,
@@ -110,15 +117,17 @@ def export_(
     \b
         sluttsamtale export --key hr-key.json --format xlsx --out svar-2026.xlsx
     """
-    fmt = fmt or ("xlsx" if out.suffix.lower() == ".xlsx" else "csv")
+    fmt = fmt or ("xlsx" if out is not None and out.suffix.lower() == ".xlsx" else "csv")
     catalog = env.catalog(questionnaires)
     group = min_group or catalog.employer.analysis.min_group
     with env.store(db_path, create=False) as store:
         stored = analysis.load(store, env.keys(key_paths), catalog)
-    header, rows = export.table(stored.opened, catalog=catalog, language=language, min_group=group)
-    if fmt == "xlsx":
-        data = export.to_xlsx(header, rows, language=language, min_group=group)
-    else:
-        data = export.to_csv(header, rows)
-    write_private(out, data)
+        header, rows = export.table(
+            stored.opened, catalog=catalog, language=language, min_group=group
+        )
+        if fmt == "xlsx":
+            data = export.to_xlsx(header, rows, language=language, min_group=group)
+        else:
+            data = export.to_csv(header, rows)
+        out = env.write_output(store, out, data, "export", stored.delete_by(), suffix=f".{fmt}")
     click.echo(f"Wrote {out}: {len(rows)} rows; groups under {group} held back")

@@ -65,6 +65,9 @@ def erase(
     click.echo(c[key].format(ids=ids))
     if done.invitation is not None:
         click.echo(c["erase_invitation_dry_run" if dry_run else "erase_invitation_done"])
+    if dry_run and done.held and not force:
+        held = ", ".join(r[:SHORT_ID] for r in done.held)
+        click.echo(c["erase_held"].format(ids=held))
     if done.unlinked:
         click.echo(c["erase_unlinked"].format(n=done.unlinked))
 

@@ -22,7 +22,7 @@ from ..routine import retention
 from ..safetext import visible
 from ..settings import Settings
 from ..store import Output, Store
-from ..store.files import write_private
+from ..store.files import prepare_folder, write_new, write_private
 from ..words import Catalogue, catalogue
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -81,12 +81,26 @@ class Env:
         return self.settings.db_path(db).resolve().parent / "exports"
 
     def write_output(
-        self, store: Store, path: Path, data: bytes, kind: str, delete_by: str
+        self,
+        store: Store,
+        path: Path | None,
+        data: bytes,
+        kind: str,
+        delete_by: str | None,
+        *,
+        suffix: str = ".html",
     ) -> Path:
         """Write a file with personal data (owner-only, whole or not at all) and record it
-        with its delete-by date, so that purge deletes it with its records."""
-        write_private(path, data)
-        store.record_output(Output(str(path.resolve()), kind, iso(self.now()), delete_by))
+        with its delete-by date, so that purge deletes it with its records. Without a path,
+        it goes into `exports/` beside the store, named by its kind and the day."""
+        if path is None:
+            folder = store.path.parent / EXPORTS
+            prepare_folder(folder)
+            path = write_new(folder, f"{kind}-{self.today().isoformat()}", suffix, data)
+        else:
+            write_private(path, data)
+        if delete_by is not None:
+            store.record_output(Output(str(path.resolve()), kind, iso(self.now()), delete_by))
         return path
 
     def store(self, db: Path | None, *, create: bool = True, warn: bool = True) -> Store:
@@ -108,6 +122,9 @@ class Env:
             click.echo(message, err=True)
         return store
 
+
+EXPORTS = "exports"
+"""The folder beside the store where files with personal data go unless told otherwise."""
 
 pass_env = click.make_pass_decorator(Env, ensure=True)
 

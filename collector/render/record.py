@@ -73,6 +73,11 @@ def interviewer(opened: Opened, policies: Policies | None = None) -> str | None:
 def check_interviewer(opened: Opened, policies: Policies | None = None) -> None:
     """Refuse the interviewer's copy unless the employee allowed that person to read."""
     payload, _ = opened.require()
+    if opened.row.superseded:
+        raise SluttsamtaleError(
+            f"response {opened.row.response_id[:SHORT_ID]} was replaced by a newer answer "
+            "from the same invitation; a copy is made only of the current one"
+        )
     if payload.readers != "hr_and_interviewer":
         chose = catalogue("en").readers(payload.readers)
         raise SluttsamtaleError(
@@ -112,6 +117,12 @@ def render(opened: Opened, *, employer: Employer, for_interviewer: bool = False)
         banner = w["interviewer_banner"].format(holder=holder or "")
         out.append(f'<p class="box">{escape(banner)}</p>')
     out += _facts(facts, w)
+    if record.corrections:
+        items = "".join(f"<li>{escape(c.on)}: {escape(c.note)}</li>" for c in record.corrections)
+        out.append(
+            f'<div class="box" role="note"><p><strong>{escape(w["corrections"])}</strong></p>'
+            f"<ul>{items}</ul></div>"
+        )
     out += _wishes(payload, qset, wishes, w)
     if payload.declined:
         out.append(f'<div class="box"><p><strong>{escape(w["declined"])}</strong></p>')

@@ -136,7 +136,10 @@ def list_table(view: Overview, w: Catalogue) -> str:
                 ),
             )
         )
-    lines = [columns(header, rows)] if rows else [c["no_responses"]]
+    hidden = view.superseded if not any(i.row.superseded for i in view.shown) else 0
+    lines = [columns(header, rows)] if rows else [c["no_current" if hidden else "no_responses"]]
+    if hidden:
+        lines.append(c["earlier_hidden"].format(n=plural(hidden, "response", w)))
     if view.anonymous:
         lines.append(c["anonymous_counted"].format(n=plural(view.anonymous, "response", w)))
     return "\n".join(lines)
@@ -187,6 +190,8 @@ def show_text(opened: Opened, w: Catalogue) -> str:
         )
     if qset is None:
         lines.append(field("show_note", c["show_no_set"]))
+    for correction in record.corrections:
+        lines.append(field("show_correction", f"{correction.on}: {correction.note}"))
     facts = header_facts(record, qset)
     if facts:
         lines.append("")

@@ -368,6 +368,11 @@ class Stored:
     opened: list[Opened]
     hr_declines: list[str]
 
+    def delete_by(self) -> str | None:
+        """When a file made from these must go: with the first of its records to go, so
+        no answer outlives its own delete-by date in a report or an export."""
+        return min((o.row.delete_by for o in self.opened), default=None)
+
 
 def load(store: Store, hr_keys: Mapping[str, HRKey], catalog: Catalog) -> Stored:
     opened = [open_row(row, hr_keys, catalog) for row in store.responses()]

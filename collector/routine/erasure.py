@@ -82,7 +82,7 @@ def _erase(
     force: bool,
 ) -> Erasure:
     held = [r.response_id for r in rows if _open_case(store, r.response_id)]
-    if held and not force:
+    if held and not force and not dry_run:
         which = ", ".join(h[:SHORT_ID] for h in held)
         raise ErasureError(
             f"the follow-up of special information in {which} is still open; close it with "
