@@ -589,3 +589,14 @@ def test_import_skips_the_store_inside_the_folder(env: Env) -> None:
         f"duplicate {inbox / 'r.json'}  receipt {envelope.receipt(data)}  (not invited)",
         "0 imported, 1 duplicate, 0 rejected (1 file)",
     ]
+
+
+def test_a_file_sealed_long_before_it_came_says_so_and_counts_from_receipt(env: Env) -> None:
+    data, payload = seal(env, sealed_at=datetime(2020, 1, 1, tzinfo=UTC))
+    path = write(env.root, "old.json", data)
+    assert run("import", str(path)).exit_code == 0
+    [row] = stored(env)
+    received = date.fromisoformat(row.received_at[:10])
+    assert row.delete_by == clock.add_months(received, 12).isoformat()  # not 2021-01-01
+    shown = CliRunner().invoke(main, ["show", payload.response_id[:8]]).output  # answers too
+    assert "days before HR received it; every deadline counts from receipt" in shown

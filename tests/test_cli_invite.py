@@ -509,3 +509,45 @@ def test_codes_never_start_with_a_character_the_shell_reads_as_an_option() -> No
     from collector.routine.invitations import new_code
 
     assert all(new_code()[0].isalnum() for _ in range(2000))
+
+
+def _site(flow: Flow, key_id: str) -> str:
+    """A site folder (its manifest only) as `sluttsamtale build` leaves it; its digest."""
+    from collector.website import manifest
+
+    folder = flow.root / "build" / "site"
+    folder.mkdir(parents=True)
+    (folder / "index.html").write_text("<!doctype html>")
+    built = manifest.make(
+        folder,
+        app_version="test",
+        csp="default-src 'none'",
+        key_id=key_id,
+        whistleblowing_key_id=None,
+        question_sets={"kommune-nb": 1},
+    )
+    return manifest.grouped(manifest.write(folder, built))
+
+
+def test_invitation_mail_names_the_fingerprint_and_the_site_digest(flow: Flow) -> None:
+    from collector.formats import keys
+
+    hr_fingerprint = keys.fingerprint(keys.key_id(flow.public_raw))
+    args = ("invite", "--set", "kommune-nb", "--name", "Kari", "--last-day", "2026-06-30")
+    without = run(*args)
+    assert without.exit_code == 0, without.output
+    assert f"Det skal være {hr_fingerprint};" in without.output
+    assert "kontrollsum" not in without.output  # no build at hand: no digest promised
+    digest = _site(flow, keys.key_id(flow.public_raw))
+    made = run(*args[:4], "Per", *args[5:])
+    assert made.exit_code == 0, made.output
+    assert f"Det skal være {hr_fingerprint};" in made.output
+    assert f"Sidens kontrollsum er {digest};" in made.output
+
+
+def test_invite_refuses_a_site_built_for_another_key(flow: Flow) -> None:
+    _site(flow, "0" * 32)
+    result = run("invite", "--set", "kommune-nb", "--name", "Kari", "--last-day", "2026-06-30")
+    assert result.exit_code == 1
+    assert "the site was built for key 0000 0000" in result.output
+    assert result.output.count("\n") == 1

@@ -15,8 +15,12 @@ from testing.fixtures import PASSPHRASE, Env
 pytestmark = pytest.mark.usefixtures("env")
 
 
-def run(*args: str, input: str | None = None) -> Result:  # noqa: A002 - click's name
-    result = CliRunner().invoke(main, list(args), input=input)
+def run(
+    *args: str,
+    input: str | None = None,  # noqa: A002 - click's name
+    env: dict[str, str] | None = None,
+) -> Result:
+    result = CliRunner().invoke(main, list(args), input=input, env=env)
     assert "Traceback" not in result.output
     return result
 
@@ -116,3 +120,51 @@ def test_cli_main_help_lists_the_commands() -> None:
 def test_cli_version() -> None:
     result = run("--version")
     assert result.exit_code == 0 and result.output.startswith("sluttsamtale, version ")
+
+
+@pytest.mark.parametrize(
+    ("weak", "why"),
+    [
+        ("a", "fewer than 12 characters"),
+        (" ", "fewer than 12 characters"),
+        ("Sommer2026!!", "too easy to guess"),
+        ("kommune12345", "too easy to guess"),
+        ("passwordpassword", "too easy to guess"),
+    ],
+)
+def test_keygen_refuses_a_guessable_passphrase(env: Env, weak: str, why: str) -> None:
+    # The key opens every answer, and a copied key file can be attacked offline.
+    out = env.root / "k"
+    result = run("keygen", "--out", str(out), env={"SLUTTSAMTALE_PASSPHRASE": weak})
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: SLUTTSAMTALE_PASSPHRASE: the passphrase ")
+    assert why in result.output and "four or more random words" in result.output
+    assert result.output.count("\n") == 1
+    assert len(weak) < 3 or weak not in result.output  # never printed back
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_keygen_refuses_a_weak_typed_passphrase_before_asking_again(
+    env: Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SLUTTSAMTALE_PASSPHRASE")
+    result = run("keygen", "--out", str(env.root / "k"), input="hemmelig\nhemmelig\n")
+    assert result.exit_code == 1
+    assert "The same passphrase again" not in result.stderr
+    assert result.output.endswith(
+        "fewer than 12 characters; use four or more random words, "
+        "e.g. 'otter lantern gravel sixteen', or let the organisation's "
+        "password manager make one; no key was written\n"
+    )
+
+
+def test_keygen_passphrase_that_is_not_utf8(env: Env) -> None:
+    # A byte the terminal could not decode reaches Python as a lone surrogate.
+    result = run(
+        "keygen",
+        "--out",
+        str(env.root / "k"),
+        env={"SLUTTSAMTALE_PASSPHRASE": "otter lantern gravel \udcff sixteen"},
+    )
+    assert result.exit_code == 1
+    assert "the passphrase is not valid UTF-8 text" in result.output

@@ -125,9 +125,13 @@ def test_every_command_warns_when_records_are_past_delete_by(
     if command[0] in ("report", "export"):
         # The file the first run wrote holds the old response: it is due with it, by name.
         written = (flow.root / command[2]).resolve()
-        assert result.stderr == WARNING.replace("3 records", "4 records").replace(
-            "1 follow-up)", "1 follow-up, 1 file)"
-        ) + f"Files past their delete-by date: {written}\n"
+        assert (
+            result.stderr
+            == WARNING.replace("3 records", "4 records").replace(
+                "1 follow-up)", "1 follow-up, 1 file)"
+            )
+            + f"Files past their delete-by date: {written}\n"
+        )
     else:
         assert result.stderr == WARNING
     assert CANARY not in result.output

@@ -8,10 +8,12 @@ from typing import Any
 import click
 
 from ..clock import iso
+from ..formats import keys
 from ..intake import leavers as leaver_files
 from ..render import mail, text
 from ..routine import followup, invitations
 from ..store import Output, files
+from ..website import manifest
 from .options import (
     Env,
     db_option,
@@ -49,7 +51,17 @@ from .options import (
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Write one ready-to-send e-mail per person here (<name>.txt; never over a file).",
+    help="Write one ready-to-send e-mail per person here (invitation-<code>.txt; never over "
+    "a file); recorded, and deleted by purge with the invitation.",
+)
+@click.option(
+    "--site",
+    "site_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("build/site"),
+    show_default=True,
+    help="The site as built (its sluttsamtale-site.json): the e-mail gives its site digest "
+    "beside HR's key fingerprint, so the employee can check the page.",
 )
 @db_option
 @key_option
@@ -62,6 +74,7 @@ def invite(
     csv_file: Path | None,
     base_url: str | None,
     out: Path | None,
+    site_dir: Path,
     db_path: Path | None,
     key_paths: tuple[Path, ...],
     questionnaires: Path | None,
@@ -119,12 +132,13 @@ def invite(
         files.prepare_folder(out)
     key = env.first_key(key_paths)
     receiver = catalog.receiver_key_path is not None
+    check = mail.SiteCheck(keys.fingerprint(key.key_id), _site_digest(site_dir, key.key_id))
     results: list[dict[str, Any]] = []
     with env.store(db_path) as store:
         made = invitations.invite(store, leavers, catalog, base, env.now(), key)
         for invited in made:
             record, row = invited.invitation.record, invited.invitation.row
-            body = mail.invitation(record, catalog, invited.link, receiver=receiver)
+            body = mail.invitation(record, catalog, invited.link, receiver=receiver, check=check)
             written = None
             if out is not None and invited.created:
                 # Named by HR's code, not the person: the store records the path in clear.
@@ -226,6 +240,22 @@ def _case(step: followup.Step, who: followup.Reporter | None) -> dict[str, Any]:
     if who is not None and who.anonymous:
         reached["anonymous"] = True
     return step.as_dict() | reached
+
+
+def _site_digest(site_dir: Path, key_id: str) -> str | None:
+    """The digest of the site HR built, if it is there, after checking it seals to HR's key
+    (an e-mail must not vouch for a page built for another key)."""
+    path = site_dir / manifest.MANIFEST_NAME
+    if not path.is_file():
+        return None
+    data = path.read_bytes()
+    built = manifest.read(data, str(path))
+    if built.key_id != key_id:
+        raise click.ClickException(
+            f"{path}: the site was built for key {keys.fingerprint(built.key_id)}, not HR's "
+            f"key {keys.fingerprint(key_id)}; rebuild it (sluttsamtale build) or give --site"
+        )
+    return manifest.grouped(manifest.sha256_hex(data))
 
 
 @click.command()

@@ -8,6 +8,7 @@ import click
 
 from ..formats import keyfile
 from ..formats.keys import fingerprint
+from ..routine import passphrases
 from .options import Env, pass_env
 
 BACKUP_WARNING = """\
@@ -20,12 +21,22 @@ cannot be read by anyone: not by HR, not by IT, not by the makers of Sluttsamtal
 
 def _new_passphrase(env: Env) -> str:
     if env.settings.passphrase is not None:
-        return env.settings.passphrase
+        return _strong(env.settings.passphrase)
     first = click.prompt("Passphrase for the new key", hide_input=True, err=True)
+    problem = passphrases.weakness(str(first))
+    if problem is not None:
+        raise click.ClickException(f"{problem}; no key was written")
     second = click.prompt("The same passphrase again", hide_input=True, err=True)
     if first != second:
         raise click.ClickException("the two passphrases differ; no key was written")
     return str(first)
+
+
+def _strong(passphrase: str) -> str:
+    problem = passphrases.weakness(passphrase)
+    if problem is not None:
+        raise click.ClickException(f"SLUTTSAMTALE_PASSPHRASE: {problem}; no key was written")
+    return passphrase
 
 
 @click.command()

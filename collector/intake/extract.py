@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import email
 import html.parser
+import re
 from collections.abc import Iterable
 from email import policy
 from email.message import EmailMessage, Message
@@ -52,12 +53,38 @@ def _is_mail(path: Path, data: bytes) -> bool:
     return any(line.lower().startswith(b"mime-version:") for line in head.splitlines())
 
 
+MAX_PARTS = 1000
+"""A mail with a response has a handful of parts; parsing is slow per part (the email
+package took 90 s for 150 000), so more than this is refused before parsing."""
+MAX_MULTIPARTS = 50
+"""Nested multipart levels (each declares its own boundary)."""
+_BOUNDARY = re.compile(rb'boundary\s*=\s*(?:"([^"\r\n]{1,200})"|([^\s;"]{1,200}))', re.IGNORECASE)
+
+
+def _check_size(data: bytes) -> None:
+    """Refuse, cheaply and before parsing, a mail with more parts or levels than a real one
+    could have: a part exists only between the delimiter lines of a declared boundary."""
+    boundaries = {m.group(1) or m.group(2) for m in _BOUNDARY.finditer(data)}
+    if len(boundaries) > MAX_MULTIPARTS:
+        raise EnvelopeError(
+            f"the mail nests more than {MAX_MULTIPARTS} multipart levels; no real response "
+            "mail does"
+        )
+    parts = sum(data.count(b"\n--" + b) for b in boundaries)
+    if parts > MAX_PARTS:
+        raise EnvelopeError(
+            f"the mail has more than {MAX_PARTS} parts; save the response file from it and "
+            "import that"
+        )
+
+
 def _from_mail(data: bytes) -> list[bytes]:
     """Response files attached to the mail, and armored blocks in its text parts.
 
     Mail clients mangle text (rewrapping, quoting, HTML), so a part that fails to parse
     only matters when no part yields a response: then its error is the one reported.
     """
+    _check_size(data)
     found: list[bytes] = []
     errors: list[SluttsamtaleError] = []
     try:

@@ -119,9 +119,15 @@ def check_payload(payload: Payload, qset: QuestionSet, *, now: datetime) -> None
         if qid not in questions:
             raise PayloadError(f"answer to unknown question {_quote_id(qid)}")
     _check_scope(payload, questions)
-    for qid in payload.wording:
+    for qid, words in payload.wording.items():
         if qid not in questions:
             raise PayloadError(f"wording for unknown question {_quote_id(qid)}")
+        # Shown to HR as the employee saw it, so held to the answers' rule (FORMAT.md 7).
+        shown = [words.label, *(words.options or {}).values()]
+        if any(control_character(text) for text in shown):
+            raise PayloadError(f"the wording of {qid!r} contains a control character")
+    if control_character(ref.title):
+        raise PayloadError("the question set's title contains a control character")
     for qid, text in payload.other.items():
         q = questions.get(qid)
         if q is None or not q.other:

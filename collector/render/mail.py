@@ -10,6 +10,7 @@ mail programs wrap them for the reader.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from ..model.employer import Employer
@@ -43,6 +44,16 @@ def format_day(day: date, language: Language) -> str:
     return day.isoformat()  # Swedish writes 2026-06-30
 
 
+@dataclass(frozen=True)
+class SiteCheck:
+    """What the employee can check the page against, given out of band in the e-mail."""
+
+    fingerprint: str
+    """HR's key fingerprint, as the page shows it."""
+    digest: str | None
+    """The site digest of the build (spec/FORMAT.md 16), if HR's build is at hand."""
+
+
 def render(
     language: Language,
     *,
@@ -53,6 +64,7 @@ def render(
     recipients: str,
     link: str,
     receiver: bool,
+    check: SiteCheck | None = None,
 ) -> str:
     """The e-mail as text: To (when known) and Subject lines, a blank line, the body.
 
@@ -75,13 +87,30 @@ def render(
         personnel=p.personnel,
         retention=p.retention,
         send_to=p.send_to if employer.return_address else words["send_to_page"],
+        check=_check_text(words, check),
     )
     head = [f"To: {email}"] if email else []
     head.append(f"Subject: {words['subject']}")
     return "\n".join(head) + "\n\n" + body
 
 
-def invitation(invited: InvitationRecord, catalog: Catalog, link: str, *, receiver: bool) -> str:
+def _check_text(words: dict[str, str], check: SiteCheck | None) -> str:
+    if check is None:
+        return ""
+    text = words["check_fingerprint"].format(fingerprint=check.fingerprint)
+    if check.digest:
+        text += " " + words["check_digest"].format(digest=check.digest)
+    return "\n\n" + text
+
+
+def invitation(
+    invited: InvitationRecord,
+    catalog: Catalog,
+    link: str,
+    *,
+    receiver: bool,
+    check: SiteCheck | None = None,
+) -> str:
     """The e-mail for one stored invitation, in its set's language."""
     qset = catalog.latest_of(invited.set_id)
     assert qset is not None and qset.privacy is not None
@@ -94,4 +123,5 @@ def invitation(invited: InvitationRecord, catalog: Catalog, link: str, *, receiv
         recipients=qset.privacy.recipients,
         link=link,
         receiver=receiver,
+        check=check,
     )

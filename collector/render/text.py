@@ -8,7 +8,7 @@ employee saw them, even if the question set has been reworded since.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from ..intake.importer import FileResult
@@ -152,6 +152,18 @@ def _indent(text: str) -> list[str]:
     return ["  " + line if line else "" for line in text.split("\n")]
 
 
+LONG_AGO = timedelta(days=30)
+"""A file sealed this long before HR received it is pointed out (FORMAT.md 15: sealed_at is
+only the sender's claim; every date HR acts on counts from receipt)."""
+
+
+def _long_ago(sealed: datetime, received: datetime, w: Catalogue) -> list[str]:
+    if received - sealed < LONG_AGO:
+        return []
+    days = (received - sealed).days
+    return [f"{w['cli']['show_note']:<13}{w['cli']['show_sealed_long_ago'].format(days=days)}"]
+
+
 def show_text(opened: Opened, w: Catalogue) -> str:
     """The answers under the questions as the employee saw them, header facts first."""
     payload, qset = opened.require()
@@ -168,6 +180,7 @@ def show_text(opened: Opened, w: Catalogue) -> str:
         field("show_receipt", row.receipt),
         field("show_received", when(datetime.fromisoformat(row.received_at))),
         field("show_sealed", f"{when(payload.sealed_at)}  ({c['show_sealed_claim']})"),
+        *_long_ago(payload.sealed_at, datetime.fromisoformat(row.received_at), w),
         field("show_delete_by", row.delete_by),
         field("show_set", f"{ref.title} ({ref.id} v{ref.version}, {ref.language})"),
     ]

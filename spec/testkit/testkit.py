@@ -54,7 +54,8 @@ CLASSES = (
 FILE_KINDS = ("json", "txt", "eml")
 _HEADERS = ("expect", "comment", "file", "compressed", "payload", "receipt")
 _REQUIRED = ("expect", "comment", "file")
-MAX_DECOMPRESSED = 4 * 1024 * 1024
+MAX_DECOMPRESSED = 8 * 1024 * 1024
+"""The largest body a vector inflates to (the 150 000-part mail is 6 MB)."""
 
 
 class VectorFormatError(ValueError):

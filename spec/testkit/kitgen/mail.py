@@ -149,11 +149,45 @@ def mail_vectors(k: Kit) -> None:
         nested_parts(2000, text_part("Hello HR, no answers from me.\n")),
     )
     bad(
+        "many_parts",
+        "envelope failure",
+        "150 000 one-letter parts and then a good response attached: more than 1000 parts "
+        "is refused before parsing (FORMAT.md 8.3)",
+        many_parts(150_000, attachment(response_file(good("mail many parts")))),
+    )
+    ok(
+        "parts_at_the_limit",
+        "998 one-letter parts and the response attached: 1000 delimiter lines, the most "
+        "allowed (FORMAT.md 8.3)",
+        many_parts(998, attachment(data)),
+    )
+    bad(
+        "parts_over_the_limit",
+        "envelope failure",
+        "999 one-letter parts and a response: 1001 delimiter lines, one more than allowed",
+        many_parts(999, attachment(data)),
+    )
+    bad(
         "nested_comment",
         "envelope failure",
         "a Content-Type header with 2000 nested comments, and no response",
         nested_comment(2000, "Hello HR, no answers from me.\n"),
     )
+
+
+def many_parts(count: int, last: tuple[str, str, str]) -> bytes:
+    """`count` one-letter text parts, then `last` (FORMAT.md 8.3: refused before parsing)."""
+    boundary = "testkit-many"
+    head = (
+        f'MIME-Version: 1.0{CRLF}Content-Type: multipart/mixed; boundary="{boundary}"{CRLF}{CRLF}'
+    )
+    one = f"--{boundary}{CRLF}Content-Type: text/plain{CRLF}{CRLF}x{CRLF}"
+    ctype, cte, body = last
+    tail = (
+        f"--{boundary}{CRLF}Content-Type: {ctype}{CRLF}Content-Transfer-Encoding: {cte}"
+        f"{CRLF}{CRLF}{body}{CRLF}--{boundary}--{CRLF}"
+    )
+    return (head + one * count + tail).encode("ascii")
 
 
 def nested_parts(depth: int, inner: tuple[str, str, str]) -> bytes:
