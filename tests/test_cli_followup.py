@@ -22,7 +22,8 @@ from workflow_support import (
 from collector.model.payload import Payload
 from testing.fixtures import CANARY, Flow
 
-pytestmark = pytest.mark.usefixtures("flow")
+# slow: HR's routine, command after command, each unlocking the real key (Argon2id)
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("flow")]
 
 
 SEALED = datetime(2026, 5, 1, 10, tzinfo=UTC)

@@ -25,7 +25,8 @@ from collector.formats import links
 from collector.model.loading import load_catalog
 from testing.fixtures import BASE_URL, CODE, Flow
 
-pytestmark = pytest.mark.usefixtures("flow")
+# slow: HR's routine, command after command, each unlocking the real key (Argon2id)
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("flow")]
 
 
 LEAVERS_CSV = (

@@ -23,7 +23,8 @@ from workflow_support import (
 from collector.store import Store
 from testing.fixtures import CANARY, Flow
 
-pytestmark = pytest.mark.usefixtures("flow")
+# slow: HR's routine, command after command, each unlocking the real key (Argon2id)
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("flow")]
 
 
 LEAVER = "Canary Leaver-Q7"

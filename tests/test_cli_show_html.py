@@ -18,7 +18,8 @@ from collector.model.payload import Payload
 from testing import pagesim
 from testing.fixtures import CANARY, Flow
 
-pytestmark = pytest.mark.usefixtures("flow")
+# slow: HR's routine, command after command, each unlocking the real key (Argon2id)
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("flow")]
 
 
 EXTERNAL = re.compile(r"""(?:src|href|action|srcset)\s*=\s*["']?\s*(?!data:)[a-z]+:""", re.I)

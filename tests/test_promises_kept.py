@@ -26,7 +26,8 @@ from collector.model.records import ResponseRecord
 from collector.store import Store
 from testing.fixtures import PASSPHRASE, Flow
 
-pytestmark = pytest.mark.usefixtures("flow")
+# slow: HR's routine, command after command, each unlocking the real key (Argon2id)
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("flow")]
 
 NAME = "Canary Kari-Z9"
 EMAIL = "kari.z9@example.org"
