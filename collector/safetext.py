@@ -34,3 +34,23 @@ def visible(text: str) -> str:
         return " " if ch == "\t" else f"<U+{ord(ch):04X}>"
 
     return _HIDDEN.sub(name, text)
+
+
+def html_visible(markup: str) -> str:
+    """The same for HTML the collector writes (records, reports): each hidden character as
+    the text <U+XXXX>, so a browser or printer neither obeys a bidi override nor hides it.
+    Tabs and line ends stay (answers may hold them); a lone CR goes."""
+
+    def name(match: re.Match[str]) -> str:
+        ch = match.group()
+        if ch == "\t":
+            return ch
+        return "" if ch == "\r" else f"&lt;U+{ord(ch):04X}&gt;"
+
+    return _HIDDEN.sub(name, markup)
+
+
+def json_visible(text: str) -> str:
+    """JSON text with each hidden character written as its \\u escape: the same JSON, safe to
+    print to a terminal."""
+    return _HIDDEN.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

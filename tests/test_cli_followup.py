@@ -201,3 +201,15 @@ def test_declined_with_nothing_special_opens_no_case(flow: Flow) -> None:
     data, _ = seal(flow, "kommune-nb", {"name": "Kari"}, declined=True, sealed_at=SEALED)
     receive(flow, data)
     assert status_json()["followups"] == []
+
+
+def test_a_case_from_no_invitation_says_so_wherever_it_is_shown(flow: Flow) -> None:
+    # Anyone with the page can make one, with any name typed in (FORMAT.md 14.3).
+    data, payload = special(flow)
+    receive(flow, data)
+    status = run("status").output
+    line = next(x for x in status.splitlines() if x.startswith(payload.response_id[:8]))
+    assert "Kari Nordmann (not invited)" in line
+    assert "(Kari Nordmann (not invited))" in run("followup", payload.response_id[:8]).output
+    [row] = status_json()["followups"]
+    assert row["invited"] is False

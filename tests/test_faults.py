@@ -159,7 +159,10 @@ def test_faults_store_held_by_another_writer_says_locked_and_stores_nothing(
 
     assert proc.returncode == 1
     assert proc.stderr == f"Error: {batch.db}: {LOCKED}\n"
-    assert proc.stdout == ""  # the very first file waited; nothing is reported as stored
+    # The file already stored is known as a duplicate without writing; the first new file
+    # waited, and nothing is reported as stored.
+    assert proc.stdout.splitlines()[-1] == "stopped: 0 imported, 1 duplicate, 0 rejected (1 file)"
+    assert not [line for line in proc.stdout.splitlines() if line.startswith("imported")]
     assert BUSY_TIMEOUT <= 10  # HR waits this long before being told, not forever
     assert_whole(batch, tmp_path, 1)
     finish(batch, tmp_path, 1)

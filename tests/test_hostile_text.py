@@ -59,3 +59,17 @@ def test_a_hostile_file_name_is_shown_as_it_is(env: Env) -> None:
     out = run("import", str(path))
     assert "\x1b" not in out and "\u202e" not in out
     assert "svar<U+001B>[31m<U+202E>.json" in out
+
+
+def test_json_and_html_outputs_show_hidden_characters_too(env: Env) -> None:
+    data, payload = seal(env, {"name": "Kari\u202e", "reason": "moving", "comments": BIDI})
+    path = env.root / "r.json"
+    path.write_bytes(data)
+    run("import", str(path))
+    as_json = run("show", payload.response_id[:8], "--json")
+    assert "\u202e" not in as_json and "\u200b" not in as_json
+    assert json.loads(as_json)["answers"]["comments"] == BIDI  # the same JSON value
+    listed = run("list", "--json")
+    assert "\u202e" not in listed and json.loads(listed)["responses"][0]["name"] == "Kari\u202e"
+    html = run("show", payload.response_id[:8], "--format", "html")
+    assert "\u202e" not in html and "&lt;U+202E&gt;" in html

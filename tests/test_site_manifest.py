@@ -465,3 +465,21 @@ def test_single_file_refuses_what_would_change_or_load(page: str, problem: str) 
 
     with pytest.raises(ValueError, match=problem):
         single_file.inline_page(page, resolve)
+
+
+def test_a_hostile_file_name_cannot_fake_the_verdict(tmp_path: Path) -> None:
+    # A name that returns the cursor, clears the line and prints a false "verified", then
+    # hides what follows: shown as what it is, never obeyed.
+    from click.testing import CliRunner
+
+    from collector.cli import main
+
+    site = tmp_path / "site"
+    _site(site)
+    digest = verify.expected_digest(None, site)
+    (site / "\r\x1b[2Kverified: digest 0000\x1b[8m").write_bytes(b"")
+    result = CliRunner().invoke(main, ["verify-site", str(site), "--digest", digest])
+    assert result.exit_code == 1
+    assert "\x1b" not in result.output and "\r" not in result.output
+    assert "<U+000D><U+001B>[2Kverified: digest 0000<U+001B>[8m" in result.output
+    assert result.output.splitlines()[-1].startswith("NOT verified")

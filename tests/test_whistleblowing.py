@@ -198,20 +198,28 @@ def test_a_report_with_contact_goes_only_to_the_receiver(
     hr_out = import_file(data, tmp_path / "hr-inbox", None, "--forward-to", str(forward))
     assert "special information" not in hr_out and CANARY not in hr_out
     hr_sees_nothing_of_the_channel(flow, tmp_path)
+    # Only the receiver's part goes on, as a file of its own: HR's part and its link stay.
     [forwarded] = list(forward.iterdir())
-    assert forwarded.read_bytes() == data
+    [sent] = envelope.parse(forwarded.read_bytes()).parts
+    assert (sent.key_id, sent.sealed, sent.link) == (receiver.key_id, parts[1].sealed, None)
+    [hr_entry] = json.loads(run("list", "--json").stdout)["responses"]
 
     # The receiver: the forwarded file, their own key and store, the report and the contact.
     env = receiver_env(tmp_path, receiver)
     wb_out = import_file(forwarded.read_bytes(), tmp_path / "wb-inbox", env)
     assert "special information: the employer must assess it" in wb_out
     [wb_entry] = json.loads(run("list", "--json", env=env).stdout)["responses"]
+    # The receiver's own identifiers: nothing they quote can be matched with HR's records.
+    assert wb_entry["id"] != hr_entry["id"] and wb_entry["receipt"] != hr_entry["receipt"]
+    receiver_views = run("list", env=env).output + wb_out
+    assert hr_entry["id"][:8] not in receiver_views and hr_entry["receipt"] not in receiver_views
     wb_shown = run("show", wb_entry["id"], env=env)
     assert CANARY in wb_shown.output and CONTACT in wb_shown.output
     wb_payload = json.loads(run("show", wb_entry["id"], "--json", env=env).stdout)
     assert wb_payload["scope"] == "whistleblowing"
     assert wb_payload["answers"] == {special_q.id: CANARY}
     assert wb_payload["contact"] == {"email": CONTACT}
+    assert wb_payload["response_id"] == wb_entry["id"] != hr_entry["id"]
     status = json.loads(run("status", "--json", env=env).stdout)
     [case] = status["followups"]
     assert case["response_id"] == wb_entry["id"] and "anonymous" not in case

@@ -122,7 +122,7 @@ def export_(
     group = min_group or catalog.employer.analysis.min_group
     with env.store(db_path, create=False) as store:
         stored = analysis.load(store, env.keys(key_paths), catalog)
-        header, rows = export.table(
+        header, rows, anonymous = export.table(
             stored.opened, catalog=catalog, language=language, min_group=group
         )
         if fmt == "xlsx":
@@ -130,4 +130,5 @@ def export_(
         else:
             data = export.to_csv(header, rows)
         out = env.write_output(store, out, data, "export", stored.delete_by(), suffix=f".{fmt}")
-    click.echo(f"Wrote {out}: {len(rows)} rows; groups under {group} held back")
+    left_out = f"; {anonymous} for statistics only are no rows" if anonymous else ""
+    click.echo(f"Wrote {out}: {len(rows)} rows; groups under {group} held back{left_out}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +11,7 @@ import click
 
 from ..errors import SluttsamtaleError
 from ..formats import envelope
-from ..intake import extract, files, importer
+from ..intake import extract, files, forwarding, importer
 from ..render import text
 from ..safetext import visible
 from ..store.files import prepare_folder, write_new
@@ -101,7 +101,7 @@ def import_(
                     assert result.receipt is not None
                     store.confirm(result.receipt)
                 if forward_to is not None and result.two_parts and result.outcome != "rejected":
-                    forwarded += forward(result.path, forward_to)
+                    forwarded += forward(result.path, forward_to, hr_keys)
                 if as_json:
                     collected.append(result.as_dict())
                 elif bar is not None:
@@ -130,15 +130,17 @@ def import_(
         ctx.exit(1)
 
 
-def forward(path: Path, folder: Path) -> int:
-    """Write the response file in `path`, unchanged, into the receiver's folder; 1 if it was
-    written, 0 if the same file is there already."""
-    data = extract.extract(path)
-    target = folder / f"sluttsamtale-{envelope.receipt(data)}.json"
-    if target.exists() and target.read_bytes() == data:
-        return 0
-    write_new(folder, target.stem, ".json", data)
-    return 1
+def forward(path: Path, folder: Path, hr_key_ids: Iterable[str]) -> int:
+    """Write the receiver's part of the response in `path`, as a file of its own, into the
+    receiver's folder; how many were written (none if the same is there already)."""
+    written = 0
+    for data in forwarding.receiver_files(extract.extract(path), hr_key_ids):
+        target = folder / f"sluttsamtale-{envelope.receipt(data)}.json"
+        if target.exists() and target.read_bytes() == data:
+            continue
+        write_new(folder, target.stem, ".json", data)
+        written += 1
+    return written
 
 
 def _progress(total: int) -> Any:

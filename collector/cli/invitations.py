@@ -239,6 +239,8 @@ def _case(step: followup.Step, who: followup.Reporter | None) -> dict[str, Any]:
     reached: dict[str, Any] = {"name": who.name if who else None}
     if who is not None and who.anonymous:
         reached["anonymous"] = True
+    if who is not None and not who.invited:
+        reached["invited"] = False
     return step.as_dict() | reached
 
 

@@ -19,7 +19,7 @@ from ..formats.keyfile import HRKey
 from ..model.loading import Catalog, load_catalog
 from ..render import text
 from ..routine import retention
-from ..safetext import visible
+from ..safetext import json_visible, visible
 from ..settings import Settings
 from ..store import Output, Store
 from ..store.files import prepare_folder, write_new, write_private
@@ -130,7 +130,8 @@ pass_env = click.make_pass_decorator(Env, ensure=True)
 
 
 def print_json(data: object) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    """JSON for scripts and for the terminal: hidden characters written as \\u escapes."""
+    click.echo(json_visible(json.dumps(data, indent=2, ensure_ascii=False)))
 
 
 # --------------------------------------------------------------------------- shared options

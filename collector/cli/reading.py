@@ -11,6 +11,7 @@ from ..formats import payload as payload_format
 from ..intake.opening import open_row
 from ..render import record, text
 from ..routine import responses
+from ..safetext import json_visible
 from .options import (
     Env,
     db_option,
@@ -130,7 +131,10 @@ def show(
         else:
             shown = text.show_text(opened, env.words) + "\n"
         if out is None:
-            env.say(shown, nl=False)
+            if fmt == "json":  # escaped, so that the printed JSON is still the same value
+                click.echo(json_visible(shown), nl=False)
+            else:
+                env.say(shown, nl=False)
             return
         env.write_output(store, out, shown.encode("utf-8"), "record", row.delete_by)
     click.echo(f"Wrote {out}")

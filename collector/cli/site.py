@@ -133,7 +133,7 @@ def verify_site(
     result = verify.verify(verify.open_copy(location), expected)
     c = env.words["cli"]
     for difference in result.differences:
-        click.echo(c[f"site_{difference.kind}"].format(path=difference.path))
+        env.say(c[f"site_{difference.kind}"].format(path=difference.path))  # a hostile name
     shown = manifest.grouped(result.digest)
     if result.differences:
         differences = text.plural(len(result.differences), "difference", env.words)

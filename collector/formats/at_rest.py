@@ -28,8 +28,21 @@ def info(kind: Kind, kid: str) -> bytes:
     return f"sluttsamtale-store/1 {kind} {kid}".encode()
 
 
+AT_REST_BUCKET = 1024
+"""What is sealed at rest is padded with spaces to a multiple of this, doubling: 1 KiB,
+2 KiB, 4 KiB... so a copied store's lengths do not tell a name's length, nor a
+statistics-only record (which keeps less) from another."""
+
+
+def padded(data: bytes) -> bytes:
+    size = AT_REST_BUCKET
+    while size < len(data):
+        size *= 2
+    return data + b" " * (size - len(data))
+
+
 def seal(model: BaseModel, kind: Kind, public_raw: bytes) -> bytes:
-    data = model.model_dump_json().encode("utf-8")
+    data = padded(model.model_dump_json().encode("utf-8"))
     return hpke.seal_with_info(data, public_raw, info(kind, keys.key_id(public_raw)))
 
 
@@ -66,8 +79,11 @@ def tag(index: bytes, text: str) -> str:
 
 
 def seal_text(text: str, kind: Kind, public_raw: bytes) -> bytes:
+    """A text sealed at rest, padded with NUL bytes (which no stored text holds)."""
+    data = text.replace("\x00", "").encode("utf-8")
+    size = len(padded(data))
     return hpke.seal_with_info(
-        text.encode("utf-8"), public_raw, info(kind, keys.key_id(public_raw))
+        data + b"\x00" * (size - len(data)), public_raw, info(kind, keys.key_id(public_raw))
     )
 
 
@@ -77,4 +93,5 @@ def open_text(sealed: bytes, kind: Kind, key_id: str, hr_keys: Mapping[str, HRKe
         raise SluttsamtaleError(
             f"sealed to key {keys.fingerprint(key_id)}, which was not given with --key"
         )
-    return hpke.open_with_info(sealed, key.private, info(kind, key_id)).decode("utf-8")
+    data = hpke.open_with_info(sealed, key.private, info(kind, key_id))
+    return data.rstrip(b"\x00").decode("utf-8")

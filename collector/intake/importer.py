@@ -8,7 +8,7 @@ desk word them (render/text.py).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -149,6 +149,8 @@ def import_item(
     response = _attempt(item, opened)
     if isinstance(response, FileResult):
         return response
+    if response.payload.scope == "whistleblowing":
+        response = receivers_own(response, at_rest.index_key(hr_keys[response.key_id]))
     public = keys.public_of(hr_keys[response.key_id].private)
     employer = catalog.employer
     return _attempt(
@@ -156,6 +158,27 @@ def import_item(
         lambda: store_opened(
             item, response, store, now, employer.followup, employer.retention_months, public
         ),
+    )
+
+
+def receivers_own(response: OpenedResponse, index: bytes) -> OpenedResponse:
+    """The receiver's response under identifiers of the receiver's own: the response id,
+    receipt and digests keyed with the receiver's key (FORMAT.md 7.1). HR holds the same
+    file and could compute any plain digest of it; only these cannot be matched against
+    HR's records, so nothing the receiver quotes names the reporter to HR."""
+
+    def keyed(label: str, text: str) -> str:
+        return at_rest.tag(index, f"sluttsamtale-receiver/1 {label} {text}")
+
+    response_id = keyed("response", response.response_id)[:32]
+    code = keyed("receipt", response.file_digest)
+    return replace(
+        response,
+        response_id=response_id,
+        receipt=f"{code[0:4]}-{code[4:8]}-{code[8:12]}",
+        file_digest=keyed("file", response.file_digest),
+        enc_digest=keyed("enc", response.enc_digest),
+        payload=response.payload.model_copy(update={"response_id": response_id}),
     )
 
 
@@ -170,6 +193,15 @@ def store_opened(
 ) -> FileResult:
     """Keep an opened response: seal what is kept to HR's key (`public`, the raw key) and
     store it in one transaction."""
+    again = store.response(response.response_id)
+    if again is not None and again.file_digest == response.file_digest:
+        # This very file is here already: say so before any rule about what may follow.
+        return FileResult(
+            item.path,
+            "duplicate",
+            receipt=response.receipt,
+            invited=response.invitation is not None,
+        )
     kept = keeping.keep(response, now)
     if kept.empty:
         return FileResult(item.path, "empty", receipt=response.receipt, two_parts=True)
@@ -179,7 +211,8 @@ def store_opened(
     if kept.invitation is not None and response.invitation is not None:
         row = response.invitation.row
         sealed = at_rest.seal(kept.invitation, "invitation", public)
-        invitation = (row.code, sealed, response.key_id, delete_by)
+        # Its own delete-by date, unchanged: a date that moved would tell who answered.
+        invitation = (row.code, sealed, response.key_id, row.delete_by)
     outcome = store.save(
         StoredResponse(
             response_id=response.response_id,

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from ..errors import SluttsamtaleError
 from ..model import answers
 from ..model.payload import AnswerValue, Payload
 from ..model.questionset import QuestionSet, QuestionType
@@ -142,22 +143,41 @@ def _summary(record: ResponseRecord, qset: QuestionSet, special: bool) -> Summar
     )
 
 
+class ClosedInvitation(SluttsamtaleError):
+    """An answer from an invitation that already gave one for anonymous statistics only."""
+
+    kind = "closed"
+
+
 def _answered(
     old: InvitationRecord, opened: OpenedResponse, received: datetime
 ) -> tuple[InvitationRecord, bool, tuple[str, ...]]:
     """The invitation's record after this answer; whether the answer is older than its
-    current one; and the ids this answer supersedes."""
+    current one; and the ids this answer supersedes.
+
+    An answer for statistics only is final (FORMAT.md 14.3): nothing links it to the
+    invitation, so nothing could replace it, and a second one would count the person
+    twice. Which answer is newer goes by `sealed_at`, but never later than the moment HR
+    received it: a claim of the future cannot outrank an answer that comes after it.
+    """
+    if old.anonymous:
+        raise ClosedInvitation(
+            "this invitation has already given an answer for anonymous statistics only; "
+            "that one counts, and as nothing links it to the invitation, nothing replaces it"
+        )
     payload = opened.payload
-    sealed = payload.sealed_at.astimezone(UTC).isoformat()
+    sealed = min(payload.sealed_at, received).astimezone(UTC).isoformat()
     newer = old.current_sealed_at is None or sealed >= old.current_sealed_at
     update: dict[str, object] = {"answered_on": received.date().isoformat()}
     supersedes: tuple[str, ...] = ()
     if newer and old.current is not None:
         supersedes = (old.current,)
     if payload.readers == "statistics":
-        update["anonymous"] = old.anonymous + 1
-        if newer:
-            update |= {"current": None, "current_sealed_at": sealed, "current_declined": False}
+        # Final whatever its date: it supersedes the named answer (which stops counting).
+        update["anonymous"] = 1
+        update |= {"current": None, "current_sealed_at": sealed, "current_declined": False}
+        supersedes = (old.current,) if old.current is not None else ()
+        return old.model_copy(update=update), False, supersedes
     elif newer:
         update |= {
             "current": opened.response_id,

@@ -33,9 +33,10 @@ class ExportError(SluttsamtaleError):
 
 def table(
     opened: Iterable[Opened], *, catalog: Catalog, language: Language, min_group: int
-) -> tuple[list[str], list[list[str | int]]]:
-    """The header and the rows, every rule applied."""
-    entries, _ = report.entries(opened)
+) -> tuple[list[str], list[list[str | int]], int]:
+    """The header, the rows, every rule applied, and how many statistics-only answers were
+    left out (a row is one person's answers, which such an answer never is)."""
+    entries, left = report.entries(opened, one_by_one=True)
     if len(entries) < min_group:
         raise ExportError(
             f"only {len(entries)} responses are stored; an export needs at least {min_group} "
@@ -75,7 +76,7 @@ def table(
         row.append(entry.suggestion if texts_shown and group and entry.suggestion else "")
         rows.append(row)
     rows.sort(key=lambda r: (str(r[0]), str(r[1]), str(r[2])))  # not the order they came in
-    return header, rows
+    return header, rows, left.anonymous
 
 
 def _suggestion_label(catalog: Catalog, language: Language, used: Counter[str]) -> str:
@@ -131,6 +132,7 @@ def to_xlsx(
 
     words = catalogue(language)["export"]
     about = catalogue(language)["report"]["rules"].format(n=min_group)
+    about += "\n" + words["statistics_only"]
     book = Workbook()
     sheet = book.active
     sheet.title = words["sheet"]

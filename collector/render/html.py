@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from html import escape
 
+from ..safetext import html_visible
+
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 
@@ -23,7 +25,7 @@ def document(language: str, title: str, css: str, body: list[str]) -> str:
             f"<style>{css}</style>",
             "</head>",
             "<body>",
-            *body,
+            *(html_visible(part) for part in body),
             "</body>",
             "</html>",
             "",

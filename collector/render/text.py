@@ -396,9 +396,15 @@ def reporter(who: followup.Reporter | None, w: Catalogue) -> str:
     """A case's name column: the name, "anonymous, no contact given", or nothing."""
     if who is None:
         return ""
-    if who.name:
-        return safe(who.name)
-    return w["cli"]["flag_no_contact"] if who.anonymous else w["cli"]["flag_contact"]
+    c = w["cli"]
+    if who.receiver:
+        if who.name:
+            return safe(who.name)
+        return c["flag_no_contact"] if who.anonymous else c["flag_contact"]
+    if who.invited:
+        return safe(who.name or "")
+    flag = c["flag_not_invited"]
+    return f"{safe(who.name)} ({flag})" if who.name else flag
 
 
 def steps_table(

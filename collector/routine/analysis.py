@@ -135,12 +135,15 @@ class Left:
     """Replaced by a newer answer from the same invitation."""
     unconfirmed: int = 0
     """Not invited and not confirmed by HR: anyone with the page could have made them."""
+    anonymous: int = 0
+    """For statistics only, left out of an export's rows (never shown one by one)."""
 
 
-def entries(opened: Iterable[Opened]) -> tuple[list[Entry], Left]:
-    """The entries of the current, trusted responses, and what was left out."""
+def entries(opened: Iterable[Opened], *, one_by_one: bool = False) -> tuple[list[Entry], Left]:
+    """The entries of the current, trusted responses, and what was left out. `one_by_one`:
+    for an export, whose rows are responses, so statistics-only answers stay out."""
     out: list[Entry] = []
-    unusable = earlier = unconfirmed = 0
+    unusable = earlier = unconfirmed = anonymous = 0
     for item in opened:
         record, qset = item.record, item.qset
         if record is None or qset is None:
@@ -151,6 +154,9 @@ def entries(opened: Iterable[Opened]) -> tuple[list[Entry], Left]:
             continue
         if record.invited == "not invited" and not item.row.confirmed:
             unconfirmed += 1
+            continue
+        if one_by_one and record.payload.readers == "statistics":
+            anonymous += 1  # counted in the report's figures, never a row of its own
             continue
         payload = record.payload
         answers = {
@@ -174,7 +180,7 @@ def entries(opened: Iterable[Opened]) -> tuple[list[Entry], Left]:
                 suggestion=suggestion if allowed and isinstance(suggestion, str) else None,
             )
         )
-    return out, Left(unusable, earlier, unconfirmed)
+    return out, Left(unusable, earlier, unconfirmed, anonymous)
 
 
 # --------------------------------------------------------------------------- tables

@@ -152,6 +152,11 @@ class Reporter:
     name: str | None
     anonymous: bool = False
     """The receiver's case with no contact given: nobody can be given feedback."""
+    receiver: bool = False
+    """The whistleblowing receiver's case (only the contact details the employee gave)."""
+    invited: bool = True
+    """False for HR's case from an answer without an invitation link: anyone with the page
+    could have written it, and the name is only what they typed (FORMAT.md 14.3)."""
 
 
 def names(store: Store, steps: list[Step], hr_keys: Mapping[str, HRKey]) -> dict[str, Reporter]:
@@ -165,7 +170,10 @@ def names(store: Store, steps: list[Step], hr_keys: Mapping[str, HRKey]) -> dict
         if summary is None:
             continue
         if summary.scope == "whistleblowing":
-            out[row.response_id] = Reporter(summary.name, anonymous=not summary.contact)
-        elif summary.name:
-            out[row.response_id] = Reporter(summary.name)
+            out[row.response_id] = Reporter(
+                summary.name, anonymous=not summary.contact, receiver=True
+            )
+        else:
+            invited = summary.invited == "invited"
+            out[row.response_id] = Reporter(summary.name, invited=invited)
     return out

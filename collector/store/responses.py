@@ -55,10 +55,10 @@ def insert(conn: sqlite3.Connection, response: StoredResponse) -> Outcome:
     if row is not None:
         if row[0] == response.file_digest:
             return "duplicate"
-        same_id = conn.execute(
-            "SELECT 1 FROM responses WHERE response_id = ?", (response.response_id,)
+        same_enc = conn.execute(
+            "SELECT 1 FROM responses WHERE enc_digest = ?", (response.enc_digest,)
         ).fetchone()
-        if same_id is not None:
+        if same_enc is None:
             raise ConflictError("a different response with the same id is already stored")
         raise ReplayError(
             "its sealed part was taken from an earlier response; this file is a copy "

@@ -168,6 +168,25 @@ def mail_vectors(k: Kit) -> None:
         many_parts(999, attachment(data)),
     )
     bad(
+        "boundary_in_pieces",
+        "envelope failure",
+        "the boundary spelt in RFC 2231 pieces (boundary*0, boundary*1) and 1001 parts: "
+        "parts are counted by their lines, not by the boundary's spelling",
+        many_parts(1000, attachment(data)).replace(
+            b'boundary="testkit-many"', b'boundary*0="testkit-"; boundary*1="many"'
+        ),
+    )
+    bad(
+        "many_parameters",
+        "envelope failure",
+        "201 parameters in the mail's Content-Type, and the response attached",
+        mail(hello, attachment(data)).replace(
+            b"Content-Type: multipart/mixed;",
+            b"Content-Type: multipart/mixed;" + b" x=1;" * 200,
+            1,
+        ),
+    )
+    bad(
         "nested_comment",
         "envelope failure",
         "a Content-Type header with 2000 nested comments, and no response",
