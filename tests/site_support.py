@@ -281,8 +281,11 @@ def download_response(
     to the invitation link whose secret is given, else unbound)."""
     result = page.locator("[data-sl-result]")
     expect(result.get_by_role("heading", level=2)).to_be_focused()
+    t = ui(qset)
+    declined = result.get_by_role("heading", name=t["result_declined_title"]).count() > 0
+    name = t["download_declined"] if declined else t["download"]
     with page.expect_download() as info:
-        result.get_by_role("link", name=ui(qset)["download"]).click()
+        result.get_by_role("link", name=name).click()
     return read_response(page, info.value, qset, key, link_secret)
 
 

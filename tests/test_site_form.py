@@ -40,6 +40,7 @@ from site_support import (
 
 from collector import words
 from collector.mkdocs_plugin import i18n
+from collector.mkdocs_plugin.render_form import number
 from collector.model.loading import load_catalog
 from collector.model.questionset import Question, QuestionSet, QuestionType
 from collector.words import LANGUAGES
@@ -182,7 +183,9 @@ def test_other_text_is_limited_and_dropped_with_its_choice(
     page.get_by_label("Last working day").fill("2025-06-30")
     press(page, t["next"])
     summary = page.locator("[data-sl-form] [data-sl-error-summary]")
-    expect(summary).to_contain_text(t["err_too_long"].format(max=500, count=501))
+    expect(summary).to_contain_text(
+        t["err_too_long"].format(label=reason.label, max="500", count="501")
+    )
     summary.get_by_role("link").click()
     expect(other_box).to_be_focused()
     other_box.fill("A reason of my own")
@@ -226,7 +229,7 @@ def test_condition_shows_and_drops_the_answer(
     state = "Sluttsamtale.form.state().answers"
     open_set(page, http_site, qset)
     fill_all(page, qset)
-    press(page, t["change_section"].format(title=qset.sections[here].title))
+    page.locator(f'[data-sl-change="{target.id}"]').click()  # the review's Change link
 
     answer(page, qset, target, on)
     expect(wrapper(page, q)).not_to_have_attribute("hidden", "")
@@ -319,7 +322,9 @@ def test_text_longer_than_its_limit(page: Page, http_site: str) -> None:
     wrapper(page, q).get_by_label(q.label).fill("å" * (q.text_limit + 1))
     press(page, t["next"])
     expect(page.locator("[data-sl-form] [data-sl-error-summary]")).to_contain_text(
-        t["err_too_long"].format(max=q.text_limit, count=q.text_limit + 1)
+        t["err_too_long"].format(
+            label=q.label, max=number(q.text_limit, t), count=number(q.text_limit + 1, t)
+        )
     )
     expect(page.locator(f"#sl-q-{q.id}")).to_have_attribute("aria-invalid", "true")
 
@@ -332,7 +337,9 @@ def test_half_typed_date(page: Page, http_site: str) -> None:
     field.focus()
     page.keyboard.type("31")  # a day without month and year
     press(page, t["next"])
-    expect(page.locator("[data-sl-form] [data-sl-error-summary]")).to_contain_text(t["err_date"])
+    example = "2027-01-31" if qset.language == "sv" else "31.01.2027"
+    message = t["err_date"].format(label=q.label, format=t["date_format"], example=example)
+    expect(page.locator("[data-sl-form] [data-sl-error-summary]")).to_contain_text(message)
     expect(field).to_have_attribute("aria-invalid", "true")
 
 
@@ -487,7 +494,13 @@ def test_page_speaks_the_set_language(page: Page, http_site: str, qset: Question
     t = ui(qset)
     open_set(page, http_site, qset)
     expect(page.locator("html")).to_have_attribute("lang", qset.language)
+    # The notice is one click away, in place (a disclosure), and in the page's language.
+    summary = page.locator("summary", has_text=t["about_summary"])
+    expect(page.get_by_role("heading", name=t["privacy_title"])).to_be_hidden()
+    summary.click()
     expect(page.get_by_role("heading", name=t["privacy_title"])).to_be_visible()
+    expect(page.locator(".sl-header__name")).to_have_text(t["site_name"])
+    expect(page).to_have_title(f"{qset.title} - {t['site_name']}")
     expect(page.get_by_role("button", name=t["next"], exact=True)).to_be_visible()
     link = page.get_by_role("link", name=t["protection_link"])
     expect(link).to_have_attribute("href", f"../protection/{qset.language}.html")
@@ -621,6 +634,9 @@ def test_draft_save_restore_and_erase(page: Page, http_site: str) -> None:
     for q in text_qs:
         expect(wrapper(page, q).get_by_label(q.label)).to_have_value(str(filled.answers[q.id]))
 
+    # The tools are on the start and the review, not between the questions.
+    expect(page.get_by_role("button", name=t["erase_all"], exact=True)).to_be_hidden()
+    press(page, t["back"])
     press(page, t["erase_all"])
     expect(page.locator("[data-sl-status]")).to_have_text(t["erased"])
     storage_is_empty(page)

@@ -17,7 +17,23 @@ SCRIPT_KEYS: tuple[str, ...] = (
     "yes",
     "no",
     "not_answered",
-    "change_section",
+    "change",
+    "change_hidden",
+    "final_title",
+    "count_left",
+    "count_over",
+    "date_format",
+    "decline_reason",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "autosaved",
+    "save_exists",
+    "elsewhere_title",
+    "download_declined",
+    "own_copy_heading",
+    "own_copy_note",
+    "own_copy_file",
     "sealing",
     "seal_failed",
     "result_title",
@@ -43,9 +59,23 @@ LANGUAGE_NAMES: dict[Language, str] = {
 """Each language's name in that language, as a reader looks for it."""
 
 
+THOUSANDS_SEPARATOR: dict[Language, str] = {
+    "nb": "\u00a0",
+    "nn": "\u00a0",
+    "sv": "\u00a0",
+    "en": ",",
+}
+"""As Intl.NumberFormat writes numbers on the page (a no-break space in the Nordic
+languages), so a limit in a hint and in the live count read the same."""
+
+
 def text(language: Language) -> dict[str, str]:
     words = catalogue(language)
-    return {**words.terms, **words["page"]}
+    return {
+        **words.terms,
+        **words["page"],
+        "thousands_separator": THOUSANDS_SEPARATOR[language],
+    }
 
 
 def script_text(language: Language) -> dict[str, str]:

@@ -134,6 +134,13 @@ class SluttsamtalePlugin(BasePlugin[SluttsamtaleConfig]):
         language = self._language(page)
         if language and "lang" not in page.meta:
             page.meta["lang"] = language
+        if language:
+            # The header's name and the skip link in the page's own language (main.html).
+            words = catalogue(language)["page"]
+            page.meta["sl_site_name"] = words["site_name"]
+            page.meta["sl_skip"] = words["skip_link"]
+            if page.file.src_uri in self.set_pages:
+                page.meta["sl_skip_target"] = "#sl-questions"
         try:
             return placeholders.fill(markdown, language, self._sentences)
         except ValueError as e:

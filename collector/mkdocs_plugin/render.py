@@ -151,22 +151,60 @@ def key_facts(
     t: dict[str, str],
     protection_url: str | None,
     language: Language,
-    whistleblowing: PublicKey | None = None,
 ) -> str:
+    """The fingerprint, on the start: short, so the first question stays on the first screen;
+    what it means is in the disclosure (key_help)."""
     link = (
-        f'<p class="sl-protection"><a href="{esc(protection_url)}" hreflang="{language}">'
-        f"{esc(t['protection_link'])}</a></p>"
+        f' <a href="{esc(protection_url)}" hreflang="{language}">{esc(t["protection_link"])}</a>'
         if protection_url
         else ""
     )
     return (
-        '<div class="sl-key">'
-        f'<p><span id="sl-fingerprint-label">{esc(t["fingerprint_label"])}</span>: '
-        f'<code class="sl-fingerprint">'
-        f"{esc(fingerprint(key.key_id))}</code></p>"
-        f'<p class="sl-hint">{esc(t["fingerprint_help"])}</p>'
-        f"{_receiver_facts(whistleblowing, t) if whistleblowing else ''}{link}</div>"
+        '<p class="sl-key">'
+        f'<span id="sl-fingerprint-label">{esc(t["fingerprint_label"])}</span>: '
+        f'<code class="sl-fingerprint">{esc(fingerprint(key.key_id))}</code>.{link}</p>'
     )
+
+
+def key_help(t: dict[str, str], whistleblowing: PublicKey | None) -> str:
+    return (
+        f'<div class="sl-key-help"><p class="sl-hint">{esc(t["fingerprint_help"])}</p>'
+        f"{_receiver_facts(whistleblowing, t) if whistleblowing else ''}</div>"
+    )
+
+
+def start_facts(qset: QuestionSet, t: dict[str, str], p: Promises) -> str:
+    """How much there is, that it is voluntary (only when no question is required), and who
+    opens the answers: what a person needs to decide to begin."""
+    questions = len(qset.questions())
+    size = t["start_size"].format(questions=questions, parts=len(qset.sections))
+    voluntary = "" if any(q.required for q in qset.questions()) else f" {t['start_voluntary']}"
+    return (
+        f'<p class="sl-start__facts" data-sl-start-facts>{esc(size + voluntary)} '
+        f"{esc(t['start_draft'])} {esc(p.who_opens)}</p>"
+    )
+
+
+def about(
+    qset: QuestionSet, t: dict[str, str], p: Promises, whistleblowing: PublicKey | None
+) -> str:
+    """The privacy notice and the promises, one click away: a disclosure that opens in
+    place (GOV.UK's details), printed in full after the questions."""
+    assert qset.privacy is not None, "the loader fills in the employer's privacy notice"
+    more = paragraphs("\n\n".join(_intro_parts(qset)[1:]), "sl-intro")
+    return (
+        '<details class="sl-about" data-sl-about>'
+        f'<summary class="sl-about__summary"><span>{esc(t["about_summary"])}</span></summary>'
+        f'<div class="sl-about__body">{more}{promise_block(p)}{key_help(t, whistleblowing)}'
+        f"{privacy(qset.privacy, t, p)}</div></details>"
+    )
+
+
+def _intro_parts(qset: QuestionSet) -> list[str]:
+    """The introduction's paragraphs: the first opens the page, the rest are one click away
+    (so the first question is on a phone's first screen)."""
+    text = qset.introduction.replace("\r\n", "\n")
+    return [part.strip() for part in text.split("\n\n") if part.strip()]
 
 
 def _receiver_facts(key: PublicKey, t: dict[str, str]) -> str:
@@ -237,11 +275,8 @@ def toolbar(t: dict[str, str]) -> str:
         "data-sl-toolbar hidden>"
         '<button type="button" class="sl-button sl-button--secondary" data-sl-print>'
         f"{esc(t['print'])}</button>"
-        '<button type="button" class="sl-button sl-button--secondary" data-sl-save-toggle '
-        f'aria-expanded="false" aria-controls="sl-save-panel">{esc(t["save_draft"])}</button>'
         '<button type="button" class="sl-button sl-button--secondary" data-sl-erase-all>'
         f"{esc(t['erase_all'])}</button></div>"
-        '<div class="sl-status" role="status" data-sl-status></div>'
     )
 
 
@@ -250,7 +285,11 @@ def save_panel(t: dict[str, str]) -> str:
         '<form class="sl-panel" id="sl-save-panel" data-sl-save-panel novalidate '
         'autocomplete="off" aria-labelledby="sl-save-title" hidden>'
         f'<h2 id="sl-save-title">{esc(t["save_title"])}</h2>'
-        f"<p>{esc(t['save_text'])}</p>"
+        f"<p>{esc(t['save_text'])} {esc(t['save_text_auto'])}</p>"
+        '<div class="sl-warning" data-sl-save-exists hidden>'
+        '<span class="sl-warning__icon" aria-hidden="true">!</span>'
+        f'<p><strong><span class="sl-visually-hidden">{esc(t["warning"])} </span>'
+        "<span data-sl-save-exists-text></span></strong></p></div>"
         f"{_password('sl-save-pass', t['passphrase'], t['passphrase_hint'])}"
         f"{_password('sl-save-pass2', t['passphrase_again'], None)}"
         '<div class="sl-buttons">'
@@ -299,6 +338,19 @@ def send_to(p: Promises, t: dict[str, str], address: str | None) -> str:
     )
 
 
+def elsewhere_panel(t: dict[str, str]) -> str:
+    """Shown when another tab or window saved or erased this set's draft: this tab stops
+    saving until the employee chooses to take the draft over."""
+    return (
+        '<div class="sl-panel sl-elsewhere" data-sl-elsewhere aria-labelledby="sl-elsewhere-title" '
+        'role="region" hidden>'
+        f'<h2 id="sl-elsewhere-title" tabindex="-1">{esc(t["elsewhere_title"])}</h2>'
+        f"<p>{esc(t['elsewhere_text'])}</p>"
+        '<button type="button" class="sl-button" data-sl-take-over>'
+        f"{esc(t['take_over'])}</button></div>"
+    )
+
+
 def result(
     key: PublicKey,
     t: dict[str, str],
@@ -306,6 +358,8 @@ def result(
     p: Promises | None = None,
     address: str | None = None,
 ) -> str:
+    """The confirmation: not sent yet, where and how to send it, what happens next, and a
+    readable copy for the employee alone."""
     receiver = (
         f"<dt>{esc(t['wb_fingerprint_label'])}</dt>"
         f"<dd><code>{esc(fingerprint(whistleblowing.key_id))}</code></dd>"
@@ -316,9 +370,14 @@ def result(
         '<section class="sl-result" data-sl-result aria-labelledby="sl-result-title" hidden>'
         f'<h2 id="sl-result-title" tabindex="-1" data-sl-result-title>{esc(t["result_title"])}'
         "</h2>"
-        f"<p>{esc(t['result_text'])}</p>"
+        '<div class="sl-warning"><span class="sl-warning__icon" aria-hidden="true">!</span>'
+        f'<p><strong><span class="sl-visually-hidden">{esc(t["warning"])} </span>'
+        f"{esc(t['not_sent'])}</strong></p></div>"
+        f'<h3 class="sl-result__step">{esc(t["send_title"])}</h3>'
         f"{send_to(p, t, address) if p else ''}"
-        f'<p><a class="sl-button" data-sl-download download>{esc(t["download"])}</a> '
+        f"<p>{esc(t['result_text'])}</p>"
+        f'<p><a class="sl-button" data-sl-download download>{esc(t["download"])}</a></p>'
+        f'<p class="sl-filename-line">{esc(t["file_name"])}: '
         '<span class="sl-filename" data-sl-filename></span></p>'
         '<div class="sl-question">'
         f'<label class="sl-label" for="sl-armored">{esc(t["armored_label"])}</label>'
@@ -333,10 +392,19 @@ def result(
         f"<dt>{esc(t['fingerprint_label'])}</dt>"
         f"<dd><code>{esc(fingerprint(key.key_id))}</code></dd>{receiver}</dl>"
         f'<p class="sl-hint">{esc(t["receipt_hint"])}</p>'
+        f'<h3 class="sl-result__step">{esc(t["next_title"])}</h3>'
+        f"<p>{esc(t['next_text'])}</p>"
         f"{f'<p>{esc(p.who_opens)}</p>' if p else ''}"
+        f'<h3 class="sl-result__step">{esc(t["own_copy_title"])}</h3>'
+        f"<p>{esc(t['own_copy_text'])}</p>"
+        '<p data-sl-own-copy-buttons><button type="button" class="sl-button sl-button--secondary" '
+        f"data-sl-print-copy>{esc(t['print_copy'])}</button>"
+        '<button type="button" class="sl-button sl-button--secondary" data-sl-save-copy>'
+        f"{esc(t['save_copy'])}</button></p>"
+        '<div class="sl-own-copy" data-sl-own-copy hidden></div>'
         f"<p data-sl-draft-erased hidden>{esc(t['draft_erased'])}</p>"
-        '<p><button type="button" class="sl-button sl-button--secondary" data-sl-erase-draft>'
-        f"{esc(t['erase_draft'])}</button></p></section>"
+        '<p><button type="button" class="sl-button sl-button--secondary" data-sl-erase-draft '
+        f"hidden>{esc(t['erase_draft'])}</button></p></section>"
     )
 
 
@@ -347,25 +415,31 @@ def set_page(
     whistleblowing: PublicKey | None,
     employer: Employer,
 ) -> str:
-    """The whole content of a question set's page (inside the theme's article)."""
+    """The whole content of a question set's page (inside the theme's article): a short
+    start, the questions, then the decline offer and the tools (shown by form.js on the
+    start and the review only), and the result."""
     p = promises(employer, qset.language, receiver=whistleblowing is not None)
     t = {**i18n.text(qset.language), "readers_statistics_hint": p.statistics_groups}
-    assert qset.privacy is not None, "the loader fills in the employer's privacy notice"
     address = employer.return_address
+    start = (
+        '<div class="sl-start" data-sl-start>'
+        f"{paragraphs(_intro_parts(qset)[0], 'sl-intro')}{start_facts(qset, t, p)}"
+        f"{key_facts(key, t, protection_url, qset.language)}"
+        f"{about(qset, t, p, whistleblowing)}</div>"
+    )
+    tools = f'<div class="sl-tools" data-sl-tools>{link_note(t)}{decline(t)}{toolbar(t)}</div>'
     parts = [
         f'<h1 id="sl-title">{esc(qset.title)}</h1>',
         demo_warning(t) if key.demo else "",
-        paragraphs(qset.introduction, "sl-intro"),
-        promise_block(p),
-        link_note(t),
-        privacy(qset.privacy, t, p),
-        key_facts(key, t, protection_url, qset.language, whistleblowing),
+        start,
         alerts(t),
         restore_panel(t),
-        decline(t),
-        toolbar(t),
-        save_panel(t),
+        elsewhere_panel(t),
         form(qset, t, whistleblowing is not None),
+        save_panel(t),
+        # Always on the page (not in the tools, which hide): what saving and erasing did.
+        '<div class="sl-status" role="status" data-sl-status></div>',
+        tools,
         result(key, t, whistleblowing, p, address),
         json_script(page_config(qset, key, whistleblowing, address), CONFIG_ID),
     ]

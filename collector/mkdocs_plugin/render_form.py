@@ -25,12 +25,19 @@ def esc(text: str) -> str:
     return escape(text, quote=True)
 
 
+def number(n: int, t: dict[str, str]) -> str:
+    """A whole number with the language's thousands separator (a no-break space in the
+    Nordic languages, a comma in English), as Intl.NumberFormat writes it on the page."""
+    return f"{n:,}".replace(",", t["thousands_separator"])
+
+
 def paragraphs(text: str, cls: str | None = None) -> str:
-    """Blank lines in YAML text become paragraphs; single line breaks stay as breaks."""
+    """Blank lines in YAML text become paragraphs; a single line break is where the YAML
+    was wrapped, so it becomes a space (a sentence never breaks where the file did)."""
     attr = f' class="{esc(cls)}"' if cls else ""
     parts = [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
     return "".join(
-        f"<p{attr}>" + "<br>".join(esc(line) for line in p.split("\n")) + "</p>" for p in parts
+        f"<p{attr}>{esc(' '.join(line.strip() for line in p.split(chr(10))))}</p>" for p in parts
     )
 
 
@@ -64,7 +71,8 @@ def _optional(q: Question, t: dict[str, str]) -> str:
 def _choice(
     kind: str, input_id: str, name: str, value: str, label: str, hint: str | None = None
 ) -> str:
-    hint_id = f"{input_id}--hint" if hint else None
+    # Not "--hint": the first choice carries the group's own id, whose hint is the group's.
+    hint_id = f"{input_id}--choice-hint" if hint else None
     control = (
         f'<input class="sl-choice__input"{_attrs(type=kind, id=input_id, name=name, value=value)}'
         f"{_attrs(aria_describedby=hint_id)}>"
@@ -91,8 +99,10 @@ def _options(q: Question, t: dict[str, str]) -> list[tuple[str, str]]:
                 if n == q.scale.min
                 else (q.scale.max_label if n == q.scale.max else None)
             )
-            # The end labels are part of the radio's label, so they are in its name too.
-            label = f"{n}" + (f'<span class="sl-scale__end"> – {esc(end)}</span>' if end else "")
+            # The end labels are part of the radio's name; on screen they stand under the row
+            # (sl-scale__ends), so the row of numbers fits on one line of a phone.
+            hidden = f'<span class="sl-visually-hidden"> – {esc(end)}</span>' if end else ""
+            label = f"{n}{hidden}"
             out.append((str(n), label))
         return out
     out = [(o.value, esc(o.label)) for o in q.options or []]
@@ -128,12 +138,24 @@ def _group(q: Question, t: dict[str, str], hint_texts: list[str]) -> str:
         items.append(_choice(kind, input_id, q.id, value, label))
     layout = "sl-choices sl-choices--scale" if q.type is QuestionType.scale else "sl-choices"
     other = _other_field(q, t) if q.other else ""
+    ends = _scale_ends(q) if q.type is QuestionType.scale else ""
     hint_id = f"{base}--hint"
     return (
         f'<fieldset class="sl-fieldset"{_attrs(aria_describedby=hint_id if hint_texts else None)}>'
         f'<legend class="sl-legend">{esc(q.label)}{_optional(q, t)}</legend>'
         f"{_hint(hint_id, hint_texts)}{_error(f'{base}--error')}"
-        f'<div class="{layout}">{"".join(items)}</div>{other}</fieldset>'
+        f'<div class="{layout}">{"".join(items)}</div>{ends}{other}</fieldset>'
+    )
+
+
+def _scale_ends(q: Question) -> str:
+    """What the ends of a scale mean, under its row; hidden from the accessibility tree
+    because each end's radio already says it in its name."""
+    assert q.scale is not None
+    return (
+        '<div class="sl-scale__ends" aria-hidden="true">'
+        f"<span>{q.scale.min} – {esc(q.scale.min_label)}</span>"
+        f"<span>{q.scale.max} – {esc(q.scale.max_label)}</span></div>"
     )
 
 
@@ -145,10 +167,18 @@ def _single(q: Question, t: dict[str, str], hint_texts: list[str]) -> str:
     if q.type is QuestionType.long_text:
         control = f'<textarea class="sl-textarea" rows="6"{common}></textarea>'
     elif q.type is QuestionType.date:
-        control = f'<input class="sl-input sl-input--date" type="date"{common}>'
+        # A text field with the format shown (GOV.UK's advice for a date a person knows):
+        # the browser's own date picker writes mm/dd/yyyy on many Norwegian machines.
+        control = f'<input class="sl-input sl-input--date" type="text" spellcheck="false"{common}>'
     else:
         control = f'<input class="sl-input" type="text"{common}>'
-    return f"{label}{_hint(f'{base}--hint', hint_texts)}{_error(f'{base}--error')}{control}"
+    count = (
+        f'<div class="sl-count" id="{esc(base)}--count" data-sl-count="{esc(q.id)}" '
+        'aria-live="polite"></div>'
+        if q.type in TEXT_TYPES
+        else ""
+    )
+    return f"{label}{_hint(f'{base}--hint', hint_texts)}{_error(f'{base}--error')}{control}{count}"
 
 
 def question(q: Question, t: dict[str, str], whistleblowing: bool = False) -> str:
@@ -156,8 +186,11 @@ def question(q: Question, t: dict[str, str], whistleblowing: bool = False) -> st
     if q.special:
         # Said where the employee writes it, not only at the top of the page: who reads it.
         hint_texts.append(t["wb_question_hint"] if whistleblowing else t["special_hint_hr"])
-    if q.type in TEXT_TYPES and q.max_length:
-        hint_texts.append(t["text_limit_hint"].format(max=q.max_length))
+    if q.type in TEXT_TYPES:
+        # Every text has a limit (the collector's too): said before typing, not on Next.
+        hint_texts.append(t["text_limit_hint"].format(max=number(q.text_limit, t)))
+    if q.type is QuestionType.date:
+        hint_texts.append(t["date_hint"])
     body = (
         _single(q, t, hint_texts)
         if q.type in TEXT_TYPES | {QuestionType.date}
@@ -270,7 +303,10 @@ def form(qset: QuestionSet, t: dict[str, str], whistleblowing: bool = False) -> 
         f'<p class="sl-progress__text" id="sl-progress-text" data-sl-progress-text>'
         f"{esc(progress_text)}</p>"
         f'<progress class="sl-progress__bar" max="{total}" value="1" '
-        f'aria-labelledby="sl-progress-text" data-sl-progress-bar></progress></div>'
+        f'aria-labelledby="sl-progress-text" data-sl-progress-bar></progress>'
+        # Said when the employee moves to another part (the visible line is not live, so
+        # it is not read twice on load).
+        '<p class="sl-visually-hidden" aria-live="polite" data-sl-progress-live></p></div>'
     )
     # The contact fields follow the last special question, where the report is written.
     last_special = max(
@@ -287,10 +323,17 @@ def form(qset: QuestionSet, t: dict[str, str], whistleblowing: bool = False) -> 
         f"{esc(t['back'])}</button>"
         f'<button type="button" class="sl-button" data-sl-next>{esc(t["next"])}</button>'
         f'<button type="button" class="sl-button" data-sl-finish>{esc(t["finish"])}</button>'
+        f'<button type="button" class="sl-button" data-sl-to-review hidden>{esc(t["to_review"])}'
+        "</button>"
+        # GOV.UK's "save and come back later", on every part; once saved, every change is.
+        '<button type="button" class="sl-button sl-button--secondary" data-sl-save-toggle '
+        f'aria-expanded="false" aria-controls="sl-save-panel">{esc(t["save_draft"])}</button>'
+        '<p class="sl-autosaved" data-sl-autosaved hidden></p>'
         "</div>"
     )
     return (
-        '<form class="sl-form" data-sl-form novalidate autocomplete="off">'
+        '<form class="sl-form" id="sl-questions" tabindex="-1" data-sl-form novalidate '
+        'autocomplete="off">'
         f"{progress}{error_summary(2, 'sl-error-summary-title', t)}{sections}"
         f"{final_section(len(qset.sections), t)}{nav}</form>"
     )

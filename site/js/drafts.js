@@ -15,6 +15,9 @@
  * of the UTF-8 JSON of the form state. The passphrase is NFC-normalised before PBKDF2, so the
  * same word typed with composed or decomposed letters (æ, å, é) opens the same draft.
  *
+ * After a save or an unlock, the page keeps the derived key (non-extractable) in memory, and
+ * `update` writes each change again with it under a fresh IV; the passphrase is never kept.
+ *
  * Errors (messages are exact; form.js matches on them):
  *   "passphrase too short"  save or restore with fewer than 8 characters (code points)
  *   "storage unavailable"   localStorage is missing, throws on access, or refuses the write
@@ -22,9 +25,11 @@
  *   "damaged draft"         the stored record is not a well-formed record for THIS set
  *   "wrong passphrase"      AES-GCM refused: wrong passphrase, or a ciphertext altered or
  *                           moved from another set with its "set" field rewritten
+ *   "changed elsewhere"     update, when the stored draft is not the one the session wrote or
+ *                           opened: another tab saved or erased it
  *   "invalid set id"        a programming error: setId must be 1-200 chars without ":"
  *
- * Sluttsamtale.drafts = { has, savedAt, save, restore, erase }
+ * Sluttsamtale.drafts = { has, savedAt, stamp, save, update, unlock, restore, erase }
  * No DOM. A classic script (module scripts are blocked on file://).
  */
 (function () {
@@ -219,28 +224,36 @@
   }
 
   /**
-   * Encrypt the state and store it, replacing this set's earlier draft.
-   * @param {string} setId @param {object} state JSON-serialisable @param {string} passphrase
-   * @returns {Promise<void>}
+   * The stored record's identity (its IV, fresh on every write), or null when nothing
+   * well-formed is stored: a tab compares it with the one it last wrote, so a draft that
+   * another tab saved or erased is never overwritten without the employee being told.
+   * @param {string} setId @returns {string | null}
    */
-  async function save(setId, state, passphrase) {
+  function stamp(setId) {
     checkSetId(setId);
+    const parsed = parseRecord(readRaw(setId), setId);
+    return parsed ? parsed.record.iv : null;
+  }
+
+  /**
+   * Encrypt the state under `key` and store it; the session that wrote it comes back.
+   * @param {string} setId @param {object} state @param {CryptoKey} key @param {Bytes} salt
+   * @returns {Promise<DraftSession>}
+   */
+  async function write(setId, state, key, salt) {
     if (state === null || typeof state !== "object" || Array.isArray(state)) {
       throw new Error("the state must be an object");
     }
-    const phrase = checkPassphrase(passphrase);
     const store = area("localStorage");
-    // Checked before the slow key derivation, so a refusal comes at once.
     if (!store) throw new Error("storage unavailable");
-
-    const salt = randomBytes(SALT_BYTES);
+    // A fresh IV on every write: the key stays while the page is open, the IV never repeats
+    // (random 96-bit IVs, far below the 2^32 writes GCM allows under one key).
     const iv = randomBytes(IV_BYTES);
-    const aesKey = await deriveKey(phrase, salt);
     const plaintext = utf8(JSON.stringify(state));
     const ct = new Uint8Array(
       await subtle().encrypt(
         { name: "AES-GCM", iv, additionalData: additionalData(setId), tagLength: 128 },
-        aesKey,
+        key,
         plaintext,
       ),
     );
@@ -262,13 +275,47 @@
       // Quota full, or storage switched off after the page loaded.
       throw new Error("storage unavailable");
     }
+    return Object.freeze({ setId, key, salt, stamp: record.iv, savedAt: record.saved_at });
   }
 
   /**
-   * Decrypt this set's stored draft.
-   * @param {string} setId @param {string} passphrase @returns {Promise<object>}
+   * Encrypt the state and store it, replacing this set's earlier draft. The session that
+   * comes back holds the derived key (non-extractable, in memory only; never the
+   * passphrase), so `update` can save again without asking.
+   * @param {string} setId @param {object} state JSON-serialisable @param {string} passphrase
+   * @returns {Promise<DraftSession>}
    */
-  async function restore(setId, passphrase) {
+  async function save(setId, state, passphrase) {
+    checkSetId(setId);
+    if (state === null || typeof state !== "object" || Array.isArray(state)) {
+      throw new Error("the state must be an object");
+    }
+    const phrase = checkPassphrase(passphrase);
+    // Checked before the slow key derivation, so a refusal comes at once.
+    if (!area("localStorage")) throw new Error("storage unavailable");
+    const salt = randomBytes(SALT_BYTES);
+    return write(setId, state, await deriveKey(phrase, salt), salt);
+  }
+
+  /**
+   * Save again with the session's key. Refused with "changed elsewhere" when the stored
+   * draft is no longer the one this session last wrote or opened (another tab saved or
+   * erased it); `takeOver` then writes anyway, once the employee has chosen to.
+   * @param {DraftSession} session @param {object} state @param {boolean} [takeOver]
+   * @returns {Promise<DraftSession>}
+   */
+  async function update(session, state, takeOver) {
+    const setId = checkSetId(session.setId);
+    if (!takeOver && stamp(setId) !== session.stamp) throw new Error("changed elsewhere");
+    return write(setId, state, session.key, session.salt);
+  }
+
+  /**
+   * Decrypt this set's stored draft; the session can then save it again (`update`).
+   * @param {string} setId @param {string} passphrase
+   * @returns {Promise<{state: object, session: DraftSession}>}
+   */
+  async function unlock(setId, passphrase) {
     checkSetId(setId);
     if (!area("localStorage")) throw new Error("storage unavailable");
     const text = readRaw(setId);
@@ -296,7 +343,23 @@
     if (state === null || typeof state !== "object" || Array.isArray(state)) {
       throw new Error("damaged draft");
     }
-    return state;
+    const { record, salt } = parsed;
+    const session = Object.freeze({
+      setId,
+      key: aesKey,
+      salt,
+      stamp: record.iv,
+      savedAt: record.saved_at,
+    });
+    return { state, session };
+  }
+
+  /**
+   * Decrypt this set's stored draft.
+   * @param {string} setId @param {string} passphrase @returns {Promise<object>}
+   */
+  async function restore(setId, passphrase) {
+    return (await unlock(setId, passphrase)).state;
   }
 
   /** Remove every local- and sessionStorage key this set's page stored. @param {string} setId */
@@ -308,5 +371,5 @@
     }
   }
 
-  NS.drafts = Object.freeze({ has, savedAt, save, restore, erase });
+  NS.drafts = Object.freeze({ has, savedAt, stamp, save, update, unlock, restore, erase });
 })();

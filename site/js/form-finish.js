@@ -3,7 +3,7 @@
  * result: a file to download, the same as a text block to copy, and the receipt code.
  * Nothing is sent anywhere from here.
  *
- * Sluttsamtale.formFinish = { seal, copyArmored }
+ * Sluttsamtale.formFinish = { seal, copyArmored, printCopy, saveCopy }
  * A classic script (module scripts are blocked on file://).
  */
 (function () {
@@ -41,6 +41,9 @@
       const result = await payload.sealParts(jobs, payload.readSecret(toSeal.link));
       showResult(page, result, toSeal.declined);
       eraseDraftIfAsked(page);
+      const drafts = NS.drafts;
+      page.$("erase-draft").hidden = !(drafts && drafts.has(page.setId));
+      ownCopy(page, toSeal);
     } catch (e) {
       page.say("");
       const reason = e instanceof Error ? e.message : String(e);
@@ -58,6 +61,7 @@
     const link = /** @type {HTMLAnchorElement} */ (page.$("download"));
     link.href = page.blobUrl;
     link.download = r.fileName;
+    if (declined) link.textContent = page.ui.download_declined;
     page.$("filename").textContent = r.fileName;
     /** @type {HTMLTextAreaElement} */ (page.$("armored")).value = r.armored;
     page.$("receipt").textContent = r.receipt;
@@ -88,8 +92,66 @@
     drafts.erase(page.setId);
     const note = page.$("draft-erased");
     if (note) note.hidden = false;
-    const eraseButton = page.$("erase-draft");
-    if (eraseButton) eraseButton.hidden = true;
+  }
+
+  /**
+   * The employee's own readable copy of what they sealed, built from the same review they
+   * checked: marked as theirs on every page, printed or saved only when they ask.
+   * @param {FormPage} page @param {State} sealed
+   */
+  function ownCopy(page, sealed) {
+    const F = /** @type {FormStateAPI} */ (NS.formState);
+    const box = page.$("own-copy");
+    box.textContent = "";
+    const h = document.createElement("h2");
+    h.textContent = page.ui.own_copy_heading;
+    const note = document.createElement("p");
+    note.textContent = page.ui.own_copy_note;
+    const title = document.createElement("p");
+    title.textContent = page.config.questionnaire.title;
+    box.append(h, note, title);
+    if (sealed.declined) return;
+    for (const part of F.review(page.config, sealed)) {
+      const h3 = document.createElement("h3");
+      h3.textContent = part.title;
+      const dl = document.createElement("dl");
+      for (const item of part.items) {
+        const dt = document.createElement("dt");
+        dt.textContent = item.label;
+        const dd = document.createElement("dd");
+        dd.textContent = item.answer === null ? page.ui.not_answered : item.answer;
+        dl.append(dt, dd);
+      }
+      box.append(h3, dl);
+    }
+  }
+
+  /** Print only the own copy (sluttsamtale.css hides the rest). @param {FormPage} page */
+  function printCopy(page) {
+    document.documentElement.classList.add("sl-print-copy");
+    window.print();
+  }
+
+  /** The own copy as a small HTML file, downloaded only on request. @param {FormPage} page */
+  function saveCopy(page) {
+    const box = page.$("own-copy");
+    const lang = page.config.questionnaire.language;
+    const esc = (/** @type {string} */ t) =>
+      t.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+    const html =
+      `<!doctype html><html lang="${esc(lang)}"><head><meta charset="utf-8">` +
+      `<title>${esc(page.ui.own_copy_heading)}</title>` +
+      "<style>body{font:1rem/1.5 sans-serif;max-width:40em;margin:2em auto;padding:0 1em}" +
+      "dt{font-weight:700;margin-top:1em}dd{margin:0;white-space:pre-wrap}</style>" +
+      `</head><body>${box.innerHTML}</body></html>`;
+    const url = URL.createObjectURL(new Blob([html], { type: "text/html" }));
+    const a = document.createElement("a");
+    a.href = url;
+    a.download = `${page.setId}-${page.ui.own_copy_file}.html`;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    window.setTimeout(() => URL.revokeObjectURL(url), 1000);
   }
 
   /** @param {FormPage} page */
@@ -98,6 +160,7 @@
     try {
       if (!navigator.clipboard) throw new Error("no clipboard");
       await navigator.clipboard.writeText(area.value);
+      page.kept = true;
       page.say(page.ui.copied);
     } catch {
       // No Clipboard API (or no permission): the old way still works in most browsers.
@@ -109,9 +172,10 @@
       } catch {
         ok = false;
       }
+      if (ok) page.kept = true;
       page.say(ok ? page.ui.copied : page.ui.copy_failed);
     }
   }
 
-  NS.formFinish = Object.freeze({ seal, copyArmored });
+  NS.formFinish = Object.freeze({ seal, copyArmored, printCopy, saveCopy });
 })();

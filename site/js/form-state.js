@@ -33,6 +33,52 @@
     return text.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
   }
 
+  /**
+   * A number as the set's language writes it ("5 000" in Norwegian and Swedish, "5,000" in
+   * English). @param {PageConfig} config @param {number} n
+   */
+  function number(config, n) {
+    try {
+      return new Intl.NumberFormat(config.questionnaire.language).format(n);
+    } catch {
+      return String(n);
+    }
+  }
+
+  // How each language writes a date, as the hint shows it (ISO is read in every language).
+  /** @type {Object<string, {order: string, sep: string}>} */
+  const DATE_STYLES = {
+    nb: { order: "dmy", sep: "." },
+    nn: { order: "dmy", sep: "." },
+    sv: { order: "ymd", sep: "-" },
+    en: { order: "dmy", sep: "/" },
+  };
+
+  /**
+   * A typed date as ISO (yyyy-mm-dd) when it reads as one in the set's language or as ISO;
+   * otherwise the text as typed, which checkQuestion then refuses with the format to use.
+   * @param {string} language @param {string} text
+   */
+  function readDate(language, text) {
+    const t = text.trim();
+    if (DATE.test(t)) return t;
+    const style = DATE_STYLES[language] || DATE_STYLES.nb;
+    const parts = t.split(/[./\-\s]+/);
+    if (parts.length !== 3 || !parts.every((p) => /^\d+$/.test(p))) return text;
+    const [d, m, y] = style.order === "dmy" ? parts : [parts[2], parts[1], parts[0]];
+    if (y.length !== 4 || d.length > 2 || m.length > 2) return text;
+    return `${y}-${m.padStart(2, "0")}-${d.padStart(2, "0")}`;
+  }
+
+  /** An ISO date as the language writes it, for the field and the review. @param {string} language @param {string} iso */
+  function showDate(language, iso) {
+    const m = DATE.exec(iso);
+    if (!m) return iso;
+    const style = DATE_STYLES[language] || DATE_STYLES.nb;
+    const [y, mo, d] = [m[1], m[2], m[3]];
+    return (style.order === "dmy" ? [d, mo, y] : [y, mo, d]).join(style.sep);
+  }
+
   /** Characters as Python counts them (code points), so limits agree with the collector. */
   function textLength(/** @type {string} */ text) {
     return Array.from(text).length;
@@ -78,14 +124,18 @@
 
   /**
    * The answer as the question's type requires, or undefined when it is not a valid answer.
-   * @param {QuestionData} q @param {unknown} value @returns {AnswerValue | undefined}
+   * @param {QuestionData} q @param {unknown} value @param {string} [language] the set's, for dates
+   * @returns {AnswerValue | undefined}
    */
-  function coerce(q, value) {
+  function coerce(q, value, language) {
     switch (q.type) {
       case "short_text":
       case "long_text":
-      case "date":
         return typeof value === "string" && value !== "" ? clean(value) : undefined;
+      case "date":
+        return typeof value === "string" && value.trim() !== ""
+          ? readDate(language || "nb", clean(value))
+          : undefined;
       case "single_choice":
         return typeof value === "string" && allowedValues(q).includes(value) ? value : undefined;
       case "multiple_choice": {
@@ -146,7 +196,7 @@
     /** @type {Object<string, string>} */
     const other = {};
     for (const q of config.questions) {
-      const value = coerce(q, answersIn[q.id]);
+      const value = coerce(q, answersIn[q.id], config.questionnaire.language);
       if (value !== undefined) answers[q.id] = value;
       if (q.other && typeof otherIn[q.id] === "string") other[q.id] = clean(otherIn[q.id]);
     }
@@ -233,7 +283,11 @@
         errors.push({
           qid: `contact_${name}`,
           field: `sl-contact-${name}`,
-          message: format(config.ui.err_too_long, { max: CONTACT_MAX, count }),
+          message: format(config.ui.err_too_long, {
+            label: config.ui[`contact_${name}`] || name,
+            max: number(config, CONTACT_MAX),
+            count: number(config, count),
+          }),
         });
       }
     }
@@ -254,7 +308,7 @@
     const q = config.questions.find((x) => x.id === qid);
     if (!q) return state;
     const answers = { ...state.answers };
-    const coerced = coerce(q, value);
+    const coerced = coerce(q, value, config.questionnaire.language);
     if (coerced === undefined) delete answers[qid];
     else answers[qid] = coerced;
     return prune(config, { ...state, answers });
@@ -269,30 +323,41 @@
   }
 
   /**
-   * @param {QuestionData} q @param {State} state @param {Object<string, string>} ui
+   * @param {QuestionData} q @param {State} state @param {PageConfig} config
    * @param {{badDate?: boolean}} [field] what only the DOM knows (a half-typed date)
    * @returns {string | null}
    */
-  function checkQuestion(q, state, ui, field) {
+  function checkQuestion(q, state, config, field) {
+    const ui = config.ui;
+    const language = config.questionnaire.language;
+    const label = config.wording[q.id] ? config.wording[q.id].label : q.id;
+    const badDate = () =>
+      format(ui.err_date, { label, format: ui.date_format, example: showDate(language, "2027-01-31") });
     const value = state.answers[q.id];
-    if (q.type === "date" && field && field.badDate) return ui.err_date;
+    if (q.type === "date" && field && field.badDate) return badDate();
     if (!isAnswered(value)) {
       if (!q.required) return null;
-      if (q.type === "short_text" || q.type === "long_text") return ui.err_required_text;
-      if (q.type === "date") return ui.err_date;
-      if (q.type === "multiple_choice") return ui.err_required_multi;
-      return ui.err_required_choice;
+      if (q.type === "short_text" || q.type === "long_text") return format(ui.err_required_text, { label });
+      if (q.type === "date") return badDate();
+      if (q.type === "multiple_choice") return format(ui.err_required_multi, { label });
+      return format(ui.err_required_choice, { label });
     }
     if (typeof value === "string" && q.text_limit) {
       const count = textLength(value);
-      if (count > q.text_limit) return format(ui.err_too_long, { max: q.text_limit, count });
+      if (count > q.text_limit) {
+        return format(ui.err_too_long, {
+          label,
+          max: number(config, q.text_limit),
+          count: number(config, count),
+        });
+      }
     }
     if (q.type === "date") {
       const m = DATE.exec(String(value));
-      if (!m) return ui.err_date;
+      if (!m) return badDate();
       const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
       const real = d.getUTCFullYear() === +m[1] && d.getUTCMonth() === +m[2] - 1 && d.getUTCDate() === +m[3];
-      if (!real || +m[1] < 1900 || +m[1] > 2999) return ui.err_date;
+      if (!real || +m[1] < 1900 || +m[1] > 2999) return badDate();
     }
     return null;
   }
@@ -308,7 +373,7 @@
     const errors = [];
     for (const q of config.questions) {
       if (q.section !== index || !isVisible(q, state.answers)) continue;
-      const message = checkQuestion(q, state, config.ui, fields && fields[q.id]);
+      const message = checkQuestion(q, state, config, fields && fields[q.id]);
       if (message) errors.push({ qid: q.id, field: `sl-q-${q.id}`, message });
       const otherError = validateOther(config, state, q);
       if (otherError) errors.push(otherError);
@@ -322,10 +387,15 @@
     if (!q.other || typeof text !== "string") return null;
     const count = textLength(text);
     if (count <= config.limits.other) return null;
+    const label = config.wording[q.id] ? config.wording[q.id].label : q.id;
     return {
       qid: q.id,
       field: `sl-q-${q.id}--other-text`,
-      message: format(config.ui.err_too_long, { max: config.limits.other, count }),
+      message: format(config.ui.err_too_long, {
+        label,
+        max: number(config, config.limits.other),
+        count: number(config, count),
+      }),
     };
   }
 
@@ -344,7 +414,11 @@
       : [{
           qid: "decline_reason",
           field: fieldId,
-          message: format(config.ui.err_too_long, { max: config.limits.decline_reason, count }),
+          message: format(config.ui.err_too_long, {
+            label: config.ui.decline_reason,
+            max: number(config, config.limits.decline_reason),
+            count: number(config, count),
+          }),
         }];
   }
 
@@ -385,6 +459,7 @@
             else if (Array.isArray(value)) answer = value.map(label).join(", ");
             else if (typeof value === "number") answer = String(value);
             else if (q.type === "single_choice") answer = label(value);
+            else if (q.type === "date") answer = showDate(config.questionnaire.language, value);
             else answer = value;
           }
           return { qid: q.id, label: wording.label, answer };
@@ -412,6 +487,9 @@
     fromFragment,
     setContact,
     validateContact,
+    number,
+    readDate,
+    showDate,
     READERS,
   });
 })();

@@ -76,6 +76,10 @@
       declineSeal: /** @type {HTMLButtonElement} */ ($("decline-seal")),
       unsupported: $("unsupported"),
       result: $("result"),
+      start: $("start"),
+      tools: $("tools"),
+      toReview: /** @type {HTMLButtonElement} */ ($("to-review")),
+      progressLive: $("progress-live"),
     };
   }
 
@@ -95,6 +99,10 @@
       state,
       errors: [],
       sealed: false,
+      kept: false,
+      typed: false,
+      returnToReview: false,
+      title: document.title,
       blobUrl: null,
       linkSecret: state.link,
       canSeal: hpke && NS.payload ? hpke.supported() : Promise.resolve(false),
@@ -119,6 +127,7 @@
         page.state = next;
         page.errors = [];
         writeAll(page);
+        writeCounts(page);
         render(page);
         applyErrors(page);
       },
@@ -130,7 +139,12 @@
 
   /** @param {FormPage} page @param {QuestionData} q @param {unknown} value */
   function writeQuestion(page, q, value) {
-    D().writeQuestion(page.root, q, value, page.state.other[q.id] || "");
+    // A date is kept as ISO and shown as the set's language writes it.
+    const shown =
+      q.type === "date" && typeof value === "string"
+        ? F().showDate(page.config.questionnaire.language, value)
+        : value;
+    D().writeQuestion(page.root, q, shown, page.state.other[q.id] || "");
   }
 
   /** @param {FormPage} page */
@@ -171,9 +185,18 @@
     const n = state.section + 1;
     el.progressText.textContent = F().format(ui.progress, { n, total: last + 1 });
     el.progressBar.value = n;
+    // Changing one answer from the review offers the way straight back (GOV.UK check
+    // answers); Next still goes on, through any question the change has just opened.
+    const returning = page.returnToReview && state.section !== last;
     el.back.hidden = state.section === 0;
     el.next.hidden = state.section === last;
+    el.toReview.hidden = !returning;
+    el.next.classList.toggle("sl-button--secondary", returning);
     el.finish.hidden = state.section !== last;
+    // The start (intro, notice) and the tools (decline, drafts) only where they help: on the
+    // first part and the review, so every other part opens with its questions.
+    el.start.hidden = state.section !== 0;
+    el.tools.hidden = !(state.section === 0 || state.section === last);
     if (state.section === last) renderReview(page);
     // Said once, near the top: what the link means for this browser, or what its absence means.
     const linked = Boolean(state.link);
@@ -193,6 +216,12 @@
   /** @param {FormPage} page */
   function applyErrors(page) {
     D().showErrors(page.el.form, page.el.summary, page.errors, page.ui.error_prefix);
+    titleForErrors(page, page.errors.length > 0);
+  }
+
+  /** "Feil: " before the page title while errors are shown (GOV.UK). @param {FormPage} page @param {boolean} errors */
+  function titleForErrors(page, errors) {
+    document.title = errors ? `${page.ui.error_prefix} ${page.title}` : page.title;
   }
 
   /** @param {string} field */
@@ -201,7 +230,7 @@
     return Boolean(input && !input.closest("[hidden]"));
   }
 
-  /** @param {FormPage} page */
+  /** Every answer with a Change link per question (GOV.UK check answers). @param {FormPage} page */
   function renderReview(page) {
     const { el, ui } = page;
     el.review.textContent = "";
@@ -211,31 +240,91 @@
       const dl = document.createElement("dl");
       dl.className = "sl-review__list";
       for (const item of part.items) {
+        const row = document.createElement("div");
+        row.className = "sl-review__row";
         const dt = document.createElement("dt");
         dt.textContent = item.label;
         const dd = document.createElement("dd");
         dd.textContent = item.answer === null ? ui.not_answered : item.answer;
         if (item.answer === null) dd.className = "sl-review__none";
-        dl.append(dt, dd);
+        const action = document.createElement("dd");
+        action.className = "sl-review__action";
+        const change = document.createElement("a");
+        change.href = `#sl-q-${item.qid}`;
+        change.dataset.slChange = item.qid;
+        const hidden = document.createElement("span");
+        hidden.className = "sl-visually-hidden";
+        hidden.textContent = ` ${F().format(ui.change_hidden, { label: item.label })}`;
+        change.append(ui.change, hidden);
+        change.addEventListener("click", (event) => {
+          event.preventDefault();
+          changeAnswer(page, part.index, item.qid);
+        });
+        action.append(change);
+        row.append(dt, dd, action);
+        dl.append(row);
       }
-      const change = document.createElement("button");
-      change.type = "button";
-      change.className = "sl-button sl-button--secondary sl-button--small";
-      change.textContent = F().format(ui.change_section, { title: part.title });
-      change.addEventListener("click", () => goTo(page, part.index));
-      el.review.append(h, dl, change);
+      el.review.append(h, dl);
     }
+  }
+
+  /** Go to one question from the review; its part then offers the way back. @param {FormPage} page @param {number} index @param {string} qid */
+  function changeAnswer(page, index, qid) {
+    page.returnToReview = true;
+    goTo(page, index, { focus: `sl-q-${qid}` });
   }
 
   // ---------------------------------------------------------------- moving about
 
-  /** @param {FormPage} page @param {number} index */
-  function goTo(page, index) {
+  /**
+   * Show another part. Each move is a history entry holding only the part's number (never
+   * an answer), so the phone's Back and Forward move between parts and keep what was typed.
+   * @param {FormPage} page @param {number} index
+   * @param {{fromHistory?: boolean, focus?: string}} [how]
+   */
+  function goTo(page, index, how = {}) {
+    const last = F().sectionCount(page.config) - 1;
+    if (index === last) page.returnToReview = false;
     page.errors = [];
     page.state = { ...page.state, section: index };
+    if (!how.fromHistory) pushSection(index);
     render(page);
     applyErrors(page);
-    page.focusSection();
+    const n = index + 1;
+    const title = index === last ? page.ui.final_title : page.config.sections[index].title;
+    announceProgress(page, `${F().format(page.ui.progress, { n, total: last + 1 })}: ${title}`);
+    const field = how.focus ? document.getElementById(how.focus) : null;
+    if (field) {
+      field.focus({ preventScroll: true });
+      (field.closest("fieldset.sl-fieldset, .sl-question") || field).scrollIntoView({ block: "start" });
+    } else {
+      page.focusSection();
+    }
+  }
+
+  /** The polite live region: "Part 3 of 9: Title" after a move. @param {FormPage} page @param {string} text */
+  function announceProgress(page, text) {
+    const live = page.el.progressLive;
+    live.textContent = "";
+    window.setTimeout(() => (live.textContent = text), 50);
+  }
+
+  /** @param {number} index */
+  function pushSection(index) {
+    try {
+      window.history.pushState({ slSection: index }, "");
+    } catch {
+      // A file:// setup that refuses history still moves; only Back leaves the page then.
+    }
+  }
+
+  /** @param {FormPage} page @param {PopStateEvent} event */
+  function onPopState(page, event) {
+    if (page.sealed) return;
+    const data = /** @type {{slSection?: unknown} | null} */ (event.state);
+    const wanted = data && Number.isInteger(data.slSection) ? Number(data.slSection) : 0;
+    const last = F().sectionCount(page.config) - 1;
+    goTo(page, Math.min(Math.max(0, wanted), last), { fromHistory: true });
   }
 
   /** @param {FormPage} page */
@@ -253,6 +342,19 @@
       return;
     }
     goTo(page, page.state.section + 1);
+  }
+
+  /** Back to the review after changing an answer, once the part is valid. @param {FormPage} page */
+  function toReview(page) {
+    page.errors = F().validateSection(page.config, page.state, page.state.section, fieldFacts(page));
+    if (page.errors.length) {
+      render(page);
+      applyErrors(page);
+      page.el.summary.focus();
+      return;
+    }
+    page.returnToReview = false;
+    goTo(page, F().sectionCount(page.config) - 1);
   }
 
   /** @param {FormPage} page */
@@ -329,8 +431,69 @@
       const q = wrapper && config.questions.find((x) => x.id === wrapper.dataset.slQuestion);
       if (!q) return;
       page.state = F().setAnswer(config, page.state, q.id, D().readQuestion(page.root, q));
+      if (q.text_limit) updateCount(page, q, target.value);
     }
+    page.typed = true;
     render(page);
+    const drafts = NS.formDrafts;
+    if (drafts) drafts.changed(page);
+  }
+
+  /**
+   * The characters left, as GOV.UK's character count: shown at once, said by the polite
+   * region only when typing pauses, so a screen reader is not interrupted on every key.
+   * @param {FormPage} page @param {QuestionData} q @param {string} text
+   */
+  function updateCount(page, q, text) {
+    const box = page.root.querySelector(`[data-sl-count="${q.id}"]`);
+    if (!box || !q.text_limit) return;
+    const left = q.text_limit - F().textLength(text);
+    const words = left >= 0 ? page.ui.count_left : page.ui.count_over;
+    const message = F().format(words, { n: F().number(page.config, Math.abs(left)) });
+    box.classList.toggle("sl-count--over", left < 0);
+    const timers = countTimers;
+    window.clearTimeout(timers.get(q.id));
+    box.setAttribute("aria-live", "off");
+    box.textContent = message;
+    timers.set(
+      q.id,
+      window.setTimeout(() => {
+        box.setAttribute("aria-live", "polite");
+        box.textContent = "";
+        box.textContent = message;
+      }, 1000),
+    );
+  }
+
+  /** @type {Map<string, number>} */
+  const countTimers = new Map();
+
+  /** All counts, after a whole new state (a restored draft). @param {FormPage} page */
+  function writeCounts(page) {
+    for (const q of page.config.questions) {
+      if (!q.text_limit) continue;
+      const box = page.root.querySelector(`[data-sl-count="${q.id}"]`);
+      if (!box) continue;
+      const value = page.state.answers[q.id];
+      const left = q.text_limit - F().textLength(typeof value === "string" ? value : "");
+      const words = left >= 0 ? page.ui.count_left : page.ui.count_over;
+      box.textContent = F().format(words, { n: F().number(page.config, Math.abs(left)) });
+      box.classList.toggle("sl-count--over", left < 0);
+    }
+  }
+
+  /**
+   * A warning before the page goes while something would be lost: answers typed and not
+   * sealed (unless the draft holds them), or sealed and not yet downloaded or copied.
+   * @param {FormPage} page @param {BeforeUnloadEvent} event
+   */
+  function onBeforeUnload(page, event) {
+    const drafts = NS.formDrafts;
+    const unsaved = page.typed && !page.sealed && !(drafts && drafts.upToDate(page));
+    if (unsaved || (page.sealed && !page.kept)) {
+      event.preventDefault();
+      event.returnValue = ""; // older browsers ask for it
+    }
   }
 
   /** @param {FormPage} page */
@@ -346,6 +509,28 @@
     }
     el.back.addEventListener("click", () => goTo(page, Math.max(0, page.state.section - 1)));
     el.next.addEventListener("click", () => next(page));
+    el.toReview.addEventListener("click", () => toReview(page));
+    window.addEventListener("popstate", (e) => onPopState(page, e));
+    window.addEventListener("beforeunload", (e) => onBeforeUnload(page, e));
+    // On paper the notice is printed in full (a closed disclosure would print only its title).
+    const about = /** @type {HTMLDetailsElement | null} */ (page.$("about"));
+    let wasOpen = false;
+    window.addEventListener("beforeprint", () => {
+      if (!about) return;
+      wasOpen = about.open;
+      about.open = true;
+    });
+    window.addEventListener("afterprint", () => {
+      if (about) about.open = wasOpen;
+      document.documentElement.classList.remove("sl-print-copy");
+    });
+    const skip = document.querySelector("[data-sl-skip]");
+    if (skip) {
+      skip.addEventListener("click", (event) => {
+        event.preventDefault();
+        page.focusSection();
+      });
+    }
     el.finish.addEventListener("click", () => finish(page));
     el.declineToggle.addEventListener("click", () => {
       const open = el.declineForm.hidden;
@@ -355,6 +540,11 @@
     el.declineSeal.addEventListener("click", () => declineSeal(page));
     page.$("print").addEventListener("click", () => window.print());
     page.$("copy").addEventListener("click", () => finisher().copyArmored(page));
+    page.$("download").addEventListener("click", () => (page.kept = true));
+    const mail = document.querySelector("[data-sl-mailto]");
+    if (mail) mail.addEventListener("click", () => (page.kept = true));
+    page.$("print-copy").addEventListener("click", () => finisher().printCopy(page));
+    page.$("save-copy").addEventListener("click", () => finisher().saveCopy(page));
     const drafts = NS.formDrafts;
     if (drafts) drafts.wire(page);
   }
@@ -373,7 +563,15 @@
     for (const part of [page.el.progress, page.el.nav, page.el.toolbar, page.el.decline]) {
       part.hidden = false;
     }
+    // The first entry names the first part; a reload starts there again (answers are only
+    // in memory, or in the draft the employee saved).
+    try {
+      window.history.replaceState({ slSection: 0 }, "");
+    } catch {
+      // See pushSection.
+    }
     writeAll(page);
+    writeCounts(page);
     render(page);
     return page;
   }

@@ -172,10 +172,23 @@ interface PayloadAPI {
   readSecret(text: unknown): Bytes | null;
 }
 
+/** A saved or opened draft's key, kept in memory so each change can be saved again. */
+interface DraftSession {
+  readonly setId: string;
+  readonly key: CryptoKey;
+  readonly salt: Bytes;
+  /** The IV of the record this session last wrote or opened. */
+  readonly stamp: string;
+  readonly savedAt: string;
+}
+
 interface DraftsAPI {
   has(setId: string): boolean;
   savedAt(setId: string): string | null;
-  save(setId: string, state: object, passphrase: string): Promise<void>;
+  stamp(setId: string): string | null;
+  save(setId: string, state: object, passphrase: string): Promise<DraftSession>;
+  update(session: DraftSession, state: object, takeOver?: boolean): Promise<DraftSession>;
+  unlock(setId: string, passphrase: string): Promise<{ state: object; session: DraftSession }>;
   restore(setId: string, passphrase: string): Promise<object>;
   erase(setId: string): void;
 }
@@ -209,6 +222,9 @@ interface FormStateAPI {
   fromFragment(state: State, fragment: string): State;
   setContact(state: State, name: string, text: string): State;
   validateContact(config: PageConfig, state: State): FieldError[];
+  number(config: PageConfig, n: number): string;
+  readDate(language: string, text: string): string;
+  showDate(language: string, iso: string): string;
   READERS: readonly Readers[];
 }
 
@@ -247,6 +263,10 @@ interface FormElements {
   declineSeal: HTMLButtonElement;
   unsupported: HTMLElement;
   result: HTMLElement;
+  start: HTMLElement;
+  tools: HTMLElement;
+  toReview: HTMLButtonElement;
+  progressLive: HTMLElement;
 }
 
 /** One answering page as form.js runs it; form-finish.js and form-drafts.js work on it. */
@@ -259,6 +279,14 @@ interface FormPage {
   state: State;
   errors: FieldError[];
   sealed: boolean;
+  /** The sealed file was downloaded, or its text copied or put in an e-mail. */
+  kept: boolean;
+  /** Something was typed or chosen since the page opened. */
+  typed: boolean;
+  /** Changing one answer from the review: its part offers the way back. */
+  returnToReview: boolean;
+  /** The document's title without an error prefix. */
+  title: string;
   blobUrl: string | null;
   /** The link secret the page was opened with, kept when a draft without one is restored. */
   linkSecret: string | null;
@@ -276,10 +304,16 @@ interface FormPage {
 interface FormFinishAPI {
   seal(page: FormPage, toSeal: State, buttons: HTMLButtonElement[], summary: HTMLElement): Promise<void>;
   copyArmored(page: FormPage): Promise<void>;
+  printCopy(page: FormPage): void;
+  saveCopy(page: FormPage): void;
 }
 
 interface FormDraftsAPI {
   wire(page: FormPage): void;
+  /** Something on the page changed: saved again shortly when this tab keeps a draft. */
+  changed(page: FormPage): void;
+  /** This tab keeps a draft and it holds every change. */
+  upToDate(page: FormPage): boolean;
 }
 
 interface FormAPI {
