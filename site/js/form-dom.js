@@ -121,18 +121,6 @@
     if (wrapper) wrapper.classList.toggle("sl-question--error", Boolean(message));
   }
 
-  /** The field's visible label or legend, without "(optional)". @param {string} field */
-  function fieldLabel(field) {
-    const { target } = fieldParts(field);
-    if (!target) return "";
-    const legend = target.tagName === "FIELDSET" ? target.querySelector("legend") : null;
-    const label = legend || document.querySelector(`label[for="${field}"]`);
-    if (!label) return "";
-    const copy = /** @type {Element} */ (label.cloneNode(true));
-    for (const extra of copy.querySelectorAll(".sl-optional, .sl-visually-hidden")) extra.remove();
-    return (copy.textContent || "").trim();
-  }
-
   /**
    * Inline messages for `list` and none elsewhere in `scope`; the summary lists them all,
    * each a link to its field. The caller moves focus to the summary.
@@ -152,8 +140,8 @@
       const li = document.createElement("li");
       const a = document.createElement("a");
       a.href = `#${e.field}`;
-      const label = fieldLabel(e.field);
-      a.textContent = label ? `${label}: ${e.message}` : e.message;
+      // Each message names its question (form-state.js), as GOV.UK's summary links do.
+      a.textContent = e.message;
       li.append(a);
       return li;
     });
