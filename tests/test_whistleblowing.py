@@ -177,7 +177,9 @@ def test_a_report_with_contact_goes_only_to_the_receiver(
     page.goto(set_url(wb_site, QSET))
     # Both keys, and where special answers go, said from the configuration.
     expect(page.locator("[data-sl-wb-key]")).to_contain_text(keys.fingerprint(receiver.key_id))
-    expect(page.locator(".sl-key")).to_contain_text(t["wb_fingerprint_help"])
+    # What the receiver's fingerprint means is in the notice's disclosure, one click away.
+    page.locator("[data-sl-about] summary").click()
+    expect(page.locator(".sl-key-help")).to_contain_text(t["wb_fingerprint_help"])
     special_q = next(q for q in QSET.questions() if q.special)
     expect(page.locator(f'[data-sl-question="{special_q.id}"]')).to_contain_text(
         t["wb_question_hint"]
