@@ -60,6 +60,14 @@ def section_index(qset: QuestionSet, q: Question) -> int:
     return next(i for i, s in enumerate(qset.sections) if q in s.questions)
 
 
+def opened(page: Page, base: str, size: dict[str, int]) -> tuple[QuestionSet, dict[str, str]]:
+    """The first set, opened at a screen size; the set and its page's words."""
+    qset = SETS[0]
+    page.set_viewport_size(size)
+    open_set(page, base, qset)
+    return qset, ui(qset)
+
+
 def stored_draft(page: Page, set_id: str) -> dict[str, Any] | None:
     text = page.evaluate(f"localStorage.getItem('sluttsamtale:{set_id}:draft')")
     return json.loads(text) if text else None
@@ -173,10 +181,7 @@ def test_tab_stops_before_the_first_field_and_the_skip_link(
 def test_back_and_forward_move_between_parts_and_keep_what_was_typed(
     page: Page, http_site: str, size: dict[str, int]
 ) -> None:
-    qset = SETS[0]
-    t = ui(qset)
-    page.set_viewport_size(size)
-    open_set(page, http_site, qset)
+    qset, t = opened(page, http_site, size)
     q0, q1 = first_text(qset, 0), first_text(qset, 1)
     there = section_index(qset, q1)
     wrapper(page, q0).get_by_label(q0.label).fill("Kari i første del")
@@ -332,10 +337,7 @@ def test_two_tabs_never_overwrite_each_other_silently(page: Page, http_site: str
 def test_check_answers_change_returns_to_the_review(
     page: Page, http_site: str, size: dict[str, int]
 ) -> None:
-    qset = SETS[0]
-    t = ui(qset)
-    page.set_viewport_size(size)
-    open_set(page, http_site, qset)
+    qset, t = opened(page, http_site, size)
     filled = fill_all(page, qset)
     review = page.locator("[data-sl-review]")
     shown = [q for q in qset.questions() if review.locator(f'[data-sl-change="{q.id}"]').count()]
@@ -364,10 +366,7 @@ def test_check_answers_change_returns_to_the_review(
 def test_confirmation_says_not_sent_where_to_and_what_next(
     page: Page, http_site: str, test_key: TestKey, size: dict[str, int]
 ) -> None:
-    qset = SETS[0]
-    t = ui(qset)
-    page.set_viewport_size(size)
-    open_set(page, http_site, qset)
+    qset, t = opened(page, http_site, size)
     fill_all(page, qset)
     choose_readers(page, qset)
     press(page, t["finish"])

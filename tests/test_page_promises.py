@@ -178,6 +178,16 @@ def test_a_required_question_makes_the_build_warn(tmp_path: Path, test_key: Test
         "set 'kommune-nb': question 'reason' is required, but the privacy notice says "
         "answering is voluntary"
     ) in result.stderr
+    # Built anyway (not strict), the page no longer says every question is voluntary; the
+    # sets beside it, with none required, still do.
+    out = tmp_path / "loose"
+    loose = build_site(
+        out, test_key.pem, extra_env={"SLUTTSAMTALE_QUESTIONNAIRES": str(folder)}, strict=False
+    )
+    assert loose.returncode == 0, loose.stderr
+    voluntary = catalogue("nb")["page"]["start_voluntary"]
+    assert voluntary not in (out / "sets" / "kommune-nb.html").read_text(encoding="utf-8")
+    assert voluntary in (out / "sets" / "sykehus-nb.html").read_text(encoding="utf-8")
 
 
 def test_a_notice_that_names_other_months_is_refused(tmp_path: Path) -> None:

@@ -25,7 +25,7 @@ from ..model.wording import expected as expected_wording
 from ..render.promises import Promises, promises
 from ..words import Language
 from . import i18n
-from .render_form import error_summary, esc, form, paragraphs, readers_group
+from .render_form import error_summary, esc, form, paragraph_texts, paragraphs, readers_group
 
 CONFIG_ID = "sluttsamtale-config"
 
@@ -191,20 +191,15 @@ def about(
     """The privacy notice and the promises, one click away: a disclosure that opens in
     place (GOV.UK's details), printed in full after the questions."""
     assert qset.privacy is not None, "the loader fills in the employer's privacy notice"
-    more = paragraphs("\n\n".join(_intro_parts(qset)[1:]), "sl-intro")
+    # The introduction's first paragraph opens the page; the rest are here, one click away,
+    # so the first question is on a phone's first screen.
+    more = paragraphs("\n\n".join(paragraph_texts(qset.introduction)[1:]), "sl-intro")
     return (
         '<details class="sl-about" data-sl-about>'
         f'<summary class="sl-about__summary"><span>{esc(t["about_summary"])}</span></summary>'
         f'<div class="sl-about__body">{more}{promise_block(p)}{key_help(t, whistleblowing)}'
         f"{privacy(qset.privacy, t, p)}</div></details>"
     )
-
-
-def _intro_parts(qset: QuestionSet) -> list[str]:
-    """The introduction's paragraphs: the first opens the page, the rest are one click away
-    (so the first question is on a phone's first screen)."""
-    text = qset.introduction.replace("\r\n", "\n")
-    return [part.strip() for part in text.split("\n\n") if part.strip()]
 
 
 def _receiver_facts(key: PublicKey, t: dict[str, str]) -> str:
@@ -423,7 +418,7 @@ def set_page(
     address = employer.return_address
     start = (
         '<div class="sl-start" data-sl-start>'
-        f"{paragraphs(_intro_parts(qset)[0], 'sl-intro')}{start_facts(qset, t, p)}"
+        f"{paragraphs(paragraph_texts(qset.introduction)[0], 'sl-intro')}{start_facts(qset, t, p)}"
         f"{key_facts(key, t, protection_url, qset.language)}"
         f"{about(qset, t, p, whistleblowing)}</div>"
     )

@@ -31,11 +31,16 @@ def number(n: int, t: dict[str, str]) -> str:
     return f"{n:,}".replace(",", t["thousands_separator"])
 
 
+def paragraph_texts(text: str) -> list[str]:
+    """The paragraphs of a YAML text: its parts between blank lines."""
+    return [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
+
+
 def paragraphs(text: str, cls: str | None = None) -> str:
     """Blank lines in YAML text become paragraphs; a single line break is where the YAML
     was wrapped, so it becomes a space (a sentence never breaks where the file did)."""
     attr = f' class="{esc(cls)}"' if cls else ""
-    parts = [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
+    parts = paragraph_texts(text)
     return "".join(
         f"<p{attr}>{esc(' '.join(line.strip() for line in p.split(chr(10))))}</p>" for p in parts
     )

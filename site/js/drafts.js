@@ -275,6 +275,16 @@
       // Quota full, or storage switched off after the page loaded.
       throw new Error("storage unavailable");
     }
+    return session(setId, key, salt, record);
+  }
+
+  /**
+   * What a tab keeps after writing or opening a draft: the key (never the passphrase) and
+   * which record it last saw.
+   * @param {string} setId @param {CryptoKey} key @param {Bytes} salt @param {DraftRecord} record
+   * @returns {DraftSession}
+   */
+  function session(setId, key, salt, record) {
     return Object.freeze({ setId, key, salt, stamp: record.iv, savedAt: record.saved_at });
   }
 
@@ -343,15 +353,7 @@
     if (state === null || typeof state !== "object" || Array.isArray(state)) {
       throw new Error("damaged draft");
     }
-    const { record, salt } = parsed;
-    const session = Object.freeze({
-      setId,
-      key: aesKey,
-      salt,
-      stamp: record.iv,
-      savedAt: record.saved_at,
-    });
-    return { state, session };
+    return { state, session: session(setId, aesKey, parsed.salt, parsed.record) };
   }
 
   /**

@@ -332,27 +332,27 @@
     return D().fieldFacts(page.root, page.config.questions);
   }
 
+  /**
+   * Whether the shown part can be left forwards; if not, its errors are shown and the
+   * summary takes focus. @param {FormPage} page
+   */
+  function partIsValid(page) {
+    page.errors = F().validateSection(page.config, page.state, page.state.section, fieldFacts(page));
+    if (!page.errors.length) return true;
+    render(page);
+    applyErrors(page);
+    page.el.summary.focus();
+    return false;
+  }
+
   /** @param {FormPage} page */
   function next(page) {
-    page.errors = F().validateSection(page.config, page.state, page.state.section, fieldFacts(page));
-    if (page.errors.length) {
-      render(page);
-      applyErrors(page);
-      page.el.summary.focus();
-      return;
-    }
-    goTo(page, page.state.section + 1);
+    if (partIsValid(page)) goTo(page, page.state.section + 1);
   }
 
   /** Back to the review after changing an answer, once the part is valid. @param {FormPage} page */
   function toReview(page) {
-    page.errors = F().validateSection(page.config, page.state, page.state.section, fieldFacts(page));
-    if (page.errors.length) {
-      render(page);
-      applyErrors(page);
-      page.el.summary.focus();
-      return;
-    }
+    if (!partIsValid(page)) return;
     page.returnToReview = false;
     goTo(page, F().sectionCount(page.config) - 1);
   }
@@ -446,16 +446,11 @@
    */
   function updateCount(page, q, text) {
     const box = page.root.querySelector(`[data-sl-count="${q.id}"]`);
-    if (!box || !q.text_limit) return;
-    const left = q.text_limit - F().textLength(text);
-    const words = left >= 0 ? page.ui.count_left : page.ui.count_over;
-    const message = F().format(words, { n: F().number(page.config, Math.abs(left)) });
-    box.classList.toggle("sl-count--over", left < 0);
-    const timers = countTimers;
-    window.clearTimeout(timers.get(q.id));
+    if (!box) return;
+    const message = showCount(page, q, box, text);
+    window.clearTimeout(countTimers.get(q.id));
     box.setAttribute("aria-live", "off");
-    box.textContent = message;
-    timers.set(
+    countTimers.set(
       q.id,
       window.setTimeout(() => {
         box.setAttribute("aria-live", "polite");
@@ -468,17 +463,26 @@
   /** @type {Map<string, number>} */
   const countTimers = new Map();
 
+  /**
+   * Write "N characters remaining" (or "too many") into the question's count; the text.
+   * @param {FormPage} page @param {QuestionData} q @param {Element} box @param {string} text
+   */
+  function showCount(page, q, box, text) {
+    const left = (q.text_limit || 0) - F().textLength(text);
+    const words = left >= 0 ? page.ui.count_left : page.ui.count_over;
+    const message = F().format(words, { n: F().number(page.config, Math.abs(left)) });
+    box.textContent = message;
+    box.classList.toggle("sl-count--over", left < 0);
+    return message;
+  }
+
   /** All counts, after a whole new state (a restored draft). @param {FormPage} page */
   function writeCounts(page) {
     for (const q of page.config.questions) {
-      if (!q.text_limit) continue;
-      const box = page.root.querySelector(`[data-sl-count="${q.id}"]`);
+      const box = q.text_limit && page.root.querySelector(`[data-sl-count="${q.id}"]`);
       if (!box) continue;
       const value = page.state.answers[q.id];
-      const left = q.text_limit - F().textLength(typeof value === "string" ? value : "");
-      const words = left >= 0 ? page.ui.count_left : page.ui.count_over;
-      box.textContent = F().format(words, { n: F().number(page.config, Math.abs(left)) });
-      box.classList.toggle("sl-count--over", left < 0);
+      showCount(page, q, box, typeof value === "string" ? value : "");
     }
   }
 
