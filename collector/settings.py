@@ -2,10 +2,14 @@
 command line passes. The library below never reads `os.environ`; the CLI and the MkDocs
 plugin build one `Settings` and pass its values down as arguments.
 
+A value given on the command line wins over the environment, which wins over the employer's
+configuration file (model/installation.py), which wins over the defaults.
+
 Variables (all optional):
 
 | variable | what |
 | --- | --- |
+| SLUTTSAMTALE_CONFIG | the employer's sluttsamtale.toml (default: the nearest one up) |
 | SLUTTSAMTALE_DB | the store (default `sluttsamtale.db`) |
 | SLUTTSAMTALE_KEY | HR's key file(s), separated by the OS path separator |
 | SLUTTSAMTALE_PASSPHRASE | the key's passphrase, for scripts (asked for when unset) |
@@ -25,12 +29,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from . import clock
+from . import clock, shipped
 from .errors import SluttsamtaleError
+from .model import installation
+from .model.installation import Found
 
 PREFIX = "SLUTTSAMTALE_"
 DEFAULT_DB = Path("sluttsamtale.db")
 DEFAULT_QUESTIONNAIRES = Path("questionnaires")
+DEFAULT_SITE = Path("build/site")
 
 
 class SettingsError(SluttsamtaleError):
@@ -50,36 +57,86 @@ class Settings:
     max_page_count: int | None = None
     environ_names: frozenset[str] = field(default_factory=frozenset)
     """Which variables were set, for messages that say where a value came from."""
+    config: Found | None = None
+    """The employer's sluttsamtale.toml, if one was named or found."""
+    looked_from: Path | None = None
+    """The folder the search for sluttsamtale.toml started from, for messages."""
 
     def now(self) -> datetime:
         """The current moment in UTC, or the moment SLUTTSAMTALE_NOW fixes."""
         return self.fixed_now if self.fixed_now is not None else clock.system_now()
 
     def db_path(self, given: Path | None = None) -> Path:
-        return given or self.db or DEFAULT_DB
+        return given or self.db or (self.config.db if self.config else None) or DEFAULT_DB
+
+    def db_source(self, given: Path | None = None) -> str:
+        """Where the store's path came from, as a message to HR says it."""
+        if given is not None:
+            return "named by --db"
+        if self.db is not None:
+            return f"named by {PREFIX}DB"
+        if self.config is not None:
+            return f"named in {self.config.file}"
+        where = self.looked_from or Path.cwd()
+        return f"the default: no {installation.CONFIG_NAME} in {where} or a folder above it"
 
     def key_paths(self, given: tuple[Path, ...] = ()) -> tuple[Path, ...]:
-        return given or self.keys
+        return given or self.keys or (self.config.keys if self.config else ())
+
+    def base_url_or(self, given: str | None) -> str | None:
+        return given or self.base_url or (self.config.base_url if self.config else None)
+
+    def public_key_or(self, given: Path | None) -> Path | None:
+        return given or self.public_key or (self.config.public_key if self.config else None)
+
+    def site_out(self, given: Path | None) -> Path:
+        """Where the built site is: the option, the configuration, or ./build/site."""
+        return given or (self.config.site_out if self.config else DEFAULT_SITE)
+
+    def mkdocs_config(self, given: Path | None) -> Path:
+        """The site's mkdocs.yml: the option, the configuration, ./mkdocs.yml, the shipped."""
+        if given is not None:
+            return given
+        if self.config is not None and self.config.mkdocs is not None:
+            return self.config.mkdocs
+        if self.config is None and Path("mkdocs.yml").is_file():
+            return Path("mkdocs.yml")
+        return shipped.mkdocs_config()
 
     def questionnaire_folder(self, given: Path | None = None) -> Path:
-        """The option, else the variable, else ./questionnaires, else the shipped sets."""
+        """The option, else the variable, else the configuration's, else ./questionnaires,
+        else the shipped sets."""
         if given is not None:
             return given
         if self.questionnaires is not None:
             return self.questionnaires
+        if self.config is not None:
+            return self.config.questionnaires
         if DEFAULT_QUESTIONNAIRES.is_dir():
             return DEFAULT_QUESTIONNAIRES
-        return Path(__file__).resolve().parent.parent / "questionnaires"
+        return shipped.questionnaires()
 
 
-def from_environ(environ: Mapping[str, str] | None = None) -> Settings:
-    """The settings the environment gives; SettingsError names a variable that is wrong."""
+def from_environ(
+    environ: Mapping[str, str] | None = None,
+    *,
+    config_file: Path | None = None,
+    cwd: Path | None = None,
+) -> Settings:
+    """The settings the environment and the employer's configuration give: `config_file`
+    (--config), else SLUTTSAMTALE_CONFIG, else the nearest sluttsamtale.toml from `cwd` up.
+    SettingsError names a variable that is wrong; ConfigError, a configuration file."""
     env = {
         k.removeprefix(PREFIX): v
         for k, v in (os.environ if environ is None else environ).items()
         if k.startswith(PREFIX) and v != ""
     }
+    start = cwd or Path.cwd()
+    named = config_file or _path(env.get("CONFIG"))
+    found = named if named is not None else installation.find(start)
     return Settings(
+        config=installation.load(found) if found is not None else None,
+        looked_from=start,
         db=_path(env.get("DB")),
         keys=tuple(Path(p) for p in env.get("KEY", "").split(os.pathsep) if p),
         passphrase=env.get("PASSPHRASE"),

@@ -22,6 +22,7 @@ from collector.formats import payload as payload_format
 from collector.model.loading import load_catalog
 from collector.model.payload import Payload
 from collector.model.questionset import QuestionSet
+from collector.store import Store
 from testing import pagesim
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -265,6 +266,7 @@ def isolate_real(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Flow:
     sets = tmp_path / "questionnaires"
     shutil.copytree(ROOT / "questionnaires", sets)
     db = tmp_path / "sluttsamtale.db"
+    Store.open(db, create=True).close()  # as `sluttsamtale init` leaves it
     monkeypatch.chdir(tmp_path)
     for name, value in {
         "SLUTTSAMTALE_DB": db,

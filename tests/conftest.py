@@ -150,6 +150,7 @@ def build_single_files(
             str(public_key),
             "--single-file",
             str(out),
+            "--allow-demo",  # the shipped demo employer, with a test key
         ],
         env=env,
         capture_output=True,

@@ -213,10 +213,12 @@ def test_purge_deletes_an_unanswered_invitation_after_its_own_date(flow: Flow) -
 
 
 def test_purge_without_a_database(flow: Flow) -> None:
+    flow.db.unlink()  # HR's folder without its store: purge makes no new one
     result = run("purge")
     assert (result.exit_code, result.output) == (
         1,
-        f"Error: {flow.db}: no database here yet; import responses first (sluttsamtale import)\n",
+        f"Error: {flow.db.resolve()}: no store here (named by SLUTTSAMTALE_DB); "
+        "only import and init create one\n",
     )
 
 

@@ -109,7 +109,8 @@ def test_list_without_a_database(env: Env) -> None:
     result = run("list")
     assert result.exit_code == 1
     assert result.output == (
-        f"Error: {env.db}: no database here yet; import responses first (sluttsamtale import)\n"
+        f"Error: {env.db.resolve()}: no store here (named by SLUTTSAMTALE_DB); "
+        "only import and init create one\n"
     )
     assert not env.db.exists()
 

@@ -62,6 +62,7 @@ def test_build_prints_the_digest_and_each_single_files_sha256(
         str(site),
         "--single-file",
         str(pages),
+        "--allow-demo",
         env={"SLUTTSAMTALE_PUBLIC_KEY": str(test_key.pem)},
     )
     assert result.exit_code == 0, result.output
@@ -81,8 +82,8 @@ def test_build_without_a_key_says_what_to_give(tmp_path: Path) -> None:
     result = run("build", "--config", str(ROOT / "mkdocs.yml"), "--out", str(tmp_path / "s"))
     assert result.exit_code == 1
     assert result.output == (
-        "Error: no public key for sealing answers: give --public-key hr-public.pem "
-        "or set SLUTTSAMTALE_PUBLIC_KEY\n"
+        "Error: no public key for sealing answers: give --public-key hr-public.pem, set "
+        "SLUTTSAMTALE_PUBLIC_KEY, or name it in sluttsamtale.toml (sluttsamtale init)\n"
     )
 
 
@@ -91,6 +92,7 @@ def test_build_empties_only_an_earlier_build(tmp_path: Path, test_key: TestKey) 
     papers.mkdir()
     (papers / "contract.pdf").write_bytes(b"%PDF")
     args = ["build", "--config", str(ROOT / "mkdocs.yml"), "--public-key", str(test_key.pem)]
+    args.append("--allow-demo")
     result = run(*args, "--out", str(papers))
     assert result.exit_code == 1
     assert result.output == (
@@ -117,6 +119,7 @@ def test_single_files_may_not_go_inside_the_site(tmp_path: Path, test_key: TestK
         str(site),
         "--single-file",
         str(site / "single"),
+        "--allow-demo",
     )
     assert result.exit_code == 1
     assert "the single-file pages cannot go inside the site folder" in result.output

@@ -10,8 +10,10 @@ import jsonschema
 import pytest
 
 from collector.model.jsonschema import (
+    CONFIG_FILE,
     PAYLOAD_FILE,
     QUESTIONNAIRE_FILE,
+    config_schema,
     payload_schema,
     questionnaire_schema,
     render,
@@ -281,7 +283,11 @@ def test_every_language_has_a_privacy_notice(catalog: Catalog, sets: dict[str, Q
 
 @pytest.mark.parametrize(
     ("name", "generate"),
-    [(QUESTIONNAIRE_FILE, questionnaire_schema), (PAYLOAD_FILE, payload_schema)],
+    [
+        (QUESTIONNAIRE_FILE, questionnaire_schema),
+        (PAYLOAD_FILE, payload_schema),
+        (CONFIG_FILE, config_schema),
+    ],
 )
 def test_committed_schema_is_up_to_date(name: str, generate):
     committed = (SPEC / name).read_text(encoding="utf-8")

@@ -10,6 +10,7 @@ from . import (
     analysis,
     demo,
     erasure,
+    folder,
     followup,
     intake,
     invitations,
@@ -21,6 +22,8 @@ from . import (
 from .app import main
 
 for command in (
+    folder.init,
+    folder.doctor,
     keys.keygen,
     intake.import_,
     reading.list_,

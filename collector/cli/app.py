@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+from pathlib import Path
 from typing import Any
 
 import click
@@ -69,8 +70,15 @@ def _silence_stdout() -> None:
     is_flag=True,
     help="On an error, also print the traceback a maintainer needs [env SLUTTSAMTALE_DEBUG=1].",
 )
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The employer's sluttsamtale.toml [env SLUTTSAMTALE_CONFIG; default: the nearest one "
+    "in this folder or a folder above it].",
+)
 @click.pass_context
-def main(ctx: click.Context, show_traceback: bool) -> None:
+def main(ctx: click.Context, show_traceback: bool, config_file: Path | None) -> None:
     """Sluttsamtale: import and read sealed exit-interview answers.
 
     Employees answer on a static page that seals their answers to HR's public key. HR
@@ -80,12 +88,15 @@ def main(ctx: click.Context, show_traceback: bool) -> None:
     Example:
 
     \b
-        sluttsamtale keygen --out /media/usb1/sluttsamtale
-        sluttsamtale import --key /media/usb1/sluttsamtale/hr-key.json inbox/
+        sluttsamtale init hr-sluttsamtale && cd hr-sluttsamtale
+        sluttsamtale keygen --out keys/
+        sluttsamtale doctor
+        sluttsamtale build
+        sluttsamtale import ~/Innboks/
     """
     env = Env(traceback=show_traceback)
     ctx.obj = env
     try:
-        env.settings = settings.from_environ()
+        env.settings = settings.from_environ(config_file=config_file)
     except SluttsamtaleError as e:
         raise click.ClickException(str(e)) from None

@@ -30,13 +30,11 @@ from .options import Env, pass_env
     "--config",
     "config_file",
     type=click.Path(path_type=Path),
-    default=Path("mkdocs.yml"),
-    show_default=True,
-    help="The site's mkdocs.yml.",
+    help="The site's mkdocs.yml [default: ./mkdocs.yml, else the one the package ships].",
 )
 @click.option("--once", is_flag=True, help="Build, import the inbox once and stop: no server.")
 @pass_env
-def demo_(env: Env, folder: Path, port: int, config_file: Path, once: bool) -> None:
+def demo_(env: Env, folder: Path, port: int, config_file: Path | None, once: bool) -> None:
     """Try the whole product on this machine, with a demo key.
 
     Makes a demo key (marked DEMO on every page; passphrase "demo passphrase") unless one
@@ -49,8 +47,9 @@ def demo_(env: Env, folder: Path, port: int, config_file: Path, once: bool) -> N
         sluttsamtale demo
         sluttsamtale list --db .demo/sluttsamtale.db --key .demo/hr-key.json
     """
+    config_file = env.settings.mkdocs_config(config_file)
     if not config_file.is_file():
-        raise click.ClickException(f"{config_file}: not found; run demo from the project folder")
+        raise click.ClickException(f"{config_file}: no such mkdocs.yml")
     key_file, pem, created = demo.ensure_demo_key(folder)
     fingerprint = load_public_pem(pem).fingerprint
     click.echo(

@@ -58,10 +58,9 @@ from .options import (
     "--site",
     "site_dir",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("build/site"),
-    show_default=True,
     help="The site as built (its sluttsamtale-site.json): the e-mail gives its site digest "
-    "beside HR's key fingerprint, so the employee can check the page.",
+    "beside HR's key fingerprint, so the employee can check the page [default: the "
+    "configuration's site.out, else build/site].",
 )
 @db_option
 @key_option
@@ -74,7 +73,7 @@ def invite(
     csv_file: Path | None,
     base_url: str | None,
     out: Path | None,
-    site_dir: Path,
+    site_dir: Path | None,
     db_path: Path | None,
     key_paths: tuple[Path, ...],
     questionnaires: Path | None,
@@ -104,7 +103,8 @@ def invite(
         sluttsamtale invite --csv sluttere.csv --set kommune-nb --out e-post/
     """
     catalog = env.catalog(questionnaires)
-    base = invitations.check_base_url(base_url or env.settings.base_url)
+    base = invitations.check_base_url(env.settings.base_url_or(base_url))
+    site_dir = env.settings.site_out(site_dir)
     person = {
         "name": name,
         "email": email,
@@ -134,7 +134,7 @@ def invite(
     receiver = catalog.receiver_key_path is not None
     check = mail.SiteCheck(keys.fingerprint(key.key_id), _site_digest(site_dir, key.key_id))
     results: list[dict[str, Any]] = []
-    with env.store(db_path) as store:
+    with env.store(db_path, create=False) as store:
         made = invitations.invite(store, leavers, catalog, base, env.now(), key)
         for invited in made:
             record, row = invited.invitation.record, invited.invitation.row

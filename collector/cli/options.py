@@ -64,6 +64,8 @@ class Env:
             )
         keys: dict[str, HRKey] = {}
         for path in unique:
+            if not path.exists():  # before asking for a passphrase it could never use
+                raise click.ClickException(f"{path}: HR's key file is not here")
             key = keyfile.load(path, self.passphrase(path))
             keys[key.key_id] = key
         return keys
@@ -110,6 +112,12 @@ class Env:
         remembering to purge.
         """
         path = self.settings.db_path(db)
+        if not create and not path.exists():
+            # Never a second, empty store beside the real one: say where it looked instead.
+            raise click.ClickException(
+                f"{path.resolve()}: no store here ({self.settings.db_source(db)}); "
+                "only import and init create one"
+            )
         store = Store.open(path, create=create, max_page_count=self.settings.max_page_count)
         if not warn:
             return store
@@ -142,7 +150,8 @@ def db_option(f: F) -> F:
         "--db",
         "db_path",
         type=click.Path(dir_okay=False, path_type=Path),
-        help="The SQLite store of sealed responses [env SLUTTSAMTALE_DB; default sluttsamtale.db].",
+        help="The SQLite store of sealed responses [env SLUTTSAMTALE_DB; else the configuration's; "
+        "default sluttsamtale.db].",
     )(f)
 
 
@@ -164,7 +173,8 @@ def questionnaires_option(f: F) -> F:
         "questionnaires",
         type=click.Path(file_okay=False, path_type=Path),
         help="The question-set folder, with employer.yml and every published version "
-        "[env SLUTTSAMTALE_QUESTIONNAIRES; default ./questionnaires].",
+        "[env SLUTTSAMTALE_QUESTIONNAIRES; else the configuration's; default ./questionnaires, "
+        "else the sets the package ships].",
     )(f)
 
 

@@ -141,9 +141,11 @@ def show(
 
 
 @click.command()
-@click.argument("which", type=click.Choice(["questionnaire", "payload"]), default="questionnaire")
+@click.argument(
+    "which", type=click.Choice(["questionnaire", "payload", "config"]), default="questionnaire"
+)
 def schema(which: str) -> None:
-    """Print the JSON Schema of a question-set file or of the sealed payload.
+    """Print the JSON Schema of a question-set file, the sealed payload or sluttsamtale.toml.
 
     Editors use the question-set schema to check YAML as HR types it. The output is the
     published file byte for byte, so this also regenerates spec/ after a model change.
@@ -155,5 +157,9 @@ def schema(which: str) -> None:
     """
     from ..model import jsonschema  # only this command needs it
 
-    data = jsonschema.payload_schema() if which == "payload" else jsonschema.questionnaire_schema()
+    data = {
+        "questionnaire": jsonschema.questionnaire_schema,
+        "payload": jsonschema.payload_schema,
+        "config": jsonschema.config_schema,
+    }[which]()
     click.echo(jsonschema.render(data), nl=False)

@@ -8,24 +8,25 @@ from pathlib import Path
 import click
 
 from ..render import text
+from ..routine import readiness
+from ..safetext import visible
 from ..website import build, manifest, verify
+from .folder import folder_of
 from .options import Env, pass_env, questionnaires_option
-
-DEFAULT_SITE = Path("build/site")
 
 
 @click.command("build")
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
-    default=DEFAULT_SITE,
-    show_default=True,
-    help="Folder for the site: a new or empty one, or an earlier build, which is replaced.",
+    help="Folder for the site: a new or empty one, or an earlier build, which is replaced "
+    "[default: the configuration's site.out, else build/site].",
 )
 @click.option(
     "--public-key",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="HR's public key, hr-public.pem [env SLUTTSAMTALE_PUBLIC_KEY].",
+    help="HR's public key, hr-public.pem [env SLUTTSAMTALE_PUBLIC_KEY; else the "
+    "configuration's site.public_key].",
 )
 @questionnaires_option
 @click.option(
@@ -35,21 +36,27 @@ DEFAULT_SITE = Path("build/site")
     "(outside --out): it opens from a file, e.g. an e-mail attachment, with no web host.",
 )
 @click.option(
+    "--mkdocs-config",
     "--config",
     "config_file",
     type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("mkdocs.yml"),
-    show_default=True,
-    help="The site's mkdocs.yml.",
+    help="The site's mkdocs.yml [default: the configuration's site.mkdocs, else ./mkdocs.yml, "
+    "else the one the package ships].",
+)
+@click.option(
+    "--allow-demo",
+    is_flag=True,
+    help="Build even though employer.yml is still the demo employer (for trying it out).",
 )
 @pass_env
 def build_(
     env: Env,
-    out: Path,
+    out: Path | None,
     public_key: Path | None,
     questionnaires: Path | None,
     single_file: Path | None,
-    config_file: Path,
+    config_file: Path | None,
+    allow_demo: bool,
 ) -> None:
     """Build the answering site, as `mkdocs build` does, and print its site digest.
 
@@ -66,16 +73,21 @@ def build_(
         sluttsamtale build --public-key keys/hr-public.pem
         sluttsamtale build --public-key keys/hr-public.pem --single-file e-post/
     """
-    key = public_key or env.settings.public_key
+    key = env.settings.public_key_or(public_key)
     if key is None:
         raise click.ClickException(
-            "no public key for sealing answers: give --public-key hr-public.pem "
-            "or set SLUTTSAMTALE_PUBLIC_KEY"
+            "no public key for sealing answers: give --public-key hr-public.pem, set "
+            "SLUTTSAMTALE_PUBLIC_KEY, or name it in sluttsamtale.toml (sluttsamtale init)"
         )
+    out = env.settings.site_out(out)
+    config_file = env.settings.mkdocs_config(config_file)
     if not config_file.is_file():
-        raise click.ClickException(
-            f"{config_file}: not found; run build from the project folder or give --config"
-        )
+        raise click.ClickException(f"{config_file}: no such mkdocs.yml")
+    refusal, notes = readiness.before_build(folder_of(env, questionnaires), key)
+    if refusal is not None and not allow_demo:
+        raise click.ClickException(refusal)
+    for note in notes:
+        click.echo(f"{note.level}: {visible(note.text)}", err=True)
     build.check_out_folder(out)
     built = build.build_site(
         config_file,
@@ -106,14 +118,13 @@ def build_(
     "--build",
     "build_folder",
     type=click.Path(file_okay=False, path_type=Path),
-    default=DEFAULT_SITE,
-    show_default=True,
-    help="The folder HR built, whose manifest gives the digest when --digest is not given.",
+    help="The folder HR built, whose manifest gives the digest when --digest is not given "
+    "[default: the configuration's site.out, else build/site].",
 )
 @pass_env
 @click.pass_context
 def verify_site(
-    ctx: click.Context, env: Env, location: str, digest: str | None, build_folder: Path
+    ctx: click.Context, env: Env, location: str, digest: str | None, build_folder: Path | None
 ) -> None:
     """Check that a copy of the answering site is exactly the one HR built.
 
@@ -129,7 +140,7 @@ def verify_site(
         sluttsamtale verify-site https://hr.example.org/sluttsamtale/ --digest "3f2a 91bc ..."
         sluttsamtale verify-site /media/usb1/site/
     """
-    expected = verify.expected_digest(digest, build_folder)
+    expected = verify.expected_digest(digest, env.settings.site_out(build_folder))
     result = verify.verify(verify.open_copy(location), expected)
     c = env.words["cli"]
     for difference in result.differences:

@@ -1,6 +1,7 @@
 """The published JSON Schemas, generated from the pydantic models in model/.
 
 spec/questionnaire.schema.json lets an editor check a question-set YAML file as HR types it;
+spec/config.schema.json checks an employer's sluttsamtale.toml;
 spec/payload.schema.json describes the plaintext inside a sealed response for other
 implementations. Both are generated, never hand-edited, so they cannot drift from the models;
 a test compares the committed files with freshly generated ones.
@@ -15,17 +16,20 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from .installation import Installation
 from .payload import Payload
 from .questionset import QuestionSet
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 QUESTIONNAIRE_FILE = "questionnaire.schema.json"
 PAYLOAD_FILE = "payload.schema.json"
+CONFIG_FILE = "config.schema.json"
 
 # URNs rather than web addresses: the project has no canonical web home, and an $id only
 # has to be a unique, stable URI. The number follows the format version.
 QUESTIONNAIRE_ID = "urn:sluttsamtale:questionnaire:1"
 PAYLOAD_ID = "urn:sluttsamtale:payload:1"
+CONFIG_ID = "urn:sluttsamtale:config:1"
 
 
 def _published(model_schema: dict[str, Any], schema_id: str, title: str) -> dict[str, Any]:
@@ -54,6 +58,11 @@ def questionnaire_schema() -> dict[str, Any]:
 def payload_schema() -> dict[str, Any]:
     """JSON Schema for the plaintext payload (format sluttsamtale-payload/1), draft 2020-12."""
     return _published(Payload.model_json_schema(), PAYLOAD_ID, "Sluttsamtale payload")
+
+
+def config_schema() -> dict[str, Any]:
+    """JSON Schema for an employer's sluttsamtale.toml (TOML editors such as Taplo read it)."""
+    return _published(Installation.model_json_schema(), CONFIG_ID, "Sluttsamtale configuration")
 
 
 def render(schema: dict[str, Any]) -> str:

@@ -32,8 +32,9 @@ def check_base_url(url: str | None) -> str:
     """The answering site's address without a trailing "/"; the page needs a secure origin."""
     if not url:
         raise InvitationError(
-            "no site address; give the answering site's address with --base-url or "
-            "SLUTTSAMTALE_BASE_URL, e.g. https://hr.example.org/sluttsamtale"
+            "no site address; give the answering site's address as base_url under [site] in "
+            "sluttsamtale.toml, with --base-url or with SLUTTSAMTALE_BASE_URL, e.g. "
+            "https://hr.example.org/sluttsamtale"
         )
     parts = urlsplit(url.strip())
     local = parts.scheme == "http" and parts.hostname in ("localhost", "127.0.0.1")

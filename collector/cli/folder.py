@@ -1,0 +1,106 @@
+"""`sluttsamtale init` and `sluttsamtale doctor`: an employer's folder made, and checked."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import click
+
+from .. import shipped
+from ..model.installation import CONFIG_NAME
+from ..routine import readiness
+from ..store import Store
+from .options import Env, pass_env
+
+SCHEMA_NAME = "config.schema.json"
+
+TEMPLATE = """\
+#:schema ./config.schema.json
+# Sluttsamtale: this employer's folder. Every sluttsamtale command run in this folder or a
+# folder below it reads this file (as git finds .git). Paths are relative to this file.
+# `sluttsamtale doctor` checks it; config.schema.json beside it lets an editor check it too.
+
+# The question sets, and employer.yml: the employer's name, privacy notice, the address
+# employees send their answers to, retention and policies. Edit them there; delete the sets
+# you do not use.
+questionnaires = "questionnaires"
+
+[site]
+# Where the built site (build/site) is published, over https: invitation links point here.
+# base_url = "https://hr.example.org/sluttsamtale"
+public_key = "keys/hr-public.pem"
+out = "build/site"
+
+[store]
+# HR's store of sealed responses, and HR's key file (keep a copy offline).
+path = "sluttsamtale.db"
+keys = ["keys/hr-key.json"]
+"""
+
+
+@click.command("init")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+def init(folder: Path) -> None:
+    """Make an employer's folder: sluttsamtale.toml, the question sets to edit, the store.
+
+    Example:
+
+    \b
+        sluttsamtale init hr-sluttsamtale
+        cd hr-sluttsamtale && sluttsamtale keygen --out keys/ && sluttsamtale doctor
+    """
+    config = folder / CONFIG_NAME
+    if config.exists():
+        raise click.ClickException(f"{config}: exists already; init never overwrites a folder")
+    sets = folder / "questionnaires"
+    if sets.exists():
+        raise click.ClickException(f"{sets}: exists already; init never overwrites a folder")
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(
+        shipped.questionnaires(), sets, ignore=shutil.ignore_patterns("__pycache__", ".*")
+    )
+    (folder / "keys").mkdir(mode=0o700, exist_ok=True)
+    shutil.copyfile(shipped.config_schema(), folder / SCHEMA_NAME)
+    config.write_text(TEMPLATE, encoding="utf-8")
+    db = folder / "sluttsamtale.db"
+    with Store.open(db, create=True):
+        pass
+    click.echo(f"Made {folder.resolve()}:")
+    click.echo(f"  {CONFIG_NAME}   the configuration: set base_url under [site]")
+    click.echo("  questionnaires/      the question sets, and employer.yml: put in your details")
+    click.echo("  keys/                for HR's key pair")
+    click.echo("  sluttsamtale.db      a new, empty store (created now)")
+    click.echo("Next, in that folder: sluttsamtale keygen --out keys/, then sluttsamtale doctor.")
+
+
+@click.command("doctor")
+@pass_env
+def doctor(env: Env) -> None:
+    """Check this employer's folder: one line per finding, and exit 1 on any problem.
+
+    Looks for the demo employer and example addresses still in place, a missing return
+    address or base URL, a key file others may read, question sets that do not load, a store
+    that cannot be reached, and prints the site digest of the last build.
+    """
+    findings = readiness.check(folder_of(env))
+    for finding in findings:
+        mark = {"problem": "problem", "warning": "warning", "ok": "ok     "}[finding.level]
+        env.say(f"{mark}  {finding.text}")
+    if any(f.level == "problem" for f in findings):
+        raise click.exceptions.Exit(1)
+
+
+def folder_of(env: Env, questionnaires: Path | None = None) -> readiness.Folder:
+    """The folder the settings describe, as the readiness checks see it."""
+    s = env.settings
+    return readiness.Folder(
+        config=s.config.file if s.config else None,
+        questionnaires=s.questionnaire_folder(questionnaires).resolve(),
+        shipped_questionnaires=shipped.questionnaires(),
+        public_key=(lambda p: p.resolve() if p else None)(s.public_key_or(None)),
+        keys=tuple(p.resolve() for p in s.key_paths()),
+        db=s.db_path().resolve(),
+        site_out=s.site_out(None).resolve(),
+        base_url=s.base_url_or(None),
+    )

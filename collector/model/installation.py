@@ -1,0 +1,139 @@
+"""An employer's folder and its one configuration file, `sluttsamtale.toml`.
+
+`sluttsamtale init DIR` writes it; every command finds it by walking up from the current
+folder, as git finds `.git`, unless `--config` or SLUTTSAMTALE_CONFIG names one. Paths in it
+are relative to the file, so the folder can move (or sit on a share) as a whole. The employer's
+details, privacy notice and policies stay in the question-set folder's `employer.yml`, which
+the file names, because the page, the e-mails and the record are rendered from it.
+
+The JSON Schema (spec/config.schema.json) is generated from `Installation`, so an editor that
+knows TOML schemas checks the file as it is typed.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ..errors import SluttsamtaleError
+
+CONFIG_NAME = "sluttsamtale.toml"
+
+
+class ConfigError(SluttsamtaleError):
+    """A configuration file that cannot be read or holds a wrong value."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SiteSection(_Section):
+    """The answering site HR builds and publishes."""
+
+    base_url: str | None = Field(
+        default=None,
+        description="Where the built site is published (https), for the invitation links.",
+    )
+    public_key: Path = Field(
+        default=Path("keys/hr-public.pem"), description="HR's public key (PEM) the page seals to."
+    )
+    out: Path = Field(default=Path("build/site"), description="Where `build` writes the site.")
+    mkdocs: Path | None = Field(
+        default=None,
+        description="A mkdocs.yml of your own; by default the one the package ships.",
+    )
+
+
+class StoreSection(_Section):
+    """HR's store of sealed responses and the key that opens them."""
+
+    path: Path = Field(default=Path("sluttsamtale.db"), description="The SQLite store.")
+    keys: list[Path] = Field(
+        default_factory=lambda: [Path("keys/hr-key.json")],
+        description="HR's key file; more than one after a key rotation, newest first.",
+    )
+
+
+class Installation(_Section):
+    """One employer's configuration: where everything is. Paths are relative to the file."""
+
+    questionnaires: Path = Field(
+        default=Path("questionnaires"),
+        description="The question-set folder, with the employer's employer.yml.",
+    )
+    site: SiteSection = Field(default_factory=SiteSection)
+    store: StoreSection = Field(default_factory=StoreSection)
+
+
+class Found(BaseModel):
+    """A configuration read from a file, with its paths made absolute."""
+
+    model_config = ConfigDict(frozen=True)
+
+    file: Path
+    questionnaires: Path
+    base_url: str | None
+    public_key: Path
+    site_out: Path
+    mkdocs: Path | None
+    db: Path
+    keys: tuple[Path, ...]
+
+    @property
+    def folder(self) -> Path:
+        return self.file.parent
+
+
+def find(start: Path) -> Path | None:
+    """The nearest sluttsamtale.toml in `start` or a folder above it."""
+    here = start.resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / CONFIG_NAME
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load(path: Path) -> Found:
+    """Read and check one configuration file; ConfigError says what is wrong, in one line."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such configuration file") from None
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot be read ({e.strerror})") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{path}: not valid TOML ({e})") from None
+    try:
+        config = Installation.model_validate(raw)
+    except ValidationError as e:
+        raise ConfigError(f"{path}: {_first_problem(e)}") from None
+    base = path.resolve().parent
+
+    def at(p: Path) -> Path:
+        return p if p.is_absolute() else base / p
+
+    return Found(
+        file=path.resolve(),
+        questionnaires=at(config.questionnaires),
+        base_url=config.site.base_url or None,
+        public_key=at(config.site.public_key),
+        site_out=at(config.site.out),
+        mkdocs=at(config.site.mkdocs) if config.site.mkdocs else None,
+        db=at(config.store.path),
+        keys=tuple(at(p) for p in config.store.keys),
+    )
+
+
+def _first_problem(error: ValidationError) -> str:
+    first = error.errors()[0]
+    where = ".".join(str(part) for part in first["loc"]) or "the file"
+    kind = first["type"]
+    if kind == "extra_forbidden":
+        return f"{where}: not a setting Sluttsamtale knows (see {CONFIG_NAME}'s schema)"
+    return f"{where}: {first['msg']}"

@@ -1,0 +1,202 @@
+"""Is this employer's folder ready for real answers? The checks `doctor` prints and `build`
+runs first: one finding per line, each a problem (the build refuses), a warning or a fact.
+
+The demo employer is the dangerous one: a site built with a real key but the shipped
+"Eksempel kommune" tells employees a false controller, a false address and a false phone
+number, so the build refuses it unless HR says --allow-demo.
+"""
+
+from __future__ import annotations
+
+import re
+import stat
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from ..errors import SluttsamtaleError
+from ..formats import keys
+from ..model.employer import Employer
+from ..model.loading import EMPLOYER_FILE, load_catalog, load_employer
+
+Level = Literal["problem", "warning", "ok"]
+
+# RFC 2606's reserved names and the shipped demo's phone number: never a real employer's.
+_EXAMPLE_ADDRESS = re.compile(
+    r"[\w.+-]+@[\w.-]+\.(?:example|invalid|test)\b|@example\.(?:org|com|net)\b"
+)
+_DEMO_PHONE = "00 00 00 00"
+
+
+@dataclass(frozen=True)
+class Finding:
+    level: Level
+    text: str
+
+
+@dataclass(frozen=True)
+class Folder:
+    """What the checks look at, with every path already resolved."""
+
+    config: Path | None
+    questionnaires: Path
+    shipped_questionnaires: Path
+    public_key: Path | None
+    keys: tuple[Path, ...]
+    db: Path
+    site_out: Path
+    base_url: str | None
+
+
+def check(folder: Folder) -> list[Finding]:
+    """Every finding for `folder`, problems first."""
+    found = [*_config(folder), *_employer(folder), *_keys(folder), *_store(folder)]
+    found += _site(folder)
+    order = {"problem": 0, "warning": 1, "ok": 2}
+    return sorted(found, key=lambda f: order[f.level])
+
+
+def before_build(folder: Folder, public_key: Path) -> tuple[str | None, list[Finding]]:
+    """What a build must know first: the refusal (the demo employer with a real key), and
+    the other problems and warnings about what the page will say."""
+    refusal = None
+    try:
+        catalog = load_catalog(folder.questionnaires)
+        shipped = load_employer(folder.shipped_questionnaires / EMPLOYER_FILE)
+        demo_key = keys.load_public_pem(public_key).demo
+    except SluttsamtaleError:
+        return None, []  # the build itself says what is wrong, in its own words
+    markers = demo_markers(catalog.employer, shipped)
+    if markers and not demo_key:
+        refusal = (
+            f"{folder.questionnaires / EMPLOYER_FILE}: still the demo employer ("
+            + "; ".join(markers)
+            + "), and the key is a real one: employees would be told a false controller and "
+            "address; put in your own details, or build with --allow-demo to try it"
+        )
+    notes = [f for f in _employer(folder) if f.level != "ok" and "demo employer" not in f.text]
+    return refusal, notes
+
+
+def demo_markers(employer: Employer, shipped: Employer) -> list[str]:
+    """What of the shipped demo employer is still in `employer`: its name, its addresses, its
+    phone number, an example domain anywhere in the notice."""
+    found = []
+    if employer.name == shipped.name:
+        found.append(f"the name {employer.name!r}")
+    if employer.return_address and _EXAMPLE_ADDRESS.search(employer.return_address):
+        found.append(f"the return address {employer.return_address}")
+    texts = " ".join(
+        value
+        for notice in employer.privacy.values()
+        for value in notice.model_dump().values()
+        if isinstance(value, str)
+    )
+    addresses = sorted(set(_EXAMPLE_ADDRESS.findall(texts)))
+    if addresses:
+        found.append("the example address " + ", ".join(addresses) + " in the privacy notice")
+    if _DEMO_PHONE in texts:
+        found.append(f"the phone number {_DEMO_PHONE} in the privacy notice")
+    return found
+
+
+def _config(folder: Folder) -> Iterable[Finding]:
+    if folder.config is None:
+        yield Finding(
+            "warning", "no sluttsamtale.toml here or above; `sluttsamtale init` makes one"
+        )
+    else:
+        yield Finding("ok", f"configuration: {folder.config}")
+    if not folder.base_url:
+        yield Finding(
+            "problem",
+            "no base_url under [site]: invitation links need the address the site is published at",
+        )
+
+
+def _employer(folder: Folder) -> Iterable[Finding]:
+    try:
+        catalog = load_catalog(folder.questionnaires)
+    except SluttsamtaleError as e:
+        yield Finding("problem", str(e))
+        return
+    yield Finding("ok", f"question sets: {len(catalog.sets)} in {folder.questionnaires}")
+    employer = catalog.employer
+    shipped = load_employer(folder.shipped_questionnaires / EMPLOYER_FILE)
+    markers = demo_markers(employer, shipped)
+    if markers:
+        yield Finding(
+            "problem",
+            f"{folder.questionnaires / EMPLOYER_FILE}: still the demo employer ("
+            + "; ".join(markers)
+            + "); put in your own details (a build refuses this with a real key)",
+        )
+    if employer.return_address is None:
+        yield Finding(
+            "problem",
+            f"{folder.questionnaires / EMPLOYER_FILE}: no return_address, so the page cannot say "
+            "where to send the answers",
+        )
+
+
+def _keys(folder: Folder) -> Iterable[Finding]:
+    if folder.public_key is None or not folder.public_key.is_file():
+        where = folder.public_key or "site.public_key"
+        yield Finding(
+            "problem", f"{where}: no public key yet; make HR's key pair with sluttsamtale keygen"
+        )
+    else:
+        try:
+            public = keys.load_public_pem(folder.public_key)
+        except SluttsamtaleError as e:
+            yield Finding("problem", str(e))
+        else:
+            if public.demo:
+                yield Finding("warning", f"{folder.public_key}: a DEMO key, never for real answers")
+            yield Finding("ok", f"HR's key fingerprint: {public.fingerprint}")
+    for path in folder.keys:
+        if not path.is_file():
+            yield Finding("warning", f"{path}: HR's key file is not here (kept offline?)")
+            continue
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if mode & 0o077:
+            yield Finding(
+                "problem",
+                f"{path}: others may read HR's key file (mode {mode:o}); chmod 600 {path}",
+            )
+
+
+def _store(folder: Folder) -> Iterable[Finding]:
+    if folder.db.is_file():
+        yield Finding("ok", f"store: {folder.db}")
+    elif not folder.db.parent.is_dir():
+        yield Finding("problem", f"{folder.db}: the store's folder does not exist (unreachable?)")
+    else:
+        yield Finding("warning", f"{folder.db}: no store yet; import creates it")
+
+
+def _site(folder: Folder) -> Iterable[Finding]:
+    from ..website import manifest  # only what reads a built site needs it
+
+    path = folder.site_out / manifest.MANIFEST_NAME
+    if not path.is_file():
+        yield Finding("warning", f"{folder.site_out}: not built yet (sluttsamtale build)")
+        return
+    data = path.read_bytes()
+    try:
+        built = manifest.read(data, str(path))
+    except SluttsamtaleError as e:
+        yield Finding("problem", str(e))
+        return
+    yield Finding("ok", f"last build: site digest {manifest.grouped(manifest.sha256_hex(data))}")
+    if folder.public_key is not None and folder.public_key.is_file():
+        try:
+            current = keys.load_public_pem(folder.public_key).key_id
+        except SluttsamtaleError:
+            return
+        if built.key_id != current:
+            yield Finding(
+                "problem",
+                f"{folder.site_out}: built for another key than {folder.public_key}; build again",
+            )
