@@ -1,0 +1,206 @@
+"""sluttsamtale.toml: found by walking up, named by --config or SLUTTSAMTALE_CONFIG, checked by
+pydantic in one sentence, and lower in rank than the command line and the environment; and
+`doctor`, one line per finding about the employer's folder."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from collector import settings
+from collector.cli import main
+from collector.formats import keyfile
+from collector.model import installation
+from collector.model.installation import ConfigError
+from testing.fixtures import install_key
+
+
+def runner_in(folder: Path, *args: str, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    old = Path.cwd()
+    os.chdir(folder)
+    try:
+        return CliRunner().invoke(main, list(args), env=env)
+    finally:
+        os.chdir(old)
+
+
+@pytest.fixture
+def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An employer's folder as `init` makes it, with no SLUTTSAMTALE_ variable set."""
+    for name in list(os.environ):
+        if name.startswith("SLUTTSAMTALE_"):
+            monkeypatch.delenv(name)
+    result = runner_in(tmp_path, "init", "hr")
+    assert result.exit_code == 0, result.output
+    return tmp_path / "hr"
+
+
+def test_init_refuses_to_overwrite(folder: Path) -> None:
+    again = runner_in(folder.parent, "init", "hr")
+    assert again.exit_code == 1
+    assert again.output == f"Error: {Path('hr') / 'sluttsamtale.toml'}: exists already; " \
+        "init never overwrites a folder\n"  # fmt: skip
+
+
+def test_found_from_a_subfolder_with_paths_relative_to_the_file(folder: Path) -> None:
+    deep = folder / "a" / "b"
+    deep.mkdir(parents=True)
+    found = settings.from_environ({}, cwd=deep)
+    assert found.config is not None and found.config.file == folder / "sluttsamtale.toml"
+    assert found.db_path() == folder / "sluttsamtale.db"
+    assert found.key_paths() == (folder / "keys" / "hr-key.json",)
+    assert found.questionnaire_folder() == folder / "questionnaires"
+    assert found.site_out(None) == folder / "build" / "site"
+    assert found.base_url_or(None) is None  # commented out until HR sets it
+
+
+def test_the_command_line_beats_the_environment_beats_the_file(folder: Path) -> None:
+    env = {"SLUTTSAMTALE_DB": "/srv/other.db"}
+    s = settings.from_environ(env, cwd=folder)
+    assert s.db_path() == Path("/srv/other.db")
+    assert s.db_source() == "named by SLUTTSAMTALE_DB"
+    assert s.db_path(Path("given.db")) == Path("given.db")
+    assert settings.from_environ({}, cwd=folder).db_source() == (
+        f"named in {folder / 'sluttsamtale.toml'}"
+    )
+
+
+def test_named_configuration_wins_over_the_nearest(folder: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other.toml"
+    other.write_text('[store]\npath = "elsewhere.db"\n', encoding="utf-8")
+    s = settings.from_environ({"SLUTTSAMTALE_CONFIG": str(other)}, cwd=folder)
+    assert s.db_path() == tmp_path / "elsewhere.db"
+    s = settings.from_environ({}, config_file=other, cwd=folder)
+    assert s.db_path() == tmp_path / "elsewhere.db"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[store\n", "not valid TOML"),
+        ("colour = 'red'\n", "colour: not a setting Sluttsamtale knows"),
+        ("[site]\nbase_url = 3\n", "site.base_url: Input should be a valid string"),
+        ("[store]\nkeys = 'one.json'\n", "store.keys: Input should be a valid list"),
+    ],
+)
+def test_a_wrong_configuration_is_one_sentence(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "sluttsamtale.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as raised:
+        installation.load(path)
+    assert str(raised.value).startswith(f"{path}: ")
+    assert message in str(raised.value) and "\n" not in str(raised.value)
+    result = runner_in(tmp_path, "status")
+    assert result.exit_code == 1 and result.output.count("\n") == 1
+    assert result.output.startswith(f"Error: {path.resolve()}: ")
+
+
+def test_a_named_configuration_that_is_missing(tmp_path: Path) -> None:
+    result = runner_in(tmp_path, "--config", "nope.toml", "status")
+    assert (result.exit_code, result.output) == (
+        1,
+        "Error: nope.toml: no such configuration file\n",
+    )
+
+
+# --------------------------------------------------------------------------- doctor
+
+
+def finding_lines(result) -> list[str]:  # type: ignore[no-untyped-def]
+    return result.output.splitlines()
+
+
+def make_ready(folder: Path) -> None:
+    """What HR does after init: a key, the base URL, and their own employer."""
+    install_key(folder / "keys")
+    config = folder / "sluttsamtale.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("# base_url", "base_url"), encoding="utf-8"
+    )
+    employer = folder / "questionnaires" / "employer.yml"
+    text = employer.read_text(encoding="utf-8")
+    for demo, own in [
+        ("Eksempel kommune (demo)", "Fjordvik kommune"),
+        ("eksempel-kommune.example", "fjordvik.kommune.no"),
+        ("00 00 00 00", "12 34 56 78"),
+    ]:
+        text = text.replace(demo, own)
+    employer.write_text(text, encoding="utf-8")
+
+
+def test_doctor_on_a_folder_fresh_from_init(folder: Path) -> None:
+    result = runner_in(folder, "doctor")
+    assert result.exit_code == 1
+    lines = finding_lines(result)
+    problems = [line for line in lines if line.startswith("problem")]
+    assert len(problems) == 3, lines
+    assert "no base_url under [site]" in problems[0]
+    assert "still the demo employer (the name 'Eksempel kommune (demo)'" in problems[1]
+    assert "the phone number 00 00 00 00" in problems[1]
+    assert "no public key yet" in problems[2]
+    assert f"ok       store: {folder / 'sluttsamtale.db'}" in lines
+
+
+def test_doctor_when_ready_and_what_it_still_catches(folder: Path) -> None:
+    make_ready(folder)
+    ready = runner_in(folder, "doctor")
+    assert ready.exit_code == 0, ready.output
+    assert not any(line.startswith("problem") for line in finding_lines(ready))
+    assert f"warning  {folder / 'build' / 'site'}: not built yet" in ready.output
+
+    key = folder / "keys" / "hr-key.json"
+    key.chmod(0o644)
+    weak = runner_in(folder, "doctor")
+    assert weak.exit_code == 1
+    assert f"problem  {key}: others may read HR's key file (mode 644); chmod 600 {key}" in (
+        weak.output
+    )
+    key.chmod(0o600)
+
+    employer = folder / "questionnaires" / "employer.yml"
+    employer.write_text(
+        employer.read_text(encoding="utf-8").replace("return_address:", "# return_address:"),
+        encoding="utf-8",
+    )
+    no_address = runner_in(folder, "doctor")
+    assert no_address.exit_code == 1
+    assert "no return_address, so the page cannot say where to send the answers" in (
+        no_address.output
+    )
+
+
+def test_build_refuses_the_demo_employer_with_a_real_key(folder: Path) -> None:
+    install_key(folder / "keys")
+    refused = runner_in(folder, "build")
+    assert refused.exit_code == 1
+    assert "still the demo employer" in refused.output
+    assert "build with --allow-demo to try it" in refused.output
+    assert not (folder / "build").exists()
+
+
+@pytest.mark.slow  # a whole site build
+def test_doctor_sees_a_site_built_for_another_key(folder: Path) -> None:
+    make_ready(folder)
+    built = runner_in(folder, "build")
+    assert built.exit_code == 0, built.output
+    shutil.rmtree(folder / "keys")
+    (folder / "keys").mkdir()
+    # A new key pair: the published page still seals to the old one.
+    keyfile.generate(folder / "keys", "correct horse battery staple 2026 fjord")
+    result = runner_in(folder, "doctor")
+    assert result.exit_code == 1
+    assert f"problem  {folder / 'build' / 'site'}: built for another key than" in result.output
+
+
+def test_the_template_with_base_url_set_loads(tmp_path: Path) -> None:
+    from collector.cli.folder import TEMPLATE
+
+    path = tmp_path / "sluttsamtale.toml"
+    path.write_text(TEMPLATE.replace("# base_url", "base_url"), encoding="utf-8")
+    found = installation.load(path)
+    assert found.base_url == "https://hr.example.org/sluttsamtale"
+    assert found.public_key == tmp_path / "keys" / "hr-public.pem"
