@@ -3,6 +3,9 @@ matched to their invitation at import, and where each invitation stands."""
 
 from __future__ import annotations
 
+import email
+import email.policy
+import html
 import json
 import re
 from datetime import UTC, datetime
@@ -53,6 +56,25 @@ def fragment(link: str) -> dict[str, str]:
 # --------------------------------------------------------------------------- invite from CSV
 
 
+def read_eml(path: Path, to: str, subject: str) -> str:
+    """An invitation as a mail program reads it: an unsent new message to `to`, plain text
+    and HTML with the same words, the link a link; returns the plain text."""
+    message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+    assert (message["X-Unsent"], message["To"], message["Subject"]) == ("1", to, subject)
+    assert message["From"] is None and message["Date"] is None  # HR's own account sends it
+    assert message.get_content_type() == "multipart/alternative"
+    plain = message.get_body(("plain",))
+    rich = message.get_body(("html",))
+    assert plain is not None and rich is not None
+    text = plain.get_content().replace("\r\n", "\n")
+    page = rich.get_content()
+    first = text.split("\n\n")[0]
+    assert html.escape(first) in page
+    link = next(word for word in text.split() if word.startswith("https://"))
+    assert f'<a href="{html.escape(link)}">' in page
+    return str(text)
+
+
 def test_invite_csv_nb_and_sv_writes_links_and_mails(flow: Flow) -> None:
     csv_path = write_csv(flow, LEAVERS_CSV)
     result = run("invite", "--csv", str(csv_path), "--out", "e-post", "--json")
@@ -84,11 +106,13 @@ def test_invite_csv_nb_and_sv_writes_links_and_mails(flow: Flow) -> None:
     # One e-mail per person, named by HR's code (the store keeps the path in clear, so no
     # name goes into it), in the set's language.
     mails = sorted(p.name for p in (flow.root / "e-post").iterdir())
-    assert mails == sorted(f"invitation-{p['code']}.txt" for p in (kari, sven))
-    assert kari["email_file"] == str(Path("e-post") / f"invitation-{kari['code']}.txt")
+    assert mails == sorted(
+        [*(f"invitation-{p['code']}.eml" for p in (kari, sven)), "mailto-2026-05-04.html"]
+    )
+    assert kari["email_file"] == str(Path("e-post") / f"invitation-{kari['code']}.eml")
     catalog = load_catalog(flow.questionnaires)
-    nb = (flow.root / kari["email_file"]).read_text(encoding="utf-8")
-    assert nb.startswith("To: kari@example.org\nSubject: Invitasjon til sluttsamtale\n\nHei Kari")
+    nb = read_eml(flow.root / kari["email_file"], "kari@example.org", "Invitasjon til sluttsamtale")
+    assert nb.startswith("Hei Kari")
     for phrase in (
         "Din siste arbeidsdag hos Eksempel kommune (demo) er 30.06.2026.",
         "Samtalen er frivillig.",
@@ -105,8 +129,8 @@ def test_invite_csv_nb_and_sv_writes_links_and_mails(flow: Flow) -> None:
         "Send svarfilen til hr@eksempel-kommune.example.",
     ):
         assert phrase in nb, phrase
-    sv = (flow.root / sven["email_file"]).read_text(encoding="utf-8")
-    assert sv.startswith("To: sven@example.se\nSubject: Inbjudan till avslutssamtal\n\nHej Sven")
+    sv = read_eml(flow.root / sven["email_file"], "sven@example.se", "Inbjudan till avslutssamtal")
+    assert sv.startswith("Hej Sven")
     for phrase in (
         "2026-07-15",
         "Samtalet är frivilligt.",

@@ -343,7 +343,7 @@ def test_invitation_mail_says_who_opens_what(language: str, flow: Flow) -> None:
             recipients="HR",
             link="https://hr.example.org/sluttsamtale/sets/x.html#k=" + "A" * 43,
             receiver=receiver,
-        )
+        ).text
 
     words = catalogue(language)["promises"]  # type: ignore[arg-type]
     assert words["who_opens_hr"] in text(False) and words["who_opens_receiver"] not in text(False)

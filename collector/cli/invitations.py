@@ -134,19 +134,22 @@ def invite(
     receiver = catalog.receiver_key_path is not None
     check = mail.SiteCheck(keys.fingerprint(key.key_id), _site_digest(site_dir, key.key_id))
     results: list[dict[str, Any]] = []
+    mailtos: list[tuple[str, mail.Mail, str]] = []
     with env.store(db_path, create=False) as store:
         made = invitations.invite(store, leavers, catalog, base, env.now(), key)
         for invited in made:
             record, row = invited.invitation.record, invited.invitation.row
-            body = mail.invitation(record, catalog, invited.link, receiver=receiver, check=check)
+            letter = mail.invitation(record, catalog, invited.link, receiver=receiver, check=check)
+            body = letter.text
             written = None
             if out is not None and invited.created:
                 # Named by HR's code, not the person: the store records the path in clear.
                 stem = f"invitation-{row.code}"
-                written = files.write_new(out, stem, ".txt", body.encode())
+                written = files.write_new(out, stem, ".eml", letter.eml())
                 store.record_output(
                     Output(str(written.resolve()), "invitation", iso(env.now()), row.delete_by)
                 )
+                mailtos.append((record.name, letter, row.delete_by))
             results.append(
                 {
                     "outcome": "invited" if invited.created else "already invited",
@@ -159,6 +162,15 @@ def invite(
                     "email": body,
                 }
             )
+        if out is not None and mailtos:
+            page = mail.mailto_page([(n, m) for n, m, _ in mailtos], env.words["cli"], "en")
+            listing = files.write_new(
+                out, f"mailto-{env.today().isoformat()}", ".html", page.encode()
+            )
+            last = max(delete_by for _, _, delete_by in mailtos)
+            store.record_output(Output(str(listing.resolve()), "invitation", iso(env.now()), last))
+            if not as_json:
+                click.echo(env.words["cli"]["mailto_written"].format(file=listing), err=True)
     if as_json:
         print_json(results)
         return

@@ -10,8 +10,12 @@ mail programs wrap them for the reader.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from datetime import date
+from email.message import EmailMessage
+from email.policy import SMTP
+from urllib.parse import quote
 
 from ..model.employer import Employer
 from ..model.loading import Catalog
@@ -54,6 +58,58 @@ class SiteCheck:
     """The site digest of the build (spec/FORMAT.md 16), if HR's build is at hand."""
 
 
+@dataclass(frozen=True)
+class Mail:
+    """One invitation e-mail, as text for the terminal, as an .eml a mail program opens as a
+    new message ready to send, and as a mailto: link."""
+
+    to: str | None
+    subject: str
+    body: str
+    language: Language
+    link: str
+
+    @property
+    def text(self) -> str:
+        """To (when known) and Subject lines, a blank line, the body."""
+        head = [f"To: {self.to}"] if self.to else []
+        head.append(f"Subject: {self.subject}")
+        return "\n".join(head) + "\n\n" + self.body
+
+    def eml(self) -> bytes:
+        """RFC 5322 with `X-Unsent: 1`: Outlook, Thunderbird and Apple Mail open it as an
+        unsent message from HR's own account (no From, no Date), plain text and HTML."""
+        message = EmailMessage(policy=SMTP)
+        message["X-Unsent"] = "1"
+        if self.to:
+            message["To"] = self.to
+        message["Subject"] = self.subject
+        message["Content-Language"] = self.language
+        message.set_content(self.body)
+        message.add_alternative(self.html(), subtype="html")
+        return message.as_bytes()
+
+    def html(self) -> str:
+        """The body's paragraphs as HTML, the invitation link a link."""
+        paragraphs = []
+        for paragraph in self.body.strip().split("\n\n"):
+            shown = html.escape(paragraph)
+            link = html.escape(self.link)
+            shown = shown.replace(link, f'<a href="{link}">{link}</a>')
+            paragraphs.append("<p>" + shown.replace("\n", "<br>") + "</p>")
+        return (
+            f'<!DOCTYPE html><html lang="{self.language}"><head><meta charset="utf-8">'
+            f"<title>{html.escape(self.subject)}</title></head><body>"
+            + "".join(paragraphs)
+            + "</body></html>"
+        )
+
+    def mailto(self) -> str:
+        """A mailto: link (RFC 6068) with the subject and body filled in."""
+        to = quote(self.to or "", safe="@")
+        return f"mailto:{to}?subject={quote(self.subject)}&body={quote(self.body)}"
+
+
 def render(
     language: Language,
     *,
@@ -65,8 +121,8 @@ def render(
     link: str,
     receiver: bool,
     check: SiteCheck | None = None,
-) -> str:
-    """The e-mail as text: To (when known) and Subject lines, a blank line, the body.
+) -> Mail:
+    """The e-mail for one person.
 
     Every promise in it (who opens the answers, where they are kept and for how long, who
     may hold the conversation, the union representative, where to send the file) comes from
@@ -89,9 +145,7 @@ def render(
         send_to=p.send_to if employer.return_address else words["send_to_page"],
         check=_check_text(words, check),
     )
-    head = [f"To: {email}"] if email else []
-    head.append(f"Subject: {words['subject']}")
-    return "\n".join(head) + "\n\n" + body
+    return Mail(to=email, subject=words["subject"], body=body, language=language, link=link)
 
 
 def _check_text(words: dict[str, str], check: SiteCheck | None) -> str:
@@ -110,7 +164,7 @@ def invitation(
     *,
     receiver: bool,
     check: SiteCheck | None = None,
-) -> str:
+) -> Mail:
     """The e-mail for one stored invitation, in its set's language."""
     qset = catalog.latest_of(invited.set_id)
     assert qset is not None and qset.privacy is not None
@@ -125,3 +179,29 @@ def invitation(
         receiver=receiver,
         check=check,
     )
+
+
+_MAILTO_CSS = (
+    "body{font-family:system-ui,sans-serif;max-width:40em;margin:2em auto;padding:0 1em;"
+    "line-height:1.5}li{margin:.5em 0}a{font-size:1.1em}"
+)
+
+
+def mailto_page(letters: list[tuple[str, Mail]], words: dict[str, str], language: str) -> str:
+    """One page of mailto: links, one per (name, mail), for HR who prefer clicking to .eml.
+    Self-contained, no script, no request (render/html.py)."""
+    from .html import document
+
+    items = [
+        f'<li><a href="{html.escape(letter.mailto())}">'
+        f"{html.escape(words['mailto_link'].format(name=name))}</a></li>"
+        for name, letter in letters
+    ]
+    body = [
+        f"<h1>{html.escape(words['mailto_title'])}</h1>",
+        f"<p>{html.escape(words['mailto_intro'])}</p>",
+        "<ul>",
+        *items,
+        "</ul>",
+    ]
+    return document(language, words["mailto_title"], _MAILTO_CSS, body)
