@@ -208,6 +208,7 @@ def isolate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Env:
     key, pem, kid = install_key(tmp_path / "keys")
     questionnaires = write_questionnaires(tmp_path / "questionnaires")
     db = tmp_path / "sluttsamtale.db"
+    Store.open(db, create=True).close()  # as `sluttsamtale init` leaves it
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("SLUTTSAMTALE_DB", str(db))
     monkeypatch.setenv("SLUTTSAMTALE_KEY", str(key))

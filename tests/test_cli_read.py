@@ -106,6 +106,7 @@ def test_list_empty_store(env: Env) -> None:
 
 
 def test_list_without_a_database(env: Env) -> None:
+    env.db.unlink()  # the folder without its store: list makes no new one
     result = run("list")
     assert result.exit_code == 1
     assert result.output == (

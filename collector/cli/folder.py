@@ -82,6 +82,11 @@ def doctor(env: Env) -> None:
     Looks for the demo employer and example addresses still in place, a missing return
     address or base URL, a key file others may read, question sets that do not load, a store
     that cannot be reached, and prints the site digest of the last build.
+
+    Example:
+
+    \b
+        cd hr-sluttsamtale && sluttsamtale doctor
     """
     findings = readiness.check(folder_of(env))
     for finding in findings:

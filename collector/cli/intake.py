@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ import click
 from ..errors import SluttsamtaleError
 from ..formats import envelope
 from ..intake import extract, files, forwarding, importer
+from ..intake.files import Item
 from ..render import text
 from ..safetext import visible
 from ..store.files import prepare_folder, write_new
@@ -27,7 +29,14 @@ from .options import (
 
 
 @click.command("import")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--watch",
+    "watch_folder",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Import what is in this folder, then every file saved into it, as it is saved, "
+    "until Ctrl+C.",
+)
 @click.option(
     "--forward-to",
     type=click.Path(file_okay=False, path_type=Path),
@@ -50,6 +59,7 @@ def import_(
     ctx: click.Context,
     env: Env,
     paths: tuple[Path, ...],
+    watch_folder: Path | None,
     forward_to: Path | None,
     confirm: bool,
     db_path: Path | None,
@@ -59,9 +69,10 @@ def import_(
 ) -> None:
     """Decrypt, check and store response files.
 
-    Each PATH is a response file (.json), a saved e-mail (.eml) with the file attached or
-    its armored block pasted in, a text file holding an armored block, or a folder of
-    these (searched recursively, hidden files skipped). A response file may be up to 1 MiB,
+    Each PATH is a response file (.json), a saved e-mail (.eml, or Outlook's .msg) with the
+    file attached or its armored block pasted in, a mailbox file (.mbox: each message is
+    read), a text file holding an armored block, or a folder of these such as a maildir
+    (searched recursively, hidden files skipped). A response file may be up to 1 MiB,
     a mail or text file carrying one up to 25 MiB. One line per file, then a summary; the
     exit code is 1 if any file was rejected. Answers are never printed.
 
@@ -69,7 +80,15 @@ def import_(
 
     \b
         sluttsamtale import --key hr-key.json ~/Downloads/sluttsamtale-*.json inbox/
+        sluttsamtale import --watch ~/Sluttsamtale-innboks/
     """
+    if watch_folder is not None:
+        if paths or as_json:
+            raise click.ClickException("--watch takes one folder, and no other paths or --json")
+        _watch(env, watch_folder, forward_to, confirm, db_path, key_paths, questionnaires)
+        return
+    if not paths:
+        raise click.ClickException("give the files or folders to import, or --watch FOLDER")
     catalog = env.catalog(questionnaires)
     db = env.settings.db_path(db_path)
     store_files = [Path(f"{db}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")]
@@ -101,7 +120,7 @@ def import_(
                     assert result.receipt is not None
                     store.confirm(result.receipt)
                 if forward_to is not None and result.two_parts and result.outcome != "rejected":
-                    forwarded += forward(result.path, forward_to, hr_keys)
+                    forwarded += forward(result.item, forward_to, hr_keys)
                 if as_json:
                     collected.append(result.as_dict())
                 elif bar is not None:
@@ -130,11 +149,59 @@ def import_(
         ctx.exit(1)
 
 
-def forward(path: Path, folder: Path, hr_key_ids: Iterable[str]) -> int:
-    """Write the receiver's part of the response in `path`, as a file of its own, into the
+def _watch(
+    env: Env,
+    folder: Path,
+    forward_to: Path | None,
+    confirm: bool,
+    db_path: Path | None,
+    key_paths: tuple[Path, ...],
+    questionnaires: Path | None,
+) -> None:
+    """Import each file as it is saved into `folder`; the key is unlocked once, and the
+    store opened per batch so that other commands can read it in between."""
+    from ..intake import watch
+
+    catalog = env.catalog(questionnaires)
+    hr_keys = env.keys(key_paths)
+    if forward_to is not None:
+        prepare_folder(forward_to)
+    summary = importer.Summary()
+    words = env.words
+    store_files = {
+        Path(f"{env.settings.db_path(db_path)}{s}").resolve()
+        for s in ("", "-wal", "-shm", "-journal")
+    }
+
+    def on_new(found: list[Path]) -> None:
+        wanted = [p for p in found if p.resolve() not in store_files]
+        with env.store(db_path) as store:
+            for result in importer.import_items(
+                files.expand(wanted), hr_keys=hr_keys, catalog=catalog, store=store, now=env.now()
+            ):
+                summary.add(result)
+                if confirm and result.outcome == "imported" and result.invited is False:
+                    assert result.receipt is not None
+                    store.confirm(result.receipt)
+                if forward_to is not None and result.two_parts and result.outcome != "rejected":
+                    forward(result.item, forward_to, hr_keys)
+                env.say(text.import_line(result, words))
+
+    click.echo(words["cli"]["watching"].format(folder=folder), err=True)
+    stop = threading.Event()
+    try:
+        watch.watch(folder, on_new, stop)
+    except KeyboardInterrupt:
+        stop.set()
+        click.echo("")
+    click.echo(text.import_summary(summary, words))
+
+
+def forward(item: Item, folder: Path, hr_key_ids: Iterable[str]) -> int:
+    """Write the receiver's part of the response in `item`, as a file of its own, into the
     receiver's folder; how many were written (none if the same is there already)."""
     written = 0
-    for data in forwarding.receiver_files(extract.extract(path), hr_key_ids):
+    for data in forwarding.receiver_files(extract.extract_item(item), hr_key_ids):
         target = folder / f"sluttsamtale-{envelope.receipt(data)}.json"
         if target.exists() and target.read_bytes() == data:
             continue

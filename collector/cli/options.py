@@ -118,7 +118,10 @@ class Env:
                 f"{path.resolve()}: no store here ({self.settings.db_source(db)}); "
                 "only import and init create one"
             )
+        existed = path.exists()
         store = Store.open(path, create=create, max_page_count=self.settings.max_page_count)
+        if not existed:
+            click.echo(f"Created a new store: {path.resolve()}", err=True)
         if not warn:
             return store
         try:

@@ -17,7 +17,28 @@ from pathlib import Path
 
 from ..errors import ArmorError, EnvelopeError, SluttsamtaleError
 from ..formats import armor
-from .files import is_response_file, read_capped
+from .files import Item, is_response_file, mbox_message, read_capped
+
+NOT_A_RESPONSE = (
+    "the file holds no Sluttsamtale response; save the attachment, or save the message as "
+    ".eml or .msg"
+)
+"""What a file with no response gets: most often a mail saved the wrong way."""
+
+OUTLOOK_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+"""The Compound File Binary signature that opens every Outlook .msg file (MS-CFB 2.2)."""
+
+
+def extract_item(item: Item) -> bytes:
+    """The one response file's bytes in `item`: a file, or one message of a mailbox."""
+    if item.message is None:
+        return extract(item.path)
+    found = _from_mail(mbox_message(item.path, item.message))
+    if not found:
+        raise EnvelopeError("the message holds no Sluttsamtale response")
+    if len(found) > 1:
+        raise EnvelopeError("the message holds more than one response; save each separately")
+    return found[0]
 
 
 def extract(path: Path) -> bytes:
@@ -25,9 +46,14 @@ def extract(path: Path) -> bytes:
     data = read_capped(path)
     if is_response_file(data):
         return data
-    found = _from_mail(data) if _is_mail(path, data) else _from_text(data)
+    if data.startswith(OUTLOOK_MAGIC):
+        found = _from_outlook(data)
+    elif _is_mail(path, data):
+        found = _from_mail(data)
+    else:
+        found = _from_text(data)
     if not found:
-        raise EnvelopeError("the file holds no Sluttsamtale response")
+        raise EnvelopeError(NOT_A_RESPONSE)
     if len(found) > 1:
         raise EnvelopeError("the file holds more than one response; save each separately")
     return found[0]
@@ -123,6 +149,49 @@ def _from_mail(data: bytes) -> list[bytes]:
     return found
 
 
+def _from_outlook(data: bytes) -> list[bytes]:
+    """Response files attached to an Outlook message (.msg), and armored blocks in its text
+    or HTML body. Read by extract-msg; whatever it raises on a damaged file is one line."""
+    import logging
+
+    import extract_msg  # only an Outlook file needs it (and it is slow to import)
+
+    logging.getLogger("extract_msg").setLevel(logging.CRITICAL)
+    texts: list[str] = []
+    found: list[bytes] = []
+    try:
+        message = extract_msg.openMsg(data, delayAttachments=False)
+        try:
+            for attachment in message.attachments:
+                raw = getattr(attachment, "data", None)
+                if isinstance(raw, bytes) and raw:
+                    if is_response_file(raw):
+                        found.append(raw)
+                    else:
+                        texts.append(_decode_text(raw))
+            body = message.body if isinstance(message, extract_msg.Message) else None
+            if isinstance(body, str):
+                texts.append(body.replace("\r\n", "\n"))
+            markup = getattr(message, "htmlBody", None)
+            if isinstance(markup, bytes):
+                texts.append(_html_to_text(_decode_text(markup)))
+        finally:
+            message.close()
+    except Exception:  # noqa: BLE001 - a hostile or damaged file must be one line, not a trace
+        raise EnvelopeError("the Outlook message (.msg) is damaged or cannot be read") from None
+    # As in a MIME mail: a text that fails to parse matters only when nothing else yields.
+    errors: list[ArmorError] = []
+    for text in texts:
+        try:
+            found.extend(armor.find_blocks(text))
+        except ArmorError as e:
+            errors.append(e)
+    found = _unique(found)
+    if not found and errors:
+        raise errors[0]
+    return found
+
+
 def _from_part(part: Message) -> list[bytes]:
     raw = part.get_payload(decode=True)
     if not isinstance(raw, bytes) or not raw:
@@ -162,6 +231,11 @@ class _TextOfHtml(html.parser.HTMLParser):
             self.chunks.append("\n")
 
     def handle_endtag(self, tag: str) -> None:
+        if tag in self._BREAKS:
+            self.chunks.append("\n")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        # <br />: one line break, not the two a start and an end tag would make.
         if tag in self._BREAKS:
             self.chunks.append("\n")
 

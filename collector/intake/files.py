@@ -1,8 +1,9 @@
 """What HR hands the importer: paths -> items -> each item's bytes, within the size caps.
 
-An item is one file. It may be a response file itself (JSON), a saved e-mail (.eml) with
-the file attached or its armored block pasted in the text, or any other text file holding
-an armored block. Each item must yield exactly one response: several different ones in one
+An item is one file, or one message of a mailbox file (mbox). It may be a response file
+itself (JSON), a saved e-mail (.eml, Outlook's .msg, a file of a maildir folder) with the
+file attached or its armored block pasted in the text, or any other text file holding an
+armored block. Each item must yield exactly one response: several different ones in one
 file are refused, so every line of the import report stands for one response.
 
 Size caps: a response file is at most 1 MiB (the format's cap, envelope.MAX_FILE_BYTES).
@@ -29,10 +30,65 @@ BOM = b"\xef\xbb\xbf"
 
 @dataclass(frozen=True)
 class Item:
-    """One file to import; `problem` is set when the walk itself could not read it."""
+    """One file to import; `problem` is set when the walk itself could not read it.
+    `message` is the n-th message (from 1) when the file is a mailbox (mbox)."""
 
     path: Path
     problem: InputError | None = None
+    message: int | None = None
+
+
+MBOX_SUFFIXES = (".mbox", ".mbx")
+_PLAIN_SUFFIXES = (".json", ".txt", ".eml", ".msg")
+
+
+def is_mbox(path: Path) -> bool:
+    """A mailbox file (mbox, as Thunderbird and Apple Mail export): by its name, or by the
+    "From " line every mbox begins with."""
+    suffix = path.suffix.lower()
+    if suffix in MBOX_SUFFIXES:
+        return True
+    if suffix in _PLAIN_SUFFIXES:
+        return False
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(5) == b"From "
+    except OSError:
+        return False  # read_capped names the problem when the item is opened
+
+
+def mbox_items(path: Path) -> Iterator[Item]:
+    """One item per message of a mailbox file, so every line of the report is one response."""
+    import mailbox
+
+    try:
+        box = mailbox.mbox(path, create=False)
+        count = len(box.keys())
+    except (OSError, mailbox.Error) as e:
+        yield Item(path, InputError(f"the mailbox cannot be read ({e})"))
+        return
+    if count == 0:
+        yield Item(path, InputError("the mailbox holds no messages"))
+        return
+    for number in range(1, count + 1):
+        yield Item(path, message=number)
+
+
+def mbox_message(path: Path, number: int) -> bytes:
+    """The bytes of the `number`-th message (from 1) of a mailbox file."""
+    import mailbox
+
+    try:
+        box = mailbox.mbox(path, create=False)
+        keys = box.keys()
+        if not 1 <= number <= len(keys):
+            raise InputError(f"the mailbox has no message {number}")
+        data = box.get_bytes(keys[number - 1])
+    except (OSError, mailbox.Error) as e:
+        raise InputError(f"the mailbox cannot be read ({e})") from None
+    if len(data) > MAIL_MAX_BYTES:
+        raise EnvelopeError("the message is larger than 25 MiB, the most a mail may be")
+    return data
 
 
 def expand(paths: Iterable[Path], *, skip: Iterable[Path] = ()) -> Iterator[Item]:
@@ -48,9 +104,16 @@ def expand(paths: Iterable[Path], *, skip: Iterable[Path] = ()) -> Iterator[Item
             for item in _walk(path):
                 own = skipped.get(item.path.name)
                 if own is None or not _same_file(item.path, own):
-                    yield item
+                    yield from _messages_of(item)
         else:
-            yield Item(path)
+            yield from _messages_of(Item(path))
+
+
+def _messages_of(item: Item) -> Iterator[Item]:
+    if item.problem is None and item.path.is_file() and is_mbox(item.path):
+        yield from mbox_items(item.path)
+    else:
+        yield item
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -74,6 +137,8 @@ def _walk(top: Path) -> Iterator[Item]:
             stack.pop()
             continue
         path = Path(entry.path)
+        if entry.is_dir(follow_symlinks=False) and _maildir_tmp(path):
+            continue  # a maildir's tmp/ holds messages still being written
         if entry.is_dir(follow_symlinks=False):
             scanned = _scan(path)
             if isinstance(scanned, InputError):
@@ -88,6 +153,11 @@ def _walk(top: Path) -> Iterator[Item]:
             )
         else:
             yield Item(path)
+
+
+def _maildir_tmp(folder: Path) -> bool:
+    parent = folder.parent
+    return folder.name == "tmp" and (parent / "cur").is_dir() and (parent / "new").is_dir()
 
 
 def _scan(folder: Path) -> Iterator[os.DirEntry[str]] | InputError:

@@ -51,10 +51,18 @@ class FileResult:
     wording_differs: bool = False
     two_parts: bool = False
     """The file has the whistleblowing receiver's part too (to forward it to them)."""
+    message: int | None = None
+    """The message of a mailbox file (mbox) the response came in, counted from 1."""
+
+    @property
+    def item(self) -> Item:
+        """The item this result is about, to read it again (to forward it)."""
+        return Item(self.path, message=self.message)
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "path": str(self.path),
+            "message": self.message,
             "outcome": self.outcome,
             "receipt": self.receipt,
             "response_id": self.response_id,
@@ -125,7 +133,7 @@ def open_item(
     testkit's vectors are run through."""
     if item.problem is not None:
         raise item.problem
-    data = extract.extract(item.path)
+    data = extract.extract_item(item)
     return open_response(data, hr_keys=hr_keys, catalog=catalog, now=now, find_link=find_link)
 
 
@@ -138,7 +146,18 @@ def import_item(
     now: datetime,
 ) -> FileResult:
     """Import one item: open it, then keep it."""
+    result = _import_item(item, hr_keys=hr_keys, catalog=catalog, store=store, now=now)
+    return result if item.message is None else replace(result, message=item.message)
 
+
+def _import_item(
+    item: Item,
+    *,
+    hr_keys: Mapping[str, HRKey],
+    catalog: Catalog,
+    store: Store,
+    now: datetime,
+) -> FileResult:
     def find_link(link_id: str) -> Invitation | None:
         row = store.invitation_by_link(link_id)
         return open_invitation(row, hr_keys) if row is not None else None

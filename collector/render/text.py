@@ -239,9 +239,12 @@ def import_line(result: FileResult, w: Catalogue) -> str:
     must do, never what was written.
     """
     c = w["cli"]
+    where = safe(str(result.path))
+    if result.message is not None:
+        where += " " + c["import_message"].format(n=result.message)
     if result.outcome == "rejected":
-        return f"{c['rejected']}  {safe(str(result.path))}: {result.kind}: {result.reason}"
-    line = f"{c[result.outcome]:<9} {safe(str(result.path))}  {c['receipt']} {result.receipt}"
+        return f"{c['rejected']}  {where}: {result.kind}: {result.reason}"
+    line = f"{c[result.outcome]:<9} {where}  {c['receipt']} {result.receipt}"
     notes = []
     if result.outcome == "empty":
         notes.append(c["import_empty"])
