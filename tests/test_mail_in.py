@@ -93,11 +93,10 @@ def test_a_damaged_outlook_message_is_one_line(tmp_path: Path, env: Env) -> None
         path.write_bytes(data)
         result = run("import", str(path))
         assert result.exit_code == 1
-        lines = [line for line in result.output.splitlines() if line.startswith("rejected")]
-        assert lines == [
+        assert report_lines(result.output) == [
             f"rejected  {path}: envelope failure: the Outlook message (.msg) is damaged or "
             "cannot be read"
-        ] or "holds no Sluttsamtale response" in lines[0], lines
+        ]
 
 
 def test_a_mailbox_file_gives_one_line_per_message(env: Env, tmp_path: Path) -> None:
