@@ -59,6 +59,8 @@ class Settings:
     """Which variables were set, for messages that say where a value came from."""
     config: Found | None = None
     """The employer's sluttsamtale.toml, if one was named or found."""
+    agent_socket: Path | None = None
+    """Where `sluttsamtale unlock`'s key agent listens (from XDG_RUNTIME_DIR)."""
     looked_from: Path | None = None
     """The folder the search for sluttsamtale.toml started from, for messages."""
 
@@ -88,6 +90,10 @@ class Settings:
 
     def public_key_or(self, given: Path | None) -> Path | None:
         return given or self.public_key or (self.config.public_key if self.config else None)
+
+    def unlock_minutes(self, given: int | None) -> int:
+        """How long the key agent keeps the key without use."""
+        return given or (self.config.unlock_minutes if self.config else 30)
 
     def site_out(self, given: Path | None) -> Path:
         """Where the built site is: the option, the configuration, or ./build/site."""
@@ -134,7 +140,11 @@ def from_environ(
     start = cwd or Path.cwd()
     named = config_file or _path(env.get("CONFIG"))
     found = named if named is not None else installation.find(start)
+    from .keyagent import socket_path
+
+    runtime = (os.environ if environ is None else environ).get("XDG_RUNTIME_DIR")
     return Settings(
+        agent_socket=socket_path(runtime),
         config=installation.load(found) if found is not None else None,
         looked_from=start,
         db=_path(env.get("DB")),

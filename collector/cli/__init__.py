@@ -18,6 +18,7 @@ from . import (
     reading,
     retention,
     site,
+    unlock,
 )
 from .app import main
 
@@ -25,6 +26,8 @@ for command in (
     folder.init,
     folder.doctor,
     keys.keygen,
+    unlock.unlock,
+    unlock.lock,
     intake.import_,
     reading.list_,
     reading.show,

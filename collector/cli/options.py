@@ -15,6 +15,7 @@ import click
 
 from ..clock import iso
 from ..formats import keyfile
+from ..formats import keys as keys_format
 from ..formats.keyfile import HRKey
 from ..model.loading import Catalog, load_catalog
 from ..render import text
@@ -63,12 +64,28 @@ class Env:
                 "no key given; name HR's key file with --key hr-key.json or SLUTTSAMTALE_KEY"
             )
         keys: dict[str, HRKey] = {}
+        held = self.unlocked()
         for path in unique:
             if not path.exists():  # before asking for a passphrase it could never use
                 raise click.ClickException(f"{path}: HR's key file is not here")
+            kid, public = keyfile.public_of_file(path)
+            raw = held.get(kid)
+            if raw is not None:
+                private = keys_format.private_from_raw(raw)
+                if keys_format.public_of(private) == public:
+                    keys[kid] = HRKey(kid, private, path)
+                    continue
             key = keyfile.load(path, self.passphrase(path))
             keys[key.key_id] = key
         return keys
+
+    def unlocked(self) -> dict[str, bytes]:
+        """The keys `sluttsamtale unlock` keeps open, by key id; none without an agent."""
+        from .. import keyagent
+
+        if self.settings.agent_socket is None:
+            return {}
+        return keyagent.held_keys(self.settings.agent_socket)
 
     def first_key(self, given: Iterable[Path]) -> HRKey:
         return next(iter(self.keys(given).values()))

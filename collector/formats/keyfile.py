@@ -190,6 +190,17 @@ def _write_new(path: Path, data: bytes, mode: int) -> None:
 # --------------------------------------------------------------------------- reading
 
 
+def public_of_file(path: Path) -> tuple[str, bytes]:
+    """The key id and raw public key a key file names, read without its passphrase."""
+    data = _read_private(path)
+    try:
+        document = loads(data)
+    except JSONProblem as e:
+        raise KeyFileError(f"{path} is not a Sluttsamtale key file: {e}") from None
+    kid, public, *_ = _Fields(path).parse(document)
+    return kid, public
+
+
 def load(path: Path, passphrase: str) -> HRKey:
     """Open HR's key file with the passphrase; KeyFileError names the file and the problem."""
     data = _read_private(path)

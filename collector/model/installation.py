@@ -55,6 +55,12 @@ class StoreSection(_Section):
         default_factory=lambda: [Path("keys/hr-key.json")],
         description="HR's key file; more than one after a key rotation, newest first.",
     )
+    unlock_minutes: int = Field(
+        default=30,
+        ge=1,
+        le=720,
+        description="How long `sluttsamtale unlock` keeps the key open without use.",
+    )
 
 
 class Installation(_Section):
@@ -81,6 +87,7 @@ class Found(BaseModel):
     mkdocs: Path | None
     db: Path
     keys: tuple[Path, ...]
+    unlock_minutes: int = 30
 
     @property
     def folder(self) -> Path:
@@ -127,6 +134,7 @@ def load(path: Path) -> Found:
         mkdocs=at(config.site.mkdocs) if config.site.mkdocs else None,
         db=at(config.store.path),
         keys=tuple(at(p) for p in config.store.keys),
+        unlock_minutes=config.store.unlock_minutes,
     )
 
 

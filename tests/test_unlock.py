@@ -1,0 +1,97 @@
+"""Issue 12: HR unlocks the key once per working session. A real agent process, real key
+files, real commands: after `unlock` no command asks for the passphrase; after `lock`, or the
+idle time, every command asks again; the agent answers no one else, and leaves nothing on
+disk but its socket."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from collector.formats import keyfile, keys
+from collector.keyagent import AgentError, safe_folder
+from testing.fixtures import PASSPHRASE, Env
+
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("env")]  # real processes
+
+
+def cli(*args: str, passphrase: bool = False) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ)
+    if not passphrase:
+        env.pop("SLUTTSAMTALE_PASSPHRASE", None)
+    return subprocess.run(
+        [sys.executable, "-m", "collector", *args],
+        env=env,
+        stdin=subprocess.DEVNULL,  # a prompt would find no one to answer it
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+
+
+def socket_folder() -> Path:
+    return Path(os.environ["XDG_RUNTIME_DIR"]) / f"sluttsamtale-{os.getuid()}"
+
+
+def test_unlocked_once_for_a_whole_routine(env: Env) -> None:
+    asked = cli("list")
+    assert asked.returncode == 1 and "Passphrase for" in asked.stderr
+
+    opened = cli("unlock", "--minutes", "5", passphrase=True)
+    assert opened.returncode == 0, opened.stderr
+    assert opened.stdout == (
+        f"Unlocked {env.key} until 5 minutes pass without use; sluttsamtale lock forgets it now.\n"
+    )
+    try:
+        for command in (["list"], ["status"], ["report", "--out", "r.html"]):
+            done = cli(*command)
+            assert "Passphrase" not in done.stderr, command
+            assert done.returncode == 0, (command, done.stderr)
+
+        # Nothing of the key on disk: the folder holds the socket and nothing else.
+        folder = socket_folder()
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+        assert [p.name for p in folder.iterdir()] == ["agent.sock"]
+        assert stat.S_ISSOCK((folder / "agent.sock").stat().st_mode)
+        private = keys.private_raw(keyfile.load(env.key, PASSPHRASE).private)
+        for path in Path(env.root).rglob("*"):
+            if path.is_file():
+                assert private not in path.read_bytes(), path
+    finally:
+        locked = cli("lock")
+    assert locked.stdout == "Locked: the key is forgotten.\n"
+    again = cli("list")
+    assert again.returncode == 1 and "Passphrase for" in again.stderr
+    assert cli("lock").stdout == "No key was unlocked.\n"
+
+
+def test_the_agent_forgets_after_its_idle_time(env: Env) -> None:
+    # One minute is the shortest HR can ask for; the agent's own clock is tested here with a
+    # shorter one, by starting it as unlock does.
+    from collector import keyagent
+
+    key = keyfile.load(env.key, PASSPHRASE)
+    path = socket_folder() / "agent.sock"
+    keyagent.start(path, {key.key_id: keys.private_raw(key.private)}, idle=1.5)
+    assert keyagent.held_keys(path)
+    time.sleep(1.0)
+    assert keyagent.held_keys(path)  # a use resets the clock
+    time.sleep(3.0)
+    assert keyagent.held_keys(path) == {}
+    assert not path.exists()
+    assert cli("list").returncode == 1
+
+
+def test_a_folder_others_can_enter_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "open"
+    folder.mkdir(mode=0o755)
+    folder.chmod(0o755)
+    with pytest.raises(AgentError, match="not a folder of your own closed to others"):
+        safe_folder(folder, create=False)
