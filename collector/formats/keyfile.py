@@ -23,6 +23,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
+from .. import osflags
 from ..errors import KeyFileError
 from . import keys
 from .keys import PrivateKey
@@ -171,14 +172,15 @@ def _exists(path: Path) -> str:
 def _write_new(path: Path, data: bytes, mode: int) -> None:
     """Create `path` with `mode`, failing if anything is there (O_EXCL: no race, no link)."""
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, mode)
+        fd = os.open(path, osflags.CREATE_NEW, mode)
     except FileExistsError:
         raise KeyFileError(_exists(path)) from None
     except OSError as e:
         raise KeyFileError(f"{path} cannot be written ({e.strerror})") from None
     try:
         with os.fdopen(fd, "wb") as fh:
-            os.fchmod(fh.fileno(), mode)  # the umask may have narrowed it; never widened
+            if hasattr(os, "fchmod"):
+                os.fchmod(fh.fileno(), mode)  # the umask may have narrowed it; never widened
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
@@ -228,7 +230,7 @@ def load(path: Path, passphrase: str) -> HRKey:
 def _read_private(path: Path) -> bytes:
     """The file's bytes, if it is a regular file that only its owner can use."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        fd = os.open(path, osflags.READ)
     except FileNotFoundError:
         raise KeyFileError(f"{path} does not exist") from None
     except OSError as e:
@@ -239,7 +241,7 @@ def _read_private(path: Path) -> bytes:
         if not stat.S_ISREG(info.st_mode):
             raise KeyFileError(f"{path} is not a regular file")
         mode = stat.S_IMODE(info.st_mode)
-        if os.name == "posix" and mode & 0o077:
+        if osflags.POSIX and mode & 0o077:
             what = "readable" if mode & 0o044 else "writable" if mode & 0o022 else "usable"
             raise KeyFileError(
                 f"{path} is {what} by others (mode {mode:04o}); run chmod 600 {path}"

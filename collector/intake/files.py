@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import osflags
 from ..errors import EnvelopeError, InputError
 from ..formats.envelope import MAX_FILE_BYTES
 
@@ -176,7 +177,7 @@ def read_capped(path: Path) -> bytes:
         if not stat.S_ISREG(os.stat(path).st_mode):
             raise InputError("the path is not a regular file")
         # O_NONBLOCK: if the path was swapped for a FIFO since the stat, open must not hang.
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        fd = os.open(path, osflags.READ)
     except FileNotFoundError:
         raise InputError("the file does not exist") from None
     except OSError as e:

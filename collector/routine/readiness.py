@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from .. import osflags
 from ..errors import SluttsamtaleError
 from ..formats import keys
 from ..model.employer import Employer
@@ -160,7 +161,7 @@ def _keys(folder: Folder) -> Iterable[Finding]:
             yield Finding("warning", f"{path}: HR's key file is not here (kept offline?)")
             continue
         mode = stat.S_IMODE(path.stat().st_mode)
-        if mode & 0o077:
+        if osflags.POSIX and mode & 0o077:
             yield Finding(
                 "problem",
                 f"{path}: others may read HR's key file (mode {mode:o}); chmod 600 {path}",

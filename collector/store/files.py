@@ -13,6 +13,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from .. import osflags
 from ..errors import SluttsamtaleError
 
 
@@ -54,7 +55,7 @@ def write_new(folder: Path, stem: str, suffix: str, data: bytes) -> Path:
     for n in range(1, 1000):
         path = folder / (f"{stem}{suffix}" if n == 1 else f"{stem}-{n}{suffix}")
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            fd = os.open(path, osflags.CREATE_NEW, 0o600)
         except FileExistsError:
             continue
         except OSError as e:
