@@ -33,6 +33,7 @@ from . import clock, shipped
 from .errors import SluttsamtaleError
 from .model import installation
 from .model.installation import Found
+from .words import Language
 
 PREFIX = "SLUTTSAMTALE_"
 DEFAULT_DB = Path("sluttsamtale.db")
@@ -59,6 +60,8 @@ class Settings:
     """Which variables were set, for messages that say where a value came from."""
     config: Found | None = None
     """The employer's sluttsamtale.toml, if one was named or found."""
+    locale_language: Language = "en"
+    """The language LANG (or LC_ALL, LC_MESSAGES) names, if it is one of ours."""
     agent_socket: Path | None = None
     """Where `sluttsamtale unlock`'s key agent listens (from XDG_RUNTIME_DIR)."""
     looked_from: Path | None = None
@@ -90,6 +93,13 @@ class Settings:
 
     def public_key_or(self, given: Path | None) -> Path | None:
         return given or self.public_key or (self.config.public_key if self.config else None)
+
+    @property
+    def language(self) -> Language:
+        """The CLI's language: the configuration's, else the locale's, else English."""
+        if self.config is not None and self.config.language is not None:
+            return self.config.language
+        return self.locale_language
 
     def unlock_minutes(self, given: int | None) -> int:
         """How long the key agent keeps the key without use."""
@@ -142,8 +152,10 @@ def from_environ(
     found = named if named is not None else installation.find(start)
     from .keyagent import socket_path
 
-    runtime = (os.environ if environ is None else environ).get("XDG_RUNTIME_DIR")
+    whole = os.environ if environ is None else environ
+    runtime = whole.get("XDG_RUNTIME_DIR")
     return Settings(
+        locale_language=locale_language(whole),
         agent_socket=socket_path(runtime),
         config=installation.load(found) if found is not None else None,
         looked_from=start,
@@ -158,6 +170,20 @@ def from_environ(
         max_page_count=_count(env.get("MAX_PAGE_COUNT")),
         environ_names=frozenset(PREFIX + k for k in env),
     )
+
+
+_LOCALE_CODES: dict[str, Language] = {"nb": "nb", "no": "nb", "nn": "nn", "sv": "sv"}
+
+
+def locale_language(environ: Mapping[str, str]) -> Language:
+    """nb_NO.UTF-8 -> nb, nn_NO -> nn, sv_SE -> sv; anything else (C, POSIX, de_DE) -> en.
+    As gettext does: LC_ALL, then LC_MESSAGES, then LANG, the first that is set."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name, "")
+        if value:
+            code = value.split(".")[0].split("_")[0].lower()
+            return _LOCALE_CODES.get(code, "en")
+    return "en"
 
 
 def _path(value: str | None) -> Path | None:

@@ -53,6 +53,10 @@ def _isolated(
     monkeypatch.setenv("HOME", str(home))
     for xdg in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
         monkeypatch.setenv(xdg, str(home / xdg.lower()))
+    # The CLI speaks English unless a test asks for another language.
+    for name in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
     # The key agent's socket too: a developer's own unlocked agent must never answer a test.
     (home / "run").mkdir(mode=0o700)
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(home / "run"))

@@ -39,8 +39,8 @@ class Env:
 
     @property
     def words(self) -> Catalogue:
-        """The CLI's own labels (English; the catalogue has every language)."""
-        return catalogue("en")
+        """The CLI's own labels, in the configuration's language or the locale's."""
+        return catalogue(self.settings.language)
 
     def now(self) -> datetime:
         return self.settings.now()

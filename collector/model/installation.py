@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -66,6 +67,10 @@ class StoreSection(_Section):
 class Installation(_Section):
     """One employer's configuration: where everything is. Paths are relative to the file."""
 
+    language: Literal["nb", "nn", "sv", "en"] | None = Field(
+        default=None,
+        description="The language of the command's messages and tables (default: from LANG).",
+    )
     questionnaires: Path = Field(
         default=Path("questionnaires"),
         description="The question-set folder, with the employer's employer.yml.",
@@ -88,6 +93,7 @@ class Found(BaseModel):
     db: Path
     keys: tuple[Path, ...]
     unlock_minutes: int = 30
+    language: Literal["nb", "nn", "sv", "en"] | None = None
 
     @property
     def folder(self) -> Path:
@@ -135,6 +141,7 @@ def load(path: Path) -> Found:
         db=at(config.store.path),
         keys=tuple(at(p) for p in config.store.keys),
         unlock_minutes=config.store.unlock_minutes,
+        language=config.language,
     )
 
 
