@@ -221,7 +221,7 @@ def test_faults_odd_inputs_named_on_the_command_line(tmp_path: Path) -> None:
     proc = cli(batch, "import", good[0], fifo, good[1], zero, unreadable, missing, folder, linked)
 
     assert proc.returncode == 1
-    assert proc.stderr == ""
+    assert proc.stderr == f"Created a new store: {batch.db.resolve()}\n"  # only import may
     lines = proc.stdout.splitlines()
     rejected = [line for line in lines if line.startswith("rejected ")]
     assert rejected == [
