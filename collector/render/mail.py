@@ -69,7 +69,8 @@ def render(
     """The e-mail as text: To (when known) and Subject lines, a blank line, the body.
 
     Every promise in it (who opens the answers, where they are kept and for how long, who
-    may hold the conversation, the union representative, where to send the file) comes from
+    may hold the conversation, the union representative, where to send the file, who may
+    get what the employee writes about their tasks) comes from
     render/promises.py, as on the page. `receiver`: the build seals special answers to a
     whistleblowing receiver (employer.yml `whistleblowing_key`).
     """
@@ -80,7 +81,7 @@ def render(
         employer=employer.name,
         last_day=format_day(last_day, language),
         link=link,
-        recipients=" ".join(recipients.split()),
+        recipients=" ".join(f"{recipients} {p.posting}".split()),
         interviewers=p.interviewers,
         union=p.union,
         who_opens=p.who_opens,
