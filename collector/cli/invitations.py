@@ -10,8 +10,11 @@ import click
 from ..clock import iso
 from ..formats import keys
 from ..intake import leavers as leaver_files
+from ..model.employer import OfferedTo
 from ..render import mail, text
-from ..routine import followup, invitations
+from ..render import offered as offered_text
+from ..routine import followup, invitations, offered
+from ..safetext import visible
 from ..store import Output, files
 from ..website import manifest
 from .options import (
@@ -41,7 +44,16 @@ from .options import (
     type=click.Path(dir_okay=False, path_type=Path),
     help="Leavers as an HR system exports them: ; or , between fields, UTF-8 (a BOM is "
     "fine). Columns: name and last_day, optional email, position, workplace, department, "
-    "employed_from, set (Norwegian and Swedish headings such as navn, sluttdato work too).",
+    "employed_from, set, and for employer.yml offered_to the kind of employment, the "
+    "reason for leaving and tenure_months (Norwegian and Swedish headings such as navn, "
+    "sluttdato, Ansettelsesform, Sluttårsak, Anställningsdatum work too).",
+)
+@click.option(
+    "--include-outside-rule",
+    "include_outside",
+    is_flag=True,
+    help="Invite also the leavers of the CSV outside employer.yml offered_to (who is "
+    "offered the conversation); without it they are only listed, each with the reason.",
 )
 @click.option(
     "--base-url",
@@ -79,6 +91,7 @@ def invite(
     key_paths: tuple[Path, ...],
     questionnaires: Path | None,
     as_json: bool,
+    include_outside: bool,
     name: str | None,
     email: str | None,
     position: str | None,
@@ -94,7 +107,9 @@ def invite(
     date. HR's record of the invitation is sealed to HR's key, so the key is needed. The
     e-mail, in the set's language, says the conversation is voluntary, that the questions
     come ahead, who reads the answers and how they are protected. A whole CSV is stored or
-    none of it; a person already invited is not invited twice.
+    none of it; a person already invited is not invited twice. From a CSV, only those
+    inside employer.yml offered_to are invited (by default everyone); the others are
+    listed, one line each with the reason.
 
     Example:
 
@@ -121,7 +136,7 @@ def invite(
         parsed = leaver_files.read_csv(csv_file, set_id, catalog)
         if parsed.ignored:
             click.echo(f"Note: columns not used: {', '.join(parsed.ignored)}", err=True)
-        leavers = parsed.leavers
+        leavers = _offered(env, csv_file, parsed, catalog.employer.offered_to, include_outside)
     else:
         if not given.get("name") or not given.get("last_day"):
             raise click.ClickException(
@@ -242,6 +257,27 @@ def _case(step: followup.Step, who: followup.Reporter | None) -> dict[str, Any]:
     if who is not None and not who.invited:
         reached["invited"] = False
     return step.as_dict() | reached
+
+
+def _offered(
+    env: Env,
+    csv_file: Path,
+    parsed: leaver_files.CsvLeavers,
+    rule: OfferedTo,
+    include_outside: bool,
+) -> list[leaver_files.Leaver]:
+    """The leavers of the file to invite by the rule, the others listed on stderr; a file
+    without a column the rule needs is refused before anything is written."""
+    lacking = offered.missing(rule, parsed.columns)
+    if lacking:
+        raise click.ClickException(offered_text.missing_columns(csv_file, lacking, env.words))
+    inside, outside = offered.split(parsed.leavers, rule)
+    for person in outside:
+        click.echo(visible(offered_text.outside_line(person, rule, env.words)), err=True)
+    if outside:
+        key = "offer_included" if include_outside else "offer_left_out"
+        click.echo(env.words["cli"][key].format(n=len(outside)), err=True)
+    return parsed.leavers if include_outside else inside
 
 
 def _site_digest(site_dir: Path, key_id: str) -> str | None:
