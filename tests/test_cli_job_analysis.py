@@ -274,3 +274,23 @@ def test_job_analysis_opens_offline_in_chromium(flow: Flow, recorded: Any) -> No
     browser_page.emulate_media(media="print")
     assert browser_page.locator("h2").count() == 2
     assert recorded.requests == [url]  # nothing but the file itself
+
+
+def test_answers_sealed_before_the_page_promised_it_are_counted_not_quoted(flow: Flow) -> None:
+    # Kari sealed on 2026-05-01, Ola on 2026-03-09: only Kari's page said it may reach the
+    # manager who writes the next posting.
+    flow.employer_rules("analysis:\n  min_group: 5\n  posting_promised_since: 2026-04-01\n")
+    fill(flow)
+    result = run("job-analysis", "--position", "Barnehagelærer", "--out", "stilling.html")
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        "Wrote stilling.html: 1 answers quoted; not quoted: 1 for HR only, 1 for statistics "
+        "only, 1 sealed before the page promised it (analysis.posting_promised_since)\n"
+    )
+    html = Path("stilling.html").read_text(encoding="utf-8")
+    assert "KARI-TASKS" in html and "OLA-TASKS" not in html
+    assert (
+        "<li>Ikke sitert fordi svaret ble forseglet før skjemaet sa at det kan gå til denne "
+        "lederen: 1</li>"
+    ) in html
+    assert_nothing_held_back_shows(html)

@@ -205,15 +205,16 @@ def job_analysis_(
     catalog = env.catalog(questionnaires)
     with env.store(db_path, create=False) as store:
         stored = analysis.load(store, env.keys(key_paths), catalog)
-        built = jobs.build(stored.opened, scope)
+        built = jobs.build(stored.opened, scope, catalog.employer.analysis.posting_promised_since)
         render = job_page.render_html if fmt == "html" else job_page.render_markdown
         page = render(built, language=language, employer=catalog.employer.name, generated=env.now())
         delete_by = built.delete_by() or stored.delete_by()
         out = env.write_output(
             store, out, page.encode("utf-8"), "job-analysis", delete_by, suffix=f".{fmt}"
         )
-    click.echo(
-        c["job_analysis_wrote"].format(
-            path=out, quoted=built.quoted, hr_only=built.hr_only, statistics=built.statistics_only
-        )
+    wrote = c["job_analysis_wrote"].format(
+        path=out, quoted=built.quoted, hr_only=built.hr_only, statistics=built.statistics_only
     )
+    if built.before_promise:
+        wrote += c["job_analysis_before"].format(k=built.before_promise)
+    click.echo(wrote)

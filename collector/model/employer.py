@@ -51,9 +51,15 @@ class FollowupRules(Strict):
 
 
 class AnalysisRules(Strict):
-    """Reports and exports (employer.yml `analysis`): the smallest group ever shown."""
+    """Reports and exports (employer.yml `analysis`): the smallest group ever shown; and
+    since when the page promised what `job-analysis` does."""
 
     min_group: int = Field(5, ge=2, le=100)
+    posting_promised_since: date | None = None
+    """The day this employer's page first said that "HR and the person who holds my
+    conversation" lets what the employee writes about their tasks reach the manager who
+    writes the next posting (render/promises.py `posting`). `job-analysis` quotes no answer
+    sealed before it, only counts it. None: every page this employer published said so."""
 
 
 Employment = Literal["permanent", "fixed_term", "temporary"]

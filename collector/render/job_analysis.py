@@ -46,6 +46,8 @@ def _counts(group: Position, w: dict[str, str]) -> list[str]:
     out = [w["quoted"].format(n=len(group.quotes))]
     if group.hr_only:
         out.append(w["hr_only"].format(k=group.hr_only))
+    if group.before_promise:
+        out.append(w["before_promise"].format(k=group.before_promise))
     return out
 
 

@@ -11,6 +11,8 @@ The promise to the employee decides what is quoted, not the size of any group:
 - "HR only" is never quoted to a manager, only counted;
 - "only anonymous statistics" is never quoted, not even in a large group; such a response
   keeps no position, so it is counted for the period as a whole;
+- an answer sealed before the page made that promise (employer.yml
+  `analysis.posting_promised_since`) is counted, never quoted: its writer was not told;
 - unconfirmed answers ("not invited") and earlier answers count nowhere, as in the report
   (analysis.usable).
 
@@ -83,6 +85,8 @@ class Position:
     quotes: list[Quote] = field(default_factory=list)
     hr_only: int = 0
     """Answers that wrote about tasks or handover but chose HR only: counted, never quoted."""
+    before_promise: int = 0
+    """Answers of the quoted choice sealed before the page promised it: counted only."""
 
 
 @dataclass(frozen=True)
@@ -100,12 +104,19 @@ class JobAnalysis:
     def hr_only(self) -> int:
         return sum(p.hr_only for p in self.positions)
 
+    @property
+    def before_promise(self) -> int:
+        return sum(p.before_promise for p in self.positions)
+
     def delete_by(self) -> str | None:
         """The page goes with the first of the records it quotes."""
         return min((q.delete_by for p in self.positions for q in p.quotes), default=None)
 
 
-def build(opened: Iterable[Opened], scope: Scope) -> JobAnalysis:
+def build(
+    opened: Iterable[Opened], scope: Scope, promised_since: date | None = None
+) -> JobAnalysis:
+    """The page's content. `promised_since`: employer.yml analysis.posting_promised_since."""
     kept, _ = usable(opened)
     groups: dict[str, Position] = {}
     spellings: dict[str, Counter[str]] = {}
@@ -127,7 +138,10 @@ def build(opened: Iterable[Opened], scope: Scope) -> JobAnalysis:
         group = groups.setdefault(_norm(position) if position else "", Position(position))
         if position:
             spellings.setdefault(_norm(position), Counter())[position] += 1
-        if payload.readers == QUOTED:
+        told = promised_since is None or payload.sealed_at.date() >= promised_since
+        if payload.readers == QUOTED and not told:
+            group.before_promise += 1
+        elif payload.readers == QUOTED:
             quote = Quote(day, department, tasks, handover, use.item.row.delete_by)
             group.quotes.append(quote)
         else:
