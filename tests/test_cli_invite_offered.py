@@ -160,3 +160,17 @@ def test_the_shipped_example_is_sodermalms_rule() -> None:
         yaml.safe_load(SODERMALM)["offered_to"]
     )
     assert Employer.model_fields["offered_to"].default == OfferedTo()
+
+
+def test_when_no_one_is_inside_no_one_is_invited(flow: Flow) -> None:
+    flow.employer_rules("offered_to:\n  reasons: [retired]\n")
+    text = "Navn;Sluttårsak;Sluttdato\nKari Nordmann;Oppsagt;30.06.2026\n"
+    result = run("invite", "--csv", str(write(flow, text)), "--set", "kommune-nb")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        "outside the rule: Kari Nordmann, last day 2026-06-30: reason for leaving dismissed, "
+        "the rule offers it for retired\n"
+        "1 outside the rule not invited; to invite them too, add --include-outside-rule\n"
+    )
+    assert result.stdout == "0 invited, 0 already invited\n"
+    assert invited_names() == []

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Literal
 
-from ..clock import add_months
 from ..intake.leavers import Leaver
 from ..model.employer import OfferedTo
 
@@ -51,10 +50,8 @@ def tenure(leaver: Leaver) -> int | None:
     """Whole months employed by the end of the last working day (the start date first)."""
     if leaver.employed_from is None:
         return leaver.tenure_months
-    end = leaver.last_day + timedelta(days=1)
-    months = (end.year - leaver.employed_from.year) * 12 + end.month - leaver.employed_from.month
-    while months > 0 and add_months(leaver.employed_from, months) > end:
-        months -= 1
+    start, end = leaver.employed_from, leaver.last_day + timedelta(days=1)
+    months = (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
     return max(months, 0)
 
 
