@@ -5,6 +5,7 @@ leavers' file with short tenures, fixed-term contracts and dismissals."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -174,3 +175,16 @@ def test_when_no_one_is_inside_no_one_is_invited(flow: Flow) -> None:
     )
     assert result.stdout == "0 invited, 0 already invited\n"
     assert invited_names() == []
+
+
+def test_json_names_those_outside_the_rule_as_results(flow: Flow) -> None:
+    flow.employer_rules(SODERMALM)
+    path = str(write(flow, LEAVERS))
+    result = run("invite", "--csv", path, "--set", "sodermalm-sv", "--json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert [r["name"] for r in rows if r["outcome"] == "invited"] == INSIDE
+    outside = [r for r in rows if r["outcome"] == "outside the rule"]
+    assert [r["name"] for r in outside] == ["Bo Berg", "David Dahl", "Eva Ek", "Greta Gran"]
+    assert outside[0]["why"].endswith("employed 11 months, the rule asks at least 12")
+    assert "code" not in outside[0] and "link" not in outside[0]

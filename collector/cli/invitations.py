@@ -130,13 +130,15 @@ def invite(
         "last_day": last_day,
     }
     given = {k: v for k, v in person.items() if v is not None}
+    left_out: list[dict[str, Any]] = []
     if csv_file is not None:
         if given:
             raise click.ClickException("give either --csv or one person's details, not both")
         parsed = leaver_files.read_csv(csv_file, set_id, catalog)
         if parsed.ignored:
             click.echo(f"Note: columns not used: {', '.join(parsed.ignored)}", err=True)
-        leavers = _offered(env, csv_file, parsed, catalog.employer.offered_to, include_outside)
+        rule = catalog.employer.offered_to
+        leavers, left_out = _offered(env, csv_file, parsed, rule, include_outside)
     else:
         if not given.get("name") or not given.get("last_day"):
             raise click.ClickException(
@@ -175,7 +177,7 @@ def invite(
                 }
             )
     if as_json:
-        print_json(results)
+        print_json(results + left_out)
         return
     for r in results:
         where = f"e-mail {r['email_file']}" if r["email_file"] else r["link"]
@@ -265,19 +267,34 @@ def _offered(
     parsed: leaver_files.CsvLeavers,
     rule: OfferedTo,
     include_outside: bool,
-) -> list[leaver_files.Leaver]:
-    """The leavers of the file to invite by the rule, the others listed on stderr; a file
-    without a column the rule needs is refused before anything is written."""
+) -> tuple[list[leaver_files.Leaver], list[dict[str, Any]]]:
+    """The leavers of the file to invite by the rule, the others listed on stderr (and, not
+    invited, as results for --json); a file without a column the rule needs is refused
+    before anything is written."""
     lacking = offered.missing(rule, parsed.columns)
     if lacking:
         raise click.ClickException(offered_text.missing_columns(csv_file, lacking, env.words))
     inside, outside = offered.split(parsed.leavers, rule)
+    left_out = []
     for person in outside:
-        click.echo(visible(offered_text.outside_line(person, rule, env.words)), err=True)
+        line = offered_text.outside_line(person, rule, env.words)
+        click.echo(visible(line), err=True)
+        leaver = person.leaver
+        left_out.append(
+            {
+                "outcome": "outside the rule",
+                "name": leaver.name,
+                "last_day": leaver.last_day.isoformat(),
+                "set": leaver.set_id,
+                "why": line,
+            }
+        )
     if outside:
         key = "offer_included" if include_outside else "offer_left_out"
         click.echo(env.words["cli"][key].format(n=len(outside)), err=True)
-    return parsed.leavers if include_outside else inside
+    if include_outside:
+        return parsed.leavers, []
+    return inside, left_out
 
 
 def _site_digest(site_dir: Path, key_id: str) -> str | None:
