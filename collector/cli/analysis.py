@@ -186,7 +186,9 @@ def job_analysis_(
     For one position or department and a period; grouped by position, each entry with the
     day it came in and never a name. Quoted only from those who chose "HR and the person
     who holds my conversation", which the form tells them may reach the manager who writes
-    the next posting; answers for HR only or for statistics only are counted, never quoted.
+    the next posting; answers for HR only or for statistics only, and answers sealed before
+    the page said so (employer.yml analysis.posting_promised_since), are counted, never
+    quoted.
 
     Example:
 
