@@ -26,6 +26,7 @@ from workflow_support import (
 
 from collector.formats import links
 from collector.model.loading import load_catalog
+from collector.render.promises import promises
 from collector.store import Store
 from testing.fixtures import BASE_URL, CODE, Flow
 
@@ -296,6 +297,8 @@ def test_invite_mail_follows_the_employers_policies(flow: Flow) -> None:
         "arbeidsgiveren tilbyr ikke at en tillitsvalgt er med",
         "Referatet fra samtalen arkiveres i personalmappen din",
         "senest 6 måneder etter at HR tok imot dem",
+        # job-analysis quotes this choice to the manager who writes the next posting.
+        promises(load_catalog(flow.questionnaires).employer, "nb", receiver=False).posting,
     ):
         assert phrase in result.output, phrase
     for phrase in ("Du velger selv", "Du kan ta med en tillitsvalgt", "12 måneder"):

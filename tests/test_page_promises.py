@@ -104,6 +104,7 @@ def test_every_page_says_what_this_employer_promises(
             said.special,
             said.send_to,
             said.statistics_groups,
+            said.posting,
         ):
             assert sentence in protection, (site.parent.name, sentence)
         assert other.who_opens not in protection and other.special not in protection
@@ -112,6 +113,14 @@ def test_every_page_says_what_this_employer_promises(
             assert "{{" not in text and "}}" not in text, name
         for set_page in (t for n, t in texts.items() if n.startswith("sets/")):
             assert "12 måneder etter samtalen" not in set_page  # the old fixed text
+        # The choice that lets the words about the tasks reach the manager who writes the
+        # next posting (job-analysis) says so under the choice and in the privacy notice.
+        for qset in load_catalog(folder).latest():
+            if qset.language == language:
+                set_page = texts[f"sets/{qset.id}.html"]
+                hint = catalogue(qset.language)["page"]["readers_hr_and_interviewer_hint"]
+                assert f"{hint} {said.posting}" in set_page, qset.id
+                assert set_page.count(said.posting) >= 2, qset.id  # the hint and the notice
 
 
 def test_the_set_page_follows_the_policies(melhus: tuple[Path, Path]) -> None:

@@ -43,6 +43,7 @@ for command in (
     erasure.confirm,
     analysis.report_,
     analysis.export_,
+    analysis.job_analysis_,
     site.build_,
     site.verify_site,
 ):

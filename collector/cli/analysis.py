@@ -1,5 +1,6 @@
 """`sluttsamtale report` and `export`: reasons for leaving across the organisation, with no
-group small enough to single anyone out."""
+group small enough to single anyone out; and `job-analysis`: what leavers of one position
+or department wrote about their tasks, for the person who writes the next posting."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ from typing import Any
 import click
 
 from ..render import export, report
+from ..render import job_analysis as job_page
 from ..routine import analysis
+from ..routine import job_analysis as jobs
 from ..words import LANGUAGES, Language
-from .options import Env, db_option, key_option, pass_env, questionnaires_option
+from .options import Env, db_option, key_option, pass_env, past_day, questionnaires_option
 
 
 def analysis_options(f: Any) -> Any:
@@ -132,3 +135,88 @@ def export_(
         out = env.write_output(store, out, data, "export", stored.delete_by(), suffix=f".{fmt}")
     left_out = f"; {anonymous} for statistics only are no rows" if anonymous else ""
     click.echo(f"Wrote {out}: {len(rows)} rows; groups under {group} held back{left_out}")
+
+
+@click.command("job-analysis")
+@click.option("--position", help="The position, as in the invitations (case and spaces ignored).")
+@click.option("--department", help="The department, as in the invitations.")
+@click.option("--from", "start", metavar="DATE", help="Answers received on or after this day.")
+@click.option("--to", "end", metavar="DATE", help="Answers received on or before this day.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["html", "md"]),
+    default="html",
+    show_default=True,
+    help="A printable page, or Markdown to paste into a posting's draft.",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="FILE.html or FILE.md [default: exports/ beside the store]; recorded, and deleted by "
+    "purge with the first of the answers it quotes.",
+)
+@click.option(
+    "--language",
+    type=click.Choice(LANGUAGES),
+    default="nb",
+    show_default=True,
+    help="The language of the headings.",
+)
+@db_option
+@key_option
+@questionnaires_option
+@pass_env
+def job_analysis_(
+    env: Env,
+    position: str | None,
+    department: str | None,
+    start: str | None,
+    end: str | None,
+    fmt: str,
+    out: Path | None,
+    language: Language,
+    db_path: Path | None,
+    key_paths: tuple[Path, ...],
+    questionnaires: Path | None,
+) -> None:
+    """Gather what leavers wrote about their tasks and responsibility, and what must be
+    handed over, as input to the next job analysis before a position is advertised again.
+
+    For one position or department and a period; grouped by position, each entry with the
+    day it came in and never a name. Quoted only from those who chose "HR and the person
+    who holds my conversation", which the form tells them may reach the manager who writes
+    the next posting; answers for HR only or for statistics only, and answers sealed before
+    the page said so (employer.yml analysis.posting_promised_since), are counted, never
+    quoted.
+
+    Example:
+
+    \b
+        sluttsamtale job-analysis --key hr-key.json --position Barnehagelærer \\
+            --from 2026-01-01 --format md
+    """
+    c = env.words["cli"]
+    if position is None and department is None:
+        raise click.ClickException(c["job_analysis_scope"])
+    today = env.today()
+    first, last = past_day(start, "--from", today), past_day(end, "--to", today)
+    if first is not None and last is not None and first > last:
+        raise click.ClickException(c["job_analysis_period"].format(start=first, end=last))
+    scope = jobs.Scope(position=position, department=department, start=first, end=last)
+    catalog = env.catalog(questionnaires)
+    with env.store(db_path, create=False) as store:
+        stored = analysis.load(store, env.keys(key_paths), catalog)
+        built = jobs.build(stored.opened, scope, catalog.employer.analysis.posting_promised_since)
+        render = job_page.render_html if fmt == "html" else job_page.render_markdown
+        page = render(built, language=language, employer=catalog.employer.name, generated=env.now())
+        delete_by = built.delete_by() or stored.delete_by()
+        out = env.write_output(
+            store, out, page.encode("utf-8"), "job-analysis", delete_by, suffix=f".{fmt}"
+        )
+    wrote = c["job_analysis_wrote"].format(
+        path=out, quoted=built.quoted, hr_only=built.hr_only, statistics=built.statistics_only
+    )
+    if built.before_promise:
+        wrote += c["job_analysis_before"].format(k=built.before_promise)
+    click.echo(wrote)

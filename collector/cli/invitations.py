@@ -10,8 +10,11 @@ import click
 from ..clock import iso
 from ..formats import keys
 from ..intake import leavers as leaver_files
+from ..model.employer import OfferedTo
 from ..render import mail, text
-from ..routine import followup, invitations
+from ..render import offered as offered_text
+from ..routine import followup, invitations, offered
+from ..safetext import visible
 from ..store import Output, files
 from ..website import manifest
 from .options import (
@@ -41,7 +44,16 @@ from .options import (
     type=click.Path(dir_okay=False, path_type=Path),
     help="Leavers as an HR system exports them: ; or , between fields, UTF-8 (a BOM is "
     "fine). Columns: name and last_day, optional email, position, workplace, department, "
-    "employed_from, set (Norwegian and Swedish headings such as navn, sluttdato work too).",
+    "employed_from, set, and for employer.yml offered_to the kind of employment, the "
+    "reason for leaving and tenure_months (Norwegian and Swedish headings such as navn, "
+    "sluttdato, Ansettelsesform, Sluttårsak, Anställningsdatum work too).",
+)
+@click.option(
+    "--include-outside-rule",
+    "include_outside",
+    is_flag=True,
+    help="Invite also the leavers of the CSV outside employer.yml offered_to (who is "
+    "offered the conversation); without it they are only listed, each with the reason.",
 )
 @click.option(
     "--base-url",
@@ -78,6 +90,7 @@ def invite(
     key_paths: tuple[Path, ...],
     questionnaires: Path | None,
     as_json: bool,
+    include_outside: bool,
     name: str | None,
     email: str | None,
     position: str | None,
@@ -93,7 +106,9 @@ def invite(
     date. HR's record of the invitation is sealed to HR's key, so the key is needed. The
     e-mail, in the set's language, says the conversation is voluntary, that the questions
     come ahead, who reads the answers and how they are protected. A whole CSV is stored or
-    none of it; a person already invited is not invited twice.
+    none of it; a person already invited is not invited twice. From a CSV, only those
+    inside employer.yml offered_to are invited (by default everyone); the others are
+    listed, one line each with the reason.
 
     Example:
 
@@ -115,13 +130,15 @@ def invite(
         "last_day": last_day,
     }
     given = {k: v for k, v in person.items() if v is not None}
+    left_out: list[dict[str, Any]] = []
     if csv_file is not None:
         if given:
             raise click.ClickException("give either --csv or one person's details, not both")
         parsed = leaver_files.read_csv(csv_file, set_id, catalog)
         if parsed.ignored:
             click.echo(f"Note: columns not used: {', '.join(parsed.ignored)}", err=True)
-        leavers = parsed.leavers
+        rule = catalog.employer.offered_to
+        leavers, left_out = _offered(env, csv_file, parsed, rule, include_outside)
     else:
         if not given.get("name") or not given.get("last_day"):
             raise click.ClickException(
@@ -172,7 +189,7 @@ def invite(
             if not as_json:
                 click.echo(env.words["cli"]["mailto_written"].format(file=listing), err=True)
     if as_json:
-        print_json(results)
+        print_json(results + left_out)
         return
     for r in results:
         where = f"e-mail {r['email_file']}" if r["email_file"] else r["link"]
@@ -254,6 +271,42 @@ def _case(step: followup.Step, who: followup.Reporter | None) -> dict[str, Any]:
     if who is not None and not who.invited:
         reached["invited"] = False
     return step.as_dict() | reached
+
+
+def _offered(
+    env: Env,
+    csv_file: Path,
+    parsed: leaver_files.CsvLeavers,
+    rule: OfferedTo,
+    include_outside: bool,
+) -> tuple[list[leaver_files.Leaver], list[dict[str, Any]]]:
+    """The leavers of the file to invite by the rule, the others listed on stderr (and, not
+    invited, as results for --json); a file without a column the rule needs is refused
+    before anything is written."""
+    lacking = offered.missing(rule, parsed.columns)
+    if lacking:
+        raise click.ClickException(offered_text.missing_columns(csv_file, lacking, env.words))
+    inside, outside = offered.split(parsed.leavers, rule)
+    left_out = []
+    for person in outside:
+        line = offered_text.outside_line(person, rule, env.words)
+        click.echo(visible(line), err=True)
+        leaver = person.leaver
+        left_out.append(
+            {
+                "outcome": "outside the rule",
+                "name": leaver.name,
+                "last_day": leaver.last_day.isoformat(),
+                "set": leaver.set_id,
+                "why": line,
+            }
+        )
+    if outside:
+        key = "offer_included" if include_outside else "offer_left_out"
+        click.echo(env.words["cli"][key].format(n=len(outside)), err=True)
+    if include_outside:
+        return parsed.leavers, []
+    return inside, left_out
 
 
 def _site_digest(site_dir: Path, key_id: str) -> str | None:

@@ -1,7 +1,8 @@
 """Leavers in: one on the command line, or a CSV as HR systems export it; checked leavers out.
 
 HR systems export in the local language, so headings are matched in bokmål, nynorsk,
-Swedish and English, folded to lowercase ASCII with "_" between words.
+Swedish and English, folded to lowercase ASCII with "_" between words; so are the words for
+a kind of employment and a reason for leaving, which employer.yml `offered_to` may ask.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ..errors import SluttsamtaleError
+from ..model.employer import Employment, LeavingReason
 from ..model.loading import Catalog
 from ..model.questionset import SHORT_TEXT_MAX
 from ..safetext import fold
@@ -40,6 +42,74 @@ class Leaver:
     workplace: str | None = None
     department: str | None = None
     employed_from: date | None = None
+    employment: Employment | None = None
+    reason: LeavingReason | None = None
+    tenure_months: int | None = None
+    """Whole months employed, as the file gives them (when it has no start date)."""
+
+
+_EMPLOYMENT_WORDS: dict[Employment, tuple[str, ...]] = {
+    "permanent": (
+        "permanent", "fast", "fast_ansatt", "fast_ansettelse", "fast_stilling",
+        "fast_tilsett", "fast_tilsetting", "fast_tilsetjing", "tillsvidare",
+        "tills_vidare", "tillsvidareanstalld", "tillsvidareanstallning",
+    ),
+    "fixed_term": (
+        "fixed_term", "midlertidig", "midlertidig_ansatt", "midlertidig_tilsett", "vikar",
+        "vikariat", "engasjement", "aremal", "tidsbegransad", "tidsbegransat_anstalld",
+        "tidsbegransad_anstallning", "visstid", "visstidsanstalld", "allman_visstid",
+        "sarskild_visstid",
+    ),
+    "temporary": (
+        "temporary", "tilkalling", "tilkallingsvikar", "tilkallingshjelp", "ekstrahjelp",
+        "timeansatt", "timelonnet", "timanstalld", "timavlonad", "behovsanstalld",
+    ),
+}  # fmt: skip
+_EMPLOYMENT = {word: kind for kind, words in _EMPLOYMENT_WORDS.items() for word in words}
+
+_REASON_WORDS: dict[LeavingReason, tuple[str, ...]] = {
+    "resigned": (
+        "resigned", "resignation", "egen_oppsigelse", "sagt_opp_selv", "eget_onske",
+        "eiga_oppseiing", "sagt_opp_sjolv", "eige_onske", "egen_begaran",
+        "egen_uppsagning", "sagt_upp_sig",
+    ),
+    "retired": (
+        "retired", "retirement", "pensjon", "alderspensjon", "afp", "pensjonert",
+        "pension", "alderspension", "pensionering", "gar_i_pension",
+    ),
+    "dismissed": (
+        "dismissed", "dismissal", "oppsagt", "oppsagt_av_arbeidsgiver", "avskjed",
+        "avskjediget", "avskil", "oppsagd", "uppsagd", "avsked", "avskedad", "arbetsbrist",
+        "nedbemanning",
+    ),
+    "end_of_contract": (
+        "end_of_contract", "contract_ended", "kontrakt_utlopt", "utlopt_kontrakt",
+        "engasjement_utlopt", "vikariat_slutt", "kontrakten_gjekk_ut",
+        "anstallningen_upphor", "visstid_upphor", "vikariat_upphor", "avslutat_vikariat",
+    ),
+}  # fmt: skip
+_REASONS = {word: reason for reason, words in _REASON_WORDS.items() for word in words}
+
+
+def _word(text: str | None, known: Mapping[str, str], what: str, where: str) -> str | None:
+    if not text:
+        return None
+    found = known.get(fold(text))
+    if found is None:
+        names = ", ".join(dict.fromkeys(known.values()))
+        raise InvitationError(
+            f"{where}: {what} {text!r} is not one the rule knows; write {names} "
+            "(or a word such as fast, midlertidig, pensjon, oppsagt, tillsvidare, visstid)"
+        )
+    return found
+
+
+def _months(text: str | None, where: str) -> int | None:
+    if not text:
+        return None
+    if not text.isdigit() or len(text) > 4:
+        raise InvitationError(f"{where}: tenure_months {text!r} is not a whole number of months")
+    return int(text)
 
 
 def check_leaver(
@@ -70,6 +140,8 @@ def check_leaver(
     employed_from = _date(clean.get("employed_from"), "employed_from", where)
     if employed_from is not None and employed_from > last_day:
         raise InvitationError(f"{where}: employed_from is after last_day")
+    employment = _word(clean.get("employment"), _EMPLOYMENT, "the employment kind", where)
+    reason = _word(clean.get("reason"), _REASONS, "the reason for leaving", where)
     return Leaver(
         where=where,
         set_id=set_id,
@@ -80,6 +152,9 @@ def check_leaver(
         workplace=clean.get("workplace") or None,
         department=clean.get("department") or None,
         employed_from=employed_from,
+        employment=_EMPLOYMENT[employment] if employment else None,
+        reason=_REASONS[reason] if reason else None,
+        tenure_months=_months(clean.get("tenure_months"), where),
     )
 
 
@@ -112,6 +187,43 @@ _ALIASES: dict[str, str] = {
             "anstalld_fr_o_m",
             "startdato",
             "start_date",
+            "ansettelsesdato",
+            "ansatt_siden",
+            "tilsettingsdato",
+            "anstallningsdatum",
+            "anstalld_sedan",
+            "startdatum",
+            "employment_date",
+            "hire_date",
+        ),
+        "tenure_months": (
+            "tenure_months",
+            "months_employed",
+            "ansiennitet_maneder",
+            "ansettelsestid_maneder",
+            "tilsettingstid_manader",
+            "anstallningstid_manader",
+        ),
+        "employment": (
+            "employment",
+            "employment_type",
+            "kind_of_employment",
+            "ansettelsesform",
+            "ansettelsestype",
+            "tilsettingsform",
+            "stillingstype",
+            "anstallningsform",
+            "anstallningstyp",
+        ),
+        "reason": (
+            "reason",
+            "leaving_reason",
+            "reason_for_leaving",
+            "sluttarsak",
+            "arsak_til_slutt",
+            "avgangsarsak",
+            "avgangsorsak",
+            "slutorsak",
         ),
         "last_day": (
             "last_day",
@@ -135,6 +247,8 @@ class CsvLeavers:
     leavers: list[Leaver] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     """Headings not used (an HR export has employee numbers and the like)."""
+    columns: frozenset[str] = frozenset()
+    """The columns the file has, by their names here (name, last_day, employment ...)."""
 
 
 def read_csv(path: Path, default_set: str | None, catalog: Catalog) -> CsvLeavers:
@@ -194,4 +308,5 @@ def read_csv(path: Path, default_set: str | None, catalog: Catalog) -> CsvLeaver
         out.leavers.append(leaver)
     if not out.leavers:
         raise InvitationError(f"{path}: has headings but no leavers")
+    out.columns = frozenset(columns.values())
     return out

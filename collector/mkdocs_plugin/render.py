@@ -129,10 +129,11 @@ def demo_warning(t: dict[str, str]) -> str:
 
 def privacy(notice: PrivacyNotice, t: dict[str, str], p: Promises) -> str:
     """The employer's notice, with what the configuration decides written from it: who can
-    open the answers (the receiver a recipient when there is one) and, unless the notice
-    says it itself, where the answers are kept and for how long."""
+    open the answers (the receiver a recipient when there is one), that one choice lets the
+    words about the tasks reach the manager who writes the next posting, and, unless the
+    notice says it itself, where the answers are kept and for how long."""
     texts = {name: getattr(notice, name) for name in _PRIVACY_FIELDS}
-    texts["recipients"] = f"{notice.recipients}\n\n{p.who_opens}"
+    texts["recipients"] = f"{notice.recipients}\n\n{p.who_opens}\n\n{p.posting}"
     if notice.retention is None:
         texts["retention"] = f"{p.personnel} {p.retention}"
     rows = "".join(
@@ -414,7 +415,12 @@ def set_page(
     start, the questions, then the decline offer and the tools (shown by form.js on the
     start and the review only), and the result."""
     p = promises(employer, qset.language, receiver=whistleblowing is not None)
-    t = {**i18n.text(qset.language), "readers_statistics_hint": p.statistics_groups}
+    t = i18n.text(qset.language)
+    t = {
+        **t,
+        "readers_statistics_hint": p.statistics_groups,
+        "readers_hr_and_interviewer_hint": f"{t['readers_hr_and_interviewer_hint']} {p.posting}",
+    }
     address = employer.return_address
     start = (
         '<div class="sl-start" data-sl-start>'

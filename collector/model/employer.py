@@ -51,9 +51,52 @@ class FollowupRules(Strict):
 
 
 class AnalysisRules(Strict):
-    """Reports and exports (employer.yml `analysis`): the smallest group ever shown."""
+    """Reports and exports (employer.yml `analysis`): the smallest group ever shown; and
+    since when the page promised what `job-analysis` does."""
 
     min_group: int = Field(5, ge=2, le=100)
+    posting_promised_since: date | None = None
+    """The day this employer's page first said that "HR and the person who holds my
+    conversation" lets what the employee writes about their tasks reach the manager who
+    writes the next posting (render/promises.py `posting`). `job-analysis` quotes no answer
+    sealed before it, only counts it. None: every page this employer published said so."""
+
+
+Employment = Literal["permanent", "fixed_term", "temporary"]
+EMPLOYMENTS: tuple[Employment, ...] = ("permanent", "fixed_term", "temporary")
+"""Kinds of employment: permanent (fast, tillsvidare); fixed_term, a contract for a set
+time or task (midlertidig, vikariat, engasjement, tidsbegränsad, visstid); temporary, work
+called in as needed or by the hour (tilkalling, timeansatt, timanställd, behovsanställd)."""
+
+LeavingReason = Literal["resigned", "retired", "dismissed", "end_of_contract"]
+LEAVING_REASONS: tuple[LeavingReason, ...] = ("resigned", "retired", "dismissed", "end_of_contract")
+"""Why the employment ends: the employee resigned (på egen begäran), retired (går i
+pension), was dismissed (oppsagt, avskjed, uppsagd), or the contract ran out."""
+
+
+class OfferedTo(Strict):
+    """Who is offered the conversation (employer.yml `offered_to`); `invite --csv` invites
+    those inside and lists the others. Each part left out asks nothing, so the default is
+    everyone (doc 000, 002). Södermalm (doc 003): permanent and fixed-term staff employed at
+    least one year who resign or retire."""
+
+    min_tenure_months: int = Field(0, ge=0, le=600)
+    """Employed at least this many whole months by the last working day."""
+    employment: list[Employment] | None = Field(None, min_length=1)
+    """The kinds of employment offered it; None: every kind."""
+    reasons: list[LeavingReason] | None = Field(None, min_length=1)
+    """The reasons for leaving offered it; None: every reason."""
+
+    @field_validator("employment", "reasons")
+    @classmethod
+    def _once(cls, value: list[str] | None) -> list[str] | None:
+        if value is not None and len(set(value)) != len(value):
+            raise ValueError("a value is named twice")
+        return value
+
+    @property
+    def everyone(self) -> bool:
+        return not self.min_tenure_months and self.employment is None and self.reasons is None
 
 
 Interviewer = Literal["nearest_leader", "other_leader", "hr"]
@@ -103,6 +146,7 @@ class Employer(Strict):
     followup: FollowupRules = FollowupRules()
     analysis: AnalysisRules = AnalysisRules()
     policies: Policies = Policies()
+    offered_to: OfferedTo = OfferedTo()
 
     @model_validator(mode="after")
     def _notice_agrees(self) -> Employer:

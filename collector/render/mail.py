@@ -125,7 +125,8 @@ def render(
     """The e-mail for one person.
 
     Every promise in it (who opens the answers, where they are kept and for how long, who
-    may hold the conversation, the union representative, where to send the file) comes from
+    may hold the conversation, the union representative, where to send the file, who may
+    get what the employee writes about their tasks) comes from
     render/promises.py, as on the page. `receiver`: the build seals special answers to a
     whistleblowing receiver (employer.yml `whistleblowing_key`).
     """
@@ -136,7 +137,7 @@ def render(
         employer=employer.name,
         last_day=format_day(last_day, language),
         link=link,
-        recipients=" ".join(recipients.split()),
+        recipients=" ".join(f"{recipients} {p.posting}".split()),
         interviewers=p.interviewers,
         union=p.union,
         who_opens=p.who_opens,

@@ -1,7 +1,10 @@
 """The promises the employee reads, each rendered from the employer's configuration and the
 build, never written as fixed text: who can open the answers, where they are kept and for
 how long, whether a union representative may come, who may hold the conversation, what
-happens to special information, where to send the file, what "statistics only" means.
+happens to special information, where to send the file, what "statistics only" means, and
+that the choice "HR and the person who holds my conversation" lets what the employee
+writes about their tasks reach the manager who writes the next posting (`sluttsamtale
+job-analysis` quotes only that choice).
 
 The landing page, the set pages, the protection pages, the result panel and the invitation
 e-mail all take their sentences from here (words: the catalogue's `promises` section), so
@@ -26,6 +29,7 @@ class Promises:
     special: str
     send_to: str
     statistics_groups: str
+    posting: str
 
     def as_dict(self) -> dict[str, str]:
         return asdict(self)
@@ -49,6 +53,7 @@ def promises(employer: Employer, language: Language, *, receiver: bool) -> Promi
             else w["send_to_hr"]
         ),
         statistics_groups=w["statistics_groups"].format(min_group=employer.analysis.min_group),
+        posting=w["posting"].format(choice=catalogue(language).readers("hr_and_interviewer")),
     )
 
 

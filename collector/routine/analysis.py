@@ -27,6 +27,7 @@ from ..model import answers as facts
 from ..model.loading import Catalog
 from ..model.payload import AnswerValue
 from ..model.questionset import Question, QuestionSet, QuestionType
+from ..model.records import ResponseRecord
 from ..store import Store
 from ..words import Language, catalogue
 
@@ -139,11 +140,21 @@ class Left:
     """For statistics only, left out of an export's rows (never shown one by one)."""
 
 
-def entries(opened: Iterable[Opened], *, one_by_one: bool = False) -> tuple[list[Entry], Left]:
-    """The entries of the current, trusted responses, and what was left out. `one_by_one`:
-    for an export, whose rows are responses, so statistics-only answers stay out."""
-    out: list[Entry] = []
-    unusable = earlier = unconfirmed = anonymous = 0
+@dataclass(frozen=True)
+class Usable:
+    """A response every analysis may use: opened, of a known set, current and trusted."""
+
+    item: Opened
+    record: ResponseRecord
+    qset: QuestionSet
+
+
+def usable(opened: Iterable[Opened]) -> tuple[list[Usable], Left]:
+    """Which responses the report, the export and the job analysis may use: the current
+    answer of each invitation, opened with a key given, of a set in the folder, and either
+    invited or confirmed by HR; and how many were left out, by why."""
+    out: list[Usable] = []
+    unusable = earlier = unconfirmed = 0
     for item in opened:
         record, qset = item.record, item.qset
         if record is None or qset is None:
@@ -155,6 +166,18 @@ def entries(opened: Iterable[Opened], *, one_by_one: bool = False) -> tuple[list
         if record.invited == "not invited" and not item.row.confirmed:
             unconfirmed += 1
             continue
+        out.append(Usable(item, record, qset))
+    return out, Left(unusable, earlier, unconfirmed)
+
+
+def entries(opened: Iterable[Opened], *, one_by_one: bool = False) -> tuple[list[Entry], Left]:
+    """The entries of the current, trusted responses, and what was left out. `one_by_one`:
+    for an export, whose rows are responses, so statistics-only answers stay out."""
+    out: list[Entry] = []
+    kept, left = usable(opened)
+    anonymous = 0
+    for use in kept:
+        item, record, qset = use.item, use.record, use.qset
         if one_by_one and record.payload.readers == "statistics":
             anonymous += 1  # counted in the report's figures, never a row of its own
             continue
@@ -180,7 +203,7 @@ def entries(opened: Iterable[Opened], *, one_by_one: bool = False) -> tuple[list
                 suggestion=suggestion if allowed and isinstance(suggestion, str) else None,
             )
         )
-    return out, Left(unusable, earlier, unconfirmed, anonymous)
+    return out, Left(left.unusable, left.earlier, left.unconfirmed, anonymous)
 
 
 # --------------------------------------------------------------------------- tables

@@ -19,7 +19,16 @@ import yaml
 Language = Literal["nb", "nn", "sv", "en"]
 LANGUAGES: tuple[Language, ...] = get_args(Language)
 Section = Literal[
-    "terms", "page", "promises", "record", "report", "export", "analysis", "mail", "cli"
+    "terms",
+    "page",
+    "promises",
+    "record",
+    "report",
+    "export",
+    "analysis",
+    "job_analysis",
+    "mail",
+    "cli",
 ]
 SECTIONS: tuple[Section, ...] = get_args(Section)
 FOLDER = Path(__file__).resolve().parent
