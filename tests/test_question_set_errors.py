@@ -118,6 +118,16 @@ CASES = {
 """,
         "is not valid YAML at line 17: the character U+0000 is not allowed in YAML",
     ),
+    # Found by fuzz/targets/questionset.py: a TypeError (unhashable type) escaped.
+    "list as a key": (
+        """\
+      - id: more
+        type: long_text
+        label: Mer
+        [a, b]: x
+""",
+        "question 'more': not valid YAML at line 18: a key is a list or a mapping",
+    ),
     # Beyond the list in the brief: the common slips of someone writing a set by hand.
     "missing label": (
         """\
