@@ -87,9 +87,11 @@ def run_child(
     *,
     planted: bool = False,
     instrument: tuple[str, ...] = (),
+    quiet: bool = False,
+    artifacts: Path = CRASHES,
 ) -> Run:
     """One libFuzzer run of `target` in a child process, its statistics read from stderr."""
-    CRASHES.mkdir(exist_ok=True)
+    artifacts.mkdir(exist_ok=True)
     command = [
         sys.executable,
         "-m",
@@ -103,18 +105,19 @@ def run_child(
         f"-rss_limit_mb={RSS_LIMIT_MB}",
         "-timeout=10",
         "-print_final_stats=1",
-        f"-artifact_prefix={CRASHES}/{target}-",
+        f"-artifact_prefix={artifacts}/{target}-",
         *options,
         str(corpus),
     ]
     started = time.monotonic()
     child = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, errors="replace")
     seconds = time.monotonic() - started
-    if child.returncode != 0:
-        sys.stderr.write(child.stderr[-20000:])
+    log = child.stdout + child.stderr  # atheris prints the Python traceback on stdout
+    if child.returncode != 0 and not quiet:
+        sys.stderr.write(log[-20000:])
     found = re.search(r"stat::number_of_executed_units: (\d+)", child.stderr)
     executions = int(found.group(1)) if found else 0
-    return Run(target, seconds, executions, child.returncode, child.stderr)
+    return Run(target, seconds, executions, child.returncode, log)
 
 
 def chosen(names: str | None) -> list[str]:
@@ -196,19 +199,25 @@ def campaign(
     return 1 if crashes else 0
 
 
-def plant(seconds: int) -> int:
-    """The armor target against a planted KeyError, from a fresh corpus of its seeds."""
-    with tempfile.TemporaryDirectory(prefix="fuzz-plant-") as folder:
-        corpus = Path(folder)
-        seed("armor", corpus)
-        run = run_child("armor", [f"-max_total_time={seconds}"], corpus, planted=True)
-    found = "KeyError" in run.log and run.crashed
-    if found:
-        after = f"after {_units(run.log):,} executions"
-        print(f"planted KeyError found in {run.seconds:.1f} s, {after}")
-        return 0
-    print(f"planted KeyError NOT found in {run.seconds:.0f} s ({run.executions:,} executions)")
-    return 1
+def plant(seconds: int, tries: int = 3) -> int:
+    """The armor target against a planted KeyError, from a fresh corpus of its seeds, with
+    `tries` different random seeds; how long each took to find it."""
+    missed = 0
+    for seed_number in range(1, tries + 1):
+        with tempfile.TemporaryDirectory(prefix="fuzz-plant-") as folder:
+            corpus = Path(folder)
+            seed("armor", corpus)
+            options = [f"-max_total_time={seconds}", f"-seed={seed_number}"]
+            run = run_child(
+                "armor", options, corpus, planted=True, quiet=True, artifacts=corpus / "found"
+            )
+        if run.crashed and f"KeyError: {PLANTED!r}" in run.log:
+            after = f"after {_units(run.log):,} executions"
+            print(f"-seed={seed_number}: planted KeyError found in {run.seconds:.1f} s, {after}")
+        else:
+            missed += 1
+            print(f"-seed={seed_number}: planted KeyError NOT found in {run.seconds:.0f} s")
+    return 1 if missed else 0
 
 
 def _units(log: str) -> int:
