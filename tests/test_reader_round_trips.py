@@ -12,6 +12,9 @@ import csv
 import functools
 import io
 import json
+import re
+import subprocess
+import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -214,3 +217,31 @@ def test_each_target_takes_its_testkit_seeds(target: str) -> None:
 def test_each_target_raises_only_documented_errors_on_bytes(target: str, data: bytes) -> None:
     module = __import__(f"fuzz.targets.{target}", fromlist=["TestOneInput"])
     module.TestOneInput(data)
+
+
+# --------------------------------------------------------------------------- the fuzzer
+
+
+DICT_LINE = re.compile(r'(#.*|"(?:[^"\\]|\\\\|\\"|\\x[0-9a-fA-F]{2})+")')
+
+
+@pytest.mark.parametrize("target", list(TARGETS))
+def test_each_target_has_a_libfuzzer_dictionary(target: str) -> None:
+    lines = (ROOT / "fuzz" / "dicts" / f"{target}.dict").read_text().splitlines()
+    tokens = [line for line in lines if line and not line.startswith("#")]
+    assert len(tokens) >= 10
+    assert all(DICT_LINE.fullmatch(line) for line in lines if line), target
+
+
+@pytest.mark.slow
+def test_the_armor_target_finds_a_planted_bug() -> None:
+    """fuzz.run --plant: a KeyError planted in armor.find_blocks is found, each of 3 tries."""
+    result = subprocess.run(
+        [sys.executable, "-m", "fuzz.run", "--plant", "--seconds", "120"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr[-3000:]
+    assert result.stdout.count("planted KeyError found in") == 3
