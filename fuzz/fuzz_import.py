@@ -5,9 +5,9 @@
 (run from the repository root, as every script here is).
 
 Any libFuzzer option may be given (-max_total_time, -runs, -max_len, -seed, ...); a folder
-of testkit vectors is turned into the seed corpus (fuzz/corpus/, where libFuzzer also keeps
+of testkit vectors is turned into the seed corpus (fuzz/corpus/import/, where libFuzzer also keeps
 what it finds). The fuzzing runs in one child process; when it ends, this script writes
-fuzz/last-run.json ({seconds, executions, crashes, date}) for scripts/reliability_figures.py.
+fuzz/last-import-run.json ({seconds, executions, crashes, date}) for scripts/reliability_figures.py.
 A crash leaves its input in fuzz/crashes/ and makes the exit code non-zero.
 
 The rule checked: whatever the bytes, the collector raises nothing but its documented
@@ -35,9 +35,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 
-CORPUS = HERE / "corpus"
+CORPUS = HERE / "corpus" / "import"  # beside the in-memory targets' corpus/<target>/
 CRASHES = HERE / "crashes"
-LAST_RUN = HERE / "last-run.json"
+LAST_RUN = HERE / "last-import-run.json"
 CHILD_FLAG = "--child"
 DEFAULT_MAX_LEN = 16384
 ENTRANCES = 7
@@ -52,7 +52,7 @@ def main(argv: list[str]) -> int:
     folders = [Path(a) for a in argv if not a.startswith("-")]
     if not any(o.startswith("-max_len=") for o in options):
         options.append(f"-max_len={DEFAULT_MAX_LEN}")
-    CORPUS.mkdir(exist_ok=True)
+    CORPUS.mkdir(parents=True, exist_ok=True)
     CRASHES.mkdir(exist_ok=True)
     for folder in folders:
         seeded = seed_corpus(folder, CORPUS)

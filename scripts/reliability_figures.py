@@ -7,7 +7,9 @@
   what the vector says;
 - bit flips rejected: every single-bit flip of the testkit's malleability samples (a
   short response file and an armored block), counted as rejected when it does not import;
-- fuzzing: from fuzz/last-run.json, written by the last `python3 -m fuzz.fuzz_import` run;
+- fuzzing: from fuzz/last-run.json, written by the last `python3 -m fuzz.run --campaign`
+  (the in-memory targets, one per reader), and fuzz/last-import-run.json, written by the
+  last `python3 -m fuzz.fuzz_import` (the whole import path, end to end);
 - kills survived: from scripts/last-kill-run.json, written by the last
   `python3 -m scripts.kill_import` run (SIGKILL at random points of a large import, the
   store checked after each kill and a rerun importing every file exactly once).
@@ -29,7 +31,9 @@ from testing import testkit_run as run
 ROOT = Path(__file__).resolve().parent.parent
 
 LAST_RUN = ROOT / "fuzz" / "last-run.json"
-FUZZ_COMMAND = "python3 -m fuzz.fuzz_import -max_total_time=600 spec/testkit/vectors"
+FUZZ_COMMAND = "python3 -m fuzz.run --campaign --total 10000000"
+LAST_IMPORT_RUN = ROOT / "fuzz" / "last-import-run.json"
+IMPORT_COMMAND = "python3 -m fuzz.fuzz_import -max_total_time=600 spec/testkit/vectors"
 LAST_KILL_RUN = ROOT / "scripts" / "last-kill-run.json"
 KILL_COMMAND = "python3 -m scripts.kill_import"
 
@@ -63,10 +67,30 @@ def fuzz_line() -> str:
         run = json.loads(LAST_RUN.read_text())
     except (OSError, ValueError):
         return f"fuzzing: not run yet ({FUZZ_COMMAND})"
-    seconds = run["seconds"]
-    took = f"{seconds / 60:.0f} minutes" if seconds >= 120 else f"{seconds} seconds"
-    verdict = "clean" if run["crashes"] == 0 else f"{run['crashes']} crash(es)"
-    return f"fuzzing: {took}, {run['executions']:,} executions, {verdict} ({run['date']})"
+    targets = len(run.get("targets", {}))
+    return (
+        f"fuzzing: {run['executions']:,} executions over {targets} in-memory readers in "
+        f"{_took(run['seconds'])}, {_verdict(run)} ({run['date']})"
+    )
+
+
+def import_fuzz_line() -> str:
+    try:
+        run = json.loads(LAST_IMPORT_RUN.read_text())
+    except (OSError, ValueError):
+        return f"fuzzing the whole import path: not run yet ({IMPORT_COMMAND})"
+    return (
+        f"fuzzing the whole import path: {_took(run['seconds'])}, {run['executions']:,} "
+        f"executions, {_verdict(run)} ({run['date']})"
+    )
+
+
+def _took(seconds: int) -> str:
+    return f"{seconds / 60:.0f} minutes" if seconds >= 120 else f"{seconds} seconds"
+
+
+def _verdict(run: dict) -> str:
+    return "clean" if run["crashes"] == 0 else f"{run['crashes']} crash(es)"
 
 
 def kills_line() -> str:
@@ -89,7 +113,7 @@ def main() -> int:
         work = Path(folder)
         vectors, failed = vectors_line(work, keys, catalog)
         flips, notes = flips_line(work, keys, catalog)
-    for line in (vectors, flips, fuzz_line(), kills_line()):
+    for line in (vectors, flips, fuzz_line(), import_fuzz_line(), kills_line()):
         print(line)
     for line in failed + notes:
         print(line, file=sys.stderr)

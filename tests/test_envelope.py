@@ -215,6 +215,9 @@ BYTE_CASES: dict[str, tuple[Any, str]] = {
         lambda g: b'{"format": ' + b"9" * 5000 + b"}",
         "not JSON (a number has too many digits)",
     ),
+    # Found by fuzz/targets/strictjson.py: Python reads these as infinity.
+    "overflowing number": (lambda g: b'{"format": 1e400}', "not JSON (a number is too large)"),
+    "overflowing negative": (lambda g: b'{"x": [-1E+999]}', "not JSON (a number is too large)"),
     "array": (lambda g: b"[" + g.rstrip() + b"]", "the file is not a JSON object"),
     "string": (lambda g: b'"sluttsamtale-response/2"', "the file is not a JSON object"),
     "null": (lambda g: b"null", "the file is not a JSON object"),

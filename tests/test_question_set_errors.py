@@ -109,6 +109,25 @@ CASES = {
 """,
         "question 'more': not valid YAML at line 17: mapping values are not allowed here",
     ),
+    # Found by fuzz/targets/questionset.py: PyYAML's reader error is two lines.
+    "NUL byte": (
+        """\
+      - id: more
+        type: long_text
+        label: Mer\x00
+""",
+        "is not valid YAML at line 17: the character U+0000 is not allowed in YAML",
+    ),
+    # Found by fuzz/targets/questionset.py: a TypeError (unhashable type) escaped.
+    "list as a key": (
+        """\
+      - id: more
+        type: long_text
+        label: Mer
+        [a, b]: x
+""",
+        "question 'more': not valid YAML at line 18: a key is a list or a mapping",
+    ),
     # Beyond the list in the brief: the common slips of someone writing a set by hand.
     "missing label": (
         """\

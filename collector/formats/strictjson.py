@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 import re
 from typing import Any
 
@@ -41,6 +42,7 @@ def loads(data: bytes) -> Any:
             object_pairs_hook=_no_duplicates,
             parse_constant=_no_constants,
             parse_int=_bounded_int,
+            parse_float=_finite_float,
         )
     except JSONProblem:
         raise
@@ -101,6 +103,13 @@ def _bounded_int(digits: str) -> int:
     if len(digits.lstrip("-")) > MAX_NUMBER_DIGITS:
         raise JSONProblem("not JSON (a number has too many digits)")
     return int(digits)
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):  # Python reads 1e400 as inf; other parsers refuse it
+        raise JSONProblem("not JSON (a number is too large)")
+    return value
 
 
 def _check_tree(value: Any) -> None:

@@ -43,12 +43,16 @@ def extract_item(item: Item) -> bytes:
 
 def extract(path: Path) -> bytes:
     """The one response file's bytes in the item at `path`."""
-    data = read_capped(path)
+    return extract_bytes(read_capped(path), path.suffix)
+
+
+def extract_bytes(data: bytes, suffix: str) -> bytes:
+    """The one response file's bytes in an item already read, saved under `suffix`."""
     if is_response_file(data):
         return data
     if data.startswith(OUTLOOK_MAGIC):
         found = _from_outlook(data)
-    elif _is_mail(path, data):
+    elif _is_mail(suffix, data):
         found = _from_mail(data)
     else:
         found = _from_text(data)
@@ -71,8 +75,8 @@ def _from_text(data: bytes) -> list[bytes]:
     return _unique(armor.find_blocks(_decode_text(data)))
 
 
-def _is_mail(path: Path, data: bytes) -> bool:
-    if path.suffix.lower() == ".eml":
+def _is_mail(suffix: str, data: bytes) -> bool:
+    if suffix.lower() == ".eml":
         return True
     # Any text parses as a message, so ask for the mark of a MIME mail at the top.
     head = data[:16384].split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0]

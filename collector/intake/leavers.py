@@ -10,10 +10,11 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from ..errors import SluttsamtaleError
 from ..model.employer import Employment, LeavingReason
@@ -257,6 +258,11 @@ def read_csv(path: Path, default_set: str | None, catalog: Catalog) -> CsvLeaver
         raw = path.read_bytes()
     except OSError as e:
         raise InvitationError(f"{path}: cannot be read ({e.strerror})") from None
+    return parse_csv(raw, path, default_set, catalog)
+
+
+def parse_csv(raw: bytes, path: Path, default_set: str | None, catalog: Catalog) -> CsvLeavers:
+    """The leavers in a CSV file's bytes, read from `path` (named in every error)."""
     try:
         text = raw.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a byte order mark
     except UnicodeDecodeError:
@@ -269,7 +275,8 @@ def read_csv(path: Path, default_set: str | None, catalog: Catalog) -> CsvLeaver
     header = lines[0]
     delimiter = max(";,\t", key=header.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    headings = next(reader)
+    rows = _rows(reader, path)
+    headings = next(rows)
     columns: dict[int, str] = {}
     out = CsvLeavers()
     for i, heading in enumerate(headings):
@@ -288,7 +295,7 @@ def read_csv(path: Path, default_set: str | None, catalog: Catalog) -> CsvLeaver
                 "last_day (or e.g. navn and sluttdato)"
             )
     seen: dict[tuple[str, date], str] = {}
-    for cells in reader:
+    for cells in rows:
         where = f"row {reader.line_num}"
         if not any(c.strip() for c in cells):
             continue
@@ -310,3 +317,18 @@ def read_csv(path: Path, default_set: str | None, catalog: Catalog) -> CsvLeaver
         raise InvitationError(f"{path}: has headings but no leavers")
     out.columns = frozenset(columns.values())
     return out
+
+
+def _rows(reader: Any, path: Path) -> Iterator[list[str]]:
+    """The CSV reader's rows; one it cannot read (a field over its 128 KiB limit, say) is an
+    InvitationError naming the row, not the csv module's own error."""
+    while True:
+        try:
+            row: list[str] = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as e:
+            raise InvitationError(
+                f"{path}: row {reader.line_num}: cannot be read as CSV ({e})"
+            ) from None
+        yield row

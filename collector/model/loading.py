@@ -32,6 +32,12 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict
     mapping: dict[Any, Any] = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node)
+        try:
+            hash(key)
+        except TypeError:  # SafeLoader's own check, which this constructor replaces
+            raise yaml.constructor.ConstructorError(
+                None, None, "a key is a list or a mapping", key_node.start_mark
+            ) from None
         if key in mapping:
             raise yaml.constructor.ConstructorError(
                 None, None, f"key {key!r} appears twice", key_node.start_mark
@@ -45,13 +51,27 @@ _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
 
 def read_yaml(path: Path) -> Any:
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except OSError as e:
         raise QuestionSetError(f"{path}: cannot be read ({e.strerror})") from None
+    return parse_yaml(data, path)
+
+
+def parse_yaml(data: bytes, path: Path) -> Any:
+    """The YAML in `data`, read from `path` (named in every error)."""
+    try:
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise QuestionSetError(f"{path}: is not UTF-8 text") from None
     try:
         return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.reader.ReaderError as e:  # a character YAML forbids; its str() is two lines
+        line = text.count("\n", 0, e.position) + 1
+        code = e.character if isinstance(e.character, int) else ord(e.character)
+        raise QuestionSetError(
+            f"{path}: is not valid YAML at line {line}: the character U+{code:04X} is not "
+            "allowed in YAML"
+        ) from None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         problem = getattr(e, "problem", None) or str(e)
@@ -170,7 +190,11 @@ def load_employer(path: Path) -> Employer:
 
 def load_question_set(path: Path, employer: Employer | None = None) -> QuestionSet:
     """Load one set; fill in the employer's privacy notice for its language."""
-    raw = read_yaml(path)
+    return question_set_from_raw(read_yaml(path), path, employer)
+
+
+def question_set_from_raw(raw: Any, path: Path, employer: Employer | None = None) -> QuestionSet:
+    """One set from its parsed YAML (`parse_yaml`), read from `path`."""
     if not isinstance(raw, dict):
         raise QuestionSetError(f"{path}: must be a mapping with id, version, sections ...")
     raw.pop("$schema", None)

@@ -208,6 +208,11 @@ def envelope_vectors(k: Kit) -> None:
             canonical.decode().replace('"parts"', '"x": ' + "9" * 40 + ', "parts"'),
         ),
         (
+            "number_overflow",
+            "a number too large for a double (1e400), which Python's json reads as infinity",
+            canonical.decode().replace('"parts"', '"x": 1e400, "parts"'),
+        ),
+        (
             "lone_surrogate",
             "a lone UTF-16 surrogate escape in key_id",
             with_part(key_id="\ud800" + s.key_id[1:]),
