@@ -42,11 +42,24 @@ from .options import (
     "--csv",
     "csv_file",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Leavers as an HR system exports them: ; or , between fields, UTF-8 (a BOM is "
-    "fine). Columns: name and last_day, optional email, position, workplace, department, "
-    "employed_from, set, and for employer.yml offered_to the kind of employment, the "
-    "reason for leaving and tenure_months (Norwegian and Swedish headings such as navn, "
-    "sluttdato, Ansettelsesform, Sluttårsak, Anställningsdatum work too).",
+    help="Leavers as an HR system exports them: a CSV (; or , between fields, UTF-8, a BOM "
+    "is fine) or an Excel workbook (.xlsx, its first sheet). Columns: name (or first and last "
+    "name) and last_day, optional email, employee_number (then who a person is), position, "
+    "workplace, department, employed_from, set, and for employer.yml offered_to the kind of "
+    "employment, the reason for leaving and tenure_months (Norwegian and Swedish headings "
+    "such as Fornavn, Etternavn, Stillingstittel, Ansettelsesdato, Ansattnummer, Sluttdato, "
+    "Anställningsnummer work too). Every bad row is named; nothing is written unless all "
+    "are good.",
+)
+@click.option(
+    "--skip-bad",
+    is_flag=True,
+    help="Invite the good rows of the file and list the bad ones, instead of refusing it.",
+)
+@click.option(
+    "--again",
+    is_flag=True,
+    help="Invite again people already invited (who may have answered or declined).",
 )
 @click.option(
     "--include-outside-rule",
@@ -63,8 +76,9 @@ from .options import (
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Write one ready-to-send e-mail per person here (invitation-<code>.txt; never over "
-    "a file); recorded, and deleted by purge with the invitation.",
+    help="Write one ready-to-send e-mail per person here (invitation-<code>.eml, and "
+    "mailto-<date>.html with a link for each; never over a file); recorded, and deleted by "
+    "purge with the invitation.",
 )
 @click.option(
     "--site",
@@ -91,6 +105,8 @@ def invite(
     questionnaires: Path | None,
     as_json: bool,
     include_outside: bool,
+    skip_bad: bool,
+    again: bool,
     name: str | None,
     email: str | None,
     position: str | None,
@@ -134,9 +150,17 @@ def invite(
     if csv_file is not None:
         if given:
             raise click.ClickException("give either --csv or one person's details, not both")
-        parsed = leaver_files.read_csv(csv_file, set_id, catalog)
+        parsed = leaver_files.read_csv(
+            csv_file, set_id, catalog, skip_bad=skip_bad, today=env.today()
+        )
         if parsed.ignored:
             click.echo(f"Note: columns not used: {', '.join(parsed.ignored)}", err=True)
+        c = env.words["cli"]
+        for problem in parsed.skipped:
+            env.say(c["leavers_skipped"].format(problem=problem))
+        for where, kind, detail in parsed.notes:
+            line = c["leavers_past"] if kind == "past" else c["leavers_no_email"]
+            click.echo(visible(line.format(where=where, day=detail, name=detail)), err=True)
         rule = catalog.employer.offered_to
         leavers, left_out = _offered(env, csv_file, parsed, rule, include_outside)
     else:
@@ -153,7 +177,7 @@ def invite(
     results: list[dict[str, Any]] = []
     mailtos: list[tuple[str, mail.Mail, str]] = []
     with env.store(db_path, create=False) as store:
-        made = invitations.invite(store, leavers, catalog, base, env.now(), key)
+        made = invitations.invite(store, leavers, catalog, base, env.now(), key, again=again)
         for invited in made:
             record, row = invited.invitation.record, invited.invitation.row
             letter = mail.invitation(record, catalog, invited.link, receiver=receiver, check=check)

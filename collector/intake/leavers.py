@@ -1,4 +1,5 @@
-"""Leavers in: one on the command line, or a CSV as HR systems export it; checked leavers out.
+"""Leavers in: one on the command line, or a CSV or Excel file as HR systems export it;
+checked leavers out.
 
 HR systems export in the local language, so headings are matched in bokmål, nynorsk,
 Swedish and English, folded to lowercase ASCII with "_" between words; so are the words for
@@ -7,20 +8,18 @@ a kind of employment and a reason for leaving, which employer.yml `offered_to` m
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 from ..errors import SluttsamtaleError
 from ..model.employer import Employment, LeavingReason
 from ..model.loading import Catalog
 from ..model.questionset import SHORT_TEXT_MAX
 from ..safetext import fold
+from .tables import TableError, read_table
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
@@ -47,6 +46,8 @@ class Leaver:
     reason: LeavingReason | None = None
     tenure_months: int | None = None
     """Whole months employed, as the file gives them (when it has no start date)."""
+    employee_number: str | None = None
+    """The HR system's number for the person: who they are, when the file gives it."""
 
 
 _EMPLOYMENT_WORDS: dict[Employment, tuple[str, ...]] = {
@@ -156,6 +157,7 @@ def check_leaver(
         employment=_EMPLOYMENT[employment] if employment else None,
         reason=_REASONS[reason] if reason else None,
         tenure_months=_months(clean.get("tenure_months"), where),
+        employee_number=clean.get("employee_number") or None,
     )
 
 
@@ -174,8 +176,34 @@ _ALIASES: dict[str, str] = {
     alias: name
     for name, aliases in {
         "name": ("name", "navn", "namn", "full_name", "fullt_navn", "fullstendig_navn"),
+        "first_name": ("first_name", "given_name", "fornavn", "fornamn", "forenamn"),
+        "last_name": ("last_name", "surname", "family_name", "etternavn", "efternamn"),
+        "employee_number": (
+            "employee_number",
+            "employee_id",
+            "employee_no",
+            "ansattnummer",
+            "ansattnr",
+            "ansatt_nr",
+            "tilsettnummer",
+            "tilsettnr",
+            "anstallningsnummer",
+            "anstallningsnr",
+            "personalnummer",
+        ),
         "email": ("email", "e_mail", "e_post", "epost", "mail", "e_postadresse", "e_postadress"),
-        "position": ("position", "stilling", "befattning", "tittel", "title", "job_title"),
+        "position": (
+            "position",
+            "stilling",
+            "stillingstittel",
+            "stillingsnavn",
+            "befattning",
+            "befattningsnamn",
+            "tjanstetitel",
+            "tittel",
+            "title",
+            "job_title",
+        ),
         "workplace": ("workplace", "arbeidssted", "arbeidsstad", "arbetsplats"),
         "department": ("department", "avdeling", "avdelning", "enhet", "enhet_avdelning"),
         "employed_from": (
@@ -247,39 +275,49 @@ _ALIASES: dict[str, str] = {
 class CsvLeavers:
     leavers: list[Leaver] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
-    """Headings not used (an HR export has employee numbers and the like)."""
+    """Headings not used (an HR export has columns of its own)."""
     columns: frozenset[str] = frozenset()
     """The columns the file has, by their names here (name, last_day, employment ...)."""
+    skipped: list[str] = field(default_factory=list)
+    """Rows left out with --skip-bad, each with its line and problem."""
+    notes: list[tuple[str, str, str]] = field(default_factory=list)
+    """(where, what, detail) worth a word but no refusal: a last day passed, no e-mail."""
 
 
-def read_csv(path: Path, default_set: str | None, catalog: Catalog) -> CsvLeavers:
-    """Every row of a leavers CSV, checked; the first bad row raises, naming file and row."""
+def read_csv(
+    path: Path,
+    default_set: str | None,
+    catalog: Catalog,
+    *,
+    skip_bad: bool = False,
+    today: date | None = None,
+) -> CsvLeavers:
+    """Every row of a leavers file (CSV or .xlsx), checked; every bad row is named, with its
+    line, and none is kept unless `skip_bad`."""
     try:
         raw = path.read_bytes()
     except OSError as e:
         raise InvitationError(f"{path}: cannot be read ({e.strerror})") from None
-    return parse_csv(raw, path, default_set, catalog)
+    return parse_csv(raw, path, default_set, catalog, skip_bad=skip_bad, today=today)
 
 
-def parse_csv(raw: bytes, path: Path, default_set: str | None, catalog: Catalog) -> CsvLeavers:
-    """The leavers in a CSV file's bytes, read from `path` (named in every error)."""
+def parse_csv(
+    raw: bytes,
+    path: Path,
+    default_set: str | None,
+    catalog: Catalog,
+    *,
+    skip_bad: bool = False,
+    today: date | None = None,
+) -> CsvLeavers:
+    """The leavers in a CSV or .xlsx file's bytes, read from `path` (named in every error)."""
     try:
-        text = raw.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a byte order mark
-    except UnicodeDecodeError:
-        raise InvitationError(
-            f'{path}: is not UTF-8 text; in Excel, save it as "CSV UTF-8"'
-        ) from None
-    lines = text.splitlines()
-    if not lines or not lines[0].strip():
-        raise InvitationError(f"{path}: is empty; the first row must hold the column headings")
-    header = lines[0]
-    delimiter = max(";,\t", key=header.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows = _rows(reader, path)
-    headings = next(rows)
+        table = read_table(raw, path)
+    except TableError as e:
+        raise InvitationError(str(e)) from None
     columns: dict[int, str] = {}
     out = CsvLeavers()
-    for i, heading in enumerate(headings):
+    for i, heading in enumerate(table.headings):
         name = _ALIASES.get(fold(heading))
         if name is None:
             if heading.strip():
@@ -288,47 +326,70 @@ def parse_csv(raw: bytes, path: Path, default_set: str | None, catalog: Catalog)
         if name in columns.values():
             raise InvitationError(f"{path}: row 1: two columns are {name!r}")
         columns[i] = name
-    for needed in ("name", "last_day"):
-        if needed not in columns.values():
+    named = "name" in columns.values() or {"first_name", "last_name"} <= set(columns.values())
+    for needed, present in (("name", named), ("last_day", "last_day" in columns.values())):
+        if not present:
             raise InvitationError(
-                f"{path}: row 1: no {needed!r} column; the headings must include name and "
-                "last_day (or e.g. navn and sluttdato)"
+                f"{path}: row 1: no {needed!r} column; the headings must include name (or "
+                "first and last name) and last_day (or e.g. navn and sluttdato, or Fornavn, "
+                "Etternavn and Sluttdato)"
             )
-    seen: dict[tuple[str, date], str] = {}
-    for cells in rows:
-        where = f"row {reader.line_num}"
+    seen: dict[tuple[str, ...], str] = {}
+    errors: list[str] = []
+    for line, cells in table.rows:
+        where = f"row {line}"
         if not any(c.strip() for c in cells):
             continue
-        if len(cells) != len(headings):
-            raise InvitationError(
-                f"{path}: {where}: has {len(cells)} fields, but the headings have {len(headings)}"
+        if len(cells) != len(table.headings):
+            errors.append(
+                f"{where}: has {len(cells)} fields, but the headings have {len(table.headings)}"
             )
+            continue
         values = {name: cells[i] for i, name in columns.items()}
+        if not values.get("name", "").strip():
+            given = (values.get("first_name", ""), values.get("last_name", ""))
+            values["name"] = " ".join(part.strip() for part in given if part.strip())
+        values.pop("first_name", None)
+        values.pop("last_name", None)
         try:
             leaver = check_leaver(values, where, default_set, catalog)
         except InvitationError as e:
-            raise InvitationError(f"{path}: {e}") from None
-        person = (leaver.name.casefold(), leaver.last_day)
+            errors.append(str(e))
+            continue
+        person = _person(leaver)
         if person in seen:
-            raise InvitationError(f"{path}: {where}: the same person as {seen[person]}")
+            errors.append(f"{where}: the same person as {seen[person]}")
+            continue
         seen[person] = where
         out.leavers.append(leaver)
+        out.notes.extend(_notes(leaver, today))
+    if errors and not skip_bad:
+        if len(errors) == 1:
+            raise InvitationError(f"{path}: {errors[0]}")
+        lines = "\n".join(f"  {e}" for e in errors)
+        raise InvitationError(
+            f"{path}: {len(errors)} rows cannot be used, so nothing was written (fix them, or "
+            f"give --skip-bad to invite the other rows):\n{lines}"
+        )
+    out.skipped = errors
     if not out.leavers:
         raise InvitationError(f"{path}: has headings but no leavers")
-    out.columns = frozenset(columns.values())
+    out.columns = frozenset(columns.values()) | ({"name"} if named else set())
     return out
 
 
-def _rows(reader: Any, path: Path) -> Iterator[list[str]]:
-    """The CSV reader's rows; one it cannot read (a field over its 128 KiB limit, say) is an
-    InvitationError naming the row, not the csv module's own error."""
-    while True:
-        try:
-            row: list[str] = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as e:
-            raise InvitationError(
-                f"{path}: row {reader.line_num}: cannot be read as CSV ({e})"
-            ) from None
-        yield row
+def _person(leaver: Leaver) -> tuple[str, ...]:
+    """Who a row is: the HR system's employee number when the file has one, else the name
+    with the last day."""
+    if leaver.employee_number:
+        return ("employee", leaver.employee_number.casefold())
+    return (leaver.name.casefold(), leaver.last_day.isoformat())
+
+
+def _notes(leaver: Leaver, today: date | None) -> list[tuple[str, str, str]]:
+    notes = []
+    if today is not None and leaver.last_day < today:
+        notes.append((leaver.where, "past", leaver.last_day.isoformat()))
+    if leaver.email is None:
+        notes.append((leaver.where, "no_email", leaver.name))
+    return notes

@@ -58,8 +58,11 @@ def new_code() -> str:
 
 
 def identity(leaver: Leaver) -> str:
-    """Who an invitation is for: the same name (ignoring case) with the same last day is the
-    same person, so a second run of next month's list does not invite anyone twice."""
+    """Who an invitation is for: the HR system's employee number when the file gives one,
+    else the same name (ignoring case) with the same last day, so a second run of next
+    month's list invites no one twice, nor anyone who declined or answered."""
+    if leaver.employee_number:
+        return f"employee\x00{leaver.employee_number.casefold()}"
     return f"{leaver.name.casefold()}\x00{leaver.last_day.isoformat()}"
 
 
@@ -78,6 +81,7 @@ def record_of(leaver: Leaver, catalog: Catalog, now: datetime) -> InvitationReco
         workplace=leaver.workplace,
         department=leaver.department,
         employed_from=leaver.employed_from.isoformat() if leaver.employed_from else None,
+        employee_number=leaver.employee_number,
     )
 
 
@@ -95,9 +99,11 @@ def invite(
     base_url: str,
     now: datetime,
     key: HRKey,
+    *,
+    again: bool = False,
 ) -> list[Invited]:
     """Store invitations for `leavers` (all or none), sealed to `key`; people already invited
-    come back as they were, with `created` False."""
+    come back as they were, with `created` False, unless `again` asks for a new invitation."""
     index = at_rest.index_key(key)
     public = keys.public_of(key.private)
     batch = []
@@ -109,7 +115,9 @@ def invite(
             InvitationRow(
                 code=new_code(),
                 link_id=links.link_id(secret),
-                identity_tag=at_rest.tag(index, identity(leaver)),
+                identity_tag=at_rest.tag(
+                    index, identity(leaver) + (f"\x00again\x00{iso(now)}" if again else "")
+                ),
                 key_id=key.key_id,
                 delete_by=invitation_delete_by(
                     leaver.last_day, catalog.employer.retention_months

@@ -1,0 +1,112 @@
+"""A leavers' table as HR systems export it: CSV (any of ; , or tab, Excel's BOM) or an
+Excel workbook (.xlsx, the first sheet). Both come out the same: the headings, and each row's
+cells as text with the line number HR sees in the file."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+
+from ..errors import SluttsamtaleError
+
+XLSX_MAGIC = b"PK\x03\x04"
+"""A zip archive: what every .xlsx file is."""
+
+
+class TableError(SluttsamtaleError):
+    """A leavers' file that cannot be read as a table."""
+
+
+@dataclass(frozen=True)
+class Table:
+    headings: list[str]
+    rows: list[tuple[int, list[str]]]
+    """(line number, cells) of every row after the headings."""
+
+
+def read_table(raw: bytes, path: Path) -> Table:
+    """The table in a CSV or .xlsx file's bytes; TableError names `path` and the problem."""
+    if raw.startswith(XLSX_MAGIC) or path.suffix.lower() in (".xlsx", ".xlsm"):
+        return _xlsx(raw, path)
+    return _csv(raw, path)
+
+
+def _csv(raw: bytes, path: Path) -> Table:
+    try:
+        text = raw.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a byte order mark
+    except UnicodeDecodeError:
+        raise TableError(f'{path}: is not UTF-8 text; in Excel, save it as "CSV UTF-8"') from None
+    lines = text.splitlines()
+    if not lines or not lines[0].strip():
+        raise TableError(f"{path}: is empty; the first row must hold the column headings")
+    delimiter = max(";,\t", key=lines[0].count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows = list(_csv_rows(reader, path))
+    headings = rows[0][1]
+    return Table(headings, rows[1:])
+
+
+def _csv_rows(reader: Iterator[list[str]], path: Path) -> Iterator[tuple[int, list[str]]]:
+    """The CSV reader's rows; one it cannot read (a field over its 128 KiB limit, say) is a
+    TableError naming the row, not the csv module's own error."""
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as e:
+            line = getattr(reader, "line_num", 0)
+            raise TableError(f"{path}: row {line}: cannot be read as CSV ({e})") from None
+        yield getattr(reader, "line_num", 0), row
+
+
+def _xlsx(raw: bytes, path: Path) -> Table:
+    import zipfile
+
+    from openpyxl import load_workbook  # only a workbook needs it
+
+    try:
+        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
+        raise TableError(f"{path}: is not an Excel workbook (.xlsx) that can be read") from None
+    try:
+        sheet = book.worksheets[0]
+        rows = [
+            (number, [_cell(value) for value in values])
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+        ]
+    except Exception:  # noqa: BLE001 - a damaged sheet must be one line, not a trace
+        raise TableError(f"{path}: the workbook's first sheet cannot be read") from None
+    finally:
+        book.close()
+    if not rows or not any(rows[0][1]):
+        raise TableError(f"{path}: is empty; the first row must hold the column headings")
+    headings = rows[0][1]
+    width = len(headings)
+    while width and not headings[width - 1]:
+        width -= 1
+    # A sheet's rows are as wide as its widest; cells past the headings must be empty.
+    return Table(headings[:width], [(n, _fit(cells, width)) for n, cells in rows[1:]])
+
+
+def _fit(cells: list[str], width: int) -> list[str]:
+    if len(cells) > width and not any(cells[width:]):
+        return cells[:width]
+    return cells + [""] * (width - len(cells)) if len(cells) < width else cells
+
+
+def _cell(value: object) -> str:
+    """A cell as the text a CSV export would hold: dates as 2026-06-30, whole numbers bare."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
