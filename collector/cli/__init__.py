@@ -45,6 +45,7 @@ for command in (
     analysis.export_,
     analysis.job_analysis_,
     site.build_,
+    site.serve_,
     site.verify_site,
 ):
     main.add_command(command)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ..errors import SluttsamtaleError
 from ..render import text
 from ..routine import readiness
 from ..safetext import visible
@@ -152,3 +153,85 @@ def verify_site(
         ctx.exit(1)
     files = text.plural(result.files, "file", env.words)
     click.echo(c["site_verified"].format(digest=shown, files=files))
+
+
+@click.command("serve")
+@click.option("--port", type=int, default=8000, show_default=True, help="0 picks a free port.")
+@click.option(
+    "--public-key",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="HR's public key, hr-public.pem [default: the configuration's site.public_key].",
+)
+@questionnaires_option
+@click.option(
+    "--mkdocs-config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The site's mkdocs.yml [default: the configuration's, else the one the package ships].",
+)
+@pass_env
+def serve_(
+    env: Env,
+    port: int,
+    public_key: Path | None,
+    questionnaires: Path | None,
+    config_file: Path | None,
+) -> None:
+    """Preview the site while editing the question sets: rebuilt on every saved change,
+    and reloaded in the browser.
+
+    Served on 127.0.0.1 only, from a folder of its own (the published build is not
+    touched). Open the preview address it prints: it shows the site in a frame that reloads
+    after each build, so the page itself keeps its CSP exactly as published.
+
+    Example:
+
+    \b
+        sluttsamtale serve
+    """
+    import shutil
+    import tempfile
+    import threading
+
+    from ..website import preview
+
+    key = env.settings.public_key_or(public_key)
+    if key is None or not key.is_file():
+        raise click.ClickException(
+            f"{key or 'site.public_key'}: no public key; make HR's key pair with sluttsamtale "
+            "keygen"
+        )
+    config = env.settings.mkdocs_config(config_file)
+    sets = env.settings.questionnaire_folder(questionnaires).resolve()
+    folder = Path(tempfile.mkdtemp(prefix="sluttsamtale-preview-"))
+    out = folder / "site"
+
+    def rebuild() -> bool:
+        try:
+            build.build_site(config, out, public_key=key.resolve(), questionnaires=sets)
+        except SluttsamtaleError as e:
+            env.say(f"Not rebuilt: {e}; still showing the last build")
+            return False
+        click.echo(f"Built: site digest {preview.digest_of(out)}")
+        return True
+
+    try:
+        if not rebuild():
+            raise click.ClickException("the site does not build; fix the error above")
+        server = preview.serve(out, port)
+        address = f"http://127.0.0.1:{server.server_port}"
+        click.echo(
+            f"Preview: {address}{preview.PREVIEW_PATH} (the site itself: {address}/), "
+            f"rebuilt when anything in {sets} changes. Ctrl+C stops."
+        )
+        stop = threading.Event()
+        try:
+            preview.rebuild_on_change([sets, config.parent / "site", config], rebuild, stop)
+        except KeyboardInterrupt:
+            click.echo("Stopped.")
+        finally:
+            stop.set()
+            server.shutdown()
+            server.server_close()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
