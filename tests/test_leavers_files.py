@@ -89,11 +89,11 @@ def test_every_bad_row_named_and_nothing_written(flow: Flow) -> None:
     result = run("invite", "--csv", str(path), "--set", "kommune-nb")
     assert result.exit_code == 1
     assert result.output == (
-        f"Error: {path}: 3 rows cannot be used, so nothing was written (fix them, or give "
-        "--skip-bad to invite the other rows):\n"
-        "  row 3: 'ola@example' is not an e-mail address\n"
-        "  row 4: last_day 'neste uke' is not a date; write 2026-06-30 or 30.06.2026\n"
-        "  row 5: the same person as row 2\n"
+        "bad      row 3: 'ola@example' is not an e-mail address\n"
+        "bad      row 4: last_day 'neste uke' is not a date; write 2026-06-30 or 30.06.2026\n"
+        "bad      row 5: the same person as row 2\n"
+        f"Error: {path}: 3 rows cannot be used, so nothing was written; fix them, or give "
+        "--skip-bad to invite the other rows\n"
     )
     assert status_json()["invitations"] == []
 

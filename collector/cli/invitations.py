@@ -150,9 +150,16 @@ def invite(
     if csv_file is not None:
         if given:
             raise click.ClickException("give either --csv or one person's details, not both")
-        parsed = leaver_files.read_csv(
-            csv_file, set_id, catalog, skip_bad=skip_bad, today=env.today()
-        )
+        try:
+            parsed = leaver_files.read_csv(
+                csv_file, set_id, catalog, skip_bad=skip_bad, today=env.today()
+            )
+        except leaver_files.BadRows as e:
+            for problem in e.problems:
+                click.echo(
+                    visible(env.words["cli"]["leavers_bad"].format(problem=problem)), err=True
+                )
+            raise
         if parsed.ignored:
             click.echo(f"Note: columns not used: {', '.join(parsed.ignored)}", err=True)
         c = env.words["cli"]

@@ -29,6 +29,18 @@ class InvitationError(SluttsamtaleError):
     """A leaver, a CSV file or an address that cannot make an invitation."""
 
 
+class BadRows(InvitationError):
+    """Several rows of a leavers' file cannot be used: one sentence, and each row's problem
+    in `problems` for the CLI to list, so HR fixes them all in one go."""
+
+    def __init__(self, path: Path, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__(
+            f"{path}: {len(problems)} rows cannot be used, so nothing was written; fix them, "
+            "or give --skip-bad to invite the other rows"
+        )
+
+
 @dataclass(frozen=True)
 class Leaver:
     """One person to invite, checked. `where` names the row for messages."""
@@ -366,11 +378,7 @@ def parse_csv(
     if errors and not skip_bad:
         if len(errors) == 1:
             raise InvitationError(f"{path}: {errors[0]}")
-        lines = "\n".join(f"  {e}" for e in errors)
-        raise InvitationError(
-            f"{path}: {len(errors)} rows cannot be used, so nothing was written (fix them, or "
-            f"give --skip-bad to invite the other rows):\n{lines}"
-        )
+        raise BadRows(path, errors)
     out.skipped = errors
     if not out.leavers:
         raise InvitationError(f"{path}: has headings but no leavers")

@@ -71,7 +71,9 @@ def _xlsx(raw: bytes, path: Path) -> Table:
 
     try:
         book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
+    except zipfile.BadZipFile:
+        raise TableError(f"{path}: is not an Excel workbook (.xlsx) that can be read") from None
+    except Exception:  # noqa: BLE001 - a hostile zip or XML inside: one line, never a trace
         raise TableError(f"{path}: is not an Excel workbook (.xlsx) that can be read") from None
     try:
         sheet = book.worksheets[0]

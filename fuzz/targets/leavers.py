@@ -1,7 +1,7 @@
-"""A leavers CSV's bytes (intake/leavers.parse_csv, the file `invite --csv` reads), checked
-against the testkit's sets: InvitationError, or the leavers.
-
-There is no XLSX reader: HR saves the sheet as "CSV UTF-8", which is what is read.
+"""A leavers file's bytes (intake/leavers.parse_csv, the file `invite --csv` reads: a CSV,
+or an Excel workbook when the bytes are a zip), checked against the testkit's sets:
+InvitationError, or the leavers. One seed is a real workbook, so the fuzzer reaches
+openpyxl's reading too.
 """
 
 from __future__ import annotations
@@ -32,6 +32,22 @@ SEEDS = (
 def seeds() -> Iterator[bytes]:
     for text in SEEDS:
         yield text.encode("utf-8")
+    yield _workbook()
+
+
+def _workbook() -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Ansattnummer", "Fornavn", "Etternavn", "Sluttdato", "Skjema"])
+    sheet.append([1001, "Kari", "Nordmann", "30.06.2026", "testkit"])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def TestOneInput(data: bytes) -> None:  # noqa: N802 - the name atheris and libFuzzer use
