@@ -33,16 +33,26 @@
     return text.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
   }
 
+  /** @type {Map<string, Intl.NumberFormat>} */
+  const NUMBER_FORMATS = new Map();
+
   /**
    * A number as the set's language writes it ("5 000" in Norwegian and Swedish, "5,000" in
    * English). @param {PageConfig} config @param {number} n
    */
   function number(config, n) {
-    try {
-      return new Intl.NumberFormat(config.questionnaire.language).format(n);
-    } catch {
-      return String(n);
+    const language = config.questionnaire.language;
+    let formatter = NUMBER_FORMATS.get(language);
+    if (!formatter) {
+      try {
+        // Made once per language: a new Intl.NumberFormat per count cost the page tens of ms.
+        formatter = new Intl.NumberFormat(language);
+      } catch {
+        return String(n);
+      }
+      NUMBER_FORMATS.set(language, formatter);
     }
+    return formatter.format(n);
   }
 
   // How each language writes a date, as the hint shows it (ISO is read in every language).
