@@ -374,7 +374,7 @@ def parse_csv(
             continue
         seen[person] = where
         out.leavers.append(leaver)
-        out.notes.extend(_notes(leaver, today))
+        out.notes.extend(_notes(leaver, today, "email" in columns.values()))
     if errors and not skip_bad:
         if len(errors) == 1:
             raise InvitationError(f"{path}: {errors[0]}")
@@ -394,10 +394,12 @@ def _person(leaver: Leaver) -> tuple[str, ...]:
     return (leaver.name.casefold(), leaver.last_day.isoformat())
 
 
-def _notes(leaver: Leaver, today: date | None) -> list[tuple[str, str, str]]:
+def _notes(leaver: Leaver, today: date | None, has_email: bool) -> list[tuple[str, str, str]]:
+    """A last day already past; an empty e-mail cell (a file with no e-mail column at all is
+    one HR sends by other means, and is not remarked on row by row)."""
     notes = []
     if today is not None and leaver.last_day < today:
         notes.append((leaver.where, "past", leaver.last_day.isoformat()))
-    if leaver.email is None:
+    if has_email and leaver.email is None:
         notes.append((leaver.where, "no_email", leaver.name))
     return notes
