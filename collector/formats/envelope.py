@@ -80,10 +80,11 @@ def parse(data: bytes) -> Envelope:
     if any(p.link is not None for p in parts[1:]):
         raise EnvelopeError('only the first part may carry a "link"')
     envelope = Envelope(parts)
+    texts = [(p.key_id, p.link, item["sealed"]) for p, item in zip(parts, items, strict=True)]
     # Only the canonical bytes (the final LF may be missing, as json.dump leaves it): so no
     # change of a bit, even one that a base64 armor turns into other JSON whitespace, imports,
     # and a receipt code names exactly one file.
-    canonical = encode(envelope)
+    canonical = _canonical(texts)  # encode(envelope), without encoding the base64 again
     if data not in (canonical, canonical[:-1]):
         raise EnvelopeError(
             'the file is not in canonical form (json.dumps with ", " and ": ", members '
@@ -129,13 +130,18 @@ def encode(envelope: Envelope) -> bytes:
     Writes what it is given without checking it, so tests can build files that break a
     rule and still differ from a good file only there; `parse` enforces the rules.
     """
+    return _canonical(
+        [(p.key_id, p.link, base64.b64encode(p.sealed).decode("ascii")) for p in envelope.parts]
+    )
+
+
+def _canonical(parts: list[tuple[str, str | None, str]]) -> bytes:
+    """The file for parts given as (key id, link or None, sealed as base64 text)."""
     obj = {
         "format": RESPONSE_FORMAT,
         "parts": [
-            {"key_id": p.key_id}
-            | ({"link": p.link} if p.link is not None else {})
-            | {"sealed": base64.b64encode(p.sealed).decode("ascii")}
-            for p in envelope.parts
+            {"key_id": kid} | ({"link": link} if link is not None else {}) | {"sealed": sealed}
+            for kid, link, sealed in parts
         ],
     }
     return (json.dumps(obj, ensure_ascii=False) + "\n").encode("utf-8")
