@@ -234,8 +234,8 @@ def bare_loop(paths: list[Path], keys: dict[str, keyfile.HRKey], qset: QuestionS
     for path in paths:
         parsed = envelope.parse(path.read_bytes())
         part = opening.choose_part(parsed, keys)
-        payload, _ = opening.open_part(part, keys[part.key_id], None)
-        check_payload(payload, qset, now=NOW)
+        payload, plaintext = opening.open_part(part, keys[part.key_id], None)
+        check_payload(payload, qset, now=NOW, plaintext=plaintext)
 
 
 def library_import(

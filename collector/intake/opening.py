@@ -104,7 +104,7 @@ def open_response(
             f"answers are for question set {ref.id!r} version {ref.version}, "
             f"which is not in {catalog.folder}"
         )
-    check_payload(payload, qset, now=now)
+    check_payload(payload, qset, now=now, plaintext=plaintext)
     return OpenedResponse(
         response_id=payload.response_id,
         key_id=part.key_id,
