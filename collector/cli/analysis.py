@@ -8,8 +8,6 @@ from typing import Any
 
 import click
 
-from ..render import export, report
-from ..routine import analysis
 from ..words import LANGUAGES, Language
 from .options import Env, db_option, key_option, pass_env, questionnaires_option
 
@@ -65,7 +63,11 @@ def report_(
     catalog = env.catalog(questionnaires)
     group = min_group or catalog.employer.analysis.min_group
     with env.store(db_path, create=False) as store:
-        stored = analysis.load(store, env.keys(key_paths), catalog)
+        hr_keys = env.keys(key_paths)
+        from ..render import report
+        from ..routine import analysis
+
+        stored = analysis.load(store, hr_keys, catalog)
         built = analysis.build(
             stored.opened,
             catalog=catalog,
@@ -121,7 +123,11 @@ def export_(
     catalog = env.catalog(questionnaires)
     group = min_group or catalog.employer.analysis.min_group
     with env.store(db_path, create=False) as store:
-        stored = analysis.load(store, env.keys(key_paths), catalog)
+        hr_keys = env.keys(key_paths)
+        from ..render import export
+        from ..routine import analysis
+
+        stored = analysis.load(store, hr_keys, catalog)
         header, rows, anonymous = export.table(
             stored.opened, catalog=catalog, language=language, min_group=group
         )

@@ -5,16 +5,16 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from ..errors import SluttsamtaleError
-from ..formats import envelope
-from ..intake import extract, files, forwarding, importer
-from ..render import text
 from ..safetext import visible
-from ..store.files import prepare_folder, write_new
+
+if TYPE_CHECKING:
+    from ..intake import files
+
 from .options import (
     Env,
     db_option,
@@ -70,6 +70,10 @@ def import_(
     \b
         sluttsamtale import --key hr-key.json ~/Downloads/sluttsamtale-*.json inbox/
     """
+    from ..intake import files, importer
+    from ..render import text
+    from ..store.files import prepare_folder
+
     catalog = env.catalog(questionnaires)
     db = env.settings.db_path(db_path)
     store_files = [Path(f"{db}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")]
@@ -133,6 +137,10 @@ def import_(
 def forward(path: Path, folder: Path, hr_key_ids: Iterable[str]) -> int:
     """Write the receiver's part of the response in `path`, as a file of its own, into the
     receiver's folder; how many were written (none if the same is there already)."""
+    from ..formats import envelope
+    from ..intake import extract, forwarding
+    from ..store.files import write_new
+
     written = 0
     for data in forwarding.receiver_files(extract.extract(path), hr_key_ids):
         target = folder / f"sluttsamtale-{envelope.receipt(data)}.json"

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..clock import iso
-from ..formats import keys
-from ..intake import leavers as leaver_files
-from ..render import mail, text
-from ..routine import followup, invitations
-from ..store import Output, files
-from ..website import manifest
+if TYPE_CHECKING:
+    from ..routine import followup
+
 from .options import (
     Env,
     db_option,
@@ -103,6 +99,13 @@ def invite(
             --base-url https://hr.example.org/sluttsamtale
         sluttsamtale invite --csv sluttere.csv --set kommune-nb --out e-post/
     """
+    from ..clock import iso
+    from ..formats import keys
+    from ..intake import leavers as leaver_files
+    from ..render import mail
+    from ..routine import invitations
+    from ..store import Output, files
+
     catalog = env.catalog(questionnaires)
     base = invitations.check_base_url(base_url or env.settings.base_url)
     person = {
@@ -204,7 +207,11 @@ def status(
     today = env.today()
     if who is not None:
         with env.store(db_path, create=False) as store:
-            detail = invitations.detail(store, who, today, env.keys(key_paths))
+            hr_keys = env.keys(key_paths)
+            from ..render import text
+            from ..routine import invitations
+
+            detail = invitations.detail(store, who, today, hr_keys)
         if as_json:
             print_json(
                 detail.as_dict() | {"decline_reason": detail.invitation.record.decline_reason}
@@ -216,6 +223,9 @@ def status(
     rules = catalog.employer.followup
     with env.store(db_path, create=False) as store:
         hr_keys = env.keys(key_paths)
+        from ..render import text
+        from ..routine import followup, invitations
+
         rows = invitations.status_rows(invitations.opened_all(store, hr_keys), today)
         steps = followup.open_steps(rules, store.followups(), today)
         names = followup.names(store, steps, hr_keys)
@@ -247,6 +257,9 @@ def _case(step: followup.Step, who: followup.Reporter | None) -> dict[str, Any]:
 def _site_digest(site_dir: Path, key_id: str) -> str | None:
     """The digest of the site HR built, if it is there, after checking it seals to HR's key
     (an e-mail must not vouch for a page built for another key)."""
+    from ..formats import keys
+    from ..website import manifest
+
     path = site_dir / manifest.MANIFEST_NAME
     if not path.is_file():
         return None
@@ -287,6 +300,8 @@ def decline(
         sluttsamtale decline "Kari Nordmann"
         sluttsamtale decline Ab12Cd34 --reason "Ønsket ikke samtale" --key hr-key.json
     """
+    from ..routine import invitations
+
     today = env.today()
     day = past_day(on_day, "--on", today) or today
     with env.store(db_path, create=False) as store:

@@ -7,8 +7,6 @@ from pathlib import Path
 
 import click
 
-from ..render import text
-from ..website import build, manifest, verify
 from .options import Env, pass_env, questionnaires_option
 
 DEFAULT_SITE = Path("build/site")
@@ -66,6 +64,8 @@ def build_(
         sluttsamtale build --public-key keys/hr-public.pem
         sluttsamtale build --public-key keys/hr-public.pem --single-file e-post/
     """
+    from ..website import build, manifest
+
     key = public_key or env.settings.public_key
     if key is None:
         raise click.ClickException(
@@ -129,6 +129,9 @@ def verify_site(
         sluttsamtale verify-site https://hr.example.org/sluttsamtale/ --digest "3f2a 91bc ..."
         sluttsamtale verify-site /media/usb1/site/
     """
+    from ..render import text
+    from ..website import manifest, verify
+
     expected = verify.expected_digest(digest, build_folder)
     result = verify.verify(verify.open_copy(location), expected)
     c = env.words["cli"]
