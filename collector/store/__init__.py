@@ -9,6 +9,7 @@ runs each call of the table modules in its own transaction.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -68,6 +69,11 @@ class Store:
 
     def version(self) -> int:
         return self.db.version()
+
+    def group(self) -> contextlib.AbstractContextManager[None]:
+        """Many writes, one commit (Database.group): each write all or nothing, and every
+        one of them on disk once the `with` block is left without an error."""
+        return self.db.group()
 
     # ------------------------------------------------------------------ responses
 
