@@ -65,7 +65,7 @@ def loads(data: bytes, *, depth_bounded: bool = False) -> Any:
         ) from None
     except ValueError:  # Python's own cap on the digits of an int, before parse_int runs
         raise JSONProblem("not JSON (a number has too many digits)") from None
-    if "\\u" in text and _SURROGATE_ESCAPE.search(text):
+    if "\\" in text and _SURROGATE_ESCAPE.search(text):  # one char first: memchr
         _check_tree(value)  # depth and lone surrogates, exactly
     elif not depth_bounded:
         check_depth(text)

@@ -55,7 +55,7 @@ def choose_part(env: Envelope, hr_keys: Mapping[str, HRKey]) -> Part:
 
 def open_part(part: Part, key: HRKey, link_secret: bytes | None) -> tuple[Payload, bytes]:
     """The payload of one part, and its padded plaintext."""
-    plaintext = hpke.open_sealed(part.sealed, key.private, link_secret)
+    plaintext = hpke.open_sealed(part.sealed, key.private, link_secret, kid=key.key_id)
     return payload_format.parse(plaintext), plaintext
 
 
