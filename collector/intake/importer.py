@@ -1,8 +1,9 @@
 """Import: items -> the response inside each -> opened and checked -> stored.
 
 Each file is decided on its own: a bad file is reported and the batch goes on. A file is
-either stored whole, in one transaction, or not at all. Results are data; the CLI and the
-desk word them (render/text.py).
+either stored whole (a savepoint of its own) or not at all, and reported once the group of
+files it was committed with is on disk. Results are data; the CLI and the desk word them
+(render/text.py).
 """
 
 from __future__ import annotations

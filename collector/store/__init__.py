@@ -4,7 +4,7 @@ Nothing readable is kept at rest: a response row holds its record and summary se
 HR's key, an invitation its record sealed too; in clear only ids, dates, digests and a
 keyed identity tag (store/migrations.py says which and why). The commands that show
 people or answers open them in memory. `Store` is the one door: it opens the file and
-runs each call of the table modules in its own transaction.
+runs each call of the table modules in its own transaction (a savepoint, inside a group).
 """
 
 from __future__ import annotations
