@@ -18,7 +18,7 @@ from ..model.loading import Catalog
 from ..model.payload import Payload, check_payload
 from ..model.questionset import QuestionSet
 from ..model.records import InvitationRecord, ResponseRecord, Summary
-from ..model.wording import expected as set_wording
+from ..model.wording import expected_once as set_wording
 from ..store import InvitationRow, StoredResponse
 
 SHORT_ID = 8
