@@ -7,6 +7,8 @@ both to the obvious walk over the parsed value, on hostile strings and on random
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from typing import Any
 
@@ -94,3 +96,37 @@ def test_a_pair_or_an_escaped_backslash_is_no_lone_surrogate(text: str) -> None:
 def test_a_duplicate_key_is_named() -> None:
     with pytest.raises(JSONProblem, match='duplicate key "b"'):
         strictjson.loads(b'{"a": 1, "b": 2, "c": {"b": 1}, "b": 3}')
+
+
+def reencoded(text: str) -> bytes | None:
+    """The definition: decoding leniently and encoding again gives the same text."""
+    try:
+        raw = base64.b64decode(text)
+    except (binascii.Error, ValueError):
+        return None
+    return raw if base64.b64encode(raw).decode("ascii") == text else None
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.text(alphabet="AQBgw/+=9a \n-_\u00e6", max_size=12)
+    | st.binary(max_size=9).map(lambda b: base64.b64encode(b).decode("ascii"))
+    | st.tuples(st.binary(max_size=9), st.text(alphabet="=A", max_size=4)).map(
+        lambda t: base64.b64encode(t[0]).decode("ascii") + t[1]
+    )
+)
+def test_canonical_base64_is_what_re_encodes_to_itself(text: str) -> None:
+    assert strictjson.b64decode_canonical(text) == reencoded(text)
+
+
+@pytest.mark.parametrize("text", ["AA==", "AAA=", "QUJD", ""])
+def test_canonical_base64_examples(text: str) -> None:
+    assert strictjson.b64decode_canonical(text) == base64.b64decode(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["AB==", "AAB=", "AA", "AA=", "A A=", "A===", "AA==AA==", "=AA=", "AAAA====", "AA======"],
+)
+def test_non_canonical_base64_examples(text: str) -> None:
+    assert strictjson.b64decode_canonical(text) is None

@@ -91,15 +91,26 @@ def b64decode_canonical(text: str) -> bytes | None:
     """Standard base64 with padding in its one canonical spelling; None if it is not.
 
     Canonical: alphabet A-Z a-z 0-9 + /, padding to a multiple of 4, no whitespace, and the
-    unused low bits of the last character zero, i.e. re-encoding gives the same text. That
-    last test implies the others: the lenient decoder skips what is not base64, and what it
-    skipped is then missing from the encoding.
+    unused low bits of the last character zero, i.e. re-encoding gives the same text.
+    binascii's strict mode refuses all but the last; the last is one look at one character
+    (tests/test_strictjson.py holds this to the re-encoding).
     """
+    if len(text) % 4:
+        return None
     try:
-        raw = binascii.a2b_base64(text)
+        raw = binascii.a2b_base64(text, strict_mode=True)
     except (binascii.Error, ValueError):  # ValueError: not ASCII
         return None
-    return raw if binascii.b2a_base64(raw, newline=False) == text.encode("ascii") else None
+    padding = len(text) - len(text.rstrip("="))
+    if padding > 2:  # strict mode lets "QQ==" have more
+        return None
+    if padding and _B64_VALUE.index(text[-padding - 1]) & _UNUSED_BITS[padding]:
+        return None
+    return raw
+
+
+_B64_VALUE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+_UNUSED_BITS = {1: 0b11, 2: 0b1111}
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
