@@ -1,55 +1,59 @@
-"""How fast is `sluttsamtale import`, and does its memory stay flat as batches grow?
+"""How near the floor is `sluttsamtale`: every figure a ratio measured in the same run.
 
-Run:  python3 -m benchmarks.import_speed [--count 10000]
+Run:  python -m benchmarks.import_speed [--count 10000] [--repeat 3] [--no-memory]
+      python -m benchmarks.import_speed --count 300 --repeat 1    (a quick look)
 
-Seals COUNT real responses (HPKE, as the page does) into a temporary folder, then measures
-in the same run:
+Seals COUNT real responses (HPKE, as the page does) of the project's largest question set
+into a temporary folder, then measures in the same run, alternating, the best of --repeat:
 
-  bare     read + envelope.parse + open_envelope + check_payload, nothing stored: the floor
-           that the crypto and validation set;
-  import   the library import (inputs -> importer -> SQLite, one transaction per response,
-           synchronous=FULL) into a fresh database; target: at least half the bare speed;
-  cli      `python -m collector import` in a subprocess, whole batch, including start-up
-           and one Argon2id key unlock;
-  memory   peak RSS (ru_maxrss) of that subprocess importing COUNT/10 and COUNT files;
-           target: flat, a ratio near 1.0. Unlocking the key (Argon2id, 64 MiB) sets a
-           floor under that peak which could hide growth, so a second subprocess unlocks
-           the key, resets the peak (/proc/self/clear_refs, Linux) and reports the peak
-           of the library import alone.
+  floor    json.loads + HPKE open (cryptography's hazmat hpke) + the pydantic Payload's
+           model_validate_json: what reading a response cannot go below in Python;
+  bare     the project's own reading: envelope.parse + open_part (hpke.open_sealed +
+           formats.payload.parse) + check_payload, nothing stored; target >= 0.6 of floor;
+  import   the library import (inputs -> importer -> SQLite, synchronous=FULL) into a
+           fresh database; target >= 0.8 of bare;
+  commands `list`, `status`, `report` and `export` over the store of COUNT responses, each
+           a CLI subprocess (start-up and one Argon2id key unlock included), as a share of
+           the bare loop's time over the same COUNT;
+  start-up `sluttsamtale --help` and `sluttsamtale list` without a key (it stops before
+           unlocking), wall seconds; target < 0.2 s;
+  memory   peak RSS (ru_maxrss) of `import` as a subprocess over COUNT/10 and COUNT files,
+           and of the library import alone after the key unlock (/proc/self/clear_refs,
+           Linux); target: flat, a ratio near 1.0.
 
-Timings are the best of --repeat runs (bare and import alternate), as timeit does: the
-machine is shared, and the minimum is the run least disturbed by others.
-
-Argon2id runs once per process (one key generation, one unlock here, one per subprocess).
+Timings are the best of --repeat runs, as timeit does: the machine is shared, and the
+minimum is the run least disturbed by others. Ratios are speed ratios (higher is faster)
+except for the commands, which are shares of the bare loop's time (lower is faster).
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
+import json
 import os
 import random
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from collector.errors import QuestionSetError
-from collector.formats import envelope, keyfile
+from collector.formats import envelope, hpke, keyfile
 from collector.formats.keys import load_public_pem
 from collector.intake import files, importer, opening
 from collector.model.loading import load_catalog
-from collector.model.payload import AnswerValue, check_payload, is_visible
+from collector.model.payload import AnswerValue, Payload, check_payload, is_visible
 from collector.model.questionset import QuestionSet, QuestionType
 from collector.settings import Settings
 from collector.store import Store
 from testing import pagesim
 
 ROOT = Path(__file__).resolve().parent.parent
-
 
 PASSPHRASE = "benchmark passphrase, not a secret"
 NOW = datetime.now(UTC)
@@ -212,10 +216,26 @@ def timed(work: Callable[[], Any]) -> float:
     return time.perf_counter() - start
 
 
-def bare_loop(paths: list[Path], keys: dict[str, keyfile.HRKey], qset: QuestionSet) -> None:
+def floor_loop(paths: list[Path], keys: dict[str, keyfile.HRKey]) -> None:
+    """The least reading can do: JSON, HPKE open, the pydantic model; no strictness."""
     for path in paths:
-        part, payload = opening.open_envelope(envelope.parse(path.read_bytes()), keys)
-        check_payload(payload, qset, now=NOW)
+        part = json.loads(path.read_bytes())["parts"][0]
+        key = keys[part["key_id"]]
+        plaintext = hpke.SUITE.decrypt(
+            base64.b64decode(part["sealed"]),
+            key.private,
+            info=hpke.response_info(part["key_id"]),
+        )
+        Payload.model_validate_json(plaintext, strict=True)
+
+
+def bare_loop(paths: list[Path], keys: dict[str, keyfile.HRKey], qset: QuestionSet) -> None:
+    """The project's reading, every rule of FORMAT.md, nothing stored."""
+    for path in paths:
+        parsed = envelope.parse(path.read_bytes())
+        part = opening.choose_part(parsed, keys)
+        payload, plaintext = opening.open_part(part, keys[part.key_id], None)
+        check_payload(payload, qset, now=NOW, plaintext=plaintext)
 
 
 def library_import(
@@ -233,31 +253,36 @@ def library_import(
         raise SystemExit(f"library import: expected {expected} imported, got {summary}")
 
 
-def cli_import(folder: Path, db: Path, key: Path, questionnaires: Path) -> tuple[float, int]:
-    """Wall seconds and peak RSS in KiB of `python -m collector import` in a subprocess."""
-    env = {**os.environ, "SLUTTSAMTALE_PASSPHRASE": PASSPHRASE, "PYTHONPATH": str(ROOT)}
-    command = [
-        sys.executable,
-        "-m",
-        "collector",
-        "import",
-        str(folder),
-        "--db",
-        str(db),
-        "--key",
-        str(key),
-        "--questionnaires",
-        str(questionnaires),
-    ]
+def confirm_all(db: Path) -> None:
+    """HR confirms every stored response, as `confirm RECEIPT` does one by one, so that the
+    report and the export count these uninvited responses (one transaction, not timed)."""
+    with Store.open(db) as store:
+        store.db.write(lambda conn: conn.execute("UPDATE responses SET confirmed = 1"))
+
+
+def cli(args: Sequence[str | Path], *, passphrase: bool = True) -> tuple[float, int]:
+    """Wall seconds and peak RSS in KiB of `python -m collector ARGS` in a subprocess."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SLUTTSAMTALE_")}
+    env["PYTHONPATH"] = str(ROOT)
+    if passphrase:
+        env["SLUTTSAMTALE_PASSPHRASE"] = PASSPHRASE
+    command = [sys.executable, "-m", "collector", *map(str, args)]
     start = time.perf_counter()
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        command,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     # wait4 gives this child's own rusage (RUSAGE_CHILDREN would mix all children).
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(
-            f"cli import failed: {process.stderr.read().decode() if process.stderr else ''}"
-        )
+    error = process.stderr.read().decode() if process.stderr else ""
+    if process.stderr:
+        process.stderr.close()
+    if os.waitstatus_to_exitcode(status) != 0 and passphrase:
+        raise SystemExit(f"`sluttsamtale {' '.join(map(str, args))}` failed: {error}")
     return elapsed, usage.ru_maxrss
 
 
@@ -276,16 +301,8 @@ def import_peak(folder: Path, db: Path, key: Path, questionnaires: Path) -> int 
     """Peak RSS in KiB of the library import alone, or None where Linux's /proc is missing."""
     if not Path("/proc/self/clear_refs").exists():
         return None
-    command = [
-        sys.executable,
-        "-m",
-        "benchmarks.import_speed",
-        "--child-import",
-        str(folder),
-        str(db),
-        str(key),
-        str(questionnaires),
-    ]
+    command = [sys.executable, "-m", "benchmarks.import_speed", "--child-import"]
+    command += [str(folder), str(db), str(key), str(questionnaires)]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise SystemExit(f"child import failed: {done.stderr}")
@@ -301,16 +318,26 @@ def best_of(repeat: int, *works: Callable[[int], Any]) -> list[float]:
     return best
 
 
+def best_cli(repeat: int, args: Sequence[str | Path], *, passphrase: bool = True) -> float:
+    return min(cli(args, passphrase=passphrase)[0] for _ in range(repeat))
+
+
 def link_subset(paths: list[Path], folder: Path) -> None:
     folder.mkdir()
     for path in paths:
         os.link(path, folder / f"{path.parent.name}-{path.name}")
 
 
+def row(name: str, files_: int, seconds: float, note: str) -> str:
+    rate = f"{files_ / seconds:>9,.0f}" if files_ else f"{'':>9}"
+    return f"{name:<34} {files_ or '':>7} {seconds:>8.3f} {rate}  {note}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=10_000, help="responses to seal")
     parser.add_argument("--repeat", type=int, default=3, help="best of this many runs")
+    parser.add_argument("--no-memory", action="store_true", help="skip the memory figures")
     parser.add_argument("--child-import", nargs=4, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_import:
@@ -318,6 +345,7 @@ def main() -> None:
         return
     count = max(args.count, 10)
     small = count // 10
+    repeat = max(args.repeat, 1)
 
     with tempfile.TemporaryDirectory(prefix="sluttsamtale-bench-") as tmp_name:
         tmp = Path(tmp_name)
@@ -334,48 +362,96 @@ def main() -> None:
         link_subset(paths[:small], tmp / "small")
         size = sum(p.stat().st_size for p in paths) / count
 
-        t_bare, t_lib = best_of(
-            max(args.repeat, 1),
+        t_floor, t_bare, t_lib = best_of(
+            repeat,
+            lambda _: floor_loop(paths, keys),
             lambda _: bare_loop(paths, keys, qset),
             lambda n: library_import(tmp / "all", tmp / f"lib{n}.db", keys, questionnaires, count),
         )
-        t_cli_small, rss_small = cli_import(
-            tmp / "small", tmp / "small.db", key_path, questionnaires
-        )
-        t_cli, rss_large = cli_import(tmp / "all", tmp / "cli.db", key_path, questionnaires)
-        peak_small = import_peak(tmp / "small", tmp / "peak-small.db", key_path, questionnaires)
-        peak_large = import_peak(tmp / "all", tmp / "peak-large.db", key_path, questionnaires)
+        store = tmp / "lib0.db"
+        confirm_all(store)
+        common = ["--db", store, "--key", key_path, "--questionnaires", questionnaires]
+        t_help = best_cli(repeat, ["--help"])
+        t_nokey = best_cli(repeat, ["list", "--db", store], passphrase=False)
+        t_unlock = timed(lambda: keyfile.load(key_path, PASSPHRASE))
+        with Store.open(tmp / "empty.db"):
+            pass
+        t_empty = best_cli(repeat, ["list", "--db", tmp / "empty.db", "--key", key_path])
+        commands = [
+            ("list", ["list", "--db", store, "--key", key_path]),
+            ("status", ["status", *common]),
+            ("report", ["report", *common, "--out", tmp / "report.html"]),
+            ("export", ["export", *common, "--out", tmp / "export.csv"]),
+        ]
+        t_commands = []
+        for name, command in commands:
+            best = float("inf")
+            for _ in range(repeat):
+                for made in tmp.glob(f"{name}.*"):
+                    made.unlink()
+                best = min(best, cli(command)[0])
+            t_commands.append((name, best))
+
+        memory: list[tuple[str, int, int, int, int]] = []
+        if not args.no_memory:
+            cli_args = ["import", "--key", key_path, "--questionnaires", questionnaires]
+            rss_small = cli([*cli_args, tmp / "small", "--db", tmp / "small.db"])[1]
+            rss_large = cli([*cli_args, tmp / "all", "--db", tmp / "cli.db"])[1]
+            memory.append(("CLI import, ru_maxrss", small, count, rss_small, rss_large))
+            peak_small = import_peak(tmp / "small", tmp / "pk-s.db", key_path, questionnaires)
+            peak_large = import_peak(tmp / "all", tmp / "pk-l.db", key_path, questionnaires)
+            if peak_small is not None and peak_large is not None:
+                memory.append(
+                    ("import alone, after key unlock", small, count, peak_small, peak_large)
+                )
 
     print(
         f"question set {qset.id} v{qset.version} ({len(qset.questions())} questions), "
-        f"{count} responses of {size:,.0f} bytes on average"
+        f"{count} responses of {size:,.0f} bytes on average; best of {repeat}"
     )
-    print(f"key generation {t_key:.2f} s (Argon2id); sealing {count / t_seal:,.0f} files/s")
+    print(f"key generation {t_key:.2f} s, key unlock {t_unlock:.2f} s (Argon2id); ", end="")
+    print(f"sealing {count / t_seal:,.0f} files/s")
     print()
-    rows = [
-        ("bare: parse + open + check", count, t_bare, ""),
-        (
+    print(f"{'measure':<34} {'files':>7} {'seconds':>8} {'files/s':>9}  ratio")
+    print(row("floor: json + HPKE + pydantic", count, t_floor, "baseline"))
+    print(
+        row(
+            "bare: parse + open + check",
+            count,
+            t_bare,
+            f"bare/floor = {t_floor / t_bare:.2f} (target >= 0.6)",
+        )
+    )
+    print(
+        row(
             "import (library, SQLite)",
             count,
             t_lib,
-            f"import/bare = {t_bare / t_lib:.2f} (target >= 0.5)",
-        ),
-        ("import (CLI subprocess)", count, t_cli, "incl. start-up and key unlock"),
-        ("import (CLI subprocess)", small, t_cli_small, "incl. start-up and key unlock"),
-    ]
-    print(f"{'measure':<28} {'files':>7} {'seconds':>8} {'files/s':>9}  note")
-    for name, count, seconds, note in rows:
-        print(f"{name:<28} {count:>7} {seconds:>8.2f} {count / seconds:>9,.0f}  {note}")
-    print()
-    print(f"{'peak memory':<36} {'files':>7} {'MiB':>8}")
-    memory = [("CLI subprocess, ru_maxrss", small, count, rss_small, rss_large)]
-    if peak_small is not None and peak_large is not None:
-        memory.append(("import alone, after key unlock", small, count, peak_small, peak_large))
+            f"import/bare = {t_bare / t_lib:.2f} (target >= 0.8)",
+        )
+    )
+    for name, seconds in t_commands:
+        target = "<= 0.2" if name in ("list", "status") else "<= 1.0"
+        note = f"{name}/bare time = {seconds / t_bare:.2f} (target {target})"
+        print(row(f"{name} (CLI, incl. start + unlock)", count, seconds, note))
+    print(
+        row(
+            "list of an empty store (CLI)",
+            0,
+            t_empty,
+            f"start + unlock = {t_empty / t_bare:.2f} of bare time",
+        )
+    )
+    print(row("start-up: --help (CLI)", 0, t_help, "target < 0.2 s"))
+    print(row("start-up: list, no key (CLI)", 0, t_nokey, "target < 0.2 s, stops before unlocking"))
+    if memory:
+        print()
+        print(f"{'peak memory':<34} {'files':>7} {'MiB':>8}")
     for name, n_small, n_large, kib_small, kib_large in memory:
-        print(f"{name:<36} {n_small:>7} {kib_small / 1024:>8.1f}")
-        print(f"{name:<36} {n_large:>7} {kib_large / 1024:>8.1f}")
+        print(f"{name:<34} {n_small:>7} {kib_small / 1024:>8.1f}")
+        print(f"{name:<34} {n_large:>7} {kib_large / 1024:>8.1f}")
         print(
-            f"{'':<36} ratio {kib_large / kib_small:.2f} (target ~1.0, flat), "
+            f"{'':<34} ratio {kib_large / kib_small:.2f} (target ~1.0, flat), "
             f"growth {(kib_large - kib_small) / 1024:+.1f} MiB"
         )
 

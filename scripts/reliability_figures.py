@@ -101,8 +101,9 @@ def kills_line() -> str:
         return f"kills survived: not run yet ({KILL_COMMAND})"
     return (
         f"kills survived: {survived}/{kills} (kill -9 at random points of a {files:,}-file "
-        f"import; the store whole after every kill, and each of {run['rounds']} reruns left "
-        f"every file stored exactly once; {run['date']})"
+        f"import committed in groups; the store whole after every kill, every file reported "
+        f"imported before a kill stored, and each of {run['rounds']} reruns left every file "
+        f"stored exactly once; {run['date']})"
     )
 
 

@@ -199,6 +199,8 @@ class Kill:
     stored_after: int = 0
     killed: bool = True  # False: the run finished before the moment came
     first_line: float | None = None  # seconds from start to the first report line
+    reported: set[str] = field(default_factory=set)
+    """Receipts of the files the run said it imported before it was killed."""
     problems: list[str] = field(default_factory=list)
 
 
@@ -255,11 +257,37 @@ def kill_once(batch: Batch, rng: random.Random, stored: int, startup: float) -> 
     err = proc.stderr.read().decode(errors="replace")
     kill = Kill("start-up" if in_startup else "import", stored, killed=killed)
     kill.first_line = first_line[0] if first_line else None
+    kill.reported = reported_imports(lines)
     if "Traceback" in err:
         kill.problems.append(f"a traceback on stderr: {err[-300:]}")
     if not killed and proc.returncode != 0:
         kill.problems.append(f"the run finished with exit {proc.returncode}: {err.strip()}")
     return kill
+
+
+def reported_imports(lines: list[bytes]) -> set[str]:
+    """The receipts in `imported  PATH  receipt CODE` report lines."""
+    found = set()
+    for line in lines:
+        words = line.decode(errors="replace").split()
+        if words[:1] == ["imported"] and "receipt" in words[:-1]:
+            found.add(words[words.index("receipt") + 1])
+    return found
+
+
+def stored_receipts(work: Path) -> set[str]:
+    """The receipts in the copy of the store that check_store made last."""
+    copy = work / "copy.db"
+    if not copy.exists():
+        return set()
+    conn = sqlite3.connect(copy)
+    try:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        if "responses" not in tables:
+            return set()
+        return {r[0] for r in conn.execute("SELECT receipt FROM responses")}
+    finally:
+        conn.close()
 
 
 def rerun_summary(total: int, stored: int) -> dict[str, int]:
@@ -314,6 +342,10 @@ def campaign(
             kill = kill_once(batch, rng, stored, startup)
             kill.stored_after, problems = check_store(batch, work)
             kill.problems += problems
+            on_disk = stored_receipts(work) if batch.db.exists() else set()
+            lost = kill.reported - on_disk
+            if lost:  # said to be imported, so it must have been on disk when it was said
+                kill.problems.append(f"{len(lost)} files reported imported are not stored")
             if kill.stored_after < stored:
                 kill.problems.append(f"{stored} responses stored before, {kill.stored_after} after")
             stored = kill.stored_after

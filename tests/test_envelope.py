@@ -400,3 +400,14 @@ def test_receipt_changes_with_any_byte(good: bytes) -> None:
     # The receipt is of the bytes as written, not of the parsed content.
     respelled = json.dumps(obj_of(good), indent=2).encode()
     assert envelope.receipt(respelled) != envelope.receipt(good)
+
+
+@pytest.mark.parametrize("links", [(None,), ("ab" * 16,), ("cd" * 16, None), (None, None)])
+def test_parse_puts_the_canonical_bytes_together_as_json_dumps_writes_them(
+    links: tuple[str | None, ...],
+) -> None:
+    parts = [
+        (f"{n:032x}", link, base64.b64encode(bytes(range(n, n + 60))).decode("ascii"))
+        for n, link in enumerate(links)
+    ]
+    assert envelope._canonical(parts) == envelope._dumped(parts)

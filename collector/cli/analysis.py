@@ -9,10 +9,6 @@ from typing import Any
 
 import click
 
-from ..render import export, report
-from ..render import job_analysis as job_page
-from ..routine import analysis
-from ..routine import job_analysis as jobs
 from ..words import LANGUAGES, Language
 from .options import Env, db_option, key_option, pass_env, past_day, questionnaires_option
 
@@ -68,7 +64,11 @@ def report_(
     catalog = env.catalog(questionnaires)
     group = min_group or catalog.employer.analysis.min_group
     with env.store(db_path, create=False) as store:
-        stored = analysis.load(store, env.keys(key_paths), catalog)
+        hr_keys = env.keys(key_paths)
+        from ..render import report
+        from ..routine import analysis
+
+        stored = analysis.load(store, hr_keys, catalog)
         built = analysis.build(
             stored.opened,
             catalog=catalog,
@@ -124,7 +124,11 @@ def export_(
     catalog = env.catalog(questionnaires)
     group = min_group or catalog.employer.analysis.min_group
     with env.store(db_path, create=False) as store:
-        stored = analysis.load(store, env.keys(key_paths), catalog)
+        hr_keys = env.keys(key_paths)
+        from ..render import export
+        from ..routine import analysis
+
+        stored = analysis.load(store, hr_keys, catalog)
         header, rows, anonymous = export.table(
             stored.opened, catalog=catalog, language=language, min_group=group
         )
@@ -203,6 +207,10 @@ def job_analysis_(
     first, last = past_day(start, "--from", today), past_day(end, "--to", today)
     if first is not None and last is not None and first > last:
         raise click.ClickException(c["job_analysis_period"].format(start=first, end=last))
+    from ..render import job_analysis as job_page
+    from ..routine import analysis
+    from ..routine import job_analysis as jobs
+
     scope = jobs.Scope(position=position, department=department, start=first, end=last)
     catalog = env.catalog(questionnaires)
     with env.store(db_path, create=False) as store:

@@ -7,12 +7,6 @@ from pathlib import Path
 
 import click
 
-from ..formats import keyfile
-from ..formats.keys import load_public_pem
-from ..intake import files, importer, watch
-from ..render import text
-from ..store import Store
-from ..website import build, demo, serve
 from .options import Env, pass_env
 
 
@@ -50,6 +44,13 @@ def demo_(env: Env, folder: Path, port: int, config_file: Path | None, once: boo
     config_file = env.settings.mkdocs_config(config_file)
     if not config_file.is_file():
         raise click.ClickException(f"{config_file}: no such mkdocs.yml")
+    from ..formats import keyfile
+    from ..formats.keys import load_public_pem
+    from ..intake import files, importer, watch
+    from ..render import text
+    from ..store import Store
+    from ..website import build, demo, serve
+
     key_file, pem, created = demo.ensure_demo_key(folder)
     fingerprint = load_public_pem(pem).fingerprint
     click.echo(

@@ -7,8 +7,6 @@ from pathlib import Path
 
 import click
 
-from ..intake.opening import SHORT_ID
-from ..routine import erasure
 from .options import Env, db_option, key_option, pass_env
 
 
@@ -50,6 +48,9 @@ def erase(
     """
     if (response_id is None) == (who is None):
         raise click.ClickException("give a RESPONSE_ID or --invitation WHO (one of them)")
+    from ..intake.opening import SHORT_ID
+    from ..routine import erasure
+
     today = env.today()
     with env.store(db_path, create=False) as store:
         if who is not None:
@@ -88,6 +89,9 @@ def correct(
     \b
         sluttsamtale correct 3f2a91bc --note "The last day was 30 June, not 30 May"
     """
+    from ..intake.opening import SHORT_ID
+    from ..routine import erasure
+
     with env.store(db_path, create=False) as store:
         row = erasure.correct(store, response_id, note, env.today(), env.keys(key_paths))
     click.echo(env.words["cli"]["corrected"].format(id=row.response_id[:SHORT_ID]))
@@ -109,6 +113,8 @@ def confirm(env: Env, receipt: str, db_path: Path | None) -> None:
     \b
         sluttsamtale confirm 3f2a-91bc-04de
     """
+    from ..intake.opening import SHORT_ID
+
     wanted = receipt.strip().lower()
     with env.store(db_path, create=False) as store:
         ids = store.confirm(wanted)

@@ -7,9 +7,6 @@ from pathlib import Path
 
 import click
 
-from ..intake.opening import open_row
-from ..render import text
-from ..routine import followup, notes
 from .options import (
     Env,
     db_option,
@@ -69,6 +66,10 @@ def followup_(
         sluttsamtale followup 3f2a91bc --assessed "Sent to the safety delegate"
         sluttsamtale followup 3f2a91bc --feedback 2026-08-01
     """
+    from ..intake.opening import open_row
+    from ..render import text
+    from ..routine import followup, notes
+
     catalog = env.catalog(questionnaires)
     rules = catalog.employer.followup
     today = env.today()

@@ -6,17 +6,17 @@ import sys
 import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from ..errors import SluttsamtaleError
-from ..formats import envelope
-from ..intake import extract, files, forwarding, importer
-from ..intake.files import Item
-from ..render import text
 from ..safetext import visible
-from ..store.files import prepare_folder, write_new
+
+if TYPE_CHECKING:
+    from ..intake import files
+    from ..intake.files import Item
+
 from .options import (
     Env,
     db_option,
@@ -89,6 +89,10 @@ def import_(
         return
     if not paths:
         raise click.ClickException("give the files or folders to import, or --watch FOLDER")
+    from ..intake import files, importer
+    from ..render import text
+    from ..store.files import prepare_folder
+
     catalog = env.catalog(questionnaires)
     db = env.settings.db_path(db_path)
     store_files = [Path(f"{db}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")]
@@ -160,7 +164,9 @@ def _watch(
 ) -> None:
     """Import each file as it is saved into `folder`; the key is unlocked once, and the
     store opened per batch so that other commands can read it in between."""
-    from ..intake import watch
+    from ..intake import files, importer, watch
+    from ..render import text
+    from ..store.files import prepare_folder
 
     catalog = env.catalog(questionnaires)
     hr_keys = env.keys(key_paths)
@@ -200,6 +206,10 @@ def _watch(
 def forward(item: Item, folder: Path, hr_key_ids: Iterable[str]) -> int:
     """Write the receiver's part of the response in `item`, as a file of its own, into the
     receiver's folder; how many were written (none if the same is there already)."""
+    from ..formats import envelope
+    from ..intake import extract, forwarding
+    from ..store.files import write_new
+
     written = 0
     for data in forwarding.receiver_files(extract.extract_item(item), hr_key_ids):
         target = folder / f"sluttsamtale-{envelope.receipt(data)}.json"

@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..clock import iso
-from ..formats import keys
-from ..intake import leavers as leaver_files
-from ..model.employer import OfferedTo
-from ..render import mail, text
-from ..render import offered as offered_text
-from ..routine import followup, invitations, offered
 from ..safetext import visible
-from ..store import Output, files
-from ..website import manifest
+
+if TYPE_CHECKING:
+    from ..intake import leavers as leaver_files
+    from ..model.employer import OfferedTo
+    from ..routine import followup
+
 from .options import (
     Env,
     db_option,
@@ -133,6 +130,13 @@ def invite(
             --base-url https://hr.example.org/sluttsamtale
         sluttsamtale invite --csv sluttere.csv --set kommune-nb --out e-post/
     """
+    from ..clock import iso
+    from ..formats import keys
+    from ..intake import leavers as leaver_files
+    from ..render import mail
+    from ..routine import invitations
+    from ..store import Output, files
+
     catalog = env.catalog(questionnaires)
     base = invitations.check_base_url(env.settings.base_url_or(base_url))
     site_dir = env.settings.site_out(site_dir)
@@ -264,7 +268,11 @@ def status(
     today = env.today()
     if who is not None:
         with env.store(db_path, create=False) as store:
-            detail = invitations.detail(store, who, today, env.keys(key_paths))
+            hr_keys = env.keys(key_paths)
+            from ..render import text
+            from ..routine import invitations
+
+            detail = invitations.detail(store, who, today, hr_keys)
         if as_json:
             print_json(
                 detail.as_dict() | {"decline_reason": detail.invitation.record.decline_reason}
@@ -276,6 +284,9 @@ def status(
     rules = catalog.employer.followup
     with env.store(db_path, create=False) as store:
         hr_keys = env.keys(key_paths)
+        from ..render import text
+        from ..routine import followup, invitations
+
         rows = invitations.status_rows(invitations.opened_all(store, hr_keys), today)
         steps = followup.open_steps(rules, store.followups(), today)
         names = followup.names(store, steps, hr_keys)
@@ -314,6 +325,9 @@ def _offered(
     """The leavers of the file to invite by the rule, the others listed on stderr (and, not
     invited, as results for --json); a file without a column the rule needs is refused
     before anything is written."""
+    from ..render import offered as offered_text
+    from ..routine import offered
+
     lacking = offered.missing(rule, parsed.columns)
     if lacking:
         raise click.ClickException(offered_text.missing_columns(csv_file, lacking, env.words))
@@ -343,6 +357,9 @@ def _offered(
 def _site_digest(site_dir: Path, key_id: str) -> str | None:
     """The digest of the site HR built, if it is there, after checking it seals to HR's key
     (an e-mail must not vouch for a page built for another key)."""
+    from ..formats import keys
+    from ..website import manifest
+
     path = site_dir / manifest.MANIFEST_NAME
     if not path.is_file():
         return None
@@ -383,6 +400,8 @@ def decline(
         sluttsamtale decline "Kari Nordmann"
         sluttsamtale decline Ab12Cd34 --reason "Ønsket ikke samtale" --key hr-key.json
     """
+    from ..routine import invitations
+
     today = env.today()
     day = past_day(on_day, "--on", today) or today
     with env.store(db_path, create=False) as store:

@@ -6,9 +6,6 @@ from pathlib import Path
 
 import click
 
-from ..formats import keyfile
-from ..formats.keys import fingerprint
-from ..routine import passphrases
 from .options import Env, pass_env
 
 BACKUP_WARNING = """\
@@ -20,6 +17,8 @@ cannot be read by anyone: not by HR, not by IT, not by the makers of Sluttsamtal
 
 
 def _new_passphrase(env: Env) -> str:
+    from ..routine import passphrases
+
     if env.settings.passphrase is not None:
         return _strong(env.settings.passphrase)
     first = click.prompt("Passphrase for the new key", hide_input=True, err=True)
@@ -33,6 +32,8 @@ def _new_passphrase(env: Env) -> str:
 
 
 def _strong(passphrase: str) -> str:
+    from ..routine import passphrases
+
     problem = passphrases.weakness(passphrase)
     if problem is not None:
         raise click.ClickException(f"SLUTTSAMTALE_PASSPHRASE: {problem}; no key was written")
@@ -65,6 +66,9 @@ def keygen(env: Env, out: Path) -> None:
             out.mkdir(mode=0o700, parents=True)
         except OSError as e:
             raise click.ClickException(f"{out}: cannot create the folder ({e.strerror})") from None
+    from ..formats import keyfile
+    from ..formats.keys import fingerprint
+
     key_path, pem_path, kid = keyfile.generate(out, passphrase)
     click.echo(f"Wrote {key_path} (private key, protected by the passphrase)")
     click.echo(f"Wrote {pem_path} (public key, for the site build)")

@@ -9,22 +9,21 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from ..clock import iso
-from ..formats import keyfile
-from ..formats import keys as keys_format
-from ..formats.keyfile import HRKey
-from ..model.loading import Catalog, load_catalog
-from ..render import text
-from ..routine import retention
 from ..safetext import json_visible, visible
 from ..settings import Settings
-from ..store import Output, Store
-from ..store.files import prepare_folder, write_new, write_private
 from ..words import Catalogue, catalogue
+
+if TYPE_CHECKING:
+    from ..formats.keyfile import HRKey
+    from ..model.loading import Catalog
+    from ..store import Store
+
+# The library is imported where a command first needs it, not here: `--help`, and a
+# command that stops before it unlocks a key, start at once (tests/test_cli_startup.py).
 
 F = TypeVar("F", bound=Callable[..., Any])
 PASSPHRASE_ENV = "SLUTTSAMTALE_PASSPHRASE"
@@ -49,6 +48,8 @@ class Env:
         return self.now().date()
 
     def catalog(self, folder: Path | None) -> Catalog:
+        from ..model.loading import load_catalog
+
         return load_catalog(self.settings.questionnaire_folder(folder))
 
     def passphrase(self, path: Path) -> str:
@@ -63,6 +64,10 @@ class Env:
             raise click.ClickException(
                 "no key given; name HR's key file with --key hr-key.json or SLUTTSAMTALE_KEY"
             )
+        from ..formats import keyfile
+        from ..formats import keys as keys_format
+        from ..formats.keyfile import HRKey
+
         keys: dict[str, HRKey] = {}
         held = self.unlocked()
         for path in unique:
@@ -112,6 +117,10 @@ class Env:
         """Write a file with personal data (owner-only, whole or not at all) and record it
         with its delete-by date, so that purge deletes it with its records. Without a path,
         it goes into `exports/` beside the store, named by its kind and the day."""
+        from ..clock import iso
+        from ..store import Output
+        from ..store.files import prepare_folder, write_new, write_private
+
         if path is None:
             folder = store.path.parent / EXPORTS
             prepare_folder(folder)
@@ -128,6 +137,8 @@ class Env:
         Every command that opens the store comes through here, so nothing depends on HR
         remembering to purge.
         """
+        from ..store import Store
+
         path = self.settings.db_path(db)
         if not create and not path.exists():
             # Never a second, empty store beside the real one: say where it looked instead.
@@ -142,7 +153,14 @@ class Env:
         if not warn:
             return store
         try:
-            message = text.retention_warning(retention.due(store, self.today()), self.words)
+            from ..routine import retention
+
+            due = retention.due(store, self.today())
+            message = None
+            if due.total:  # the words only when there is something to say
+                from ..render import text
+
+                message = text.retention_warning(due, self.words)
         except BaseException:
             store.close()
             raise

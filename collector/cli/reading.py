@@ -7,10 +7,6 @@ from pathlib import Path
 
 import click
 
-from ..formats import payload as payload_format
-from ..intake.opening import open_row
-from ..render import record, text
-from ..routine import responses
 from ..safetext import json_visible
 from .options import (
     Env,
@@ -51,7 +47,11 @@ def list_(
         sluttsamtale list --key hr-key.json --json
     """
     with env.store(db_path, create=False) as store:
-        view = responses.load_overview(store, env.keys(key_paths), include_earlier=earlier)
+        keys = env.keys(key_paths)
+        from ..render import text
+        from ..routine import responses
+
+        view = responses.load_overview(store, keys, include_earlier=earlier)
     if as_json:
         print_json(text.overview_json(view))
     else:
@@ -118,7 +118,13 @@ def show(
     catalog = env.catalog(questionnaires)
     with env.store(db_path, create=False) as store:
         row = store.find(response_id)
-        opened = open_row(row, env.keys(key_paths), catalog)
+        hr_keys = env.keys(key_paths)
+        from ..formats import payload as payload_format
+        from ..intake.opening import open_row
+        from ..render import record, text
+        from ..routine import responses
+
+        opened = open_row(row, hr_keys, catalog)
         responses.refuse_anonymous(opened)
         if fmt == "json":
             payload, _ = opened.require()

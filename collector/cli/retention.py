@@ -6,8 +6,6 @@ from pathlib import Path
 
 import click
 
-from ..render import text
-from ..routine import retention
 from .options import Env, db_option, pass_env
 
 
@@ -28,6 +26,9 @@ def purge(env: Env, dry_run: bool, db_path: Path | None) -> None:
         sluttsamtale purge --dry-run
         sluttsamtale purge
     """
+    from ..render import text
+    from ..routine import retention
+
     with env.store(db_path, create=False, warn=False) as store:
         purged = retention.purge(store, env.today(), dry_run=dry_run)
     click.echo(text.purge_line(purged, env.words))

@@ -8,11 +8,7 @@ from pathlib import Path
 import click
 
 from ..errors import SluttsamtaleError
-from ..render import text
-from ..routine import readiness
 from ..safetext import visible
-from ..website import build, manifest, verify
-from .folder import folder_of
 from .options import Env, pass_env, questionnaires_option
 
 
@@ -74,6 +70,10 @@ def build_(
         sluttsamtale build --public-key keys/hr-public.pem
         sluttsamtale build --public-key keys/hr-public.pem --single-file e-post/
     """
+    from ..routine import readiness
+    from ..website import build, manifest
+    from .folder import folder_of
+
     key = env.settings.public_key_or(public_key)
     if key is None:
         raise click.ClickException(
@@ -141,6 +141,9 @@ def verify_site(
         sluttsamtale verify-site https://hr.example.org/sluttsamtale/ --digest "3f2a 91bc ..."
         sluttsamtale verify-site /media/usb1/site/
     """
+    from ..render import text
+    from ..website import manifest, verify
+
     expected = verify.expected_digest(digest, env.settings.site_out(build_folder))
     result = verify.verify(verify.open_copy(location), expected)
     c = env.words["cli"]
@@ -193,7 +196,7 @@ def serve_(
     import tempfile
     import threading
 
-    from ..website import preview
+    from ..website import build, preview
 
     key = env.settings.public_key_or(public_key)
     if key is None or not key.is_file():

@@ -17,7 +17,7 @@ from typing import Any
 
 from ..errors import EnvelopeError
 from .hpke import ENC_LEN, RESPONSE_FORMAT, TAG_LEN
-from .strictjson import JSONProblem, b64decode_canonical, loads, quoted
+from .strictjson import JSONProblem, b64decode_canonical, check_depth, loads, quoted
 
 MAX_FILE_BYTES = 1_048_576
 MAX_PARTS = 2
@@ -52,9 +52,22 @@ def parse(data: bytes) -> Envelope:
     if len(data) > MAX_FILE_BYTES:
         raise EnvelopeError("file is larger than 1 MiB, the most a response file may be")
     try:
-        obj = loads(data)
+        # A valid file nests 3 deep, so the depth is checked only for a file refused below.
+        obj = loads(data, depth_bounded=True)
     except JSONProblem as e:
         raise EnvelopeError(str(e)) from None
+    try:
+        return _read(obj, data)
+    except EnvelopeError:
+        try:
+            check_depth(data.decode("utf-8"))
+        except JSONProblem as e:
+            raise EnvelopeError(str(e)) from None
+        raise
+
+
+def _read(obj: Any, data: bytes) -> Envelope:
+    """The envelope in `obj`, the strict JSON of `data`: its fields and canonical form."""
     if not isinstance(obj, dict):
         raise EnvelopeError("the file is not a JSON object")
     _check_fields(obj, _FIELDS)
@@ -80,10 +93,11 @@ def parse(data: bytes) -> Envelope:
     if any(p.link is not None for p in parts[1:]):
         raise EnvelopeError('only the first part may carry a "link"')
     envelope = Envelope(parts)
+    texts = [(p.key_id, p.link, item["sealed"]) for p, item in zip(parts, items, strict=True)]
     # Only the canonical bytes (the final LF may be missing, as json.dump leaves it): so no
     # change of a bit, even one that a base64 armor turns into other JSON whitespace, imports,
     # and a receipt code names exactly one file.
-    canonical = encode(envelope)
+    canonical = _canonical(texts)
     if data not in (canonical, canonical[:-1]):
         raise EnvelopeError(
             'the file is not in canonical form (json.dumps with ", " and ": ", members '
@@ -129,13 +143,30 @@ def encode(envelope: Envelope) -> bytes:
     Writes what it is given without checking it, so tests can build files that break a
     rule and still differ from a good file only there; `parse` enforces the rules.
     """
+    return _dumped(
+        [(p.key_id, p.link, base64.b64encode(p.sealed).decode("ascii")) for p in envelope.parts]
+    )
+
+
+def _canonical(parts: list[tuple[str, str | None, str]]) -> bytes:
+    """What `encode` writes for parts given as (key id, link, sealed as base64 text) that
+    `parse` has checked: their strings are hex and base64, which JSON writes as they are,
+    so the text is put together without json.dumps (test_envelope holds the two equal)."""
+    items = (
+        f'{{"key_id": "{kid}", '
+        + (f'"link": "{link}", ' if link is not None else "")
+        + f'"sealed": "{sealed}"}}'
+        for kid, link, sealed in parts
+    )
+    return f'{{"format": "{RESPONSE_FORMAT}", "parts": [{", ".join(items)}]}}\n'.encode("ascii")
+
+
+def _dumped(parts: list[tuple[str, str | None, str]]) -> bytes:
     obj = {
         "format": RESPONSE_FORMAT,
         "parts": [
-            {"key_id": p.key_id}
-            | ({"link": p.link} if p.link is not None else {})
-            | {"sealed": base64.b64encode(p.sealed).decode("ascii")}
-            for p in envelope.parts
+            {"key_id": kid} | ({"link": link} if link is not None else {}) | {"sealed": sealed}
+            for kid, link, sealed in parts
         ],
     }
     return (json.dumps(obj, ensure_ascii=False) + "\n").encode("utf-8")

@@ -37,10 +37,15 @@ def seal(plaintext: bytes, recipient_raw: bytes, link_secret: bytes | None = Non
 
 
 def open_sealed(
-    sealed: bytes, private: X25519PrivateKey, link_secret: bytes | None = None
+    sealed: bytes,
+    private: X25519PrivateKey,
+    link_secret: bytes | None = None,
+    *,
+    kid: str | None = None,
 ) -> bytes:
-    """Open a response part; DecryptError on any failure, including a low-order `enc`."""
-    kid = key_id(public_of(private))
+    """Open a response part; DecryptError on any failure, including a low-order `enc`.
+    `kid`: the key id of `private`, if known (else it is worked out)."""
+    kid = kid or key_id(public_of(private))
     what = "this key and this invitation's link" if link_secret else "this key"
     return open_with_info(sealed, private, response_info(kid, link_secret), what)
 

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from ..errors import PayloadFailure
 from ..model.payload import Payload
-from .strictjson import JSONProblem, loads
+from .strictjson import JSONProblem, check_depth, loads
 
 HR_BUCKETS = tuple(4096 << n for n in range(8))
 """The lengths HR's plaintext may have: 4 KiB to 512 KiB, the smallest that holds it."""
@@ -80,7 +80,9 @@ def iso_milliseconds(moment: datetime) -> str:
 def parse(plaintext: bytes) -> Payload:
     """The opened plaintext as a Payload; PayloadFailure names the field at fault."""
     try:
-        obj = loads(plaintext)
+        # A valid payload nests 4 deep at most, so the depth is checked only for a payload
+        # the model refuses, before saying why.
+        obj = loads(plaintext, depth_bounded=True)
     except JSONProblem as e:
         raise PayloadFailure(f"the payload: {e}") from None
     try:
@@ -88,6 +90,10 @@ def parse(plaintext: bytes) -> Payload:
         # themselves and would take "1" for 1.
         payload = Payload.model_validate_json(plaintext, strict=True)
     except ValidationError as e:
+        try:
+            check_depth(plaintext.decode("utf-8"))
+        except JSONProblem as problem:
+            raise PayloadFailure(f"the payload: {problem}") from None
         raise PayloadFailure(describe(e)) from None
     # The member itself, as written (FORMAT.md 7): only the receiver's payload has one.
     if ("contact" in obj) != (payload.scope == "whistleblowing"):

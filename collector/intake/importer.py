@@ -1,12 +1,14 @@
 """Import: items -> the response inside each -> opened and checked -> stored.
 
 Each file is decided on its own: a bad file is reported and the batch goes on. A file is
-either stored whole, in one transaction, or not at all. Results are data; the CLI and the
-desk word them (render/text.py).
+either stored whole (a savepoint of its own) or not at all, and reported once the group of
+files it was committed with is on disk. Results are data; the CLI and the desk word them
+(render/text.py).
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -23,6 +25,11 @@ from ..store import ConflictError, DeletedError, ReplayError, Store, StoredRespo
 from . import extract, keeping
 from .files import Item
 from .opening import Invitation, LinkFinder, OpenedResponse, open_invitation, open_response
+
+GROUP_FILES = 200
+GROUP_SECONDS = 0.1
+"""A group of files is committed when it holds GROUP_FILES files or has taken GROUP_SECONDS:
+a report line waits that long at most, and a batch pays one fsync per group."""
 
 Outcome = Literal["imported", "duplicate", "rejected", "empty"]
 """`empty`: a whistleblowing receiver's part with nothing in it (FORMAT.md 7.1)."""
@@ -110,15 +117,46 @@ def import_items(
     store: Store,
     now: datetime,
 ) -> Iterator[FileResult]:
-    """Import each item in order, yielding its result as soon as it is stored or refused.
+    """Import each item in order, yielding the results of a group of files once the group
+    is on disk: one commit (one fsync) per GROUP_FILES files or GROUP_SECONDS, not one per
+    response. Each response is still all or nothing (a savepoint of its own), and none is
+    reported before its group's commit returned, so a file said to be imported survives a
+    crash or a power cut; a file of a group that was lost is simply imported again.
 
     A StoreError other than one file's own rejection (locked, damaged, disk full) ends the
-    batch: it would fail every file after it too.
+    batch after the files before it in its group are committed and reported, unless SQLite
+    undid the whole group (as it does when the disk is full): then none of the group is
+    stored or reported, and the next run imports them.
     """
     # Tried: opening files one thread ahead to overlap the fsync after each response. On
     # CPython the GIL hand-over after every fsync cost more than the overlap won.
-    for item in items:
-        yield import_item(item, hr_keys=hr_keys, catalog=catalog, store=store, now=now)
+    pending = iter(items)
+    while True:
+        results: list[FileResult] = []
+        failure: StoreError | None = None
+        try:
+            with store.group():
+                started = time.monotonic()
+                for item in pending:
+                    try:
+                        result = import_item(
+                            item, hr_keys=hr_keys, catalog=catalog, store=store, now=now
+                        )
+                    except StoreError as e:
+                        failure = e  # that file's savepoint is undone; the group's are kept
+                        break
+                    results.append(result)
+                    if len(results) >= GROUP_FILES or time.monotonic() - started >= GROUP_SECONDS:
+                        break
+        except StoreError:
+            if failure is not None:  # SQLite undid the whole group: say what caused it
+                raise failure from None
+            raise
+        yield from results
+        if failure is not None:
+            raise failure
+        if not results:
+            return
 
 
 def open_item(

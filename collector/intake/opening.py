@@ -18,7 +18,7 @@ from ..model.loading import Catalog
 from ..model.payload import Payload, check_payload
 from ..model.questionset import QuestionSet
 from ..model.records import InvitationRecord, ResponseRecord, Summary
-from ..model.wording import expected as set_wording
+from ..model.wording import expected_once as set_wording
 from ..store import InvitationRow, StoredResponse
 
 SHORT_ID = 8
@@ -55,7 +55,7 @@ def choose_part(env: Envelope, hr_keys: Mapping[str, HRKey]) -> Part:
 
 def open_part(part: Part, key: HRKey, link_secret: bytes | None) -> tuple[Payload, bytes]:
     """The payload of one part, and its padded plaintext."""
-    plaintext = hpke.open_sealed(part.sealed, key.private, link_secret)
+    plaintext = hpke.open_sealed(part.sealed, key.private, link_secret, kid=key.key_id)
     return payload_format.parse(plaintext), plaintext
 
 
@@ -104,7 +104,7 @@ def open_response(
             f"answers are for question set {ref.id!r} version {ref.version}, "
             f"which is not in {catalog.folder}"
         )
-    check_payload(payload, qset, now=now)
+    check_payload(payload, qset, now=now, plaintext=plaintext)
     return OpenedResponse(
         response_id=payload.response_id,
         key_id=part.key_id,

@@ -7,6 +7,7 @@ checked against, so the page and the collector cannot disagree on a valid answer
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Annotated, Literal
 
@@ -94,9 +95,13 @@ class PayloadError(PayloadFailure):
     """An answer file whose content does not match its question set."""
 
 
-def check_payload(payload: Payload, qset: QuestionSet, *, now: datetime) -> None:
+def check_payload(
+    payload: Payload, qset: QuestionSet, *, now: datetime, plaintext: bytes | None = None
+) -> None:
     """Check a payload against the question set it names; raise PayloadError if it fails.
 
+    `plaintext`: the JSON the payload was read from (strictly), if at hand; a search of it
+    tells whether any text may hold a control character (else one search of the texts).
     Messages name question ids and never quote an answer, so they are safe to log.
     """
     ref = payload.questionnaire
@@ -110,23 +115,33 @@ def check_payload(payload: Payload, qset: QuestionSet, *, now: datetime) -> None
     if payload.sealed_at > now + timedelta(days=1):
         raise PayloadError("sealed_at lies in the future")
     if payload.declined:
-        _check_text("decline_reason", payload.decline_reason or "", DECLINE_REASON_MAX)
+        _check_text("decline_reason", payload.decline_reason or "", DECLINE_REASON_MAX, True)
     elif payload.decline_reason is not None:
         raise PayloadError("decline_reason is given but the response is not declined")
 
-    questions = {q.id: q for q in qset.questions()}
-    for qid in payload.answers:
-        if qid not in questions:
-            raise PayloadError(f"answer to unknown question {_quote_id(qid)}")
+    plan = _plan(qset)
+    questions = plan.questions
+    answers = payload.answers
+    # When no text can hold a control character (nearly always), the per-text searches
+    # below are skipped; when one may, they run and say which.
+    if plaintext is not None:
+        search = _may_hold_control(plaintext)
+    else:
+        search = control_character(" ".join(_texts(payload)))
+    if not answers.keys() <= questions.keys():
+        qid = next(qid for qid in answers if qid not in questions)
+        raise PayloadError(f"answer to unknown question {_quote_id(qid)}")
     _check_scope(payload, questions)
-    for qid, words in payload.wording.items():
-        if qid not in questions:
-            raise PayloadError(f"wording for unknown question {_quote_id(qid)}")
-        # Shown to HR as the employee saw it, so held to the answers' rule (FORMAT.md 7).
-        shown = [words.label, *(words.options or {}).values()]
-        if any(control_character(text) for text in shown):
-            raise PayloadError(f"the wording of {qid!r} contains a control character")
-    if control_character(ref.title):
+    if search or not payload.wording.keys() <= questions.keys():
+        for qid, words in payload.wording.items():
+            if qid not in questions:
+                raise PayloadError(f"wording for unknown question {_quote_id(qid)}")
+            # Shown to HR as the employee saw it, so held to the answers' rule (FORMAT.md 7).
+            if search and any(
+                map(control_character, [words.label, *(words.options or {}).values()])
+            ):
+                raise PayloadError(f"the wording of {qid!r} contains a control character")
+    if search and control_character(ref.title):
         raise PayloadError("the question set's title contains a control character")
     for qid, text in payload.other.items():
         q = questions.get(qid)
@@ -134,16 +149,16 @@ def check_payload(payload: Payload, qset: QuestionSet, *, now: datetime) -> None
             raise PayloadError(
                 f"'other' text for question {_quote_id(qid)}, which offers no 'other'"
             )
-        if not _chose_other(payload.answers.get(qid)):
+        if not _chose_other(answers.get(qid)):
             raise PayloadError(f"'other' text for question {qid!r}, but 'other' is not chosen")
-        _check_text(qid, text, OTHER_TEXT_MAX)
+        _check_text(qid, text, OTHER_TEXT_MAX, search)
 
     receiver = payload.scope == "whistleblowing"
-    for q in questions.values():
+    for q, options, limit in plan.checks:
         # The receiver's payload holds special answers only: the answers a condition looks
         # at, and the required ones, are in HR's payload.
-        visible = receiver or is_visible(q, payload.answers)
-        value = payload.answers.get(q.id)
+        visible = receiver or q.show_if is None or is_visible(q, answers)
+        value = answers.get(q.id)
         if value is None:
             missing = q.required and not payload.declined
             if visible and missing and not receiver:
@@ -151,7 +166,62 @@ def check_payload(payload: Payload, qset: QuestionSet, *, now: datetime) -> None
             continue
         if not visible:
             raise PayloadError(f"question {q.id!r} is answered but hidden by its condition")
-        _check_answer(q, value)
+        _check_answer(q, value, options, limit, search)
+
+
+_C1 = re.compile(rb"\xc2[\x80-\x9f]")
+
+
+def _may_hold_control(plaintext: bytes) -> bool:
+    """Whether a control character (questionset._CONTROL) may be in the strings of strictly
+    read JSON: escaped (\\u, \\b, \\f), or as its UTF-8 bytes (raw C0 bytes are not JSON).
+    A yes may be a false alarm (an escaped backslash, a harmless \\u escape); the texts are
+    then searched one by one. A byte first (memchr), which is much faster than a regex."""
+    return (
+        (b"\\" in plaintext and (b"\\u" in plaintext or b"\\b" in plaintext or b"\\f" in plaintext))
+        or b"\x7f" in plaintext
+        or (b"\xe2" in plaintext and (b"\xe2\x80\xa8" in plaintext or b"\xe2\x80\xa9" in plaintext))
+        or (b"\xc2" in plaintext and _C1.search(plaintext) is not None)
+    )
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What the checks need of a set, worked out once per set rather than per response."""
+
+    questions: dict[str, Question]
+    checks: tuple[tuple[Question, frozenset[str], int], ...]
+    """Each question in order, with the values its answer may hold and its text limit."""
+
+
+_PLANS: dict[int, tuple[QuestionSet, _Plan]] = {}
+_MAX_PLANS = 256
+
+
+def _plan(qset: QuestionSet) -> _Plan:
+    known = _PLANS.get(id(qset))
+    if known is not None and known[0] is qset:  # the set is held, so its id is not reused
+        return known[1]
+    if len(_PLANS) >= _MAX_PLANS:
+        _PLANS.clear()
+    questions = {q.id: q for q in qset.questions()}
+    plan = _Plan(
+        questions,
+        tuple((q, frozenset(q.option_values()), q.text_limit) for q in questions.values()),
+    )
+    _PLANS[id(qset)] = (qset, plan)
+    return plan
+
+
+def _texts(payload: Payload) -> list[str]:
+    """Every text of the payload that check_payload searches for a control character."""
+    texts = [payload.questionnaire.title, payload.decline_reason or "", *payload.other.values()]
+    texts += [value for value in payload.answers.values() if isinstance(value, str)]
+    for words in payload.wording.values():
+        texts.append(words.label)
+        if words.options:
+            texts += words.options.values()
+    return texts
 
 
 def _check_scope(payload: Payload, questions: dict[str, Question]) -> None:
@@ -171,7 +241,7 @@ def _check_scope(payload: Payload, questions: dict[str, Question]) -> None:
         for name in ("name", "phone", "email"):
             text = getattr(payload.contact, name)
             if text is not None:
-                _check_text(f"contact.{name}", text, CONTACT_MAX)
+                _check_text(f"contact.{name}", text, CONTACT_MAX, True)
                 if "\n" in text or "\r" in text or "\t" in text:
                     raise PayloadError(f"contact.{name} holds a line break or a tab")
 
@@ -196,26 +266,30 @@ def _chose_other(value: AnswerValue | None) -> bool:
     return value == "other" or (isinstance(value, list) and "other" in value)
 
 
-def _check_text(qid: str, text: str, limit: int) -> None:
+def _check_text(qid: str, text: str, limit: int, search: bool) -> None:
+    """Length, and with `search` control characters (False: `text` is known free of them)."""
     if len(text) > limit:
         raise PayloadError(f"answer to {qid!r} is longer than {limit} characters")
-    if control_character(text):
+    if search and control_character(text):
         raise PayloadError(f"answer to {qid!r} contains a control character")
 
 
-def _check_answer(q: Question, value: AnswerValue) -> None:
+def _check_answer(
+    q: Question, value: AnswerValue, options: frozenset[str], limit: int, search: bool
+) -> None:
     t = q.type
     if t in TEXT_TYPES:
-        if not isinstance(value, str) or not value.strip():
+        # `not value or value.isspace()` is `not value.strip()`, without copying the text.
+        if not isinstance(value, str) or not value or value.isspace():
             raise PayloadError(f"answer to {q.id!r} must be non-empty text")
-        _check_text(q.id, value, q.text_limit)
+        _check_text(q.id, value, limit, search)
     elif t is QuestionType.single_choice:
-        if not isinstance(value, str) or value not in q.option_values():
+        if not isinstance(value, str) or value not in options:
             raise PayloadError(f"answer to {q.id!r} is not one of its options")
     elif t is QuestionType.multiple_choice:
         if not isinstance(value, list) or not value:
             raise PayloadError(f"answer to {q.id!r} must be a non-empty list of options")
-        if len(set(value)) != len(value) or any(v not in q.option_values() for v in value):
+        if len(set(value)) != len(value) or any(v not in options for v in value):
             raise PayloadError(f"answer to {q.id!r} holds a value that is not one of its options")
     elif t is QuestionType.scale:
         assert q.scale is not None

@@ -17,6 +17,23 @@ def expected(qset: QuestionSet) -> dict[str, dict[str, Any]]:
     return {q.id: _wording(q, terms) for q in qset.questions()}
 
 
+_ONCE: dict[int, tuple[QuestionSet, dict[str, dict[str, Any]]]] = {}
+_MAX_SETS = 256
+
+
+def expected_once(qset: QuestionSet) -> dict[str, dict[str, Any]]:
+    """`expected(qset)`, worked out once per set (import checks every response against
+    it); shared between calls, so for reading only."""
+    known = _ONCE.get(id(qset))
+    if known is not None and known[0] is qset:  # the set is held, so its id is not reused
+        return known[1]
+    if len(_ONCE) >= _MAX_SETS:
+        _ONCE.clear()
+    words = expected(qset)
+    _ONCE[id(qset)] = (qset, words)
+    return words
+
+
 def _wording(q: Question, terms: dict[str, str]) -> dict[str, Any]:
     entry: dict[str, Any] = {"label": q.label}
     if q.options:

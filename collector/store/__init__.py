@@ -4,11 +4,12 @@ Nothing readable is kept at rest: a response row holds its record and summary se
 HR's key, an invitation its record sealed too; in clear only ids, dates, digests and a
 keyed identity tag (store/migrations.py says which and why). The commands that show
 people or answers open them in memory. `Store` is the one door: it opens the file and
-runs each call of the table modules in its own transaction.
+runs each call of the table modules in its own transaction (a savepoint, inside a group).
 """
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -68,6 +69,11 @@ class Store:
 
     def version(self) -> int:
         return self.db.version()
+
+    def group(self) -> contextlib.AbstractContextManager[None]:
+        """Many writes, one commit (Database.group): each write all or nothing, and every
+        one of them on disk once the `with` block is left without an error."""
+        return self.db.group()
 
     # ------------------------------------------------------------------ responses
 

@@ -30,6 +30,8 @@ class Database:
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self.conn = conn
         self.path = path
+        self._grouped = False
+        self._group_lost = False
 
     @classmethod
     def open(
@@ -129,6 +131,10 @@ class Database:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
+        if self._grouped:
+            with self._savepoint():
+                yield self.conn
+            return
         # IMMEDIATE takes the write lock up front, so waiting happens at BEGIN (under the
         # busy timeout) and never halfway through a response.
         self.conn.execute("BEGIN IMMEDIATE")
@@ -139,6 +145,41 @@ class Database:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             raise
+
+    @contextlib.contextmanager
+    def _savepoint(self) -> Iterator[None]:
+        """A transaction inside a group: all of it or none, durable when the group is."""
+        self.conn.execute("SAVEPOINT one")
+        try:
+            yield
+            self.conn.execute("RELEASE one")
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK TO one")
+                self.conn.execute("RELEASE one")
+            else:  # SQLite rolled the whole group back itself (disk full, I/O error)
+                self._group_lost = True
+            raise
+
+    @contextlib.contextmanager
+    def group(self) -> Iterator[None]:
+        """One durable commit for many transactions: each `transaction` inside is a
+        savepoint, all of it or none, and on disk when the group's COMMIT returns (with
+        synchronous=FULL); if the group fails, none of them is."""
+        if self._grouped:
+            raise RuntimeError("groups do not nest")
+        self._group_lost = False
+        try:
+            with self.transaction():
+                self._grouped = True
+                try:
+                    yield
+                finally:
+                    self._grouped = False
+                if self._group_lost:
+                    raise StoreError(f"{self.path}: SQLite undid the last writes; import again")
+        except sqlite3.Error as e:
+            raise translate(e, self.path) from None
 
     def run(self, work: Callable[[sqlite3.Connection], T]) -> T:
         """`work(conn)`, with any SQLite error turned into a StoreError naming the file."""

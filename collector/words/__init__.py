@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, get_args
 
-import yaml
-
 Language = Literal["nb", "nn", "sv", "en"]
 LANGUAGES: tuple[Language, ...] = get_args(Language)
 Section = Literal[
@@ -58,6 +56,8 @@ class Catalogue:
 def catalogue(language: Language) -> Catalogue:
     """The catalogue of one language, read once per process."""
     with (FOLDER / f"{language}.yml").open(encoding="utf-8") as f:
+        import yaml  # here, so that importing the words costs no YAML parser
+
         data = yaml.load(f, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     return Catalogue(language, {name: dict(data[name]) for name in SECTIONS})
 
