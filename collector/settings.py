@@ -28,12 +28,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import clock, shipped
+from . import clock, configfile, shipped
 from .errors import SluttsamtaleError
-from .model import installation
-from .model.installation import Found
 from .words import Language
+
+if TYPE_CHECKING:
+    from .model.installation import Found
 
 PREFIX = "SLUTTSAMTALE_"
 DEFAULT_DB = Path("sluttsamtale.db")
@@ -83,7 +85,7 @@ class Settings:
         if self.config is not None:
             return f"named in {self.config.file}"
         where = self.looked_from or Path.cwd()
-        return f"the default: no {installation.CONFIG_NAME} in {where} or a folder above it"
+        return f"the default: no {configfile.CONFIG_NAME} in {where} or a folder above it"
 
     def key_paths(self, given: tuple[Path, ...] = ()) -> tuple[Path, ...]:
         return given or self.keys or (self.config.keys if self.config else ())
@@ -149,7 +151,7 @@ def from_environ(
     }
     start = cwd or Path.cwd()
     named = config_file or _path(env.get("CONFIG"))
-    found = named if named is not None else installation.find(start)
+    found = named if named is not None else configfile.find(start)
     from .keyagent import socket_path
 
     whole = os.environ if environ is None else environ
@@ -157,7 +159,7 @@ def from_environ(
     return Settings(
         locale_language=locale_language(whole),
         agent_socket=socket_path(runtime),
-        config=installation.load(found) if found is not None else None,
+        config=_load_config(found) if found is not None else None,
         looked_from=start,
         db=_path(env.get("DB")),
         keys=tuple(Path(p) for p in env.get("KEY", "").split(os.pathsep) if p),
@@ -184,6 +186,12 @@ def locale_language(environ: Mapping[str, str]) -> Language:
             code = value.split(".")[0].split("_")[0].lower()
             return _LOCALE_CODES.get(code, "en")
     return "en"
+
+
+def _load_config(path: Path) -> Found:
+    from .model import installation  # pydantic: only when there is a file to check
+
+    return installation.load(path)
 
 
 def _path(value: str | None) -> Path | None:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from .. import shipped
-from ..model.installation import CONFIG_NAME
-from ..routine import readiness
-from ..store import Store
+from ..configfile import CONFIG_NAME
 from .options import Env, pass_env
+
+if TYPE_CHECKING:
+    from ..routine import readiness
 
 SCHEMA_NAME = "config.schema.json"
 
@@ -63,6 +65,8 @@ def init(folder: Path) -> None:
     (folder / "keys").mkdir(mode=0o700, exist_ok=True)
     shutil.copyfile(shipped.config_schema(), folder / SCHEMA_NAME)
     config.write_text(TEMPLATE, encoding="utf-8")
+    from ..store import Store
+
     db = folder / "sluttsamtale.db"
     with Store.open(db, create=True):
         pass
@@ -88,6 +92,8 @@ def doctor(env: Env) -> None:
     \b
         cd hr-sluttsamtale && sluttsamtale doctor
     """
+    from ..routine import readiness
+
     findings = readiness.check(folder_of(env))
     for finding in findings:
         mark = {"problem": "problem", "warning": "warning", "ok": "ok     "}[finding.level]
@@ -98,6 +104,8 @@ def doctor(env: Env) -> None:
 
 def folder_of(env: Env, questionnaires: Path | None = None) -> readiness.Folder:
     """The folder the settings describe, as the readiness checks see it."""
+    from ..routine import readiness
+
     s = env.settings
     return readiness.Folder(
         config=s.config.file if s.config else None,

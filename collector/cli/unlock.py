@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from .. import keyagent
-from ..formats import keys as keys_format
 from .options import Env, key_option, pass_env
 
 
@@ -40,6 +39,8 @@ def unlock(env: Env, key_paths: tuple[Path, ...], minutes: int | None) -> None:
             "this system has no Unix sockets, so the key cannot be kept unlocked; each command "
             "asks for the passphrase"
         )
+    from ..formats import keys as keys_format
+
     opened = env.keys(key_paths)
     idle = env.settings.unlock_minutes(minutes)
     keyagent.start(

@@ -18,9 +18,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ..configfile import CONFIG_NAME, find
 from ..errors import SluttsamtaleError
 
-CONFIG_NAME = "sluttsamtale.toml"
+__all__ = ["CONFIG_NAME", "ConfigError", "Found", "Installation", "find", "load"]
 
 
 class ConfigError(SluttsamtaleError):
@@ -98,16 +99,6 @@ class Found(BaseModel):
     @property
     def folder(self) -> Path:
         return self.file.parent
-
-
-def find(start: Path) -> Path | None:
-    """The nearest sluttsamtale.toml in `start` or a folder above it."""
-    here = start.resolve()
-    for folder in (here, *here.parents):
-        candidate = folder / CONFIG_NAME
-        if candidate.is_file():
-            return candidate
-    return None
 
 
 def load(path: Path) -> Found:
