@@ -36,9 +36,16 @@ READY_SCRIPT = """
   document.addEventListener("DOMContentLoaded", () => setTimeout(() => {
     const ns = window.Sluttsamtale;
     if (ns && ns.form && ns.form.state()) window.__slReady = performance.now();
+    else if (document.body && document.body.dataset.blank) window.__slReady = performance.now();
   }, 0));
 })();
 """
+
+BLANK = (
+    "<!doctype html><html lang=en><head><meta charset=utf-8><title>Blank</title></head>"
+    '<body data-blank="1"><p>A blank page: what any page opened from file:// costs.</p></body>'
+    "</html>"
+)
 
 SECTION_CHANGE = """
 () => new Promise((done) => {
@@ -99,16 +106,30 @@ def build_plain_material(folder: Path, pages: int, words: int) -> float:
     return time.perf_counter() - t0
 
 
-def page_figures(pages: list[Path], runs: int) -> dict[str, dict[int, list[float]]]:
+def page_figures(pages: list[Path], runs: int, blank: Path) -> dict[str, dict[int, list[float]]]:
     from playwright.sync_api import sync_playwright
 
-    figures: dict[str, dict[int, list[float]]] = {"ready": {}, "section": {}, "seal": {}}
+    figures: dict[str, dict[int, list[float]]] = {
+        "blank": {},
+        "ready": {},
+        "section": {},
+        "seal": {},
+    }
     executable = os.environ.get("SLUTTSAMTALE_CHROMIUM") or shutil.which("chromium")
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         for rate in (1, 4):
             for name in figures:
                 figures[name][rate] = []
+            for _ in range(runs * 2):
+                context = browser.new_context(viewport={"width": 390, "height": 844})
+                page = context.new_page()
+                context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": rate})
+                page.add_init_script(READY_SCRIPT)
+                page.goto(blank.as_uri())
+                page.wait_for_function("window.__slReady !== null")
+                figures["blank"][rate].append(page.evaluate("window.__slReady"))
+                context.close()
             for path in pages:
                 for _ in range(runs):
                     context = browser.new_context(viewport={"width": 390, "height": 844})
@@ -144,13 +165,16 @@ def main() -> None:
         words = int(statistics.mean(len(p.read_text(encoding="utf-8").split()) for p in html_pages))
         plain = build_plain_material(work / "plain", len(html_pages), words)
         pages = sorted((single / "sets").glob("*.html"))
-        figures = page_figures(pages, args.runs)
+        blank = work / "blank.html"
+        blank.write_text(BLANK, encoding="utf-8")
+        figures = page_figures(pages, args.runs, blank)
         biggest = max(pages, key=weight)
         biggest_size = weight(biggest)
 
     print(f"page speed, {len(pages)} sets x {args.runs} loads, 390 px, from file://")
     print(f"{'figure':<34}{'unthrottled':>13}{'CPU 4x':>10}{'target':>10}{'4x/1x':>8}")
     for name, label, target in (
+        ("blank", "a blank page, ready (baseline)", 0),
         ("ready", "ready to type (ms after navigation)", 300),
         ("section", "section change (ms)", 50),
         ("seal", "sealing 50 KB of answers (ms)", 200),
@@ -158,10 +182,17 @@ def main() -> None:
         fast = statistics.median(figures[name][1])
         slow = statistics.median(figures[name][4])
         worst = max(figures[name][4])
+        verdict = "" if not target else f"; {'met' if worst <= target else 'NOT met'}"
         print(
-            f"{label:<34}{fast:>13.1f}{slow:>10.1f}{target:>10}{slow / fast:>8.2f}"
-            f"   (worst 4x: {worst:.1f}; {'met' if worst <= target else 'NOT met'})"
+            f"{label:<34}{fast:>13.1f}{slow:>10.1f}{target or '':>10}{slow / fast:>8.2f}"
+            f"   (worst 4x: {worst:.1f}{verdict})"
         )
+    blank_4x = statistics.median(figures["blank"][4])
+    ready_4x = statistics.median(figures["ready"][4])
+    print(
+        f"ready to type at 4x, beyond what a blank page costs: {ready_4x - blank_4x:.1f} ms "
+        f"(ready / blank: {ready_4x / blank_4x:.2f})"
+    )
     print(
         f"page weight, the largest single-file page (HTML, CSS, JS inline): "
         f"{biggest_size / 1024:.1f} KiB ({biggest.name})"
