@@ -62,7 +62,7 @@ def test_an_excel_workbook_with_norwegian_headings(flow: Flow) -> None:
         ],  # fmt: skip
     )
     catalog = load_catalog(flow.questionnaires)
-    parsed = leavers.read_csv(path, "kommune-nb", catalog)
+    parsed = leavers.read_leavers(path, "kommune-nb", catalog)
     kari, ola = parsed.leavers
     assert (kari.name, kari.employee_number, kari.position) == (
         "Kari Nordmann",

@@ -194,7 +194,7 @@ def test_leavers_csv_write_then_read(
     for name, email, day in rows:
         writer.writerow([name, email or "", day.strftime("%d.%m.%Y")])
     data = ("\ufeff" if bom else "") + out.getvalue()
-    read = leavers.parse_csv(data.encode("utf-8"), Path("sluttere.csv"), "testkit", CATALOG)
+    read = leavers.parse_leavers(data.encode("utf-8"), Path("sluttere.csv"), "testkit", CATALOG)
     assert [(p.name, p.email, p.last_day) for p in read.leavers] == rows
     assert all(p.set_id == "testkit" for p in read.leavers)
 

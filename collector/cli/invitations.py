@@ -155,7 +155,7 @@ def invite(
         if given:
             raise click.ClickException("give either --csv or one person's details, not both")
         try:
-            parsed = leaver_files.read_csv(
+            parsed = leaver_files.read_leavers(
                 csv_file, set_id, catalog, skip_bad=skip_bad, today=env.today()
             )
         except leaver_files.BadRows as e:
@@ -318,7 +318,7 @@ def _case(step: followup.Step, who: followup.Reporter | None) -> dict[str, Any]:
 def _offered(
     env: Env,
     csv_file: Path,
-    parsed: leaver_files.CsvLeavers,
+    parsed: leaver_files.LeaversFile,
     rule: OfferedTo,
     include_outside: bool,
 ) -> tuple[list[leaver_files.Leaver], list[dict[str, Any]]]:

@@ -14,6 +14,8 @@ response found inside is again held to 1 MiB when envelope.parse reads it.
 
 from __future__ import annotations
 
+import functools
+import mailbox
 import os
 import stat
 from collections.abc import Iterable, Iterator
@@ -60,13 +62,10 @@ def is_mbox(path: Path) -> bool:
 
 def mbox_items(path: Path) -> Iterator[Item]:
     """One item per message of a mailbox file, so every line of the report is one response."""
-    import mailbox
-
     try:
-        box = mailbox.mbox(path, create=False)
-        count = len(box.keys())
-    except (OSError, mailbox.Error) as e:
-        yield Item(path, InputError(f"the mailbox cannot be read ({e})"))
+        count = len(_mailbox(path)[1])
+    except InputError as e:
+        yield Item(path, e)
         return
     if count == 0:
         yield Item(path, InputError("the mailbox holds no messages"))
@@ -77,19 +76,35 @@ def mbox_items(path: Path) -> Iterator[Item]:
 
 def mbox_message(path: Path, number: int) -> bytes:
     """The bytes of the `number`-th message (from 1) of a mailbox file."""
-    import mailbox
-
+    box, keys = _mailbox(path)
+    if not 1 <= number <= len(keys):
+        raise InputError(f"the mailbox has no message {number}")
     try:
-        box = mailbox.mbox(path, create=False)
-        keys = box.keys()
-        if not 1 <= number <= len(keys):
-            raise InputError(f"the mailbox has no message {number}")
         data = box.get_bytes(keys[number - 1])
     except (OSError, mailbox.Error) as e:
         raise InputError(f"the mailbox cannot be read ({e})") from None
     if len(data) > MAIL_MAX_BYTES:
         raise EnvelopeError("the message is larger than 25 MiB, the most a mail may be")
     return data
+
+
+def _mailbox(path: Path) -> tuple[mailbox.mbox, list[str]]:
+    """The mailbox at `path` and its message keys, scanned once while the file is unchanged
+    (reading message n must not scan the whole file again for every n)."""
+    try:
+        st = os.stat(path)
+    except OSError as e:
+        raise InputError(f"the mailbox cannot be read ({e.strerror})") from None
+    return _scanned(path, st.st_size, st.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=1)
+def _scanned(path: Path, size: int, mtime_ns: int) -> tuple[mailbox.mbox, list[str]]:
+    try:
+        box = mailbox.mbox(path, create=False)
+        return box, list(box.keys())
+    except (OSError, mailbox.Error) as e:
+        raise InputError(f"the mailbox cannot be read ({e})") from None
 
 
 def expand(paths: Iterable[Path], *, skip: Iterable[Path] = ()) -> Iterator[Item]:

@@ -284,7 +284,7 @@ _ALIASES: dict[str, str] = {
 
 
 @dataclass
-class CsvLeavers:
+class LeaversFile:
     leavers: list[Leaver] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     """Headings not used (an HR export has columns of its own)."""
@@ -296,24 +296,24 @@ class CsvLeavers:
     """(where, what, detail) worth a word but no refusal: a last day passed, no e-mail."""
 
 
-def read_csv(
+def read_leavers(
     path: Path,
     default_set: str | None,
     catalog: Catalog,
     *,
     skip_bad: bool = False,
     today: date | None = None,
-) -> CsvLeavers:
+) -> LeaversFile:
     """Every row of a leavers file (CSV or .xlsx), checked; every bad row is named, with its
     line, and none is kept unless `skip_bad`."""
     try:
         raw = path.read_bytes()
     except OSError as e:
         raise InvitationError(f"{path}: cannot be read ({e.strerror})") from None
-    return parse_csv(raw, path, default_set, catalog, skip_bad=skip_bad, today=today)
+    return parse_leavers(raw, path, default_set, catalog, skip_bad=skip_bad, today=today)
 
 
-def parse_csv(
+def parse_leavers(
     raw: bytes,
     path: Path,
     default_set: str | None,
@@ -321,14 +321,14 @@ def parse_csv(
     *,
     skip_bad: bool = False,
     today: date | None = None,
-) -> CsvLeavers:
+) -> LeaversFile:
     """The leavers in a CSV or .xlsx file's bytes, read from `path` (named in every error)."""
     try:
         table = read_table(raw, path)
     except TableError as e:
         raise InvitationError(str(e)) from None
     columns: dict[int, str] = {}
-    out = CsvLeavers()
+    out = LeaversFile()
     for i, heading in enumerate(table.headings):
         name = _ALIASES.get(fold(heading))
         if name is None:

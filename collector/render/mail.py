@@ -60,8 +60,8 @@ class SiteCheck:
 
 @dataclass(frozen=True)
 class Mail:
-    """One invitation e-mail, as text for the terminal, as an .eml a mail program opens as a
-    new message ready to send, and as a mailto: link."""
+    """One invitation e-mail, as text for the terminal, as an .eml (which Outlook opens as a
+    new message ready to send), and as a mailto: link."""
 
     to: str | None
     subject: str
@@ -77,8 +77,8 @@ class Mail:
         return "\n".join(head) + "\n\n" + self.body
 
     def eml(self) -> bytes:
-        """RFC 5322 with `X-Unsent: 1`: Outlook, Thunderbird and Apple Mail open it as an
-        unsent message from HR's own account (no From, no Date), plain text and HTML."""
+        """RFC 5322 with `X-Unsent: 1`, which Outlook opens as an unsent message from HR's
+        own account (no From, no Date); plain text and HTML."""
         message = EmailMessage(policy=SMTP)
         message["X-Unsent"] = "1"
         if self.to:

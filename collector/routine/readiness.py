@@ -71,13 +71,25 @@ def before_build(folder: Folder, public_key: Path) -> tuple[str | None, list[Fin
     markers = demo_markers(catalog.employer, shipped)
     if markers and not demo_key:
         refusal = (
-            f"{folder.questionnaires / EMPLOYER_FILE}: still the demo employer ("
-            + "; ".join(markers)
-            + "), and the key is a real one: employees would be told a false controller and "
-            "address; put in your own details, or build with --allow-demo to try it"
+            f"{_still_demo(folder, markers)}, and the key is a real one: employees would be "
+            "told a false controller and address; put in your own details, or build with "
+            "--allow-demo to try it"
         )
-    notes = [f for f in _employer(folder) if f.level != "ok" and "demo employer" not in f.text]
-    return refusal, notes
+    return refusal, list(_return_address(folder, catalog.employer))
+
+
+def _still_demo(folder: Folder, markers: list[str]) -> str:
+    where = folder.questionnaires / EMPLOYER_FILE
+    return f"{where}: still the demo employer ({'; '.join(markers)})"
+
+
+def _return_address(folder: Folder, employer: Employer) -> Iterable[Finding]:
+    if employer.return_address is None:
+        yield Finding(
+            "problem",
+            f"{folder.questionnaires / EMPLOYER_FILE}: no return_address, so the page cannot say "
+            "where to send the answers",
+        )
 
 
 def demo_markers(employer: Employer, shipped: Employer) -> list[str]:
@@ -124,21 +136,14 @@ def _employer(folder: Folder) -> Iterable[Finding]:
         return
     yield Finding("ok", f"question sets: {len(catalog.sets)} in {folder.questionnaires}")
     employer = catalog.employer
-    shipped = load_employer(folder.shipped_questionnaires / EMPLOYER_FILE)
-    markers = demo_markers(employer, shipped)
+    markers = demo_markers(employer, load_employer(folder.shipped_questionnaires / EMPLOYER_FILE))
     if markers:
         yield Finding(
             "problem",
-            f"{folder.questionnaires / EMPLOYER_FILE}: still the demo employer ("
-            + "; ".join(markers)
-            + "); put in your own details (a build refuses this with a real key)",
+            f"{_still_demo(folder, markers)}; put in your own details (a build refuses this "
+            "with a real key)",
         )
-    if employer.return_address is None:
-        yield Finding(
-            "problem",
-            f"{folder.questionnaires / EMPLOYER_FILE}: no return_address, so the page cannot say "
-            "where to send the answers",
-        )
+    yield from _return_address(folder, employer)
 
 
 def _keys(folder: Folder) -> Iterable[Finding]:

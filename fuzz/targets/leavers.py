@@ -1,4 +1,4 @@
-"""A leavers file's bytes (intake/leavers.parse_csv, the file `invite --csv` reads: a CSV,
+"""A leavers file's bytes (intake/leavers.parse_leavers, the file `invite --csv` reads: a CSV,
 or an Excel workbook when the bytes are a zip), checked against the testkit's sets:
 InvitationError, or the leavers. One seed is a real workbook, so the fuzzer reaches
 openpyxl's reading too.
@@ -51,4 +51,4 @@ def _workbook() -> bytes:
 
 
 def TestOneInput(data: bytes) -> None:  # noqa: N802 - the name atheris and libFuzzer use
-    documented(DOCUMENTED, lambda: leavers.parse_csv(data, PATH, "testkit", CATALOG))
+    documented(DOCUMENTED, lambda: leavers.parse_leavers(data, PATH, "testkit", CATALOG))
