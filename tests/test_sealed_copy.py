@@ -199,3 +199,9 @@ def test_the_locked_page_speaks_the_sets_language(language: str) -> None:
     before, _, after = w["delete"].partition("{date}")
     assert f'{before}<time datetime="2026-11-30">2026-11-30</time>{after}' in html
     assert w["code_hint"].format(length=20) in html
+
+
+def test_a_record_with_a_script_is_not_sealed() -> None:
+    html = record_html().replace("</main>", "<SCRIPT>alert(1)</SCRIPT></main>")
+    with pytest.raises(ValueError, match="no script"):
+        seal_record(html, delete_by=DELETE_BY, language="nb")

@@ -22,6 +22,7 @@ from ..formats import sealed_copy
 from ..words import Language, catalogue
 
 SCRIPT_FILE = Path(__file__).with_name("sealed_copy.js")
+_SCRIPT = re.compile(r"<script\b", re.IGNORECASE)
 _STYLE = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.IGNORECASE | re.DOTALL)
 
 # Every rule is under .sc-, so none of it touches the record once it is open.
@@ -65,6 +66,8 @@ def seal_record(record_html: str, *, delete_by: date, language: Language) -> Sea
     one); its `<style>` elements are allowed by hash in the file's CSP, so that they apply
     once it is open. The code is returned, never kept: show it to HR and forget it.
     """
+    if _SCRIPT.search(record_html):
+        raise ValueError("a record to seal must have no script (FORMAT.md 17)")
     code = sealed_copy.new_code()
     box = sealed_copy.seal(record_html.encode("utf-8"), code, delete_by)
     styles = [_text(m) for m in _STYLE.findall(record_html)]
