@@ -11,11 +11,12 @@ from conftest import RecordedPage, assert_accessible
 from playwright.sync_api import Page, expect
 from site_support import CSP_WATCH, assert_no_csp_violations
 from test_sealed_copy import DELETE_BY, record_html
+from workflow_support import answers_nb, import_files, run, seal
 
 from collector.formats import sealed_copy
 from collector.render.sealed_copy import SealedCopy, seal_record
 from collector.words import catalogue
-from testing.fixtures import CANARY
+from testing.fixtures import CANARY, Flow
 
 pytestmark = pytest.mark.browser
 
@@ -161,4 +162,45 @@ def test_a_file_whose_date_was_changed_does_not_open(
     field.press("Enter")
     expect(page.get_by_role("alert")).to_have_text(W["wrong"], timeout=20_000)
     no_record_in(page)
+    only_the_file(recorded, path)
+
+
+@pytest.mark.slow
+def test_the_file_show_sealed_writes_opens_to_the_interviewers_record(
+    recorded: RecordedPage, flow: Flow
+) -> None:
+    data, payload = seal(
+        flow,
+        "kommune-nb",
+        answers_nb(talk_holder="other_leader", improvements=CANARY, special_report="Særlig"),
+        readers="hr_and_interviewer",
+    )
+    import_files(flow, data)
+    result = run("show", payload.response_id[:8], "--format", "html", "--for-leader", "--sealed")
+    assert result.exit_code == 1  # no --out: nothing written, no code printed
+    result = run(
+        "show",
+        payload.response_id[:8],
+        "--format",
+        "html",
+        "--for-leader",
+        "--sealed",
+        "--out",
+        "leder.html",
+    )
+    assert result.exit_code == 0, result.output
+    code = result.stdout.split("Code: ")[1].split("\n")[0]
+    path = flow.root / "leder.html"
+    page = recorded.page
+    locked(page, path)
+    assert_accessible(page)
+    page.get_by_label(W["code"], exact=True).fill(code)
+    page.get_by_role("button", name=W["open"]).click()
+    banner = "Utskrift for En annen leder (for eksempel kommunalsjef), som har samtalen."
+    expect(page.get_by_text(banner)).to_be_visible(timeout=20_000)
+    expect(page.get_by_text(CANARY)).to_be_visible()
+    expect(page.get_by_text("Særlig", exact=True)).to_have_count(0)
+    expect(page.locator("#sc-notice")).to_be_focused()
+    assert_accessible(page)  # the record, opened, under the notice
+    assert_no_csp_violations(page)
     only_the_file(recorded, path)

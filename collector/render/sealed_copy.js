@@ -120,13 +120,14 @@
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     if (busy) return;
+    // Emptied first, so that the same sentence said again is announced again.
+    error.textContent = "";
     var code = canonical(input.value);
     if (code === null) {
-      fail(error.getAttribute("data-malformed"));
+      window.setTimeout(fail, 100, error.getAttribute("data-malformed"));
       return;
     }
     busy = true;
-    error.textContent = "";
     input.removeAttribute("aria-invalid");
     status.textContent = status.getAttribute("data-opening");
     open(code)
