@@ -181,7 +181,8 @@ def _question(
     payload: Payload, qset: QuestionSet | None, qid: str, w: dict[str, str], *, notes: int
 ) -> str:
     label = escape(answers.label(payload, qid))
-    ruled = f'<div role="group" aria-label="{escape(w["notes"])}">{_ruled(notes)}</div>' if notes else ""
+    group = f'<div role="group" aria-label="{escape(w["notes"])}">'
+    ruled = f"{group}{_ruled(notes)}</div>" if notes else ""
     return f'<div class="qa"><h3>{label}</h3>{_answer(payload, qset, qid, w)}{ruled}</div>'
 
 
