@@ -121,7 +121,8 @@ def test_an_adviser_runs_the_routine_by_clicking(  # type: ignore[no-untyped-def
             [link] = links_in_eml(z.read(eml))
 
         # The employee answers on the real page, from the link in the e-mail.
-        qset = next(q for q in load_catalog(ROOT / "questionnaires").latest() if q.id == "kommune-nb")
+        sets = load_catalog(ROOT / "questionnaires").latest()
+        qset = next(q for q in sets if q.id == "kommune-nb")
         employee = page.context.new_page()
         employee.goto(link)
         expect(employee.locator("[data-sl-progress]")).to_be_visible()
@@ -160,6 +161,25 @@ def test_an_adviser_runs_the_routine_by_clicking(  # type: ignore[no-untyped-def
             press(page, w["followup_acknowledged"])
             expect(page.get_by_role("status")).to_have_text(w["followup_done_acknowledged"])
             checked(page)
+        # The interviewer's copy: sealed, its code shown once; it opens from file:// with it.
+        press(page, w["interviewer_button"])
+        code = page.locator(".code code").inner_text()
+        checked(page)
+        with page.expect_download() as copy_info:
+            page.get_by_role("link", name=w["interviewer_download"]).click()
+        sealed_copy = tmp_path / "til-leder.html"
+        copy_info.value.save_as(sealed_copy)
+        assert code.encode() not in sealed_copy.read_bytes()
+        reader = page.context.new_page()
+        reader.goto(sealed_copy.as_uri())
+        opening = desk.words.sections["sealed"]
+        reader.get_by_label(opening["code"], exact=True).fill(code)
+        reader.get_by_role("button", name=opening["open"]).click()
+        expect(reader.get_by_role("heading", level=1)).to_be_visible()
+        expect(reader.locator("body")).to_contain_text("Kari Nordmann")
+        reader.close()
+        page.go_back()
+
         with page.context.expect_page() as printed_info:
             page.get_by_role("link", name=w["response_print"]).click(modifiers=["Shift"])
         printed = printed_info.value
