@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import base64
 import html
+import os
+import tempfile
 import io
 import zipfile
 from datetime import UTC, datetime
@@ -48,7 +50,16 @@ def unlock(c, desk) -> None:  # type: ignore[no-untyped-def]
     assert r.status_code == 303, r.text
 
 
-def test_the_whole_routine(desk, flow: Flow) -> None:  # type: ignore[no-untyped-def]
+def files_under(*folders: Path) -> set[Path]:
+    return {p for folder in folders for p in folder.rglob("*") if p.is_file()}
+
+
+def test_the_whole_routine(desk, flow: Flow, tmp_path_factory, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    own_home = Path(os.environ["HOME"])
+    own_tmp = tmp_path_factory.mktemp("tmpdir")
+    monkeypatch.setenv("TMPDIR", str(own_tmp))
+    monkeypatch.setattr(tempfile, "tempdir", str(own_tmp))
+    before = files_under(flow.root, own_home, own_tmp)
     with client(desk) as c:
         home = c.get("/")
         assert home.status_code == 200
@@ -98,6 +109,12 @@ def test_the_whole_routine(desk, flow: Flow) -> None:  # type: ignore[no-untyped
         assert report.status_code in (200, 400), report.text
         retention = c.get("/retention")
         assert retention.status_code == 200
+    # The footer's promise: the desk wrote nothing to disk but the store itself.
+    after = files_under(flow.root, own_home, own_tmp)
+    store = {Path(f"{flow.db}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")}
+    # matplotlib's font list (the report's charts) is a cache of the system's fonts.
+    fonts = {p for p in after if "matplotlib" in p.parts}
+    assert after - before <= store | fonts, sorted(after - before - store - fonts)
 
 
 def test_refused_without_session_host_or_csrf(desk) -> None:  # type: ignore[no-untyped-def]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import os
 import shutil
 import zipfile
 from collections.abc import Iterator
@@ -79,6 +80,16 @@ def go(page: Page, name: str) -> None:
     checked(page)
 
 
+SHOTS = os.environ.get("DESK_SCREENSHOTS")
+"""A folder to save the README's screenshots into (docs/desk), when set."""
+
+
+def shot(page: Page, name: str) -> None:
+    if SHOTS:
+        page.set_viewport_size({"width": 1100, "height": 800})
+        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=False)
+
+
 def checked(page: Page) -> None:
     """axe on the page once it has loaded (its style sheet too)."""
     page.wait_for_load_state()
@@ -111,6 +122,7 @@ def test_an_adviser_runs_the_routine_by_clicking(  # type: ignore[no-untyped-def
         press(page, w["leavers_check_button"])
         expect(page.get_by_role("table")).to_contain_text("Kari Nordmann")
         checked(page)
+        shot(page, "leavers")
         press(page, w["leavers_invite_button"].format(n=1))
         expect(page.get_by_role("status")).to_contain_text("1")
         checked(page)
@@ -144,6 +156,7 @@ def test_an_adviser_runs_the_routine_by_clicking(  # type: ignore[no-untyped-def
         row = page.get_by_role("row").filter(has_text=answer_file.name)
         expect(row).to_contain_text(desk.words.sections["cli"]["imported"])
         checked(page)
+        shot(page, "inbox")
 
         # Status: answered.
         go(page, w["nav_status"])
@@ -151,12 +164,14 @@ def test_an_adviser_runs_the_routine_by_clicking(  # type: ignore[no-untyped-def
         expect(invitations.get_by_role("row").filter(has_text="Kari Nordmann")).to_contain_text(
             desk.words.sections["cli"]["state_answered"]
         )
+        shot(page, "status")
 
         # The response: the answers under the questions; its follow-up as buttons.
         go(page, w["nav_responses"])
         page.get_by_role("row").filter(has_text="Kari Nordmann").get_by_role("link").click()
         expect(page.get_by_role("heading", level=1)).to_have_text(qset.title)
         checked(page)
+        shot(page, "response")
         if page.get_by_role("heading", name=w["followup_title"]).count():
             press(page, w["followup_acknowledged"])
             expect(page.get_by_role("status")).to_have_text(w["followup_done_acknowledged"])
@@ -219,3 +234,63 @@ def test_an_adviser_runs_the_routine_by_clicking(  # type: ignore[no-untyped-def
         with Store.open(desk.settings.db_path(), create=False) as store:
             assert not list(store.invitations())
             assert len(list(store.responses())) == 1
+
+
+FOCUSED = """() => {
+  const el = document.activeElement;
+  const s = getComputedStyle(el);
+  const shown = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2
+                 && s.outlineColor !== 'rgba(0, 0, 0, 0)')
+                || s.backgroundColor === 'rgb(255, 221, 0)' || s.boxShadow !== 'none';
+  return {tag: el.tagName, text: (el.innerText || el.value || el.id || '').trim(),
+          id: el.id, shown};
+}"""
+
+
+def tab_to(page: Page, text: str, limit: int = 40) -> None:
+    """Tab until the element with `text` has focus; every stop on the way shows its focus."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        assert focused["shown"], f"no visible focus on {focused}"
+        if focused["text"] == text or focused["id"] == text:
+            return
+    raise AssertionError(f"{text!r} was not reached with Tab")
+
+
+def test_the_desk_with_the_keyboard_alone(page: Page, desk) -> None:  # type: ignore[no-untyped-def]
+    w = desk.words.sections["desk"]
+    with running(desk) as start:
+        page.goto(start)
+        page.keyboard.press("Tab")
+        first = page.evaluate(FOCUSED)
+        assert first["text"] == w["skip"] and first["shown"]  # the skip link comes first
+        page.keyboard.press("Enter")
+        assert page.evaluate("document.activeElement.id") == "main"
+        page.keyboard.press("Shift+Tab")  # back into the menu, which comes before the content
+        assert page.evaluate(FOCUSED)["shown"]
+        page.goto(page.url)  # from the top again
+
+        # To status by the menu: locked, so the unlock page.
+        tab_to(page, w["nav_status"])
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        expect(page.get_by_role("heading", level=1)).to_have_text(w["unlock_title"])
+        tab_to(page, "passphrase-0")  # no autofocus (GOV.UK: it skips what comes before)
+        page.keyboard.type(PASSPHRASE)
+        with page.expect_navigation():
+            page.keyboard.press("Enter")  # submits the form
+        expect(page.get_by_role("heading", level=1)).to_have_text(w["status_title"])
+
+        # The inbox's form, field by field, in reading order, and back out by the menu.
+        tab_to(page, w["nav_inbox"])
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        tab_to(page, "files")
+        tab_to(page, "pasted")
+        page.keyboard.type("-----BEGIN SLUTTSAMTALE RESPONSE-----\nnot one\n")
+        tab_to(page, w["inbox_button"])
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        expect(page.get_by_role("table")).to_contain_text(desk.words.sections["cli"]["rejected"])
+        assert_accessible(page)
