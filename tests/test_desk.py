@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import base64
 import html
+import io
 import os
 import tempfile
-import io
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
