@@ -68,9 +68,7 @@ def running(desk: Desk) -> Iterator[str]:
 
     sock = bind(0)
     desk.access.port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        make_app(desk), log_level="warning", access_log=False, lifespan="off"
-    )
+    config = uvicorn.Config(make_app(desk), log_level="warning", access_log=False, lifespan="off")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
