@@ -20,6 +20,7 @@ from collector.cli import main
 from collector.desk.access import MAX_BODY
 from collector.desk.app import ROUTES
 from collector.model.loading import load_catalog
+from collector.store import Store
 from testing import pagesim
 from testing.desk import client, csrf_of, links_in_eml, make_desk, secret_of
 from testing.fixtures import PASSPHRASE, Flow
@@ -285,3 +286,121 @@ def test_the_desk_shows_what_the_cli_prints(desk, flow: Flow) -> None:  # type: 
     receipt = cli_line.split("receipt ")[1].split()[0]
     assert receipt in r.text
     assert html.escape(desk.words.sections["cli"]["imported"]) in r.text
+
+
+# --------------------------------------------------------------------------- each page's job
+
+
+def kommune(flow: Flow):  # type: ignore[no-untyped-def]
+    return next(q for q in load_catalog(flow.questionnaires).latest() if q.id == "kommune-nb")
+
+
+def test_unlocked_in_the_desk_is_unlocked_for_the_cli(desk, flow: Flow) -> None:  # type: ignore[no-untyped-def]
+    with client(desk) as c:
+        unlock(c, desk)
+        listed = CliRunner().invoke(main, ["list", "--json"])  # no passphrase anywhere
+        assert listed.exit_code == 0, listed.output
+        c.post("/lock", data={"csrf": csrf_of(c.get("/unlock").text)})
+        assert c.get("/status", follow_redirects=False).status_code == 303
+
+
+def test_decline_followup_export_and_erasure_from_the_desk(desk, flow: Flow) -> None:  # type: ignore[no-untyped-def]
+    qset = kommune(flow)
+    answers = [pagesim.build_payload(qset, {"reason": "pay"}, sealed_at=SEALED) for _ in range(5)]
+    special = pagesim.build_payload(
+        qset, {"reason": "pay", "special_report": "Avvik i turnusen"}, sealed_at=SEALED
+    )
+    files = [
+        (f"svar-{i}.json", pagesim.seal_payload(p, flow.public_raw))
+        for i, p in enumerate([*answers, special])
+    ]
+    with client(desk) as c:
+        unlock(c, desk)
+        token = csrf_of(c.get("/inbox").text)
+        imported = c.post(
+            "/inbox", data={"csrf": token, "confirm": "1"}, files=[("files", f) for f in files]
+        )
+        assert imported.text.count("tag-imported") == 6
+        assert f'href="/responses/{special.response_id}"' in imported.text
+
+        # The follow-up, step by step, as buttons; an empty assessment is one sentence.
+        page = f"/responses/{special.response_id}"
+        assert (
+            c.post(f"{page}/followup", data={"csrf": token, "step": "assessed"}).status_code == 400
+        )
+        r = c.post(f"{page}/followup", data={"csrf": token, "step": "acknowledged"})
+        assert "done=acknowledged" in str(r.url)
+        r = c.post(
+            f"{page}/followup",
+            data={"csrf": token, "step": "assessed", "assessment": "Sendt verneombudet"},
+        )
+        assert "Sendt verneombudet" in r.text
+        r = c.post(f"{page}/followup", data={"csrf": token, "step": "feedback"})
+        assert desk.words.sections["cli"]["case_closed"] in html.unescape(r.text)
+        with Store.open(flow.db, create=False) as store:
+            case = store.followup(special.response_id)
+            assert case is not None and case.feedback_on is not None
+            raw = flow.db.read_bytes() + Path(f"{flow.db}-wal").read_bytes()
+            assert b"Sendt verneombudet" not in raw  # sealed to HR's key
+
+        # The export: six responses, over the smallest group; the CLI's own file.
+        r = c.post("/documents/export", data={"csrf": token, "format": "csv", "language": "nb"})
+        assert r.status_code == 200, r.text
+        assert r.headers["content-disposition"].startswith("attachment;")
+        rows = r.content.decode("utf-8-sig").splitlines()
+        assert len(rows) == 1 + 6
+
+        # Erasure: first what would go, then, confirmed, gone.
+        short = answers[0].response_id[:8]
+        would = c.post("/retention/erase", data={"csrf": token, "response_id": short})
+        assert short in would.text and 'name="confirm"' in would.text
+        with Store.open(flow.db, create=False) as store:
+            assert store.response(answers[0].response_id) is not None
+        gone = c.post(
+            "/retention/erase", data={"csrf": token, "response_id": short, "confirm": "1"}
+        )
+        assert gone.status_code == 200
+        with Store.open(flow.db, create=False) as store:
+            assert store.response(answers[0].response_id) is None
+
+
+def test_a_decline_by_phone_is_recorded_on_the_invitation(desk, flow: Flow) -> None:  # type: ignore[no-untyped-def]
+    with client(desk) as c:
+        unlock(c, desk)
+        token = csrf_of(c.get("/leavers").text)
+        checked = c.post(
+            "/leavers/check",
+            data={"csrf": token, "set": ""},
+            files={"file": ("sluttere.csv", LEAVERS.encode(), "text/csv")},
+        )
+        ticket = checked.text.split('name="ticket" value="')[1].split('"')[0]
+        done = c.post("/leavers/invite", data={"csrf": token, "ticket": ticket})
+        code = done.text.split('href="/status/')[1].split('"')[0]
+        bad = c.post(f"/status/{code}/decline", data={"csrf": token, "day": "2099-01-01"})
+        assert bad.status_code == 400 and 'href="#day"' in bad.text
+        r = c.post(
+            f"/status/{code}/decline",
+            data={"csrf": token, "day": "2026-05-01", "reason": "Ønsket ikke samtale"},
+        )
+        assert r.status_code == 200 and "done=declined" in str(r.url)
+        assert "Kari" not in str(r.url)  # no name in an address the browser keeps
+        detail = c.get(f"/status/{code}").text
+        assert "Ønsket ikke samtale" in detail
+        assert desk.words.sections["cli"]["state_declined"] in detail
+
+
+def test_a_leavers_file_with_bad_rows_writes_nothing_and_names_each(desk, flow: Flow) -> None:  # type: ignore[no-untyped-def]
+    bad = LEAVERS + "1003;Per;;per@example.org;Teknisk;ikke en dato;kommune-nb\r\n"
+    bad += "1004;;;x@example.org;Teknisk;;kommune-nb\r\n"
+    with client(desk) as c:
+        unlock(c, desk)
+        token = csrf_of(c.get("/leavers").text)
+        r = c.post(
+            "/leavers/check",
+            data={"csrf": token},
+            files={"file": ("sluttere.csv", bad.encode(), "text/csv")},
+        )
+        assert r.status_code == 400
+        assert "row 4" in r.text and "row 5" in r.text
+        with Store.open(flow.db, create=False) as store:
+            assert not list(store.invitations())

@@ -11,7 +11,7 @@ from starlette.responses import Response
 from ...intake import importer
 from ...intake.files import Item
 from ...render import text as text_layer
-from ..forms import read, text, uploads
+from ..forms import flag, read, text, uploads
 from ..pages import desk_of, handled, page
 
 PASTED = "pasted-text.txt"
@@ -41,6 +41,7 @@ async def inbox(request: Request) -> Response:
             results=None,
             errors=[("files", w["inbox_nothing"])],
         )
+    confirm = flag(form, "confirm")
     catalog = desk.catalog()
     keys = desk.keys()
     summary = importer.Summary()
@@ -51,6 +52,9 @@ async def inbox(request: Request) -> Response:
             items, hr_keys=keys, catalog=catalog, store=store, now=desk.now()
         ):
             summary.add(result)
+            if confirm and result.outcome == "imported" and result.invited is False:
+                assert result.receipt is not None
+                store.confirm(result.receipt)  # as `import --confirm`
             # The CLI's line, without its second line naming the followup command: the
             # desk links to the response instead (inbox.html).
             line = text_layer.import_line(result, desk.words).split("\n")[0]
