@@ -294,3 +294,67 @@ def test_the_desk_with_the_keyboard_alone(page: Page, desk) -> None:  # type: ig
             page.keyboard.press("Enter")
         expect(page.get_by_role("table")).to_contain_text(desk.words.sections["cli"]["rejected"])
         assert_accessible(page)
+
+
+def test_every_other_page_and_state_passes_axe(  # type: ignore[no-untyped-def]
+    page: Page, desk, tmp_path: Path
+) -> None:
+    """The states the routine above does not pass through: errors, the invitation's page,
+    a decline, erasure in its two steps, the key unlocked."""
+    w = desk.words.sections["desk"]
+    with running(desk) as start:
+        page.goto(start)
+        go(page, w["nav_key"])
+        page.get_by_label(w["unlock_passphrase"].split("{")[0], exact=False).fill(PASSPHRASE)
+        page.get_by_label(w["unlock_minutes"]).fill("0")
+        press(page, w["unlock_button"])
+        expect(page.get_by_role("alert")).to_contain_text(w["unlock_minutes_range"])
+        checked(page)
+        page.get_by_label(w["unlock_passphrase"].split("{")[0], exact=False).fill(PASSPHRASE)
+        page.get_by_label(w["unlock_minutes"]).fill("30")
+        press(page, w["unlock_button"])
+        go(page, w["nav_key"])  # the unlocked state: lock it now
+        expect(page.get_by_role("button", name=w["lock_button"])).to_be_visible()
+
+        go(page, w["nav_inbox"])
+        press(page, w["inbox_button"])  # nothing chosen
+        expect(page.get_by_role("alert")).to_contain_text(w["inbox_nothing"])
+        checked(page)
+
+        go(page, w["nav_leavers"])
+        press(page, w["leavers_check_button"])  # no file
+        expect(page.get_by_role("alert")).to_contain_text(w["leavers_pick"])
+        checked(page)
+        page.get_by_label(w["leavers_file"]).set_input_files(leavers_csv(tmp_path))
+        press(page, w["leavers_check_button"])
+        press(page, w["leavers_invite_button"].format(n=1))
+
+        go(page, w["nav_status"])
+        page.get_by_role("link", name=w["status_open"].format(name="Kari Nordmann")).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Kari Nordmann")
+        checked(page)
+        page.get_by_label(w["decline_day"]).fill("i morgen")
+        press(page, w["decline_button"])
+        expect(page.get_by_role("alert")).to_be_visible()
+        checked(page)
+        page.get_by_label(w["decline_day"]).fill(desk.today().isoformat())
+        press(page, w["decline_button"])
+        expect(page.get_by_role("status")).to_have_text(w["status_declined"])
+        checked(page)
+
+        go(page, w["nav_retention"])
+        press(page, w["erase_check_button"])  # neither field
+        expect(page.get_by_role("alert")).to_contain_text(w["erase_one_of"])
+        checked(page)
+        page.get_by_label(w["erase_who"]).fill("Kari Nordmann")
+        press(page, w["erase_check_button"])
+        expect(page.get_by_role("button", name=w["erase_confirm_button"])).to_be_visible()
+        checked(page)
+        press(page, w["erase_confirm_button"])
+        expect(page.get_by_role("status").first).to_be_visible()
+        checked(page)
+        go(page, w["nav_status"])
+        expect(page.locator("main")).to_contain_text(desk.words.sections["cli"]["no_invitations"])
+        page.goto(page.url.split("/status")[0] + "/responses/0123456789abcdef")
+        expect(page.get_by_role("heading", level=1)).to_have_text(w["problem_title"])
+        checked(page)
