@@ -404,3 +404,39 @@ def test_a_leavers_file_with_bad_rows_writes_nothing_and_names_each(desk, flow: 
         assert "row 4" in r.text and "row 5" in r.text
         with Store.open(flow.db, create=False) as store:
             assert not list(store.invitations())
+
+
+def test_the_browser_is_opened_without_the_token_on_its_command_line(  # type: ignore[no-untyped-def]
+    desk, monkeypatch
+) -> None:
+    """Other users can read a process's arguments: the browser gets a file of HR's own that
+    forwards it to the one-time address, and the file is gone once the address is used."""
+    import stat
+    import threading
+    import time
+    import urllib.request
+
+    from collector.desk import server
+
+    opened: list[str] = []
+    monkeypatch.setattr(server.webbrowser, "open", lambda url: opened.append(url) or True)
+    said: list[str] = []
+    thread = threading.Thread(
+        target=server.run, args=(desk,), kwargs={"say": said.append}, daemon=True
+    )
+    thread.start()
+    while not opened:
+        time.sleep(0.02)
+    [url] = opened
+    assert desk.access.start_token not in url and url.startswith("file://")
+    page = Path(url.removeprefix("file://"))
+    assert stat.S_IMODE(page.stat().st_mode) == 0o600
+    assert stat.S_IMODE(page.parent.stat().st_mode) == 0o700
+    assert desk.access.start_url() in html.unescape(page.read_text())
+    import http.cookiejar
+
+    jar = urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+    with urllib.request.build_opener(jar).open(desk.access.start_url(), timeout=10) as r:
+        assert r.status == 200
+    assert not page.parent.exists()
+    assert desk.access.start_token in said[0]  # the terminal, HR's own, shows the address

@@ -62,6 +62,8 @@ class Access:
     started: bool = False
     hosts: frozenset[str] = frozenset()
     """Host headers let in besides 127.0.0.1:PORT and localhost:PORT (the tests' own)."""
+    on_start: Callable[[], None] | None = None
+    """Called once the start address has been used (server.py deletes its start page)."""
 
     def start_url(self) -> str:
         return f"http://127.0.0.1:{self.port}{START_PATH}?token={self.start_token}"
@@ -123,6 +125,8 @@ class Guard:
             if not good or self.access.started:
                 raise Refused(403, w["refused_start"])
             self.access.started = True
+            if self.access.on_start is not None:
+                self.access.on_start()
             return True
         cookie = SimpleCookie()
         try:

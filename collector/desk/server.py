@@ -3,9 +3,14 @@ stopped with Ctrl+C."""
 
 from __future__ import annotations
 
+import html
+import os
+import shutil
 import socket
+import tempfile
 import webbrowser
 from collections.abc import Callable
+from pathlib import Path
 
 from .app import make_app
 from .state import Desk
@@ -31,8 +36,12 @@ def run(
     url = desk.access.start_url()
     words = desk.words.sections["desk"]
     say(words["started"].format(url=url))
+    opener = None
     if open_browser:
-        webbrowser.open(url)
+        opener = _start_file(url)
+        folder = opener.parent
+        desk.access.on_start = lambda: shutil.rmtree(folder, ignore_errors=True)
+        webbrowser.open(opener.as_uri())
     config = uvicorn.Config(
         make_app(desk),
         log_level="warning",
@@ -48,4 +57,23 @@ def run(
         pass  # Ctrl+C is how the desk is meant to stop: uvicorn has shut down by now
     finally:
         sock.close()
+        if opener is not None:
+            shutil.rmtree(opener.parent, ignore_errors=True)
     say(words["stopped"])
+
+
+def _start_file(url: str) -> Path:
+    """A page of HR's own (0600, in a folder only HR can enter) that sends the browser on to
+    the one-time address: as Jupyter does, so that the token is not on the browser's command
+    line, which other users of the computer can read in the process list. Deleted once the
+    address has been used, or when the desk stops."""
+    folder = Path(tempfile.mkdtemp(prefix="sluttsamtale-desk-"))
+    page = folder / "start.html"
+    fd = os.open(page, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(
+            '<!doctype html><meta charset="utf-8">'
+            f'<meta http-equiv="refresh" content="0;url={html.escape(url)}">'
+            f'<title>Sluttsamtale</title><a href="{html.escape(url)}">{html.escape(url)}</a>'
+        )
+    return page
