@@ -79,8 +79,8 @@ def test_the_whole_routine(desk, flow: Flow, tmp_path_factory, monkeypatch) -> N
         ticket = checked.text.split('name="ticket" value="')[1].split('"')[0]
         done = c.post("/leavers/invite", data={"csrf": token, "ticket": ticket})
         assert done.status_code == 200, done.text
-        href = done.text.split('href="/leavers/download/')[1].split('"')[0]
-        zipped = c.get(f"/leavers/download/{href}")
+        href = done.text.split('href="/download/')[1].split('"')[0]
+        zipped = c.get(f"/download/{href}")
         assert zipped.headers["content-type"] == "application/zip"
         with zipfile.ZipFile(io.BytesIO(zipped.content)) as z:
             emls = [n for n in z.namelist() if n.endswith(".eml")]

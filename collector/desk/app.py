@@ -10,6 +10,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from . import downloads
 from .access import Guard, TooLarge
 from .state import Desk
 from .views import documents, home, inbox, keys, leavers, responses, retention, status
@@ -26,7 +27,6 @@ ROUTES = [
     Route("/leavers", leavers.leavers_page),
     Route("/leavers/check", leavers.check, methods=["POST"]),
     Route("/leavers/invite", leavers.invite, methods=["POST"]),
-    Route("/leavers/download/{ticket}", leavers.download),
     Route("/status", status.status_page),
     Route("/status/{code}", status.invitation_page),
     Route("/status/{code}/decline", status.decline, methods=["POST"]),
@@ -35,7 +35,7 @@ ROUTES = [
     Route("/responses/{id}/print", responses.print_view),
     Route("/responses/{id}/followup", responses.record_followup, methods=["POST"]),
     Route("/responses/{id}/interviewer", responses.interviewer_copy, methods=["POST"]),
-    Route("/interviewer/{ticket}", responses.interviewer_download),
+    Route("/download/{ticket}", downloads.download),
     Route("/documents", documents.documents_page),
     Route("/documents/report", documents.report),
     Route("/documents/export", documents.export, methods=["POST"]),

@@ -15,6 +15,7 @@ from ...intake import leavers as leaver_files
 from ...render import mail
 from ...render import offered as offered_text
 from ...routine import invitations, letters, offered
+from ..downloads import Download
 from ..forms import flag, read, text, uploads
 from ..pages import desk_of, handled, page, problem
 
@@ -26,12 +27,6 @@ class Checked:
     file: str
     invite: list[leaver_files.Leaver]
     again: bool
-
-
-@dataclass(frozen=True)
-class Zip:
-    name: str
-    data: bytes
 
 
 @handled
@@ -137,7 +132,8 @@ async def invite(request: Request) -> Response:
     download = None
     if created:
         name = f"invitations-{desk.today().isoformat()}.zip"
-        download = desk.keep(Zip(name, _zip(created, desk.words.sections["cli"])))
+        zipped = _zip(created, desk.words.sections["cli"])
+        download = desk.keep(Download(name, "application/zip", zipped))
     return page(
         request,
         "leavers_done.html",
@@ -159,16 +155,3 @@ def _zip(made: list[letters.Letter], words: dict[str, str]) -> bytes:
         language = made[0].mail.language
         z.writestr("mailto.html", mail.mailto_page(pairs, words, language))
     return buffer.getvalue()
-
-
-@handled
-async def download(request: Request) -> Response:
-    desk = desk_of(request)
-    found = desk.take(request.path_params["ticket"])
-    if not isinstance(found, Zip):
-        return problem(request, desk.words.sections["desk"]["download_gone"], 404)
-    return Response(
-        found.data,
-        media_type="application/zip",
-        headers={"content-disposition": f'attachment; filename="{found.name}"'},
-    )

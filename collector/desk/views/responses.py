@@ -4,7 +4,6 @@ information step by step, as `show` and `followup` give them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -19,8 +18,9 @@ from ...render import record as record_page
 from ...render import text as text_layer
 from ...render.sealed_copy import seal_record
 from ...routine import followup, notes, responses
+from ..downloads import Download
 from ..forms import read, text
-from ..pages import desk_of, handled, page, problem
+from ..pages import desk_of, handled, page
 
 DOCUMENT_CSP = html_shell.CSP + "; sandbox"
 """A document shown as it would be saved: its own inline style, and no script whatever."""
@@ -145,12 +145,6 @@ async def record_followup(request: Request) -> Response:
     return RedirectResponse(f"/responses/{row.response_id}?done={step}", status_code=303)
 
 
-@dataclass(frozen=True)
-class SealedFile:
-    name: str
-    data: bytes
-
-
 @handled
 async def interviewer_copy(request: Request) -> Response:
     """The copy for the person who holds the conversation, sealed with a one-time code that
@@ -164,7 +158,8 @@ async def interviewer_copy(request: Request) -> Response:
     delete_by = date.fromisoformat(opened.row.delete_by)
     copy = seal_record(html, delete_by=delete_by, language=payload.questionnaire.language)
     short = opened.row.response_id[:SHORT_ID]
-    ticket = desk.keep(SealedFile(f"sluttsamtale-{short}.html", copy.html.encode("utf-8")))
+    sealed = Download(f"sluttsamtale-{short}.html", "text/html; charset=utf-8", copy.html.encode())
+    ticket = desk.keep(sealed)
     c = desk.words.sections["cli"]
     return page(
         request,
@@ -174,17 +169,4 @@ async def interviewer_copy(request: Request) -> Response:
         code=copy.code,
         pass_on=c["sealed_pass"].format(date=delete_by.isoformat()),
         ticket=ticket,
-    )
-
-
-@handled
-async def interviewer_download(request: Request) -> Response:
-    desk = desk_of(request)
-    found = desk.take(request.path_params["ticket"])
-    if not isinstance(found, SealedFile):
-        return problem(request, desk.words.sections["desk"]["download_gone"], 404)
-    return Response(
-        found.data,
-        media_type="text/html; charset=utf-8",
-        headers={"content-disposition": f'attachment; filename="{found.name}"'},
     )

@@ -24,20 +24,36 @@ def _would(would: retention.Purged, desk: Desk) -> str:
     )
 
 
-@handled
-async def retention_page(request: Request) -> Response:
+def _page(
+    request: Request,
+    *,
+    status: int = 200,
+    done: str | None = None,
+    erased: list[str] | None = None,
+    confirm_erase: dict[str, object] | None = None,
+    errors: list[tuple[str, str]] | None = None,
+) -> Response:
+    """The retention page as it stands now: what purge would delete, then what was done."""
     desk = desk_of(request)
     with desk.store() as store:
         would = retention.purge(store, desk.today(), dry_run=True)
     return page(
         request,
         "retention.html",
+        status=status,
         title=desk.words.sections["desk"]["retention_title"],
         due=would.deletion.total,
         dry_run=_would(would, desk),
-        done=None,
-        erased=None,
+        done=done,
+        erased=erased,
+        confirm_erase=confirm_erase,
+        errors=errors or [],
     )
+
+
+@handled
+async def retention_page(request: Request) -> Response:
+    return _page(request)
 
 
 @handled
@@ -46,16 +62,7 @@ async def purge(request: Request) -> Response:
     await read(request, desk.access, desk.words.sections["desk"])
     with desk.store() as store:
         done = retention.purge(store, desk.today(), dry_run=False)
-        would = retention.purge(store, desk.today(), dry_run=True)
-    return page(
-        request,
-        "retention.html",
-        title=desk.words.sections["desk"]["retention_title"],
-        due=would.deletion.total,
-        dry_run=_would(would, desk),
-        done=text_layer.purge_line(done, desk.words),
-        erased=None,
-    )
+    return _page(request, done=text_layer.purge_line(done, desk.words))
 
 
 @handled
@@ -68,19 +75,7 @@ async def erase(request: Request) -> Response:
     response_id, who = text(form, "response_id"), text(form, "who")
     confirmed = flag(form, "confirm")
     if bool(response_id) == bool(who):
-        with desk.store() as store:
-            would = retention.purge(store, desk.today(), dry_run=True)
-        return page(
-            request,
-            "retention.html",
-            status=400,
-            title=w["retention_title"],
-            due=would.deletion.total,
-            dry_run=_would(would, desk),
-            done=None,
-            erased=None,
-            errors=[("response_id", w["erase_one_of"])],
-        )
+        return _page(request, status=400, errors=[("response_id", w["erase_one_of"])])
     force = flag(form, "force")
     today = desk.today()
     with desk.store() as store:
@@ -92,7 +87,6 @@ async def erase(request: Request) -> Response:
             done = erasure.erase_response(
                 store, response_id, today, dry_run=not confirmed, force=force
             )
-        would = retention.purge(store, today, dry_run=True)
     ids = ", ".join(r[:SHORT_ID] for r in done.responses) or c["nothing"]
     lines = [(c["erase_done"] if confirmed else w["erase_would"]).format(ids=ids)]
     if done.invitation is not None:
@@ -101,15 +95,5 @@ async def erase(request: Request) -> Response:
         lines.append(w["erase_held"].format(ids=", ".join(r[:SHORT_ID] for r in done.held)))
     if done.unlinked:
         lines.append(c["erase_unlinked"].format(n=done.unlinked))
-    return page(
-        request,
-        "retention.html",
-        title=w["retention_title"],
-        due=would.deletion.total,
-        dry_run=_would(would, desk),
-        done=None,
-        erased=lines,
-        confirm_erase=None
-        if confirmed
-        else {"response_id": response_id, "who": who, "force": force},
-    )
+    again = None if confirmed else {"response_id": response_id, "who": who, "force": force}
+    return _page(request, erased=lines, confirm_erase=again)
