@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
-from . import followups, invitations, outputs, responses, retention
+from ..errors import StoreError
+from . import followups, invitations, outputs, responses, retention, summaries
 from .connection import BUSY_TIMEOUT, Database
 from .records import (
     Deletion,
@@ -75,6 +76,10 @@ class Store:
         one of them on disk once the `with` block is left without an error."""
         return self.db.group()
 
+    def group_lost(self) -> bool:
+        """Inside a group: whether SQLite undid it, so that nothing more is written in it."""
+        return self.db.group_lost()
+
     # ------------------------------------------------------------------ responses
 
     def save(
@@ -117,6 +122,45 @@ class Store:
 
     def count(self) -> int:
         return self.db.run(responses.count)
+
+    # ------------------------------------------------------------------ summary pages
+
+    def listing(self) -> list[tuple[StoredResponse, int | None]]:
+        """Every response, oldest first, with the page that holds its summary (or None):
+        the rows come without their sealed record and summary (b""), which are not read."""
+        return self.db.run(summaries.listing)
+
+    def summary_pages_of(self, response_ids: Iterable[str]) -> dict[str, int]:
+        """Response id -> the page holding its summary, for those in a page."""
+        return self.db.run(lambda c: summaries.pages_of(c, response_ids))
+
+    def summary_page(self, page: int) -> tuple[str, bytes] | None:
+        """A page's key id and sealed bytes; None if it is gone."""
+        return self.db.run(lambda c: summaries.page(c, page))
+
+    def own_summaries(self, response_ids: Iterable[str]) -> dict[str, tuple[str, bytes]]:
+        """Response id -> (key id, its own sealed summary), for those still stored."""
+        return self.db.run(lambda c: summaries.own_summaries(c, response_ids))
+
+    def add_summary_page(
+        self, key_id: str, sealed: bytes, members: Mapping[str, bytes] | Iterable[str]
+    ) -> int | None:
+        """Store a sealed page of summaries (summaries.add_page): inside a group as a
+        savepoint of it, else in a transaction of its own."""
+        return self.db.write(lambda c: summaries.add_page(c, key_id, sealed, members))
+
+    def try_add_summary_page(
+        self, key_id: str, sealed: bytes, members: Mapping[str, bytes]
+    ) -> int | None:
+        """As add_summary_page, for a reading command: without waiting for a lock another
+        program holds, and None, nothing written, if the file cannot be written now."""
+        try:
+            return self.db.write_at_once(lambda c: summaries.add_page(c, key_id, sealed, members))
+        except StoreError:
+            return None
+
+    def count_summary_pages(self) -> int:
+        return self.db.run(summaries.count_pages)
 
     def find(self, prefix: str) -> StoredResponse:
         """The one response whose id starts with `prefix`; StoreError if none or several."""
