@@ -68,7 +68,7 @@ def report_(
         from ..render import report
         from ..routine import analysis
 
-        stored = analysis.load(store, hr_keys, catalog)
+        stored = analysis.load_streamed(store, hr_keys, catalog)
         built = analysis.build(
             stored.opened,
             catalog=catalog,
@@ -128,7 +128,7 @@ def export_(
         from ..render import export
         from ..routine import analysis
 
-        stored = analysis.load(store, hr_keys, catalog)
+        stored = analysis.load_streamed(store, hr_keys, catalog)
         header, rows, anonymous = export.table(
             stored.opened, catalog=catalog, language=language, min_group=group
         )
