@@ -59,14 +59,13 @@ def listed(store: Store, hr_keys: Mapping[str, HRKey], *, repair: bool = True) -
     return _resolve(store, store.listing(), hr_keys, repair=repair)
 
 
-def lookup(
-    store: Store, rows: Iterable[StoredResponse], hr_keys: Mapping[str, HRKey]
-) -> list[Listed]:
-    """The summaries of some stored responses, as open_summary would give them, each page
-    opened once; no page is written."""
-    rows = list(rows)
-    pages = store.summary_pages_of(r.response_id for r in rows)
-    return _resolve(store, [(r, pages.get(r.response_id)) for r in rows], hr_keys, repair=False)
+def lookup(store: Store, response_ids: Iterable[str], hr_keys: Mapping[str, HRKey]) -> list[Listed]:
+    """The summaries of some stored responses (those of `response_ids` still stored,
+    oldest first), as open_summary would give them, each page opened once; no page is
+    written."""
+    wanted = set(response_ids)
+    rows = [(row, page) for row, page in store.listing() if row.response_id in wanted]
+    return _resolve(store, rows, hr_keys, repair=False)
 
 
 def _resolve(

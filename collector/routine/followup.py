@@ -162,9 +162,8 @@ class Reporter:
 def names(store: Store, steps: list[Step], hr_keys: Mapping[str, HRKey]) -> dict[str, Reporter]:
     """Who each open case's response came from, where that can be known."""
     out: dict[str, Reporter] = {}
-    wanted = {step.case.response_id for step in steps}
-    rows = [row for row, _ in store.listing() if row.response_id in wanted]
-    for listed in summaries.lookup(store, rows, hr_keys):
+    wanted = [step.case.response_id for step in steps]
+    for listed in summaries.lookup(store, wanted, hr_keys):
         row, summary = listed.row, listed.summary
         if summary is None:
             continue

@@ -1,10 +1,12 @@
 """The SQLite store: the only package with SQL, one module per table.
 
 Nothing readable is kept at rest: a response row holds its record and summary sealed to
-HR's key, an invitation its record sealed too; in clear only ids, dates, digests and a
-keyed identity tag (store/migrations.py says which and why). The commands that show
-people or answers open them in memory. `Store` is the one door: it opens the file and
-runs each call of the table modules in its own transaction (a savepoint, inside a group).
+HR's key, an invitation its record sealed too, and a page of summaries those of many
+responses sealed as one (for lists); in clear only ids, dates, digests, a keyed identity
+tag and which page holds which summary (store/migrations.py says which and why). The
+commands that show people or answers open them in memory. `Store` is the one door: it
+opens the file and runs each call of the table modules in its own transaction (a
+savepoint, inside a group).
 """
 
 from __future__ import annotations
@@ -129,10 +131,6 @@ class Store:
         """Every response, oldest first, with the page that holds its summary (or None):
         the rows come without their sealed record and summary (b""), which are not read."""
         return self.db.run(summaries.listing)
-
-    def summary_pages_of(self, response_ids: Iterable[str]) -> dict[str, int]:
-        """Response id -> the page holding its summary, for those in a page."""
-        return self.db.run(lambda c: summaries.pages_of(c, response_ids))
 
     def summary_page(self, page: int) -> tuple[str, bytes] | None:
         """A page's key id and sealed bytes; None if it is gone."""

@@ -31,18 +31,6 @@ def listing(conn: sqlite3.Connection) -> list[tuple[StoredResponse, int | None]]
     return [_listed(row) for row in cursor]
 
 
-def pages_of(conn: sqlite3.Connection, response_ids: Iterable[str]) -> dict[str, int]:
-    """Response id -> the page holding its summary, for those of `response_ids` in one."""
-    out: dict[str, int] = {}
-    for rid in response_ids:
-        row = conn.execute(
-            "SELECT page FROM summary_index WHERE response_id = ?", (rid,)
-        ).fetchone()
-        if row is not None:
-            out[rid] = int(row[0])
-    return out
-
-
 def page(conn: sqlite3.Connection, number: int) -> tuple[str, bytes] | None:
     """The key id and sealed bytes of one page."""
     row = conn.execute(
