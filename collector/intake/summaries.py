@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
+from ..bulk import no_cycle_collection
 from ..errors import SluttsamtaleError
 from ..formats import at_rest, keys
 from ..formats.keyfile import HRKey
@@ -56,7 +57,8 @@ def listed(store: Store, hr_keys: Mapping[str, HRKey], *, repair: bool = True) -
     """Every stored response with its summary, oldest first, as open_summary would give
     each one (a row that does not open comes with its problem); the rows leave their
     sealed record and summary empty. With `repair`, responses without a page get one."""
-    return _resolve(store, store.listing(), hr_keys, repair=repair)
+    with no_cycle_collection():
+        return _resolve(store, store.listing(), hr_keys, repair=repair)
 
 
 def lookup(store: Store, response_ids: Iterable[str], hr_keys: Mapping[str, HRKey]) -> list[Listed]:
@@ -64,8 +66,9 @@ def lookup(store: Store, response_ids: Iterable[str], hr_keys: Mapping[str, HRKe
     oldest first), as open_summary would give them, each page opened once; no page is
     written."""
     wanted = set(response_ids)
-    rows = [(row, page) for row, page in store.listing() if row.response_id in wanted]
-    return _resolve(store, rows, hr_keys, repair=False)
+    with no_cycle_collection():
+        rows = [(row, page) for row, page in store.listing() if row.response_id in wanted]
+        return _resolve(store, rows, hr_keys, repair=False)
 
 
 def _resolve(

@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
+from ..bulk import no_cycle_collection
 from ..formats.keyfile import HRKey
 from ..intake.opening import Opened, open_invitation, open_row
 from ..model import answers as facts
@@ -442,7 +443,8 @@ class Stored:
 def load(store: Store, hr_keys: Mapping[str, HRKey], catalog: Catalog) -> Stored:
     """Every stored response opened, held in a list (the job analysis goes over them more
     than once); a report or an export needs only `load_streamed`."""
-    opened = [open_row(row, hr_keys, catalog) for row in store.responses()]
+    with no_cycle_collection():
+        opened = [open_row(row, hr_keys, catalog) for row in store.responses()]
     return Stored(opened, hr_declines(store, hr_keys))
 
 
@@ -471,10 +473,11 @@ class Streamed:
 
     @property
     def opened(self) -> Iterator[Opened]:
-        for row in self._rows:
-            if self._first is None or row.delete_by < self._first:
-                self._first = row.delete_by
-            yield open_row(row, self._hr_keys, self._catalog)
+        with no_cycle_collection():
+            for row in self._rows:
+                if self._first is None or row.delete_by < self._first:
+                    self._first = row.delete_by
+                yield open_row(row, self._hr_keys, self._catalog)
         self._done = True
 
     def delete_by(self) -> str | None:
