@@ -221,3 +221,25 @@ def test_a_page_is_not_written_for_a_summary_that_changed_meanwhile(batch: cs.Ba
             store.try_add_summary_page(batch.key.key_id, sealed, {other.response_id: b"x"}) is None
         )
         assert store.count_summary_pages() == pages_before
+
+
+def test_a_bulk_read_leaves_the_garbage_collector_as_it_found_it(batch: cs.Batch) -> None:
+    import gc
+
+    from collector.bulk import no_cycle_collection
+
+    keys = {batch.key.key_id: batch.key}
+    with Store.open(batch.db) as store:
+        assert gc.isenabled()
+        summaries.listed(store, keys)
+        assert gc.isenabled()
+        with pytest.raises(RuntimeError), no_cycle_collection():
+            assert not gc.isenabled()
+            raise RuntimeError("a read that fails")
+        assert gc.isenabled()
+        gc.disable()
+        try:
+            summaries.listed(store, keys)
+            assert not gc.isenabled()
+        finally:
+            gc.enable()
