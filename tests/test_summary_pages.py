@@ -243,3 +243,28 @@ def test_a_bulk_read_leaves_the_garbage_collector_as_it_found_it(batch: cs.Batch
             assert not gc.isenabled()
         finally:
             gc.enable()
+
+
+def test_a_list_while_another_program_writes_waits_for_nothing(batch: cs.Batch) -> None:
+    """A reading command seals missing pages only when it can write at once: with the
+    store locked by an import it lists all the same, at once, and writes nothing."""
+    import time
+
+    keys = {batch.key.key_id: batch.key}
+    conn = sqlite3.connect(batch.db)
+    conn.execute("DELETE FROM summary_pages")
+    conn.commit()
+    conn.execute("BEGIN IMMEDIATE")  # another writer holds the lock
+    try:
+        with Store.open(batch.db) as store:
+            started = time.monotonic()
+            listed = summaries.listed(store, keys)
+            assert time.monotonic() - started < 2.0  # not the 5 s busy timeout
+            assert as_seen(listed) == as_seen(one_by_one(store, batch))
+            assert store.count_summary_pages() == 0
+    finally:
+        conn.rollback()
+        conn.close()
+    with Store.open(batch.db) as store:
+        summaries.listed(store, keys)
+        assert store.count_summary_pages() == 1
