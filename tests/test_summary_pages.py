@@ -128,10 +128,15 @@ def test_a_page_that_does_not_open_falls_back_to_each_summary(batch: cs.Batch) -
     conn.commit()
     conn.close()
     with Store.open(batch.db) as store:
-        assert as_seen(summaries.listed(store, keys)) == as_seen(one_by_one(store, batch))
         # Without the key, each response says why, as it did before pages.
         problems = {item.problem for item in summaries.listed(store, {})}
         assert len(problems) == 1 and "was not given with --key" in str(problems.pop())
+        assert store.count_summary_pages() == 3  # not dropped without the key to check
+        # With it, each is read from its own summary, and the pages are sealed anew.
+        assert as_seen(summaries.listed(store, keys)) == as_seen(one_by_one(store, batch))
+        assert store.count_summary_pages() == 1
+        assert sql(batch.db, "SELECT count(*) FROM summary_index") == [(25,)]
+        assert as_seen(summaries.listed(store, keys)) == as_seen(one_by_one(store, batch))
 
 
 def test_erase_leaves_nothing_of_the_person_in_the_file(batch: cs.Batch) -> None:

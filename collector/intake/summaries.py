@@ -92,6 +92,12 @@ def _resolve(
             missing.append(len(out))
         out.append(Listed(row, summary))
     if missing:
+        if repair:  # a page that does not open with its key is sealed anew, not kept
+            damaged = [p for p, held in opened.items() if held is None]
+            for page in damaged:
+                found = store.summary_page(page)
+                if found is not None and found[0] in hr_keys:
+                    store.try_drop_summary_page(page)
         gone = _open_own(store, out, missing, hr_keys, repair=repair)
         if gone:  # deleted since the listing was read: as if read a moment later
             out = [item for i, item in enumerate(out) if i not in gone]

@@ -157,6 +157,14 @@ class Store:
         except StoreError:
             return None
 
+    def try_drop_summary_page(self, page: int) -> bool:
+        """Delete a page that does not open (its responses keep their own summaries), as
+        try_add_summary_page writes: at once or not at all."""
+        try:
+            return self.db.write_at_once(lambda c: summaries.drop_page(c, page))
+        except StoreError:
+            return False
+
     def count_summary_pages(self) -> int:
         return self.db.run(summaries.count_pages)
 

@@ -89,6 +89,11 @@ def add_page(
     return int(number)
 
 
+def drop_page(conn: sqlite3.Connection, number: int) -> bool:
+    """Delete one page (its index entries go with it, by trigger)."""
+    return conn.execute("DELETE FROM summary_pages WHERE page = ?", (number,)).rowcount > 0
+
+
 def count_pages(conn: sqlite3.Connection) -> int:
     return int(conn.execute("SELECT count(*) FROM summary_pages").fetchone()[0])
 
