@@ -20,9 +20,14 @@ import stat
 import sys
 import tempfile
 import time
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import SluttsamtaleError
+
+if TYPE_CHECKING:
+    from .formats.keyfile import HRKey
 
 MAX_REQUEST = 4096
 
@@ -183,6 +188,13 @@ def start(path: Path, keys: dict[str, bytes], idle: float) -> None:
             break
         time.sleep(0.05)
     raise AgentError(f"{path}: the key agent did not start")
+
+
+def hand_over(path: Path, opened: Mapping[str, HRKey], idle: float) -> None:
+    """Give the opened keys to a new agent (the CLI's `unlock` and the desk's unlock page)."""
+    from .formats import keys as keys_format
+
+    start(path, {kid: keys_format.private_raw(k.private) for kid, k in opened.items()}, idle)
 
 
 def _main() -> None:

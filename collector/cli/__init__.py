@@ -9,6 +9,7 @@ from __future__ import annotations
 from . import (
     analysis,
     demo,
+    desk,
     erasure,
     folder,
     followup,
@@ -47,6 +48,7 @@ for command in (
     site.build_,
     site.serve_,
     site.verify_site,
+    desk.desk_,
 ):
     main.add_command(command)
 

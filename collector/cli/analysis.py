@@ -62,23 +62,15 @@ def report_(
         sluttsamtale report --key hr-key.json --out rapport-2026.html
     """
     catalog = env.catalog(questionnaires)
-    group = min_group or catalog.employer.analysis.min_group
     with env.store(db_path, create=False) as store:
         hr_keys = env.keys(key_paths)
-        from ..render import report
-        from ..routine import analysis
+        from ..routine import documents
 
-        stored = analysis.load_streamed(store, hr_keys, catalog)
-        built = analysis.build(
-            stored.opened,
-            catalog=catalog,
-            language=language,
-            min_group=group,
-            hr_declines=stored.hr_declines,
+        made = documents.report(
+            store, hr_keys, catalog, language=language, min_group=min_group, now=env.now()
         )
-        html = report.render(built, employer=catalog.employer.name, generated=env.now())
-        out = env.write_output(store, out, html.encode("utf-8"), "report", stored.delete_by())
-    click.echo(f"Wrote {out}: {built.responses} responses; groups under {group} held back")
+        out = env.write_output(store, out, made.data, "report", made.delete_by)
+    click.echo(f"Wrote {out}: {made.count} responses; groups under {made.min_group} held back")
 
 
 @click.command("export")
@@ -122,23 +114,22 @@ def export_(
     """
     fmt = fmt or ("xlsx" if out is not None and out.suffix.lower() == ".xlsx" else "csv")
     catalog = env.catalog(questionnaires)
-    group = min_group or catalog.employer.analysis.min_group
     with env.store(db_path, create=False) as store:
         hr_keys = env.keys(key_paths)
-        from ..render import export
-        from ..routine import analysis
+        from ..routine import documents
 
-        stored = analysis.load_streamed(store, hr_keys, catalog)
-        header, rows, anonymous = export.table(
-            stored.opened, catalog=catalog, language=language, min_group=group
+        made = documents.export(
+            store,
+            hr_keys,
+            catalog,
+            fmt="xlsx" if fmt == "xlsx" else "csv",
+            language=language,
+            min_group=min_group,
         )
-        if fmt == "xlsx":
-            data = export.to_xlsx(header, rows, language=language, min_group=group)
-        else:
-            data = export.to_csv(header, rows)
-        out = env.write_output(store, out, data, "export", stored.delete_by(), suffix=f".{fmt}")
+        out = env.write_output(store, out, made.data, "export", made.delete_by, suffix=made.suffix)
+    anonymous = made.statistics_only
     left_out = f"; {anonymous} for statistics only are no rows" if anonymous else ""
-    click.echo(f"Wrote {out}: {len(rows)} rows; groups under {group} held back{left_out}")
+    click.echo(f"Wrote {out}: {made.count} rows; groups under {made.min_group} held back{left_out}")
 
 
 @click.command("job-analysis")

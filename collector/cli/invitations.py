@@ -131,10 +131,9 @@ def invite(
         sluttsamtale invite --csv sluttere.csv --set kommune-nb --out e-post/
     """
     from ..clock import iso
-    from ..formats import keys
     from ..intake import leavers as leaver_files
     from ..render import mail
-    from ..routine import invitations
+    from ..routine import invitations, letters
     from ..store import Output, files
 
     catalog = env.catalog(questionnaires)
@@ -183,15 +182,22 @@ def invite(
     if out is not None:
         files.prepare_folder(out)
     key = env.first_key(key_paths)
-    receiver = catalog.receiver_key_path is not None
-    check = mail.SiteCheck(keys.fingerprint(key.key_id), _site_digest(site_dir, key.key_id))
     results: list[dict[str, Any]] = []
     mailtos: list[tuple[str, mail.Mail, str]] = []
     with env.store(db_path, create=False) as store:
-        made = invitations.invite(store, leavers, catalog, base, env.now(), key, again=again)
-        for invited in made:
+        made = letters.invite(
+            store,
+            leavers,
+            catalog,
+            base_url=base,
+            site_dir=site_dir,
+            now=env.now(),
+            key=key,
+            again=again,
+        )
+        for made_letter in made:
+            invited, letter = made_letter.invited, made_letter.mail
             record, row = invited.invitation.record, invited.invitation.row
-            letter = mail.invitation(record, catalog, invited.link, receiver=receiver, check=check)
             body = letter.text
             written = None
             if out is not None and invited.created:
@@ -352,25 +358,6 @@ def _offered(
     if include_outside:
         return parsed.leavers, []
     return inside, left_out
-
-
-def _site_digest(site_dir: Path, key_id: str) -> str | None:
-    """The digest of the site HR built, if it is there, after checking it seals to HR's key
-    (an e-mail must not vouch for a page built for another key)."""
-    from ..formats import keys
-    from ..website import manifest
-
-    path = site_dir / manifest.MANIFEST_NAME
-    if not path.is_file():
-        return None
-    data = path.read_bytes()
-    built = manifest.read(data, str(path))
-    if built.key_id != key_id:
-        raise click.ClickException(
-            f"{path}: the site was built for key {keys.fingerprint(built.key_id)}, not HR's "
-            f"key {keys.fingerprint(key_id)}; rebuild it (sluttsamtale build) or give --site"
-        )
-    return manifest.grouped(manifest.sha256_hex(data))
 
 
 @click.command()

@@ -39,13 +39,9 @@ def unlock(env: Env, key_paths: tuple[Path, ...], minutes: int | None) -> None:
             "this system has no Unix sockets, so the key cannot be kept unlocked; each command "
             "asks for the passphrase"
         )
-    from ..formats import keys as keys_format
-
     opened = env.keys(key_paths)
     idle = env.settings.unlock_minutes(minutes)
-    keyagent.start(
-        socket, {kid: keys_format.private_raw(k.private) for kid, k in opened.items()}, idle * 60
-    )
+    keyagent.hand_over(socket, opened, idle * 60)
     names = ", ".join(str(k.path) for k in opened.values())
     click.echo(
         f"Unlocked {names} until {idle} minutes pass without use; sluttsamtale lock forgets it now."

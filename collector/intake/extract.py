@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..errors import ArmorError, EnvelopeError, SluttsamtaleError
 from ..formats import armor
-from .files import Item, is_response_file, mbox_message, read_capped
+from .files import Item, is_response_file, mbox_message, read_capped, within_caps
 
 NOT_A_RESPONSE = (
     "the file holds no Sluttsamtale response; save the attachment, or save the message as "
@@ -31,6 +31,8 @@ OUTLOOK_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 def extract_item(item: Item) -> bytes:
     """The one response file's bytes in `item`: a file, or one message of a mailbox."""
+    if item.data is not None:
+        return extract_bytes(within_caps(item.data), item.path.suffix)
     if item.message is None:
         return extract(item.path)
     found = _from_mail(mbox_message(item.path, item.message))

@@ -19,7 +19,7 @@ import mailbox
 import os
 import stat
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import osflags
@@ -34,11 +34,14 @@ BOM = b"\xef\xbb\xbf"
 @dataclass(frozen=True)
 class Item:
     """One file to import; `problem` is set when the walk itself could not read it.
-    `message` is the n-th message (from 1) when the file is a mailbox (mbox)."""
+    `message` is the n-th message (from 1) when the file is a mailbox (mbox). `data` holds
+    the bytes of a file that was never on this disk (uploaded to the desk), kept in memory
+    only; `path` is then the name it was uploaded under."""
 
     path: Path
     problem: InputError | None = None
     message: int | None = None
+    data: bytes | None = field(default=None, repr=False, compare=False)
 
 
 MBOX_SUFFIXES = (".mbox", ".mbx")
@@ -206,6 +209,11 @@ def read_capped(path: Path) -> bytes:
                 data += fh.read(MAIL_MAX_BYTES + 1 - len(data))
     except OSError as e:
         raise InputError(f"the file cannot be read ({e.strerror})") from None
+    return within_caps(data)
+
+
+def within_caps(data: bytes) -> bytes:
+    """`data`, if it is no larger than a response file or a mail carrying one may be."""
     if not data:
         raise EnvelopeError("the file is empty")
     if len(data) > MAX_FILE_BYTES and is_response_file(data):

@@ -23,7 +23,7 @@ from ..model.employer import Employer, Policies
 from ..model.payload import Payload
 from ..model.questionset import QuestionSet
 from ..routine.responses import refuse_anonymous
-from ..words import Catalogue, catalogue
+from ..words import catalogue
 from .answers import answer_text, header_facts, not_for_hr
 from .html import document
 from .text import when
@@ -92,18 +92,12 @@ def check_interviewer(opened: Opened, policies: Policies | None = None) -> None:
 
 
 def render(opened: Opened, *, employer: Employer, for_interviewer: bool = False) -> str:
-    refuse_anonymous(opened)
-    payload, qset = opened.require()
-    record = opened.record
-    assert record is not None
-    if for_interviewer:
-        check_interviewer(opened, employer.policies)
+    """The whole record as a page to print or to hand over."""
+    parts = content(opened, employer=employer, for_interviewer=for_interviewer)
+    payload, _ = opened.require()
     lang = payload.questionnaire.language
     words = catalogue(lang)
     w = words["record"]
-    wishes = _wish_ids(payload, qset)
-    facts = header_facts(record, qset)
-    special = {q.id for q in qset.questions() if q.special} if qset else set()
     out = [
         "<header>",
         f'<p class="employer">{escape(employer.name)}</p>',
@@ -111,7 +105,29 @@ def render(opened: Opened, *, employer: Employer, for_interviewer: bool = False)
         f'<p class="set">{escape(payload.questionnaire.title)}</p>',
         "</header>",
         "<main>",
+        *parts,
+        f"<section><h2>{escape(w['notes_talk'])}</h2>{_ruled(10)}</section>",
+        "</main>",
+        footer(opened, employer),
     ]
+    title = f"{w['record']}: {payload.questionnaire.title}"
+    return document(lang, title, CSS, out)
+
+
+def content(opened: Opened, *, employer: Employer, for_interviewer: bool = False) -> list[str]:
+    """The record's facts, wishes and answers as HTML (escaped), without the page around
+    them: what the record prints and the desk's response page shows."""
+    refuse_anonymous(opened)
+    payload, qset = opened.require()
+    record = opened.record
+    assert record is not None
+    if for_interviewer:
+        check_interviewer(opened, employer.policies)
+    w = catalogue(payload.questionnaire.language)["record"]
+    wishes = _wish_ids(payload, qset)
+    facts = header_facts(record, qset)
+    special = {q.id for q in qset.questions() if q.special} if qset else set()
+    out: list[str] = []
     holder = interviewer(opened, employer.policies)
     if for_interviewer:
         banner = w["interviewer_banner"].format(holder=holder or "")
@@ -145,10 +161,7 @@ def render(opened: Opened, *, employer: Employer, for_interviewer: bool = False)
         out.append(f"<section><h2>{escape(title)}</h2>" if title else "<section>")
         out += [_question(payload, qset, qid, w, notes=2) for qid in shown]
         out.append("</section>")
-    out.append(f"<section><h2>{escape(w['notes_talk'])}</h2>{_ruled(10)}</section>")
-    out += ["</main>", _footer(opened, payload, words, holder, employer.policies)]
-    title = f"{w['record']}: {payload.questionnaire.title}"
-    return document(lang, title, CSS, out)
+    return out
 
 
 def _wish_ids(payload: Payload, qset: QuestionSet | None) -> list[str]:
@@ -197,9 +210,12 @@ def _wishes(
     return out
 
 
-def _footer(
-    opened: Opened, payload: Payload, words: Catalogue, holder: str | None, policies: Policies
-) -> str:
+def footer(opened: Opened, employer: Employer) -> str:
+    """Who may read the record, its ids, and its delete-by date."""
+    payload, _ = opened.require()
+    words = catalogue(payload.questionnaire.language)
+    holder = interviewer(opened, employer.policies)
+    policies = employer.policies
     w, row = words["record"], opened.row
     readers = words.readers(payload.readers)
     if payload.readers == "hr_and_interviewer" and holder:

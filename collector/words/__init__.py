@@ -27,6 +27,7 @@ Section = Literal[
     "job_analysis",
     "mail",
     "cli",
+    "desk",
 ]
 SECTIONS: tuple[Section, ...] = get_args(Section)
 FOLDER = Path(__file__).resolve().parent

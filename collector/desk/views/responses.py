@@ -1,0 +1,142 @@
+"""Responses: the current ones as `list` shows them, and one response with its answers
+under the questions, the employee's wishes, the print view, and the follow-up of special
+information step by step, as `show` and `followup` give them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from markupsafe import Markup
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from ...intake.opening import SHORT_ID, open_row
+from ...model import answers
+from ...render import html as html_shell
+from ...render import record as record_page
+from ...render import text as text_layer
+from ...routine import followup, notes, responses
+from ..forms import read, text
+from ..pages import desk_of, handled, page
+
+DOCUMENT_CSP = html_shell.CSP + "; sandbox"
+"""A document shown as it would be saved: its own inline style, and no script whatever."""
+
+
+@handled
+async def list_page(request: Request) -> Response:
+    desk = desk_of(request)
+    with desk.store() as store:
+        view = responses.load_overview(store, desk.keys())
+    hidden = view.superseded if not any(i.row.superseded for i in view.shown) else 0
+    return page(
+        request,
+        "responses.html",
+        title=desk.words.sections["desk"]["responses_title"],
+        view=view,
+        short=SHORT_ID,
+        flags=lambda item: ", ".join(text_layer.flags(item.summary, desk.words)),
+        hidden=text_layer.plural(hidden, "response", desk.words) if hidden else None,
+        anonymous=(
+            text_layer.plural(view.anonymous, "response", desk.words) if view.anonymous else None
+        ),
+    )
+
+
+def _opened(request: Request) -> tuple[Any, Any, Any, Any, Any]:
+    """The catalog, keys, opened response, its follow-up case and whom the case can reach."""
+    desk = desk_of(request)
+    catalog = desk.catalog()
+    with desk.store() as store:
+        row = store.find(request.path_params["id"])
+        keys = desk.keys()
+        opened = open_row(row, keys, catalog)
+        responses.refuse_anonymous(opened)
+        case = store.followup(row.response_id)
+        names = {}
+        if case is not None:
+            steps = [followup.Step(case, "acknowledge", desk.today(), False)]
+            names = followup.names(store, steps, keys)
+    return catalog, keys, opened, case, names
+
+
+@handled
+async def response_page(request: Request) -> Response:
+    return _response(request, status=200, errors=[])
+
+
+def _response(request: Request, *, status: int, errors: list[tuple[str, str]]) -> Response:
+    desk = desk_of(request)
+    catalog, keys, opened, case, names = _opened(request)
+    payload, qset = opened.require()
+    employer = catalog.employer
+    parts = record_page.content(opened, employer=employer)
+    rules = employer.followup
+    today = desk.today()
+    step = followup.next_step(rules, case, today) if case else None
+    interviewer_ok = True
+    try:
+        record_page.check_interviewer(opened, employer.policies)
+    except Exception:  # noqa: BLE001 - the reason is shown when HR asks for the copy
+        interviewer_ok = False
+    return page(
+        request,
+        "response.html",
+        status=status,
+        title=payload.questionnaire.title,
+        row=opened.row,
+        short=opened.row.response_id[:SHORT_ID],
+        record=Markup("\n".join(parts)),  # escaped by render/record.py
+        footer=Markup(record_page.footer(opened, employer)),
+        special=answers.has_special(payload, qset),
+        case=case,
+        step=step,
+        step_text=desk.words.sections["cli"][f"next_{step.what}"] if step else None,
+        rules=text_layer.rules_text(rules, desk.words),
+        acknowledge_due=rules.acknowledge_due(case.reported_on) if case else None,
+        feedback_due=followup.feedback_due(rules, case) if case else None,
+        assessment=notes.open_note(case.assessment, keys) if case else None,
+        reporter=text_layer.reporter(names.get(opened.row.response_id), desk.words) if case else "",
+        interviewer_ok=interviewer_ok,
+        errors=errors,
+        notice=w_done(desk, request.query_params.get("done")),
+    )
+
+
+def w_done(desk: Any, done: str | None) -> str | None:
+    w = desk.words.sections["desk"]
+    return w[f"followup_done_{done}"] if done in ("acknowledged", "assessed", "feedback") else None
+
+
+@handled
+async def print_view(request: Request) -> Response:
+    catalog, _, opened, _, _ = _opened(request)
+    html = record_page.render(opened, employer=catalog.employer)
+    return HTMLResponse(html, headers={"content-security-policy": DOCUMENT_CSP})
+
+
+@handled
+async def record_followup(request: Request) -> Response:
+    desk = desk_of(request)
+    w = desk.words.sections["desk"]
+    form = await read(request, desk.access, w)
+    today = desk.today()
+    step = text(form, "step")
+    assessment = text(form, "assessment")
+    if step == "assessed" and not assessment:
+        return _response(request, status=400, errors=[("assessment", w["followup_empty"])])
+    asked = followup.Requested(
+        acknowledged=today if step == "acknowledged" else None,
+        assessment=assessment if step == "assessed" else None,
+        feedback=today if step == "feedback" else None,
+    )
+    if asked == followup.Requested():
+        return _response(request, status=400, errors=[("", w["followup_unknown"])])
+    catalog = desk.catalog()
+    with desk.store() as store:
+        row = store.find(request.path_params["id"])
+        keys = desk.keys()
+        opened = open_row(row, keys, catalog)
+        payload, qset = opened.require()
+        followup.record(store, row, payload, qset, asked, next(iter(keys.values())), today)
+    return RedirectResponse(f"/responses/{row.response_id}?done={step}", status_code=303)

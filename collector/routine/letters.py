@@ -1,0 +1,80 @@
+"""Invitations with their e-mails: what `invite` and the desk's leavers page both send.
+
+The e-mail names HR's key fingerprint and, when HR's build is at hand, the site digest, so
+the employee can check the page out of band. A build made for another key must not be
+vouched for, so it is refused here rather than quoted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from ..errors import SluttsamtaleError
+from ..formats import keys
+from ..formats.keyfile import HRKey
+from ..intake.leavers import Leaver
+from ..model.loading import Catalog
+from ..render import mail
+from ..store import Store
+from . import invitations
+
+
+class SiteMismatch(SluttsamtaleError):
+    kind = "site"
+
+
+@dataclass(frozen=True)
+class Letter:
+    """One invitation as stored, and the e-mail that carries its link."""
+
+    invited: invitations.Invited
+    mail: mail.Mail
+
+    @property
+    def created(self) -> bool:
+        return self.invited.created
+
+
+def site_digest(site_dir: Path, key_id: str) -> str | None:
+    """The digest of the site HR built, if it is there, after checking it seals to HR's key."""
+    from ..website import manifest
+
+    path = site_dir / manifest.MANIFEST_NAME
+    if not path.is_file():
+        return None
+    data = path.read_bytes()
+    built = manifest.read(data, str(path))
+    if built.key_id != key_id:
+        raise SiteMismatch(
+            f"{path}: the site was built for key {keys.fingerprint(built.key_id)}, not HR's "
+            f"key {keys.fingerprint(key_id)}; rebuild it (sluttsamtale build) or give --site"
+        )
+    return manifest.grouped(manifest.sha256_hex(data))
+
+
+def invite(
+    store: Store,
+    leavers: list[Leaver],
+    catalog: Catalog,
+    *,
+    base_url: str,
+    site_dir: Path,
+    now: datetime,
+    key: HRKey,
+    again: bool = False,
+) -> list[Letter]:
+    """Store the invitations (all or none) and write each one's e-mail, in its set's language."""
+    check = mail.SiteCheck(keys.fingerprint(key.key_id), site_digest(site_dir, key.key_id))
+    receiver = catalog.receiver_key_path is not None
+    made = invitations.invite(store, leavers, catalog, base_url, now, key, again=again)
+    return [
+        Letter(
+            invited,
+            mail.invitation(
+                invited.invitation.record, catalog, invited.link, receiver=receiver, check=check
+            ),
+        )
+        for invited in made
+    ]
