@@ -58,3 +58,7 @@ class StoreError(SluttsamtaleError):
 
 class QuestionSetError(SluttsamtaleError):
     """A question set or employer file that cannot be used; the message names the file."""
+
+
+class SealedCopyError(SluttsamtaleError):
+    """A sealed interviewer copy that cannot be read, or a code that does not open it."""

@@ -54,3 +54,32 @@ def links_in_eml(data: bytes) -> list[str]:
 
 def secret_of(link: str) -> str:
     return dict(parse_qsl(urlsplit(link).fragment))["k"]
+
+
+@contextmanager
+def running(desk: Desk) -> Iterator[str]:
+    """The desk served by uvicorn on 127.0.0.1 in a thread, as `sluttsamtale desk` serves
+    it; yields the one-time start address."""
+    import threading
+
+    import uvicorn
+
+    from collector.desk.server import bind
+
+    sock = bind(0)
+    desk.access.port = sock.getsockname()[1]
+    config = uvicorn.Config(make_app(desk), log_level="warning", access_log=False, lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        while not server.started:
+            thread.join(0.02)
+        yield desk.access.start_url()
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        sock.close()
+        socket = desk.settings.agent_socket
+        if socket is not None:
+            keyagent.ask(socket, {"op": "stop"})

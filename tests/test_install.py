@@ -142,3 +142,45 @@ def test_the_installed_tool_knows_its_commands_and_sets(installed: Path, tmp_pat
     schema = run(installed, tmp_path, "schema", "config")
     assert schema.returncode == 0
     assert schema.stdout == (ROOT / "spec" / "config.schema.json").read_text(encoding="utf-8")
+
+
+def test_the_installed_desk_serves_its_pages_and_stops_on_ctrl_c(
+    installed: Path, tmp_path: Path
+) -> None:
+    """Templates and style sheet ship in the wheel; the one-time address lets one browser
+    in; Ctrl+C (SIGINT) stops it with a word, not a traceback."""
+    import http.cookiejar
+    import re
+    import signal
+    import urllib.request
+
+    assert run(installed, tmp_path, "init", "hr").returncode == 0
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SLUTTSAMTALE_")}
+    env.pop("PYTHONPATH", None)
+    desk = subprocess.Popen(
+        [str(installed), "desk", "--no-browser"],
+        cwd=tmp_path / "hr",
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert desk.stderr is not None
+        line = desk.stderr.readline()
+        found = re.search(r"http://127\.0\.0\.1:\d+/start\?token=[\w-]+", line)
+        assert found, line
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        with opener.open(found.group(0), timeout=10) as page:
+            assert page.status == 200
+            html = page.read().decode()
+        assert "<h1>" in html and 'href="/static/desk.css"' in html
+        base = found.group(0).split("/start")[0]
+        with opener.open(f"{base}/static/desk.css", timeout=10) as css:
+            assert css.read().startswith(b"/*")
+    finally:
+        desk.send_signal(signal.SIGINT)
+        _, rest = desk.communicate(timeout=20)
+    assert desk.returncode == 0, rest
+    assert "Traceback" not in rest
+    assert "stopped" in rest

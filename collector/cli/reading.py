@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -17,6 +19,10 @@ from .options import (
     print_json,
     questionnaires_option,
 )
+
+if TYPE_CHECKING:
+    from ..intake.opening import Opened
+    from ..store import Store
 
 
 @click.command("list")
@@ -70,9 +76,17 @@ def list_(
 )
 @click.option(
     "--for-interviewer",
+    "--for-leader",
+    "for_interviewer",
     is_flag=True,
     help="With --format html: the copy for the person who holds the conversation, made only "
     "if the employee allowed that person to read, and without special information.",
+)
+@click.option(
+    "--sealed",
+    is_flag=True,
+    help="With --for-interviewer and --out: seal that copy under a one-time code, printed "
+    "once, which opens it in any browser; pass the code by phone or SMS, not with the file.",
 )
 @click.option(
     "--out",
@@ -89,6 +103,7 @@ def show(
     response_id: str,
     fmt: str,
     for_interviewer: bool,
+    sealed: bool,
     out: Path | None,
     db_path: Path | None,
     key_paths: tuple[Path, ...],
@@ -109,12 +124,20 @@ def show(
         sluttsamtale show --key hr-key.json 3f2a91bc
         sluttsamtale show --key hr-key.json 3f2a91bc --format html --out samtale.html
         sluttsamtale show 3f2a91bc --format html --for-interviewer --out til-leder.html
+        sluttsamtale show 3f2a91bc --format html --for-interviewer --sealed --out til-leder.html
     """
     fmt = "json" if as_json else fmt
     if for_interviewer and fmt != "html":
         raise click.ClickException(
             "--for-interviewer makes the printable record; add --format html"
         )
+    if sealed and not for_interviewer:
+        raise click.ClickException(
+            "--sealed seals the copy for the person who holds the conversation; "
+            "add --format html --for-interviewer"
+        )
+    if sealed and out is None:
+        raise click.ClickException("--sealed writes a file; name it with --out FILE")
     catalog = env.catalog(questionnaires)
     with env.store(db_path, create=False) as store:
         row = store.find(response_id)
@@ -142,8 +165,26 @@ def show(
             else:
                 env.say(shown, nl=False)
             return
+        if sealed:
+            _write_sealed(env, store, out, shown, opened)
+            return
         env.write_output(store, out, shown.encode("utf-8"), "record", row.delete_by)
     click.echo(f"Wrote {out}")
+
+
+def _write_sealed(env: Env, store: Store, out: Path, record_html: str, opened: Opened) -> None:
+    """Seal the interviewer's record, write it like any record (owner-only, purged by its
+    delete-by date) and print the code: here, once, and nowhere else."""
+    from ..render.sealed_copy import seal_record
+
+    payload, _ = opened.require()
+    delete_by = date.fromisoformat(opened.row.delete_by)
+    copy = seal_record(record_html, delete_by=delete_by, language=payload.questionnaire.language)
+    path = env.write_output(store, out, copy.html.encode("utf-8"), "record", opened.row.delete_by)
+    c = env.words["cli"]
+    env.say(c["sealed_wrote"].format(path=path))
+    click.echo(c["sealed_code"].format(code=copy.code))
+    click.echo(c["sealed_pass"].format(date=delete_by.isoformat()))
 
 
 @click.command()

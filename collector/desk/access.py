@@ -40,7 +40,9 @@ saved (a record, a report) brings its own, sandboxed, policy (documents.py)."""
 HEADERS = {
     "cache-control": "no-store",
     "x-content-type-options": "nosniff",
-    "referrer-policy": "no-referrer",
+    # same-origin, not no-referrer: with no-referrer a browser sends "Origin: null" on the
+    # desk's own form posts, and the origin check below could not tell them from a foreign page.
+    "referrer-policy": "same-origin",
     "x-frame-options": "DENY",
     "cross-origin-opener-policy": "same-origin",
     "cross-origin-resource-policy": "same-origin",

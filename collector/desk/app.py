@@ -34,6 +34,8 @@ ROUTES = [
     Route("/responses/{id}", responses.response_page),
     Route("/responses/{id}/print", responses.print_view),
     Route("/responses/{id}/followup", responses.record_followup, methods=["POST"]),
+    Route("/responses/{id}/interviewer", responses.interviewer_copy, methods=["POST"]),
+    Route("/interviewer/{ticket}", responses.interviewer_download),
     Route("/documents", documents.documents_page),
     Route("/documents/report", documents.report),
     Route("/documents/export", documents.export, methods=["POST"]),

@@ -44,6 +44,8 @@ def run(
     server = uvicorn.Server(config)
     try:
         server.run(sockets=[sock])
+    except KeyboardInterrupt:
+        pass  # Ctrl+C is how the desk is meant to stop: uvicorn has shut down by now
     finally:
         sock.close()
     say(words["stopped"])

@@ -181,7 +181,9 @@ def _question(
     payload: Payload, qset: QuestionSet | None, qid: str, w: dict[str, str], *, notes: int
 ) -> str:
     label = escape(answers.label(payload, qid))
-    ruled = f'<div aria-label="{escape(w["notes"])}">{_ruled(notes)}</div>' if notes else ""
+    # Lines to write on once printed: nothing for a screen reader (a label on a plain div is
+    # not announced either; axe's aria-prohibited-attr).
+    ruled = f'<div class="notes" aria-hidden="true">{_ruled(notes)}</div>' if notes else ""
     return f'<div class="qa"><h3>{label}</h3>{_answer(payload, qset, qid, w)}{ruled}</div>'
 
 

@@ -28,6 +28,7 @@ Section = Literal[
     "mail",
     "cli",
     "desk",
+    "sealed",
 ]
 SECTIONS: tuple[Section, ...] = get_args(Section)
 FOLDER = Path(__file__).resolve().parent

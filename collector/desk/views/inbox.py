@@ -51,7 +51,10 @@ async def inbox(request: Request) -> Response:
             items, hr_keys=keys, catalog=catalog, store=store, now=desk.now()
         ):
             summary.add(result)
-            lines.append((result, text_layer.import_line(result, desk.words)))
+            # The CLI's line, without its second line naming the followup command: the
+            # desk links to the response instead (inbox.html).
+            line = text_layer.import_line(result, desk.words).split("\n")[0]
+            lines.append((result, line))
     return page(
         request,
         "inbox.html",

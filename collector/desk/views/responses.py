@@ -4,6 +4,8 @@ information step by step, as `show` and `followup` give them."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from markupsafe import Markup
@@ -15,9 +17,10 @@ from ...model import answers
 from ...render import html as html_shell
 from ...render import record as record_page
 from ...render import text as text_layer
+from ...render.sealed_copy import seal_record
 from ...routine import followup, notes, responses
 from ..forms import read, text
-from ..pages import desk_of, handled, page
+from ..pages import desk_of, handled, page, problem
 
 DOCUMENT_CSP = html_shell.CSP + "; sandbox"
 """A document shown as it would be saved: its own inline style, and no script whatever."""
@@ -140,3 +143,48 @@ async def record_followup(request: Request) -> Response:
         payload, qset = opened.require()
         followup.record(store, row, payload, qset, asked, next(iter(keys.values())), today)
     return RedirectResponse(f"/responses/{row.response_id}?done={step}", status_code=303)
+
+
+@dataclass(frozen=True)
+class SealedFile:
+    name: str
+    data: bytes
+
+
+@handled
+async def interviewer_copy(request: Request) -> Response:
+    """The copy for the person who holds the conversation, sealed with a one-time code that
+    this page shows once (as `show --for-interviewer --sealed` prints it once)."""
+    desk = desk_of(request)
+    w = desk.words.sections["desk"]
+    await read(request, desk.access, w)
+    catalog, _, opened, _, _ = _opened(request)
+    html = record_page.render(opened, employer=catalog.employer, for_interviewer=True)
+    payload, _ = opened.require()
+    delete_by = date.fromisoformat(opened.row.delete_by)
+    copy = seal_record(html, delete_by=delete_by, language=payload.questionnaire.language)
+    short = opened.row.response_id[:SHORT_ID]
+    ticket = desk.keep(SealedFile(f"sluttsamtale-{short}.html", copy.html.encode("utf-8")))
+    c = desk.words.sections["cli"]
+    return page(
+        request,
+        "interviewer.html",
+        title=w["interviewer_title"],
+        row=opened.row,
+        code=copy.code,
+        pass_on=c["sealed_pass"].format(date=delete_by.isoformat()),
+        ticket=ticket,
+    )
+
+
+@handled
+async def interviewer_download(request: Request) -> Response:
+    desk = desk_of(request)
+    found = desk.take(request.path_params["ticket"])
+    if not isinstance(found, SealedFile):
+        return problem(request, desk.words.sections["desk"]["download_gone"], 404)
+    return Response(
+        found.data,
+        media_type="text/html; charset=utf-8",
+        headers={"content-disposition": f'attachment; filename="{found.name}"'},
+    )
