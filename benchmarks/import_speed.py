@@ -14,16 +14,23 @@ into a temporary folder, then measures in the same run, alternating, the best of
            fresh database; target >= 0.8 of bare;
   commands `list`, `status`, `report` and `export` over the store of COUNT responses, each
            a CLI subprocess (start-up and one Argon2id key unlock included), as a share of
-           the bare loop's time over the same COUNT;
+           the bare loop's time over the same COUNT; targets <= 0.2 (list, status) and
+           <= 1.0 (report, export); and the first `list` of a store from before pages of
+           summaries were kept, which seals them (once);
   start-up `sluttsamtale --help` and `sluttsamtale list` without a key (it stops before
            unlocking), wall seconds; target < 0.2 s;
-  memory   peak RSS (ru_maxrss) of `import` as a subprocess over COUNT/10 and COUNT files,
-           and of the library import alone after the key unlock (/proc/self/clear_refs,
-           Linux); target: flat, a ratio near 1.0.
+  memory   peak RSS (VmHWM after exec, benchmarks/peak.py) of `import` as a subprocess over
+           COUNT/10 and COUNT files; of `list`, `status`, `report` and `export` over stores
+           of COUNT/10 and COUNT responses, from the key unlock on (Argon2id's 64 MiB would
+           hide the rest); and of the library import alone after the key unlock
+           (/proc/self/clear_refs, Linux); target: flat, a ratio near 1.0.
 
 Timings are the best of --repeat runs, as timeit does: the machine is shared, and the
-minimum is the run least disturbed by others. Ratios are speed ratios (higher is faster)
-except for the commands, which are shares of the bare loop's time (lower is faster).
+minimum is the run least disturbed by others. The commands' rounds alternate with more
+runs of the bare loop, so that both sides of their shares are measured in the same
+seconds (their base is the best of all the bare loop's runs, printed). Ratios are speed
+ratios (higher is faster) except for the commands, which are shares of the bare loop's
+time (lower is faster).
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ import base64
 import json
 import os
 import random
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -260,13 +268,44 @@ def confirm_all(db: Path) -> None:
         store.db.write(lambda conn: conn.execute("UPDATE responses SET confirmed = 1"))
 
 
+def without_pages(db: Path, copy: Path) -> None:
+    """A copy of the store as one from before pages of summaries were kept (their schema
+    stays, empty: each response is then read from its own summary)."""
+    source = sqlite3.connect(db)
+    target = sqlite3.connect(copy)
+    try:
+        source.backup(target)
+        target.execute("DELETE FROM summary_pages")
+        target.commit()
+    finally:
+        target.close()
+        source.close()
+
+
 def cli(args: Sequence[str | Path], *, passphrase: bool = True) -> tuple[float, int]:
-    """Wall seconds and peak RSS in KiB of `python -m collector ARGS` in a subprocess."""
+    """Wall seconds and peak RSS in KiB of `python -m collector ARGS` in a subprocess (the
+    peak as wait4 gives it, which includes pages shared with this process before exec:
+    see cli_peak)."""
+    return _cli([sys.executable, "-m", "collector", *map(str, args)], passphrase=passphrase)
+
+
+def cli_peak(args: Sequence[str | Path], tmp: Path, *, after_unlock: bool = False) -> int:
+    """Peak RSS in KiB of `sluttsamtale ARGS` itself (VmHWM after exec, benchmarks/peak.py),
+    from the key's unlock on if `after_unlock`; wait4's ru_maxrss where /proc is missing."""
+    if not Path("/proc/self/clear_refs").exists():
+        return cli(args)[1]
+    out = tmp / "peak.txt"
+    flag = ["--after-unlock"] if after_unlock else []
+    command = [sys.executable, "-m", "benchmarks.peak", str(out), *flag, *map(str, args)]
+    _cli(command, passphrase=True)
+    return int(out.read_text(encoding="ascii"))
+
+
+def _cli(command: list[str], *, passphrase: bool) -> tuple[float, int]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SLUTTSAMTALE_")}
     env["PYTHONPATH"] = str(ROOT)
     if passphrase:
         env["SLUTTSAMTALE_PASSPHRASE"] = PASSPHRASE
-    command = [sys.executable, "-m", "collector", *map(str, args)]
     start = time.perf_counter()
     process = subprocess.Popen(
         command,
@@ -282,7 +321,7 @@ def cli(args: Sequence[str | Path], *, passphrase: bool = True) -> tuple[float, 
     if process.stderr:
         process.stderr.close()
     if os.waitstatus_to_exitcode(status) != 0 and passphrase:
-        raise SystemExit(f"`sluttsamtale {' '.join(map(str, args))}` failed: {error}")
+        raise SystemExit(f"`{' '.join(command[2:])}` failed: {error}")
     return elapsed, usage.ru_maxrss
 
 
@@ -370,34 +409,62 @@ def main() -> None:
         )
         store = tmp / "lib0.db"
         confirm_all(store)
-        common = ["--db", store, "--key", key_path, "--questionnaires", questionnaires]
+        common: list[str | Path] = [
+            "--db",
+            store,
+            "--key",
+            key_path,
+            "--questionnaires",
+            questionnaires,
+        ]
         t_help = best_cli(repeat, ["--help"])
         t_nokey = best_cli(repeat, ["list", "--db", store], passphrase=False)
         t_unlock = timed(lambda: keyfile.load(key_path, PASSPHRASE))
         with Store.open(tmp / "empty.db"):
             pass
         t_empty = best_cli(repeat, ["list", "--db", tmp / "empty.db", "--key", key_path])
-        commands = [
+        commands: list[tuple[str, list[str | Path]]] = [
             ("list", ["list", "--db", store, "--key", key_path]),
             ("status", ["status", *common]),
             ("report", ["report", *common, "--out", tmp / "report.html"]),
             ("export", ["export", *common, "--out", tmp / "export.csv"]),
         ]
-        t_commands = []
-        for name, command in commands:
-            best = float("inf")
-            for _ in range(repeat):
+        # The commands alternate with the bare loop, round by round, so that their shares
+        # are of a loop run in the same seconds (the machine is shared): of the best of
+        # all its runs, these and the first.
+        best = {name: float("inf") for name, _ in commands}
+        t_base = t_bare
+        for _ in range(repeat):
+            t_base = min(t_base, timed(lambda: bare_loop(paths, keys, qset)))
+            for name, command in commands:
                 for made in tmp.glob(f"{name}.*"):
                     made.unlink()
-                best = min(best, cli(command)[0])
-            t_commands.append((name, best))
+                best[name] = min(best[name], cli(command)[0])
+        t_commands = list(best.items())
+        # A store from before pages of summaries: the first list reads every response's own
+        # summary and seals the pages (once; the next list is as above).
+        upgraded = tmp / "upgraded.db"
+        without_pages(store, upgraded)
+        t_upgrade = cli(["list", "--db", upgraded, "--key", key_path])[0]
 
         memory: list[tuple[str, int, int, int, int]] = []
         if not args.no_memory:
             cli_args = ["import", "--key", key_path, "--questionnaires", questionnaires]
-            rss_small = cli([*cli_args, tmp / "small", "--db", tmp / "small.db"])[1]
-            rss_large = cli([*cli_args, tmp / "all", "--db", tmp / "cli.db"])[1]
-            memory.append(("CLI import, ru_maxrss", small, count, rss_small, rss_large))
+            rss_small = cli_peak([*cli_args, tmp / "small", "--db", tmp / "small.db"], tmp)
+            rss_large = cli_peak([*cli_args, tmp / "all", "--db", tmp / "cli.db"], tmp)
+            memory.append(("CLI import, VmHWM", small, count, rss_small, rss_large))
+            small_store = tmp / "small-lib.db"
+            library_import(tmp / "small", small_store, keys, questionnaires, small)
+            confirm_all(small_store)
+            for name, command in commands:
+                for made in tmp.glob(f"{name}.*"):
+                    made.unlink()
+                rss_large = cli_peak(command, tmp, after_unlock=True)
+                for made in tmp.glob(f"{name}.*"):
+                    made.unlink()
+                at_small = [small_store if part == store else part for part in command]
+                rss_small = cli_peak(at_small, tmp, after_unlock=True)
+                memory.append((f"{name} (CLI), after unlock", small, count, rss_small, rss_large))
             peak_small = import_peak(tmp / "small", tmp / "pk-s.db", key_path, questionnaires)
             peak_large = import_peak(tmp / "all", tmp / "pk-l.db", key_path, questionnaires)
             if peak_small is not None and peak_large is not None:
@@ -430,16 +497,32 @@ def main() -> None:
             f"import/bare = {t_bare / t_lib:.2f} (target >= 0.8)",
         )
     )
+    print(
+        row(
+            "bare, alternating with commands",
+            count,
+            t_base,
+            "the base of the commands' shares (best of all bare runs)",
+        )
+    )
     for name, seconds in t_commands:
         target = "<= 0.2" if name in ("list", "status") else "<= 1.0"
-        note = f"{name}/bare time = {seconds / t_bare:.2f} (target {target})"
+        note = f"{name}/bare time = {seconds / t_base:.2f} (target {target})"
         print(row(f"{name} (CLI, incl. start + unlock)", count, seconds, note))
+    print(
+        row(
+            "list, first after an upgrade (CLI)",
+            count,
+            t_upgrade,
+            f"list/bare time = {t_upgrade / t_base:.2f} (once: seals the pages)",
+        )
+    )
     print(
         row(
             "list of an empty store (CLI)",
             0,
             t_empty,
-            f"start + unlock = {t_empty / t_bare:.2f} of bare time",
+            f"start + unlock = {t_empty / t_base:.2f} of bare time",
         )
     )
     print(row("start-up: --help (CLI)", 0, t_help, "target < 0.2 s"))

@@ -49,7 +49,12 @@ def test_store_open_creates_private_file_with_migrations_and_pragmas(db: Path) -
         assert conn.execute("PRAGMA secure_delete").fetchone()[0] == 1
         assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         names = [r[0] for r in conn.execute("SELECT name FROM migrations ORDER BY id")]
-        assert names == ["responses", "invitations_and_followups", "sealed_at_rest"]
+        assert names == [
+            "responses",
+            "invitations_and_followups",
+            "sealed_at_rest",
+            "summary_pages",
+        ]
         save(store, _row())
         for suffix in ("", "-wal"):
             assert stat.S_IMODE(os.stat(f"{db}{suffix}").st_mode) == 0o600

@@ -20,7 +20,8 @@ from ..errors import DecryptError, SluttsamtaleError
 from . import hpke, keys
 from .keyfile import HRKey
 
-Kind = Literal["record", "summary", "invitation", "note"]
+Kind = Literal["record", "summary", "summaries", "invitation", "note"]
+"""`summaries`: a page of many responses' summaries (store/summaries.py), one seal for all."""
 M = TypeVar("M", bound=BaseModel)
 
 

@@ -22,7 +22,7 @@ from ..formats.keyfile import HRKey
 from ..model.employer import FollowupRules
 from ..model.loading import Catalog
 from ..store import ConflictError, DeletedError, ReplayError, Store, StoredResponse
-from . import extract, keeping
+from . import extract, keeping, summaries
 from .files import Item
 from .opening import Invitation, LinkFinder, OpenedResponse, open_invitation, open_response
 
@@ -134,13 +134,19 @@ def import_items(
     while True:
         results: list[FileResult] = []
         failure: StoreError | None = None
+        pages = summaries.NewPages()
         try:
             with store.group():
                 started = time.monotonic()
                 for item in pending:
                     try:
                         result = import_item(
-                            item, hr_keys=hr_keys, catalog=catalog, store=store, now=now
+                            item,
+                            hr_keys=hr_keys,
+                            catalog=catalog,
+                            store=store,
+                            now=now,
+                            pages=pages,
                         )
                     except StoreError as e:
                         failure = e  # that file's savepoint is undone; the group's are kept
@@ -148,6 +154,13 @@ def import_items(
                     results.append(result)
                     if len(results) >= GROUP_FILES or time.monotonic() - started >= GROUP_SECONDS:
                         break
+                # The group's summaries as one page, committed with them. If this fails
+                # the group is kept without one: its responses are listed from their own.
+                if not store.group_lost():
+                    try:
+                        pages.store(store, hr_keys)
+                    except StoreError as e:
+                        failure = failure or e
         except StoreError:
             if failure is not None:  # SQLite undid the whole group: say what caused it
                 raise failure from None
@@ -182,9 +195,12 @@ def import_item(
     catalog: Catalog,
     store: Store,
     now: datetime,
+    pages: summaries.NewPages | None = None,
 ) -> FileResult:
-    """Import one item: open it, then keep it."""
-    result = _import_item(item, hr_keys=hr_keys, catalog=catalog, store=store, now=now)
+    """Import one item: open it, then keep it. `pages` gathers the summary of a response
+    stored, for its group's page (import_items); without it the response has none yet,
+    and the first reading command seals one."""
+    result = _import_item(item, hr_keys=hr_keys, catalog=catalog, store=store, now=now, pages=pages)
     return result if item.message is None else replace(result, message=item.message)
 
 
@@ -195,6 +211,7 @@ def _import_item(
     catalog: Catalog,
     store: Store,
     now: datetime,
+    pages: summaries.NewPages | None,
 ) -> FileResult:
     def find_link(link_id: str) -> Invitation | None:
         row = store.invitation_by_link(link_id)
@@ -213,7 +230,14 @@ def _import_item(
     return _attempt(
         item,
         lambda: store_opened(
-            item, response, store, now, employer.followup, employer.retention_months, public
+            item,
+            response,
+            store,
+            now,
+            employer.followup,
+            employer.retention_months,
+            public,
+            pages=pages,
         ),
     )
 
@@ -247,9 +271,11 @@ def store_opened(
     rules: FollowupRules,
     retention_months: int,
     public: bytes,
+    *,
+    pages: summaries.NewPages | None = None,
 ) -> FileResult:
     """Keep an opened response: seal what is kept to HR's key (`public`, the raw key) and
-    store it in one transaction."""
+    store it in one transaction; its summary goes to `pages` when it was stored."""
     again = store.response(response.response_id)
     if again is not None and again.file_digest == response.file_digest:
         # This very file is here already: say so before any rule about what may follow.
@@ -287,6 +313,8 @@ def store_opened(
         supersedes=kept.supersedes,
         invitation=invitation,
     )
+    if outcome == "imported" and pages is not None:
+        pages.add(response.key_id, response.response_id, kept.summary)
     acknowledge_by = None
     if outcome == "imported" and kept.special:
         acknowledge_by = rules.acknowledge_due(received).isoformat()

@@ -179,7 +179,8 @@ def open_row(row: StoredResponse, hr_keys: Mapping[str, HRKey], catalog: Catalog
 
 @dataclass(frozen=True)
 class Listed:
-    """A stored row with its summary, for lists that need no answers."""
+    """A stored row with its summary, for lists that need no answers. From a listing
+    (intake/summaries.py) the row comes without its sealed record and summary (b"")."""
 
     row: StoredResponse
     summary: Summary | None = None

@@ -75,6 +75,13 @@ class Summary(Strict):
     """A receiver's response with contact details (the receiver's store only)."""
 
 
+class SummaryPage(Strict):
+    """The summaries of many responses (response id -> summary), sealed as one so that a
+    list opens one page per import group rather than one summary per response."""
+
+    summaries: dict[str, Summary]
+
+
 class InvitationRecord(Strict):
     """HR's record of one invitation, sealed at rest (FORMAT.md 14.3)."""
 

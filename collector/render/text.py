@@ -9,22 +9,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..intake.importer import FileResult
-from ..intake.importer import Summary as ImportSummary
 from ..intake.opening import SHORT_ID, Listed, Opened
 from ..model import answers
-from ..model.employer import FollowupRules
 from ..model.records import Summary
 from ..routine import followup
 from ..routine.invitations import STATES, StatusRow, counts
 from ..routine.responses import Overview
-from ..routine.retention import Purged
 from ..safetext import visible as safe
 from ..store import Deletion, Followup
 from ..words import Catalogue
 from .answers import answer_text, header_facts, not_for_hr
+
+if TYPE_CHECKING:  # in annotations only: list and status need not import the importer
+    from ..intake.importer import FileResult
+    from ..intake.importer import Summary as ImportSummary
+    from ..model.employer import FollowupRules
+    from ..routine.retention import Purged
 
 SHORT_TOKEN = 8
 

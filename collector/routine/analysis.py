@@ -18,9 +18,10 @@ the report's language. Three rules keep anyone from being singled out:
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
+from ..bulk import no_cycle_collection
 from ..formats.keyfile import HRKey
 from ..intake.opening import Opened, open_invitation, open_row
 from ..model import answers as facts
@@ -153,44 +154,80 @@ def usable(opened: Iterable[Opened]) -> tuple[list[Usable], Left]:
     """Which responses the report, the export and the job analysis may use: the current
     answer of each invitation, opened with a key given, of a set in the folder, and either
     invited or confirmed by HR; and how many were left out, by why."""
-    out: list[Usable] = []
-    unusable = earlier = unconfirmed = 0
-    for item in opened:
+    tally = _Tally()
+    out = [use for use in map(tally.usable, opened) if use is not None]
+    return out, tally.left()
+
+
+@dataclass
+class _Tally:
+    """Counts what `usable` leaves out, one response at a time."""
+
+    unusable: int = 0
+    earlier: int = 0
+    unconfirmed: int = 0
+    anonymous: int = 0
+
+    def usable(self, item: Opened) -> Usable | None:
         record, qset = item.record, item.qset
         if record is None or qset is None:
-            unusable += 1
-            continue
+            self.unusable += 1
+            return None
         if item.row.superseded:
-            earlier += 1
-            continue
+            self.earlier += 1
+            return None
         if record.invited == "not invited" and not item.row.confirmed:
-            unconfirmed += 1
-            continue
-        out.append(Usable(item, record, qset))
-    return out, Left(unusable, earlier, unconfirmed)
+            self.unconfirmed += 1
+            return None
+        return Usable(item, record, qset)
+
+    def left(self) -> Left:
+        return Left(self.unusable, self.earlier, self.unconfirmed, self.anonymous)
+
+
+@dataclass
+class _SetPlan:
+    """What entries read of one question set, worked out once per set, not per response."""
+
+    analysed: list[tuple[str, str]]
+    """(question id, key) of the analysable questions, in the set's order."""
+    suggestion: str | None
+
+
+def _plan(qset: QuestionSet) -> _SetPlan:
+    suggestion_q = qset.by_code(SUGGESTIONS)
+    return _SetPlan(
+        [(q.id, key_of(qset, q)) for q in qset.questions() if analysable(q)],
+        suggestion_q.id if suggestion_q else None,
+    )
 
 
 def entries(opened: Iterable[Opened], *, one_by_one: bool = False) -> tuple[list[Entry], Left]:
     """The entries of the current, trusted responses, and what was left out. `one_by_one`:
-    for an export, whose rows are responses, so statistics-only answers stay out."""
+    for an export, whose rows are responses, so statistics-only answers stay out.
+
+    One pass over `opened`, keeping only the entries: given a stream (load_streamed), no
+    more than one opened record is held at a time."""
     out: list[Entry] = []
-    kept, left = usable(opened)
-    anonymous = 0
-    for use in kept:
-        item, record, qset = use.item, use.record, use.qset
-        if one_by_one and record.payload.readers == "statistics":
-            anonymous += 1  # counted in the report's figures, never a row of its own
+    tally = _Tally()
+    plans: dict[tuple[str, int], _SetPlan] = {}
+    for item in opened:
+        use = tally.usable(item)
+        if use is None:
             continue
+        record, qset = use.record, use.qset
+        if one_by_one and record.payload.readers == "statistics":
+            tally.anonymous += 1  # counted in the report's figures, never a row of its own
+            continue
+        plan = plans.get((qset.id, qset.version))
+        if plan is None:
+            plan = plans[(qset.id, qset.version)] = _plan(qset)
         payload = record.payload
-        answers = {
-            key_of(qset, q): payload.answers[q.id]
-            for q in qset.questions()
-            if analysable(q) and q.id in payload.answers
-        }
-        given = record.facts.department if record.facts is not None else None
-        department = given or facts.fact(payload, qset, DEPARTMENT)
-        suggestion_q = qset.by_code(SUGGESTIONS)
-        suggestion = payload.answers.get(suggestion_q.id) if suggestion_q else None
+        given = payload.answers
+        answers = {key: given[qid] for qid, key in plan.analysed if qid in given}
+        stated = record.facts.department if record.facts is not None else None
+        department = stated or facts.fact(payload, qset, DEPARTMENT)
+        suggestion = given.get(plan.suggestion) if plan.suggestion else None
         allowed = payload.readers in FREE_TEXT_READERS and not payload.declined
         out.append(
             Entry(
@@ -203,7 +240,7 @@ def entries(opened: Iterable[Opened], *, one_by_one: bool = False) -> tuple[list
                 suggestion=suggestion if allowed and isinstance(suggestion, str) else None,
             )
         )
-    return out, Left(left.unusable, left.earlier, left.unconfirmed, anonymous)
+    return out, tally.left()
 
 
 # --------------------------------------------------------------------------- tables
@@ -404,10 +441,52 @@ class Stored:
 
 
 def load(store: Store, hr_keys: Mapping[str, HRKey], catalog: Catalog) -> Stored:
-    opened = [open_row(row, hr_keys, catalog) for row in store.responses()]
+    """Every stored response opened, held in a list (the job analysis goes over them more
+    than once); a report or an export needs only `load_streamed`."""
+    with no_cycle_collection():
+        opened = [open_row(row, hr_keys, catalog) for row in store.responses()]
+    return Stored(opened, hr_declines(store, hr_keys))
+
+
+def hr_declines(store: Store, hr_keys: Mapping[str, HRKey]) -> list[str]:
+    """The days HR recorded a decline that came by other means (and no answer since)."""
     declines = []
     for row in store.invitations():
         record = open_invitation(row, hr_keys).record
         if record.declined_on and not record.answered_on:
             declines.append(record.declined_on)
-    return Stored(opened, declines)
+    return declines
+
+
+class Streamed:
+    """What `Stored` holds, with the responses opened one at a time as `opened` is gone
+    over (once): a report or an export of any size holds one opened record at a time, so
+    its memory does not grow with the store but by its small entries."""
+
+    def __init__(self, store: Store, hr_keys: Mapping[str, HRKey], catalog: Catalog) -> None:
+        self.hr_declines = hr_declines(store, hr_keys)
+        self._rows = store.responses()
+        self._hr_keys = hr_keys
+        self._catalog = catalog
+        self._first: str | None = None
+        self._done = False
+
+    @property
+    def opened(self) -> Iterator[Opened]:
+        with no_cycle_collection():
+            for row in self._rows:
+                if self._first is None or row.delete_by < self._first:
+                    self._first = row.delete_by
+                yield open_row(row, self._hr_keys, self._catalog)
+        self._done = True
+
+    def delete_by(self) -> str | None:
+        """As Stored.delete_by, once `opened` has been gone over."""
+        if not self._done:
+            raise RuntimeError("delete_by is known once every response was read")
+        return self._first
+
+
+def load_streamed(store: Store, hr_keys: Mapping[str, HRKey], catalog: Catalog) -> Streamed:
+    """The stored responses for one pass (a report, an export), opened as they are read."""
+    return Streamed(store, hr_keys, catalog)

@@ -55,7 +55,7 @@ def report(
     from ..render import report as report_page
 
     group = min_group or catalog.employer.analysis.min_group
-    stored = analysis.load(store, hr_keys, catalog)
+    stored = analysis.load_streamed(store, hr_keys, catalog)  # each record once, as read
     built = analysis.build(
         stored.opened,
         catalog=catalog,
@@ -81,7 +81,7 @@ def export(
     from ..render import export as export_file
 
     group = min_group or catalog.employer.analysis.min_group
-    stored = analysis.load(store, hr_keys, catalog)
+    stored = analysis.load_streamed(store, hr_keys, catalog)  # each record once, as read
     header, rows, anonymous = export_file.table(
         stored.opened, catalog=catalog, language=language, min_group=group
     )

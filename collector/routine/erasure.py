@@ -16,6 +16,7 @@ from datetime import date
 from ..errors import SluttsamtaleError
 from ..formats import at_rest, keys
 from ..formats.keyfile import HRKey
+from ..intake import summaries
 from ..intake.opening import SHORT_ID, open_row, open_summary
 from ..model.records import Correction
 from ..store import Store, StoredResponse
@@ -58,10 +59,9 @@ def erase_invitation(
     """Every response linked to one person's invitation, and the invitation itself."""
     entry = invitations.find(invitations.opened_all(store, hr_keys), who)
     rows = []
-    for row in store.responses():
-        listed = open_summary(row, hr_keys)
+    for listed in summaries.listed(store, hr_keys, repair=False):
         if listed.summary is not None and listed.summary.invitation == entry.row.code:
-            rows.append(row)
+            rows.append(listed.row)
     erasure = _erase(store, rows, entry.row.code, today, dry_run=dry_run, force=force)
     return Erasure(
         erasure.responses,

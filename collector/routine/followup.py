@@ -25,7 +25,7 @@ from typing import Literal
 
 from ..errors import SluttsamtaleError
 from ..formats.keyfile import HRKey
-from ..intake.opening import open_summary
+from ..intake import summaries
 from ..model import answers
 from ..model.employer import FollowupRules
 from ..model.payload import Payload
@@ -162,11 +162,9 @@ class Reporter:
 def names(store: Store, steps: list[Step], hr_keys: Mapping[str, HRKey]) -> dict[str, Reporter]:
     """Who each open case's response came from, where that can be known."""
     out: dict[str, Reporter] = {}
-    for step in steps:
-        row = store.response(step.case.response_id)
-        if row is None:
-            continue
-        summary = open_summary(row, hr_keys).summary
+    wanted = [step.case.response_id for step in steps]
+    for listed in summaries.lookup(store, wanted, hr_keys):
+        row, summary = listed.row, listed.summary
         if summary is None:
             continue
         if summary.scope == "whistleblowing":

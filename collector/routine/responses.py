@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 
 from ..errors import SluttsamtaleError
 from ..formats.keyfile import HRKey
-from ..intake.opening import SHORT_ID, Listed, Opened, open_summary
+from ..intake import summaries
+from ..intake.opening import SHORT_ID, Listed, Opened
 from ..store import Store
 
 
@@ -56,8 +57,9 @@ def overview(listed: Iterable[Listed], *, include_earlier: bool = False) -> Over
 def load_overview(
     store: Store, hr_keys: Mapping[str, HRKey], *, include_earlier: bool = False
 ) -> Overview:
-    listed = (open_summary(row, hr_keys) for row in store.responses())
-    return overview(listed, include_earlier=include_earlier)
+    """The overview of every stored response, from pages of summaries (intake/summaries.py):
+    the rows in it come without their sealed record and summary."""
+    return overview(summaries.listed(store, hr_keys), include_earlier=include_earlier)
 
 
 def refuse_anonymous(opened: Opened) -> None:

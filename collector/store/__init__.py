@@ -1,20 +1,23 @@
 """The SQLite store: the only package with SQL, one module per table.
 
 Nothing readable is kept at rest: a response row holds its record and summary sealed to
-HR's key, an invitation its record sealed too; in clear only ids, dates, digests and a
-keyed identity tag (store/migrations.py says which and why). The commands that show
-people or answers open them in memory. `Store` is the one door: it opens the file and
-runs each call of the table modules in its own transaction (a savepoint, inside a group).
+HR's key, an invitation its record sealed too, and a page of summaries those of many
+responses sealed as one (for lists); in clear only ids, dates, digests, a keyed identity
+tag and which page holds which summary (store/migrations.py says which and why). The
+commands that show people or answers open them in memory. `Store` is the one door: it
+opens the file and runs each call of the table modules in its own transaction (a
+savepoint, inside a group).
 """
 
 from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
-from . import followups, invitations, outputs, responses, retention
+from ..errors import StoreError
+from . import followups, invitations, outputs, responses, retention, summaries
 from .connection import BUSY_TIMEOUT, Database
 from .records import (
     Deletion,
@@ -75,6 +78,10 @@ class Store:
         one of them on disk once the `with` block is left without an error."""
         return self.db.group()
 
+    def group_lost(self) -> bool:
+        """Inside a group: whether SQLite undid it, so that nothing more is written in it."""
+        return self.db.group_lost()
+
     # ------------------------------------------------------------------ responses
 
     def save(
@@ -117,6 +124,49 @@ class Store:
 
     def count(self) -> int:
         return self.db.run(responses.count)
+
+    # ------------------------------------------------------------------ summary pages
+
+    def listing(self) -> list[tuple[StoredResponse, int | None]]:
+        """Every response, oldest first, with the page that holds its summary (or None):
+        the rows come without their sealed record and summary (b""), which are not read."""
+        return self.db.run(summaries.listing)
+
+    def summary_page(self, page: int) -> tuple[str, bytes] | None:
+        """A page's key id and sealed bytes; None if it is gone."""
+        return self.db.run(lambda c: summaries.page(c, page))
+
+    def own_summaries(self, response_ids: Iterable[str]) -> dict[str, tuple[str, bytes]]:
+        """Response id -> (key id, its own sealed summary), for those still stored."""
+        return self.db.run(lambda c: summaries.own_summaries(c, response_ids))
+
+    def add_summary_page(
+        self, key_id: str, sealed: bytes, members: Mapping[str, bytes] | Iterable[str]
+    ) -> int | None:
+        """Store a sealed page of summaries (summaries.add_page): inside a group as a
+        savepoint of it, else in a transaction of its own."""
+        return self.db.write(lambda c: summaries.add_page(c, key_id, sealed, members))
+
+    def try_add_summary_page(
+        self, key_id: str, sealed: bytes, members: Mapping[str, bytes]
+    ) -> int | None:
+        """As add_summary_page, for a reading command: without waiting for a lock another
+        program holds, and None, nothing written, if the file cannot be written now."""
+        try:
+            return self.db.write_at_once(lambda c: summaries.add_page(c, key_id, sealed, members))
+        except StoreError:
+            return None
+
+    def try_drop_summary_page(self, page: int) -> bool:
+        """Delete a page that does not open (its responses keep their own summaries), as
+        try_add_summary_page writes: at once or not at all."""
+        try:
+            return self.db.write_at_once(lambda c: summaries.drop_page(c, page))
+        except StoreError:
+            return False
+
+    def count_summary_pages(self) -> int:
+        return self.db.run(summaries.count_pages)
 
     def find(self, prefix: str) -> StoredResponse:
         """The one response whose id starts with `prefix`; StoreError if none or several."""

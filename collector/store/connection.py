@@ -32,6 +32,7 @@ class Database:
         self.path = path
         self._grouped = False
         self._group_lost = False
+        self.busy_timeout = BUSY_TIMEOUT
 
     @classmethod
     def open(
@@ -70,6 +71,7 @@ class Database:
 
     def _configure(self, busy_timeout: float) -> None:
         c = self.conn
+        self.busy_timeout = busy_timeout
         c.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
         # Reading the schema first makes a foreign or damaged file fail here, not later.
         c.execute("SELECT count(*) FROM sqlite_master").fetchone()
@@ -181,6 +183,11 @@ class Database:
         except sqlite3.Error as e:
             raise translate(e, self.path) from None
 
+    def group_lost(self) -> bool:
+        """Inside a group: SQLite undid it (disk full, I/O error), so nothing more belongs
+        in it."""
+        return self._grouped and (self._group_lost or not self.conn.in_transaction)
+
     def run(self, work: Callable[[sqlite3.Connection], T]) -> T:
         """`work(conn)`, with any SQLite error turned into a StoreError naming the file."""
         try:
@@ -196,6 +203,14 @@ class Database:
                 return work(conn)
 
         return self.run(in_transaction)
+
+    def write_at_once(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """As `write`, but a lock held by another program is not waited for: StoreError."""
+        self.conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            return self.write(work)
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
 
     def checkpoint(self) -> None:
         busy, _, _ = self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()

@@ -163,4 +163,69 @@ MIGRATIONS.append(
 )
 FORMAT_2 = len(MIGRATIONS)
 """The first schema of format 2; an older store with rows in it cannot be upgraded."""
+MIGRATIONS.append(
+    (
+        "summary_pages",
+        [
+            # The summaries of many responses sealed together (to HR's key, kind
+            # "summaries", formats/at_rest.py), so that `list` and `status` open one page
+            # per import group instead of one summary per response. A page only repeats
+            # what its responses' own `summary` columns hold, which stay the source: a
+            # response without a page (stored before this migration, or whose page was
+            # dropped) is read from its own summary, and the reading command that finds it
+            # seals a new page for it when it can write (intake/summaries.py).
+            """
+            CREATE TABLE summary_pages (
+                page INTEGER PRIMARY KEY,
+                key_id TEXT NOT NULL CHECK (length(key_id) = 32),
+                sealed BLOB NOT NULL CHECK (typeof(sealed) = 'blob')
+            )
+            """,
+            # Which page holds a response's summary: a table of its own, so that filling
+            # a page never rewrites a response's row (its sealed record included).
+            """
+            CREATE TABLE summary_index (
+                response_id TEXT PRIMARY KEY,
+                page INTEGER NOT NULL
+            ) WITHOUT ROWID
+            """,
+            "CREATE INDEX summary_index_page ON summary_index (page)",
+            # What a list reads of every row, in the list's order, without touching the
+            # row itself (whose sealed record lies before its flags, in overflow pages).
+            """
+            CREATE INDEX responses_listing ON responses (
+                received_at, response_id, key_id, delete_by, receipt, file_digest,
+                enc_digest, superseded, confirmed
+            )
+            """,
+            # A page never outlives, nor disagrees with, a response in it: when one is
+            # deleted (erased, purged) or its summary sealed anew (corrected), its whole
+            # page goes in the same statement, and the others of that page are read from
+            # their own summaries until a new page is sealed. Triggers, so that every way
+            # of deleting or rewriting a row, now and later, takes the page with it.
+            """
+            CREATE TRIGGER summary_page_dropped AFTER DELETE ON summary_pages
+            BEGIN
+                DELETE FROM summary_index WHERE page = OLD.page;
+            END
+            """,
+            """
+            CREATE TRIGGER summary_page_of_deleted AFTER DELETE ON responses
+            BEGIN
+                DELETE FROM summary_pages WHERE page IN
+                    (SELECT page FROM summary_index WHERE response_id = OLD.response_id);
+                DELETE FROM summary_index WHERE response_id = OLD.response_id;
+            END
+            """,
+            """
+            CREATE TRIGGER summary_page_of_changed AFTER UPDATE OF summary, key_id ON responses
+            BEGIN
+                DELETE FROM summary_pages WHERE page IN
+                    (SELECT page FROM summary_index WHERE response_id = OLD.response_id);
+                DELETE FROM summary_index WHERE response_id = OLD.response_id;
+            END
+            """,
+        ],
+    )
+)
 SCHEMA_VERSION = len(MIGRATIONS)

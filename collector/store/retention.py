@@ -13,8 +13,11 @@ _HELD = "SELECT response_id FROM followups WHERE feedback_on IS NULL"
 _EXPIRED_RESPONSES = (
     f"SELECT response_id FROM responses WHERE delete_by <= :today AND response_id NOT IN ({_HELD})"
 )
+# By the delete-by index: looked up by id instead, each open case would read its row
+# (every command asks this, and a store with thousands of open cases read as many pages).
 _HELD_RESPONSES = (
-    f"SELECT response_id FROM responses WHERE delete_by <= :today AND response_id IN ({_HELD})"
+    "SELECT response_id FROM responses INDEXED BY responses_delete_by "
+    f"WHERE delete_by <= :today AND response_id IN ({_HELD})"
 )
 _EXPIRED_INVITATIONS = "SELECT code FROM invitations WHERE delete_by <= :today"
 

@@ -1,0 +1,116 @@
+"""SQL for `summary_pages` and `summary_index`: the summaries of many responses sealed
+together, so that lists open a page per import group, not a summary per response.
+
+A page repeats what its responses' own `summary` columns hold; the triggers of
+migrations.py drop a page with any response in it that is deleted or given a new summary.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from .records import StoredResponse
+
+LISTING = (
+    "r.response_id, r.key_id, r.received_at, r.delete_by, r.receipt, r.file_digest, "
+    "r.enc_digest, r.superseded, r.confirmed, s.page"
+)
+
+
+def listing(conn: sqlite3.Connection) -> list[tuple[StoredResponse, int | None]]:
+    """Every response, oldest first, without its sealed record and summary (left empty),
+    with the page that holds its summary, if one does. Read from the `responses_listing`
+    index alone: the rows themselves, with their sealed records, are not read."""
+    cursor = conn.execute(
+        f"SELECT {LISTING} FROM responses AS r INDEXED BY responses_listing "
+        "LEFT JOIN summary_index AS s ON s.response_id = r.response_id "
+        "ORDER BY r.received_at, r.response_id"
+    )
+    return [_listed(row) for row in cursor]
+
+
+def page(conn: sqlite3.Connection, number: int) -> tuple[str, bytes] | None:
+    """The key id and sealed bytes of one page."""
+    row = conn.execute(
+        "SELECT key_id, sealed FROM summary_pages WHERE page = ?", (number,)
+    ).fetchone()
+    return (str(row[0]), bytes(row[1])) if row is not None else None
+
+
+def own_summaries(
+    conn: sqlite3.Connection, response_ids: Iterable[str]
+) -> dict[str, tuple[str, bytes]]:
+    """Response id -> (key id, its own sealed summary), for those still stored."""
+    out: dict[str, tuple[str, bytes]] = {}
+    for rid in response_ids:
+        row = conn.execute(
+            "SELECT key_id, summary FROM responses WHERE response_id = ?", (rid,)
+        ).fetchone()
+        if row is not None:
+            out[rid] = (str(row[0]), bytes(row[1]))
+    return out
+
+
+def add_page(
+    conn: sqlite3.Connection,
+    key_id: str,
+    sealed: bytes,
+    members: Mapping[str, bytes] | Iterable[str],
+) -> int | None:
+    """Store a page of summaries inside the caller's transaction; its number.
+
+    `members` are the response ids it holds; given as a mapping to the sealed summaries the
+    page was made from, each is checked to be still stored with that very summary, sealed
+    to `key_id`, and in no other page (a concurrent erasure or correction may have come
+    between reading and writing): if one is not, nothing is written and None comes back,
+    so that no page ever holds a summary its response no longer has.
+    """
+    if isinstance(members, Mapping):
+        for rid, summary in members.items():
+            row = conn.execute(
+                "SELECT key_id, summary, "
+                "EXISTS (SELECT 1 FROM summary_index WHERE response_id = ?1) "
+                "FROM responses WHERE response_id = ?1",
+                (rid,),
+            ).fetchone()
+            if row is None or row[0] != key_id or bytes(row[1]) != summary or row[2]:
+                return None
+    cursor = conn.execute(
+        "INSERT INTO summary_pages (key_id, sealed) VALUES (?, ?)", (key_id, sealed)
+    )
+    number = cursor.lastrowid
+    assert number is not None
+    conn.executemany(
+        "INSERT INTO summary_index (response_id, page) VALUES (?, ?)",
+        [(rid, number) for rid in members],
+    )
+    return int(number)
+
+
+def drop_page(conn: sqlite3.Connection, number: int) -> bool:
+    """Delete one page (its index entries go with it, by trigger)."""
+    return conn.execute("DELETE FROM summary_pages WHERE page = ?", (number,)).rowcount > 0
+
+
+def count_pages(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT count(*) FROM summary_pages").fetchone()[0])
+
+
+def _listed(row: tuple[Any, ...]) -> tuple[StoredResponse, int | None]:
+    rid, kid, received, delete_by, receipt, file_digest, enc_digest, old, confirmed, page = row
+    stored = StoredResponse(
+        str(rid),
+        str(kid),
+        str(received),
+        str(delete_by),
+        str(receipt),
+        str(file_digest),
+        str(enc_digest),
+        b"",
+        b"",
+        bool(old),
+        bool(confirmed),
+    )
+    return stored, int(page) if page is not None else None

@@ -1,0 +1,275 @@
+"""Pages of summaries (issue 14, item 4): `list` and `status` open one sealed page per import
+group, not one summary per response, and see exactly what the responses' own summaries
+say; a store without pages lists the same and gets them; a page never outlives, nor
+disagrees with, a response in it (erase, purge, correct). Real stores, real sealed files."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from collector.formats import at_rest
+from collector.intake import files, importer, summaries
+from collector.intake.opening import Listed, open_summary
+from collector.model.loading import load_catalog
+from collector.model.records import SummaryPage
+from collector.routine import erasure, responses
+from collector.store import Store
+from testing import crash as cs
+from testing.fixtures import GOOD_ANSWERS, db_bytes, seal
+
+NOW = datetime.now(UTC)
+CANARY_NAME = "Canary Person-P7"
+
+
+def imported(batch: cs.Batch, store: Store) -> None:
+    catalog = load_catalog(batch.env.questionnaires)
+    for result in importer.import_items(
+        files.expand([batch.inbox]),
+        hr_keys={batch.key.key_id: batch.key},
+        catalog=catalog,
+        store=store,
+        now=NOW,
+    ):
+        assert result.outcome == "imported", result
+
+
+def one_by_one(store: Store, batch: cs.Batch) -> list[Listed]:
+    """What the lists showed before pages: every row's own summary opened."""
+    return [open_summary(row, {batch.key.key_id: batch.key}) for row in store.responses()]
+
+
+def as_seen(listed: list[Listed]) -> list[tuple[object, ...]]:
+    """What a list shows of each response (the row without its sealed bytes)."""
+    return [
+        (item.row.response_id, item.row.received_at, item.row.superseded, item.summary)
+        for item in listed
+    ]
+
+
+def sql(db: Path, query: str) -> list[tuple[Any, ...]]:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(query).fetchall()
+    finally:
+        conn.close()
+
+
+def open_pages(db: Path, batch: cs.Batch) -> list[SummaryPage]:
+    keys = {batch.key.key_id: batch.key}
+    return [
+        at_rest.open_as(SummaryPage, bytes(sealed), "summaries", str(kid), keys)
+        for kid, sealed in sql(db, "SELECT key_id, sealed FROM summary_pages")
+    ]
+
+
+@pytest.fixture
+def batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> cs.Batch:
+    """25 responses imported in groups of 10 (so 3 pages), one of them from CANARY_NAME."""
+    monkeypatch.setattr(importer, "GROUP_FILES", 10)
+    monkeypatch.setattr(importer, "GROUP_SECONDS", 60.0)
+    made = cs.make_batch(tmp_path, 24, seed=41)
+    data, _ = seal(made.env, dict(GOOD_ANSWERS, name=CANARY_NAME))
+    (made.inbox / "canary.json").write_bytes(data)
+    with Store.open(made.db) as store:
+        imported(made, store)
+    return made
+
+
+def canary_id(store: Store, batch: cs.Batch) -> str:
+    [rid] = [
+        item.row.response_id
+        for item in one_by_one(store, batch)
+        if item.summary is not None and item.summary.name == CANARY_NAME
+    ]
+    return rid
+
+
+def test_import_seals_one_page_per_group_holding_what_each_summary_holds(
+    batch: cs.Batch,
+) -> None:
+    keys = {batch.key.key_id: batch.key}
+    with Store.open(batch.db) as store:
+        assert store.count_summary_pages() == 3
+        assert sql(batch.db, "SELECT count(*) FROM summary_index") == [(25,)]
+        listed = summaries.listed(store, keys)
+        assert as_seen(listed) == as_seen(one_by_one(store, batch))
+        assert all(item.row.record == b"" and item.row.summary == b"" for item in listed)
+        view = responses.load_overview(store, keys)
+        assert [i.row.response_id for i in view.shown] == [r.response_id for r in store.responses()]
+        assert store.count_summary_pages() == 3  # nothing to repair, nothing written
+    assert sorted(len(p.summaries) for p in open_pages(batch.db, batch)) == [5, 10, 10]
+
+
+def test_a_store_without_pages_lists_the_same_and_then_has_them(batch: cs.Batch) -> None:
+    keys = {batch.key.key_id: batch.key}
+    conn = sqlite3.connect(batch.db)
+    conn.execute("DELETE FROM summary_pages")  # as a store from before pages were kept
+    conn.commit()
+    conn.close()
+    assert sql(batch.db, "SELECT count(*) FROM summary_index") == [(0,)]
+    with Store.open(batch.db) as store:
+        before = as_seen(one_by_one(store, batch))
+        assert as_seen(summaries.listed(store, keys, repair=False)) == before
+        assert store.count_summary_pages() == 0
+        assert as_seen(summaries.listed(store, keys)) == before
+        assert store.count_summary_pages() == 1  # 25 responses, one page of PAGE_SIZE
+        assert as_seen(summaries.listed(store, keys)) == before
+
+
+def test_a_page_that_does_not_open_falls_back_to_each_summary(batch: cs.Batch) -> None:
+    keys = {batch.key.key_id: batch.key}
+    conn = sqlite3.connect(batch.db)
+    conn.execute("UPDATE summary_pages SET sealed = zeroblob(2048)")
+    conn.commit()
+    conn.close()
+    with Store.open(batch.db) as store:
+        # Without the key, each response says why, as it did before pages.
+        problems = {item.problem for item in summaries.listed(store, {})}
+        assert len(problems) == 1 and "was not given with --key" in str(problems.pop())
+        assert store.count_summary_pages() == 3  # not dropped without the key to check
+        # With it, each is read from its own summary, and the pages are sealed anew.
+        assert as_seen(summaries.listed(store, keys)) == as_seen(one_by_one(store, batch))
+        assert store.count_summary_pages() == 1
+        assert sql(batch.db, "SELECT count(*) FROM summary_index") == [(25,)]
+        assert as_seen(summaries.listed(store, keys)) == as_seen(one_by_one(store, batch))
+
+
+def test_erase_leaves_nothing_of_the_person_in_the_file(batch: cs.Batch) -> None:
+    keys = {batch.key.key_id: batch.key}
+    with Store.open(batch.db) as store:
+        rid = canary_id(store, batch)
+        row = store.response(rid)
+        assert row is not None
+        [(page,)] = sql(batch.db, f"SELECT page FROM summary_index WHERE response_id = '{rid}'")
+        [(sealed_page,)] = sql(batch.db, f"SELECT sealed FROM summary_pages WHERE page = {page}")
+        traces = [row.record[:40], row.record[-40:], row.summary[:40], row.summary[-40:]]
+        traces += [bytes(sealed_page)[:40], bytes(sealed_page)[-40:]]
+        on_disk = db_bytes(batch.db)
+        assert all(t in on_disk for t in traces)
+        assert store.erase([rid], "2026-05-05") == 1
+        on_disk = db_bytes(batch.db)
+        assert [t for t in traces if t in on_disk] == []
+        assert rid.encode() not in on_disk
+        # Its page went with it; its neighbours are listed from their own summaries and
+        # sealed into a new page, which does not hold the erased person either.
+        assert sql(batch.db, f"SELECT count(*) FROM summary_pages WHERE page = {page}") == [(0,)]
+        assert as_seen(summaries.listed(store, keys)) == as_seen(one_by_one(store, batch))
+        assert store.count_summary_pages() == 3
+    pages = open_pages(batch.db, batch)
+    assert sum(len(p.summaries) for p in pages) == 24
+    assert all(rid not in p.summaries for p in pages)
+    assert all(s.name != CANARY_NAME for p in pages for s in p.summaries.values())
+
+
+def test_purge_takes_the_pages_of_what_it_deletes(batch: cs.Batch) -> None:
+    keys = {batch.key.key_id: batch.key}
+    before = list(
+        zip(
+            sql(batch.db, "SELECT sealed FROM summary_pages"),
+            open_pages(batch.db, batch),
+            strict=True,
+        )
+    )
+    with Store.open(batch.db) as store:
+        done = store.purge("2999-01-01")
+        assert done.responses and done.held  # open follow-ups are held back
+        kept = {r.response_id for r in store.responses()}
+        assert len(kept) == done.held
+        assert as_seen(summaries.listed(store, keys)) == as_seen(one_by_one(store, batch))
+    on_disk = db_bytes(batch.db)
+    for (sealed,), page in before:
+        if set(page.summaries) - kept:  # it held a purged response: gone from the file
+            assert bytes(sealed)[:40] not in on_disk and bytes(sealed)[-40:] not in on_disk
+    indexed = {str(r) for (r,) in sql(batch.db, "SELECT response_id FROM summary_index")}
+    assert indexed == kept
+    assert all(set(p.summaries) <= kept for p in open_pages(batch.db, batch))
+
+
+def test_a_correction_drops_the_page_and_the_next_list_seals_it_anew(batch: cs.Batch) -> None:
+    keys = {batch.key.key_id: batch.key}
+    with Store.open(batch.db) as store:
+        rid = canary_id(store, batch)
+        [(page,)] = sql(batch.db, f"SELECT page FROM summary_index WHERE response_id = '{rid}'")
+        erasure.correct(store, rid[:8], "Feil sluttdato", date(2026, 5, 5), keys)
+        assert sql(batch.db, f"SELECT count(*) FROM summary_pages WHERE page = {page}") == [(0,)]
+        assert as_seen(summaries.listed(store, keys)) == as_seen(one_by_one(store, batch))
+        assert sql(batch.db, f"SELECT count(*) FROM summary_index WHERE response_id = '{rid}'") == [
+            (1,)
+        ]
+
+
+def test_a_page_is_not_written_for_a_summary_that_changed_meanwhile(batch: cs.Batch) -> None:
+    """A reading command seals a page from what it read; if an erasure or correction came
+    in between, the page is not written (it would hold what the response no longer has)."""
+    keys = {batch.key.key_id: batch.key}
+    public = batch.env.public_raw
+    with Store.open(batch.db) as store:
+        rid = canary_id(store, batch)
+        row = store.response(rid)
+        assert row is not None
+        summary = open_summary(row, keys).summary
+        assert summary is not None
+        store.erase([rid], "2026-05-05")
+        sealed = summaries.seal_page({rid: summary}, public)
+        assert store.try_add_summary_page(batch.key.key_id, sealed, {rid: row.summary}) is None
+        assert sql(batch.db, f"SELECT count(*) FROM summary_index WHERE response_id = '{rid}'") == [
+            (0,)
+        ]
+        pages_before = store.count_summary_pages()
+        other = next(r for r in store.responses() if r.response_id != rid)
+        assert (
+            store.try_add_summary_page(batch.key.key_id, sealed, {other.response_id: b"x"}) is None
+        )
+        assert store.count_summary_pages() == pages_before
+
+
+def test_a_bulk_read_leaves_the_garbage_collector_as_it_found_it(batch: cs.Batch) -> None:
+    import gc
+
+    from collector.bulk import no_cycle_collection
+
+    keys = {batch.key.key_id: batch.key}
+    with Store.open(batch.db) as store:
+        assert gc.isenabled()
+        summaries.listed(store, keys)
+        assert gc.isenabled()
+        with pytest.raises(RuntimeError), no_cycle_collection():
+            assert not gc.isenabled()
+            raise RuntimeError("a read that fails")
+        assert gc.isenabled()
+        gc.disable()
+        try:
+            summaries.listed(store, keys)
+            assert not gc.isenabled()
+        finally:
+            gc.enable()
+
+
+def test_a_list_while_another_program_writes_waits_for_nothing(batch: cs.Batch) -> None:
+    """A reading command seals missing pages only when it can write at once: with the
+    store locked by an import it lists all the same, at once, and writes nothing."""
+    import time
+
+    keys = {batch.key.key_id: batch.key}
+    conn = sqlite3.connect(batch.db)
+    conn.execute("DELETE FROM summary_pages")
+    conn.commit()
+    conn.execute("BEGIN IMMEDIATE")  # another writer holds the lock
+    try:
+        with Store.open(batch.db) as store:
+            started = time.monotonic()
+            listed = summaries.listed(store, keys)
+            assert time.monotonic() - started < 2.0  # not the 5 s busy timeout
+            assert as_seen(listed) == as_seen(one_by_one(store, batch))
+            assert store.count_summary_pages() == 0
+    finally:
+        conn.rollback()
+        conn.close()
+    with Store.open(batch.db) as store:
+        summaries.listed(store, keys)
+        assert store.count_summary_pages() == 1
