@@ -66,7 +66,8 @@ def test_the_whole_routine(desk, flow: Flow, tmp_path_factory, monkeypatch) -> N
         assert home.status_code == 200
         assert "locked" in home.text
         r = c.get("/status", follow_redirects=False)
-        assert r.status_code == 303 and r.headers["location"].startswith("/unlock")
+        assert r.status_code == 303
+        assert r.headers["location"].startswith(f"{desk.access.root}/unlock")
         unlock(c, desk)
         token = csrf_of(c.get("/leavers").text)
         checked = c.post(
@@ -79,7 +80,7 @@ def test_the_whole_routine(desk, flow: Flow, tmp_path_factory, monkeypatch) -> N
         ticket = checked.text.split('name="ticket" value="')[1].split('"')[0]
         done = c.post("/leavers/invite", data={"csrf": token, "ticket": ticket})
         assert done.status_code == 200, done.text
-        href = done.text.split('href="/download/')[1].split('"')[0]
+        href = done.text.split("/download/")[1].split('"')[0]
         zipped = c.get(f"/download/{href}")
         assert zipped.headers["content-type"] == "application/zip"
         with zipfile.ZipFile(io.BytesIO(zipped.content)) as z:
@@ -123,7 +124,7 @@ def test_refused_without_session_host_or_csrf(desk) -> None:  # type: ignore[no-
         assert c.get("/").status_code == 403
         assert c.get("/", headers={"host": "evil.example:80"}).status_code == 421
         r = c.get(f"/start?token={desk.access.start_token}", follow_redirects=False)
-        assert r.status_code == 303
+        assert r.status_code == 200
         assert c.get("/").status_code == 200
         again = c.get(f"/start?token={desk.access.start_token}", follow_redirects=False)
         assert again.status_code == 403
@@ -175,11 +176,26 @@ def test_dns_rebinding_and_a_missing_session_are_refused(desk) -> None:  # type:
         assert c.get("/", cookies={"sluttsamtale_desk": "guess"}).status_code == 403
 
 
+def test_the_session_lives_under_the_desks_own_secret_path(desk) -> None:  # type: ignore[no-untyped-def]
+    """A cookie for 127.0.0.1 goes to every port; scoped to the desk's secret root, it
+    goes to no page elsewhere (the attacker's pass of 2026-12-03)."""
+    with client(desk) as c:
+        outside = c.get("http://testserver/", follow_redirects=False)
+        assert outside.status_code == 404
+        assert "sluttsamtale_desk" not in outside.request.headers.get("cookie", "")
+        inside = c.get("/")
+        assert "sluttsamtale_desk" in inside.request.headers.get("cookie", "")
+        assert inside.status_code == 200
+        assert f'href="{desk.access.root}/inbox"' in inside.text
+
+
 def test_the_start_address_works_once_and_sets_a_strict_cookie(desk) -> None:  # type: ignore[no-untyped-def]
     with client(desk, start=False) as c:
         r = c.get(f"/start?token={desk.access.start_token}", follow_redirects=False)
-        assert r.status_code == 303 and r.headers["location"] == "/"
+        assert r.status_code == 200
+        assert f'content="0;url={desk.access.root}/"' in r.text  # not a redirect: see _start
         cookie = r.headers["set-cookie"]
+        assert f"Path={desk.access.root};" in cookie  # no other port's page is sent it
         assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
         assert desk.access.start_token not in cookie
         again = c.get(f"/start?token={desk.access.start_token}", follow_redirects=False)
@@ -233,7 +249,7 @@ def test_unlock_goes_back_only_to_a_page_of_the_desk(desk) -> None:  # type: ign
             },
             follow_redirects=False,
         )
-        assert r.status_code == 303 and r.headers["location"] == "/"
+        assert r.status_code == 303 and r.headers["location"] == f"{desk.access.root}/"
 
 
 def test_a_wrong_passphrase_is_one_sentence_on_the_page(desk) -> None:  # type: ignore[no-untyped-def]
@@ -321,7 +337,7 @@ def test_decline_followup_export_and_erasure_from_the_desk(desk, flow: Flow) -> 
             "/inbox", data={"csrf": token, "confirm": "1"}, files=[("files", f) for f in files]
         )
         assert imported.text.count("tag-imported") == 6
-        assert f'href="/responses/{special.response_id}"' in imported.text
+        assert f'href="{desk.access.root}/responses/{special.response_id}"' in imported.text
 
         # The follow-up, step by step, as buttons; an empty assessment is one sentence.
         page = f"/responses/{special.response_id}"
@@ -375,7 +391,7 @@ def test_a_decline_by_phone_is_recorded_on_the_invitation(desk, flow: Flow) -> N
         )
         ticket = checked.text.split('name="ticket" value="')[1].split('"')[0]
         done = c.post("/leavers/invite", data={"csrf": token, "ticket": ticket})
-        code = done.text.split('href="/status/')[1].split('"')[0]
+        code = done.text.split(f'href="{desk.access.root}/status/')[1].split('"')[0]
         bad = c.post(f"/status/{code}/decline", data={"csrf": token, "day": "2099-01-01"})
         assert bad.status_code == 400 and 'href="#day"' in bad.text
         r = c.post(
@@ -440,3 +456,24 @@ def test_the_browser_is_opened_without_the_token_on_its_command_line(  # type: i
         assert r.status == 200
     assert not page.parent.exists()
     assert desk.access.start_token in said[0]  # the terminal, HR's own, shows the address
+
+
+def test_hidden_characters_are_shown_on_the_desk_never_obeyed(desk, flow: Flow) -> None:  # type: ignore[no-untyped-def]
+    qset = kommune(flow)
+    payload = pagesim.build_payload(
+        qset, {"reason": "pay", "improvements": "Bra \u202eelle\u202c takk"}, sealed_at=SEALED
+    )
+    with client(desk) as c:
+        unlock(c, desk)
+        token = csrf_of(c.get("/inbox").text)
+        files = {"files": ("svar.json", pagesim.seal_payload(payload, flow.public_raw))}
+        c.post("/inbox", data={"csrf": token, "confirm": "1"}, files=files)
+        shown = c.get(f"/responses/{payload.response_id}").text
+        assert "\u202e" not in shown and "U+202E" in shown
+        bad = LEAVERS.replace("Ola;Hansen", "Ola\u202e;Hansen")
+        r = c.post(
+            "/leavers/check",
+            data={"csrf": token},
+            files={"file": ("sluttere.csv", bad.encode(), "text/csv")},
+        )
+        assert r.status_code == 400 and "hidden character" in r.text

@@ -152,3 +152,48 @@ def test_a_file_that_is_not_a_workbook(flow: Flow) -> None:
         1,
         f"Error: {path}: is not an Excel workbook (.xlsx) that can be read\n",
     )
+
+
+def _sparse_workbook(last_cell: str, row: int) -> bytes:
+    """A 1.4 KB workbook whose second cell sits far out: openpyxl would spread the sheet
+    over every empty cell up to it (the attacker's pass of 2026-12-03)."""
+    import io
+    import zipfile
+
+    ns = "http://schemas.openxmlformats.org"
+    parts = {
+        "[Content_Types].xml": f'<?xml version="1.0"?><Types xmlns="{ns}/package/2006/content-types">'  # noqa: E501
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'  # noqa: E501
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'  # noqa: E501
+        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',  # noqa: E501
+        "_rels/.rels": f'<?xml version="1.0"?><Relationships xmlns="{ns}/package/2006/relationships">'  # noqa: E501
+        f'<Relationship Id="rId1" Type="{ns}/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',  # noqa: E501
+        "xl/workbook.xml": f'<?xml version="1.0"?><workbook xmlns="{ns}/spreadsheetml/2006/main" xmlns:r="{ns}/officeDocument/2006/relationships">'  # noqa: E501
+        '<sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": f'<?xml version="1.0"?><Relationships xmlns="{ns}/package/2006/relationships">'  # noqa: E501
+        f'<Relationship Id="rId1" Type="{ns}/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',  # noqa: E501
+        "xl/worksheets/sheet1.xml": f'<?xml version="1.0"?><worksheet xmlns="{ns}/spreadsheetml/2006/main"><sheetData>'  # noqa: E501
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>Navn</t></is></c></row>'
+        f'<row r="{row}"><c r="{last_cell}{row}" t="inlineStr"><is><t>x</t></is></c></row></sheetData></worksheet>',  # noqa: E501
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in parts.items():
+            z.writestr(name, text)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(("cell", "row"), [("A", 1_048_576), ("XFD", 1_048_576)])
+def test_a_sparse_workbook_is_refused_without_filling_memory(cell: str, row: int) -> None:
+    import resource
+
+    from collector.intake.tables import TableError, read_table
+
+    raw = _sparse_workbook(cell, row)
+    assert len(raw) < 2000
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(TableError, match=r"^leavers\.xlsx: has more than 20,000 rows; split it"):
+        read_table(raw, Path("leavers.xlsx"))
+    grown_mib = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert grown_mib < 150

@@ -7,11 +7,17 @@ loopback address as its Host (a page of another site, pointed at 127.0.0.1 by DN
 rebinding, names its own host) and carry the cookie; a state-changing request must also
 carry the session's CSRF token (forms.py checks it) and come from the desk's own origin.
 Bodies are capped; responses are never cached and carry a strict CSP.
+
+A browser sends a cookie for 127.0.0.1 to every port of it, so a program of anyone's on
+another port, once HR's browser is steered there, would get the session. Hence the desk
+lives under a path of its own, secret like the session (`/d-<random>/`), and the cookie is
+scoped to that path: a page elsewhere on 127.0.0.1 never sees it, and cannot name it.
 """
 
 from __future__ import annotations
 
 import hmac
+import html
 import secrets
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
@@ -59,6 +65,8 @@ class Access:
     start_token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     session: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     csrf: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    root: str = field(default_factory=lambda: "/d-" + secrets.token_urlsafe(16))
+    """The path the whole desk lives under, and the session cookie's Path."""
     started: bool = False
     hosts: frozenset[str] = frozenset()
     """Host headers let in besides 127.0.0.1:PORT and localhost:PORT (the tests' own)."""
@@ -66,7 +74,7 @@ class Access:
     """Called once the start address has been used (server.py deletes its start page)."""
 
     def start_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}{START_PATH}?token={self.start_token}"
+        return f"http://127.0.0.1:{self.port}{self.root}{START_PATH}?token={self.start_token}"
 
     def allowed_host(self, host: str) -> bool:
         own = {f"127.0.0.1:{self.port}", f"localhost:{self.port}"}
@@ -109,7 +117,9 @@ class Guard:
         if start:
             await self._start(send)
             return
-        await self.app(scope, _capped(receive, self.words["too_large"]), _with_headers(send))
+        root = self.access.root
+        inner = dict(scope, path=scope["path"][len(root) :] or "/", raw_path=None)
+        await self.app(inner, _capped(receive, self.words["too_large"]), _with_headers(send, root))
 
     def _check(self, scope: Scope, headers: dict[str, str]) -> bool:
         """True for a good start request; raises Refused for anything not let in."""
@@ -119,7 +129,11 @@ class Guard:
         length = headers.get("content-length")
         if length is not None and (not length.isdigit() or int(length) > MAX_BODY):
             raise Refused(413, w["too_large"])
-        if scope["path"] == START_PATH and scope["method"] == "GET":
+        path: str = scope["path"]
+        root = self.access.root
+        if not (path == root or path.startswith(root + "/")):
+            raise Refused(404, w["refused_session"])
+        if path == root + START_PATH and scope["method"] == "GET":
             token = parse_qs(scope.get("query_string", b"").decode()).get("token", [""])[0]
             good = hmac.compare_digest(token.encode(), self.access.start_token.encode())
             if not good or self.access.started:
@@ -146,19 +160,32 @@ class Guard:
         return False
 
     async def _start(self, send: Send) -> None:
-        cookie = f"{COOKIE}={self.access.session}; Path=/; HttpOnly; SameSite=Strict"
+        """The cookie, then a page of the desk's own origin that moves on to the start page.
+        Not a redirect: a redirect would continue the navigation that came from the start
+        file (file://), which the browser counts as cross-site, and a SameSite=Strict
+        cookie is not sent on it."""
+        root = html.escape(self.access.root)
+        cookie = f"{COOKIE}={self.access.session}; Path={self.access.root}; HttpOnly; "
+        cookie += "SameSite=Strict"
+        body = (
+            '<!doctype html><meta charset="utf-8">'
+            f'<meta http-equiv="refresh" content="0;url={root}/">'
+            f"<title>Sluttsamtale</title>"
+            f'<p><a href="{root}/">{html.escape(self.words["start_continue"])}</a></p>'
+        ).encode()
         await send(
             {
                 "type": "http.response.start",
-                "status": 303,
+                "status": 200,
                 "headers": [
-                    (b"location", b"/"),
+                    (b"content-type", b"text/html; charset=utf-8"),
+                    (b"content-length", str(len(body)).encode()),
                     (b"set-cookie", cookie.encode()),
                     *_security_headers(),
                 ],
             }
         )
-        await send({"type": "http.response.body", "body": b""})
+        await send({"type": "http.response.body", "body": body})
 
 
 def _security_headers(csp: bool = True) -> list[tuple[bytes, bytes]]:
@@ -168,13 +195,17 @@ def _security_headers(csp: bool = True) -> list[tuple[bytes, bytes]]:
     return out
 
 
-def _with_headers(send: Send) -> Send:
-    """Adds the security headers to every response; a response with its own CSP (a
-    document shown as saved) keeps it."""
+def _with_headers(send: Send, root: str) -> Send:
+    """Adds the security headers to every response (a response with its own CSP, a
+    document shown as saved, keeps it), and the desk's root to a redirect within it."""
 
     async def wrapped(message: Message) -> None:
         if message["type"] == "http.response.start":
-            headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in _OURS]
+            headers = [
+                (k, root.encode() + v if k.lower() == b"location" and v.startswith(b"/") else v)
+                for k, v in message.get("headers", [])
+                if k.lower() not in _OURS
+            ]
             has_csp = any(k.lower() == b"content-security-policy" for k, _ in headers)
             message["headers"] = headers + _security_headers(csp=not has_csp)
         await send(message)

@@ -72,6 +72,7 @@ def page(request: Request, template: str, *, status: int = 200, **context: Any) 
             words=words,
             lang=desk.language,
             csrf=desk.access.csrf,
+            root=desk.access.root,
             nav=[(href, w[key]) for href, key in NAV],
             current=current,
             employer=employer,

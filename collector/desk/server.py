@@ -66,8 +66,9 @@ def _start_file(url: str) -> Path:
     """A page of HR's own (0600, in a folder only HR can enter) that sends the browser on to
     the one-time address: as Jupyter does, so that the token is not on the browser's command
     line, which other users of the computer can read in the process list. Deleted once the
-    address has been used, or when the desk stops."""
-    folder = Path(tempfile.mkdtemp(prefix="sluttsamtale-desk-"))
+    address has been used, or when the desk stops. In the home folder, not /tmp: a browser
+    installed as a snap (Ubuntu's default) has a /tmp of its own and would not find it."""
+    folder = Path(tempfile.mkdtemp(prefix="sluttsamtale-desk-", dir=Path.home()))
     page = folder / "start.html"
     fd = os.open(page, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as f:

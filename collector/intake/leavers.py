@@ -22,7 +22,9 @@ from ..safetext import fold
 from .tables import TableError, read_table
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Controls, and the bidi overrides and zero-width characters safetext shows: a name that
+# turns its own text around would do so in the e-mail and on HR's screen.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
 
 
 class InvitationError(SluttsamtaleError):
@@ -141,7 +143,7 @@ def check_leaver(
         if len(text) > SHORT_TEXT_MAX or _CONTROL.search(text):
             raise InvitationError(
                 f"{where}: {name} is longer than {SHORT_TEXT_MAX} characters or holds a "
-                "control character"
+                "control or hidden character"
             )
     if not clean.get("name"):
         raise InvitationError(f"{where}: the name is empty")

@@ -69,6 +69,7 @@ def _xlsx(raw: bytes, path: Path) -> Table:
 
     from openpyxl import load_workbook  # only a workbook needs it
 
+    _check_unpacked_size(raw, path)
     try:
         book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except zipfile.BadZipFile:
@@ -77,10 +78,18 @@ def _xlsx(raw: bytes, path: Path) -> Table:
         raise TableError(f"{path}: is not an Excel workbook (.xlsx) that can be read") from None
     try:
         sheet = book.worksheets[0]
-        rows = [
-            (number, [_cell(value) for value in values])
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-        ]
+        rows = []
+        # Bounded: a sheet with one cell at XFD1048576 is a few bytes that openpyxl would
+        # spread over a billion empty cells (the attacker's pass of 2026-12-03).
+        cells = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS, max_row=MAX_ROWS + 1)
+        for number, values in enumerate(cells, start=1):
+            rows.append((number, [_cell(value) for value in values]))
+        if len(rows) > MAX_ROWS:
+            raise TableError(
+                f"{path}: has more than {MAX_ROWS:,} rows; split it into smaller files"
+            )
+    except TableError:
+        raise
     except Exception:  # noqa: BLE001 - a damaged sheet must be one line, not a trace
         raise TableError(f"{path}: the workbook's first sheet cannot be read") from None
     finally:
@@ -93,6 +102,25 @@ def _xlsx(raw: bytes, path: Path) -> Table:
         width -= 1
     # A sheet's rows are as wide as its widest; cells past the headings must be empty.
     return Table(headings[:width], [(n, _fit(cells, width)) for n, cells in rows[1:]])
+
+
+MAX_ROWS = 20_000
+MAX_COLUMNS = 200
+MAX_UNPACKED = 200 * 1024 * 1024
+"""A leavers workbook is a few hundred rows of a few dozen columns; these bound a hostile
+one (a zip bomb, a sheet that claims a million rows) long before memory does."""
+
+
+def _check_unpacked_size(raw: bytes, path: Path) -> None:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as z:
+            unpacked = sum(info.file_size for info in z.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # load_workbook names it as not a workbook
+    if unpacked > MAX_UNPACKED:
+        raise TableError(f"{path}: unpacks to more than 200 MiB, more than a leavers file holds")
 
 
 def _fit(cells: list[str], width: int) -> list[str]:

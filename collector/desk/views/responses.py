@@ -18,6 +18,7 @@ from ...render import record as record_page
 from ...render import text as text_layer
 from ...render.sealed_copy import seal_record
 from ...routine import followup, notes, responses
+from ...safetext import html_visible
 from ..downloads import Download
 from ..forms import read, text
 from ..pages import desk_of, handled, page
@@ -89,8 +90,9 @@ def _response(request: Request, *, status: int, errors: list[tuple[str, str]]) -
         title=payload.questionnaire.title,
         row=opened.row,
         short=opened.row.response_id[:SHORT_ID],
-        record=Markup("\n".join(parts)),  # escaped by render/record.py
-        footer=Markup(record_page.footer(opened, employer)),
+        # Escaped by render/record.py; each hidden character shown, as in the print view.
+        record=Markup(html_visible("\n".join(parts))),
+        footer=Markup(html_visible(record_page.footer(opened, employer))),
         special=answers.has_special(payload, qset),
         case=case,
         step=step,
