@@ -4,8 +4,9 @@ information step by step, as `show` and `followup` give them."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 from starlette.requests import Request
@@ -22,6 +23,13 @@ from ...safetext import html_visible
 from ..downloads import Download
 from ..forms import read, text
 from ..pages import desk_of, handled, page
+
+if TYPE_CHECKING:
+    from ...formats.keyfile import HRKey
+    from ...intake.opening import Opened
+    from ...model.loading import Catalog
+    from ...store import Followup
+    from ..state import Desk
 
 DOCUMENT_CSP = html_shell.CSP + "; sandbox"
 """A document shown as it would be saved: its own inline style, and no script whatever."""
@@ -47,8 +55,18 @@ async def list_page(request: Request) -> Response:
     )
 
 
-def _opened(request: Request) -> tuple[Any, Any, Any, Any, Any]:
-    """The catalog, keys, opened response, its follow-up case and whom the case can reach."""
+@dataclass(frozen=True)
+class Shown:
+    """One response as its pages need it: opened in memory, with its follow-up case."""
+
+    catalog: Catalog
+    keys: dict[str, HRKey]
+    opened: Opened
+    case: Followup | None
+    names: dict[str, followup.Reporter]
+
+
+def _opened(request: Request) -> Shown:
     desk = desk_of(request)
     catalog = desk.catalog()
     with desk.store() as store:
@@ -57,11 +75,11 @@ def _opened(request: Request) -> tuple[Any, Any, Any, Any, Any]:
         opened = open_row(row, keys, catalog)
         responses.refuse_anonymous(opened)
         case = store.followup(row.response_id)
-        names = {}
+        names: dict[str, followup.Reporter] = {}
         if case is not None:
             steps = [followup.Step(case, "acknowledge", desk.today(), False)]
             names = followup.names(store, steps, keys)
-    return catalog, keys, opened, case, names
+    return Shown(catalog, keys, opened, case, names)
 
 
 @handled
@@ -71,7 +89,14 @@ async def response_page(request: Request) -> Response:
 
 def _response(request: Request, *, status: int, errors: list[tuple[str, str]]) -> Response:
     desk = desk_of(request)
-    catalog, keys, opened, case, names = _opened(request)
+    shown = _opened(request)
+    catalog, keys, opened, case, names = (
+        shown.catalog,
+        shown.keys,
+        shown.opened,
+        shown.case,
+        shown.names,
+    )
     payload, qset = opened.require()
     employer = catalog.employer
     parts = record_page.content(opened, employer=employer)
@@ -108,14 +133,15 @@ def _response(request: Request, *, status: int, errors: list[tuple[str, str]]) -
     )
 
 
-def w_done(desk: Any, done: str | None) -> str | None:
+def w_done(desk: Desk, done: str | None) -> str | None:
     w = desk.words.sections["desk"]
     return w[f"followup_done_{done}"] if done in ("acknowledged", "assessed", "feedback") else None
 
 
 @handled
 async def print_view(request: Request) -> Response:
-    catalog, _, opened, _, _ = _opened(request)
+    shown = _opened(request)
+    catalog, opened = shown.catalog, shown.opened
     html = record_page.render(opened, employer=catalog.employer)
     return HTMLResponse(html, headers={"content-security-policy": DOCUMENT_CSP})
 
@@ -154,7 +180,8 @@ async def interviewer_copy(request: Request) -> Response:
     desk = desk_of(request)
     w = desk.words.sections["desk"]
     await read(request, desk.access, w)
-    catalog, _, opened, _, _ = _opened(request)
+    shown = _opened(request)
+    catalog, opened = shown.catalog, shown.opened
     html = record_page.render(opened, employer=catalog.employer, for_interviewer=True)
     payload, _ = opened.require()
     delete_by = date.fromisoformat(opened.row.delete_by)
