@@ -477,3 +477,17 @@ def test_hidden_characters_are_shown_on_the_desk_never_obeyed(desk, flow: Flow) 
             files={"file": ("sluttere.csv", bad.encode(), "text/csv")},
         )
         assert r.status_code == 400 and "hidden character" in r.text
+
+
+def test_the_leavers_page_says_at_once_when_the_site_address_is_missing(  # type: ignore[no-untyped-def]
+    monkeypatch,
+) -> None:
+    monkeypatch.delenv("SLUTTSAMTALE_PASSPHRASE")
+    monkeypatch.delenv("SLUTTSAMTALE_BASE_URL")
+    desk = make_desk()
+    with client(desk) as c:
+        assert c.get("/leavers").url.path.endswith("/unlock")  # the key first
+        unlock(c, desk)
+        page = c.get("/leavers")
+        assert page.status_code == 200
+        assert "no site address" in page.text and "base_url" in page.text

@@ -97,7 +97,9 @@ def handled(endpoint: Endpoint) -> Endpoint:
         try:
             return await endpoint(request)
         except Locked:
-            back = quote(request.url.path, safe="/")
+            # Back to the page after unlocking; a form's target cannot be gone back to (a
+            # GET of it is no page), so after a form, the overview.
+            back = quote(request.url.path if request.method == "GET" else "/", safe="/")
             return RedirectResponse(f"/unlock?next={back}", status_code=303)
         except FormRefused as e:
             return problem(request, e.text, e.status)

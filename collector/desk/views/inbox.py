@@ -19,7 +19,9 @@ PASTED = "pasted-text.txt"
 
 @handled
 async def inbox_page(request: Request) -> Response:
-    w = desk_of(request).words.sections["desk"]
+    desk = desk_of(request)
+    desk.keys()  # locked: unlock first, not after the files were chosen
+    w = desk.words.sections["desk"]
     return page(request, "inbox.html", title=w["inbox_title"], results=None)
 
 

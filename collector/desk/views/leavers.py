@@ -31,6 +31,12 @@ class Checked:
 
 @handled
 async def leavers_page(request: Request) -> Response:
+    desk = desk_of(request)
+    desk.keys()  # locked: unlock first, not after the file was checked
+    try:
+        invitations.check_base_url(desk.settings.base_url_or(None))
+    except leaver_files.InvitationError as e:
+        return _form(request, status=200, errors=[("", str(e))])
     return _form(request, status=200)
 
 
