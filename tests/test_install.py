@@ -167,15 +167,18 @@ def test_the_installed_desk_serves_its_pages_and_stops_on_ctrl_c(
     try:
         assert desk.stderr is not None
         line = desk.stderr.readline()
-        found = re.search(r"http://127\.0\.0\.1:\d+/start\?token=[\w-]+", line)
+        found = re.search(r"http://127\.0\.0\.1:\d+/d-[\w-]+/start\?token=[\w-]+", line)
         assert found, line
         jar = http.cookiejar.CookieJar()
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-        with opener.open(found.group(0), timeout=10) as page:
+        with opener.open(found.group(0), timeout=10) as start:  # sets the session cookie
+            assert start.status == 200
+        base = found.group(0).split("/start")[0]
+        root = base.split(":", 2)[2].split("/", 1)[1]
+        with opener.open(f"{base}/", timeout=10) as page:
             assert page.status == 200
             html = page.read().decode()
-        assert "<h1>" in html and 'href="/static/desk.css"' in html
-        base = found.group(0).split("/start")[0]
+        assert "<h1>" in html and f'href="/{root}/static/desk.css"' in html
         with opener.open(f"{base}/static/desk.css", timeout=10) as css:
             assert css.read().startswith(b"/*")
     finally:
