@@ -87,6 +87,8 @@ def test_the_whole_routine(desk, flow: Flow, tmp_path_factory, monkeypatch) -> N
             emls = [n for n in z.namelist() if n.endswith(".eml")]
             assert len(emls) == 2
             links = [links_in_eml(z.read(n))[0] for n in emls]
+            # What the page's hint promises: a new, unsent message to Outlook.
+            assert all(b"X-Unsent: 1\r\n" in z.read(n) for n in emls)
 
         qset = next(q for q in load_catalog(flow.questionnaires).latest() if q.id == "kommune-nb")
         secret = base64.urlsafe_b64decode(secret_of(links[0]) + "=")

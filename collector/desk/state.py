@@ -17,6 +17,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import click
+
 from ..cli.options import Env
 from ..errors import SluttsamtaleError
 from ..settings import Settings
@@ -92,11 +94,7 @@ class Desk:
             return False
         try:
             self.keys()
-        except Locked:
-            return False
-        except SluttsamtaleError:
-            return False
-        except Exception:  # noqa: BLE001 - a key file missing is "locked" on the page too
+        except (SluttsamtaleError, click.ClickException):  # Locked, or a key file missing
             return False
         return True
 

@@ -110,7 +110,7 @@ def every(conn: sqlite3.Connection) -> Iterator[StoredResponse]:
     """Every stored response, oldest first, one row at a time."""
     cursor = conn.execute(f"SELECT {COLUMNS} FROM responses ORDER BY received_at, response_id")
     for row in cursor:
-        yield _row(row)
+        yield row_of(row)
 
 
 def count(conn: sqlite3.Connection) -> int:
@@ -136,14 +136,14 @@ def find(conn: sqlite3.Connection, prefix: str) -> StoredResponse:
         raise StoreError(
             f"several stored responses have ids starting with {wanted!r}; give more characters"
         )
-    return _row(rows[0])
+    return row_of(rows[0])
 
 
 def get(conn: sqlite3.Connection, response_id: str) -> StoredResponse | None:
     row = conn.execute(
         f"SELECT {COLUMNS} FROM responses WHERE response_id = ?", (response_id,)
     ).fetchone()
-    return _row(row) if row is not None else None
+    return row_of(row) if row is not None else None
 
 
 def delete(conn: sqlite3.Connection, response_id: str, on: str, how: str) -> bool:
@@ -162,7 +162,8 @@ def delete(conn: sqlite3.Connection, response_id: str, on: str, how: str) -> boo
     return True
 
 
-def _row(row: tuple[Any, ...]) -> StoredResponse:
+def row_of(row: tuple[Any, ...]) -> StoredResponse:
+    """A stored response from the columns COLUMNS names, in their order."""
     rid, kid, received, delete_by, receipt, file_digest, enc_digest, record, summary, *flags = row
     old, confirmed = flags
     return StoredResponse(

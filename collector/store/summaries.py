@@ -11,6 +11,7 @@ import sqlite3
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from . import responses
 from .records import StoredResponse
 
 LISTING = (
@@ -99,18 +100,6 @@ def count_pages(conn: sqlite3.Connection) -> int:
 
 
 def _listed(row: tuple[Any, ...]) -> tuple[StoredResponse, int | None]:
-    rid, kid, received, delete_by, receipt, file_digest, enc_digest, old, confirmed, page = row
-    stored = StoredResponse(
-        str(rid),
-        str(kid),
-        str(received),
-        str(delete_by),
-        str(receipt),
-        str(file_digest),
-        str(enc_digest),
-        b"",
-        b"",
-        bool(old),
-        bool(confirmed),
-    )
+    *columns, old, confirmed, page = row
+    stored = responses.row_of((*columns, b"", b"", old, confirmed))  # no record, no summary
     return stored, int(page) if page is not None else None

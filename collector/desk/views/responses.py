@@ -12,6 +12,7 @@ from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from ...errors import SluttsamtaleError
 from ...intake.opening import SHORT_ID, open_row
 from ...model import answers
 from ...render import html as html_shell
@@ -106,7 +107,7 @@ def _response(request: Request, *, status: int, errors: list[tuple[str, str]]) -
     interviewer_ok = True
     try:
         record_page.check_interviewer(opened, employer.policies)
-    except Exception:  # noqa: BLE001 - the reason is shown when HR asks for the copy
+    except SluttsamtaleError:  # the reason is the CLI's, shown if HR asks for the copy
         interviewer_ok = False
     return page(
         request,
