@@ -17,14 +17,14 @@ from typing import Any, Literal, TypeVar
 
 from .. import clock
 from ..errors import SluttsamtaleError, StoreError
-from ..formats import at_rest, keys
 from ..formats.keyfile import HRKey
 from ..model.employer import FollowupRules
 from ..model.loading import Catalog
 from ..store import ConflictError, DeletedError, ReplayError, Store, StoredResponse
-from . import extract, keeping, summaries
+from . import extract, preparing, summaries, workers
 from .files import Item
-from .opening import Invitation, LinkFinder, OpenedResponse, open_invitation, open_response
+from .opening import LinkFinder, OpenedResponse, open_response
+from .preparing import Prepared, Ready
 
 GROUP_FILES = 200
 GROUP_SECONDS = 0.1
@@ -123,14 +123,27 @@ def import_items(
     reported before its group's commit returned, so a file said to be imported survives a
     crash or a power cut; a file of a group that was lost is simply imported again.
 
+    A large batch is opened, checked and sealed by worker processes on every core
+    (workers.py), in order, while this process writes; a small one here, as the workers'
+    start would cost more than they win.
+
     A StoreError other than one file's own rejection (locked, damaged, disk full) ends the
     batch after the files before it in its group are committed and reported, unless SQLite
     undid the whole group (as it does when the disk is full): then none of the group is
     stored or reported, and the next run imports them.
     """
-    # Tried: opening files one thread ahead to overlap the fsync after each response. On
-    # CPython the GIL hand-over after every fsync cost more than the overlap won.
-    pending = iter(items)
+    with workers.prepared(items, hr_keys=hr_keys, catalog=catalog, store=store, now=now) as pending:
+        yield from _in_groups(pending, hr_keys=hr_keys, catalog=catalog, store=store, now=now)
+
+
+def _in_groups(
+    pending: Iterator[tuple[Item, Ready]],
+    *,
+    hr_keys: Mapping[str, HRKey],
+    catalog: Catalog,
+    store: Store,
+    now: datetime,
+) -> Iterator[FileResult]:
     while True:
         results: list[FileResult] = []
         failure: StoreError | None = None
@@ -138,10 +151,11 @@ def import_items(
         try:
             with store.group():
                 started = time.monotonic()
-                for item in pending:
+                for item, ready in pending:
                     try:
-                        result = import_item(
+                        result = store_ready(
                             item,
+                            ready,
                             hr_keys=hr_keys,
                             catalog=catalog,
                             store=store,
@@ -197,15 +211,24 @@ def import_item(
     now: datetime,
     pages: summaries.NewPages | None = None,
 ) -> FileResult:
-    """Import one item: open it, then keep it. `pages` gathers the summary of a response
+    """Import one item: prepare it, then keep it. `pages` gathers the summary of a response
     stored, for its group's page (import_items); without it the response has none yet,
     and the first reading command seals one."""
-    result = _import_item(item, hr_keys=hr_keys, catalog=catalog, store=store, now=now, pages=pages)
-    return result if item.message is None else replace(result, message=item.message)
+    ready = preparing.prepare(
+        item,
+        hr_keys=hr_keys,
+        catalog=catalog,
+        now=now,
+        find_link=preparing.store_links(store, hr_keys),
+    )
+    return store_ready(
+        item, ready, hr_keys=hr_keys, catalog=catalog, store=store, now=now, pages=pages
+    )
 
 
-def _import_item(
+def store_ready(
     item: Item,
+    ready: Ready,
     *,
     hr_keys: Mapping[str, HRKey],
     catalog: Catalog,
@@ -213,123 +236,97 @@ def _import_item(
     now: datetime,
     pages: summaries.NewPages | None,
 ) -> FileResult:
-    def find_link(link_id: str) -> Invitation | None:
-        row = store.invitation_by_link(link_id)
-        return open_invitation(row, hr_keys) if row is not None else None
-
-    def opened() -> OpenedResponse:
-        return open_item(item, hr_keys=hr_keys, catalog=catalog, now=now, find_link=find_link)
-
-    response = _attempt(item, opened)
-    if isinstance(response, FileResult):
-        return response
-    if response.payload.scope == "whistleblowing":
-        response = receivers_own(response, at_rest.index_key(hr_keys[response.key_id]))
-    public = keys.public_of(hr_keys[response.key_id].private)
-    employer = catalog.employer
-    return _attempt(
-        item,
-        lambda: store_opened(
+    """Store one prepared item. A bound file prepared before its invitation changed (an
+    earlier answer from the same link was stored since) is prepared again, here, first."""
+    prepared, seen = ready
+    if seen is not None:
+        row = store.invitation_by_link(seen.link_id)
+        if (row.record if row is not None else None) != seen.record:
+            prepared, _ = preparing.prepare(
+                item,
+                hr_keys=hr_keys,
+                catalog=catalog,
+                now=now,
+                find_link=preparing.store_links(store, hr_keys),
+            )
+    if isinstance(prepared, preparing.Rejected):
+        result = _rejected_for(item.path, prepared)
+    else:
+        employer = catalog.employer
+        result = _attempt(
             item,
-            response,
-            store,
-            now,
-            employer.followup,
-            employer.retention_months,
-            public,
-            pages=pages,
-        ),
-    )
+            lambda: store_prepared(
+                item,
+                prepared,
+                store,
+                now,
+                employer.followup,
+                employer.retention_months,
+                pages=pages,
+            ),
+        )
+    return result if item.message is None else replace(result, message=item.message)
 
 
-def receivers_own(response: OpenedResponse, index: bytes) -> OpenedResponse:
-    """The receiver's response under identifiers of the receiver's own: the response id,
-    receipt and digests keyed with the receiver's key (FORMAT.md 7.1). HR holds the same
-    file and could compute any plain digest of it; only these cannot be matched against
-    HR's records, so nothing the receiver quotes names the reporter to HR."""
-
-    def keyed(label: str, text: str) -> str:
-        return at_rest.tag(index, f"sluttsamtale-receiver/1 {label} {text}")
-
-    response_id = keyed("response", response.response_id)[:32]
-    code = keyed("receipt", response.file_digest)
-    return replace(
-        response,
-        response_id=response_id,
-        receipt=f"{code[0:4]}-{code[4:8]}-{code[8:12]}",
-        file_digest=keyed("file", response.file_digest),
-        enc_digest=keyed("enc", response.enc_digest),
-        payload=response.payload.model_copy(update={"response_id": response_id}),
-    )
-
-
-def store_opened(
+def store_prepared(
     item: Item,
-    response: OpenedResponse,
+    prepared: Prepared,
     store: Store,
     now: datetime,
     rules: FollowupRules,
     retention_months: int,
-    public: bytes,
     *,
     pages: summaries.NewPages | None = None,
 ) -> FileResult:
-    """Keep an opened response: seal what is kept to HR's key (`public`, the raw key) and
-    store it in one transaction; its summary goes to `pages` when it was stored."""
-    again = store.response(response.response_id)
-    if again is not None and again.file_digest == response.file_digest:
+    """Keep a prepared response in one transaction; its summary goes to `pages` when it
+    was stored."""
+    again = store.response(prepared.response_id)
+    if again is not None and again.file_digest == prepared.file_digest:
         # This very file is here already: say so before any rule about what may follow.
         return FileResult(
-            item.path,
-            "duplicate",
-            receipt=response.receipt,
-            invited=response.invitation is not None,
+            item.path, "duplicate", receipt=prepared.receipt, invited=prepared.invited
         )
-    kept = keeping.keep(response, now)
-    if kept.empty:
-        return FileResult(item.path, "empty", receipt=response.receipt, two_parts=True)
+    if prepared.refusal is not None:
+        raise prepared.refusal
+    if prepared.empty:
+        return FileResult(item.path, "empty", receipt=prepared.receipt, two_parts=True)
+    assert prepared.summary is not None, "a response kept has its summary"
     received = clock.utc_day(now)
     delete_by = clock.add_months(received, retention_months).isoformat()
-    invitation = None
-    if kept.invitation is not None and response.invitation is not None:
-        row = response.invitation.row
-        sealed = at_rest.seal(kept.invitation, "invitation", public)
-        # Its own delete-by date, unchanged: a date that moved would tell who answered.
-        invitation = (row.code, sealed, response.key_id, row.delete_by)
     outcome = store.save(
         StoredResponse(
-            response_id=response.response_id,
-            key_id=response.key_id,
+            response_id=prepared.response_id,
+            key_id=prepared.key_id,
             received_at=clock.iso(now),
             delete_by=delete_by,
-            receipt=response.receipt,
-            file_digest=response.file_digest,
-            enc_digest=response.enc_digest,
-            record=at_rest.seal(kept.record, "record", public),
-            summary=at_rest.seal(kept.summary, "summary", public),
-            superseded=kept.superseded,
+            receipt=prepared.receipt,
+            file_digest=prepared.file_digest,
+            enc_digest=prepared.enc_digest,
+            record=prepared.sealed_record,
+            summary=prepared.sealed_summary,
+            superseded=prepared.superseded,
         ),
-        special=kept.special,
-        supersedes=kept.supersedes,
-        invitation=invitation,
+        special=prepared.special,
+        supersedes=prepared.supersedes,
+        invitation=prepared.invitation,
     )
     if outcome == "imported" and pages is not None:
-        pages.add(response.key_id, response.response_id, kept.summary)
+        pages.add(prepared.key_id, prepared.response_id, prepared.summary)
     acknowledge_by = None
-    if outcome == "imported" and kept.special:
+    if outcome == "imported" and prepared.special:
         acknowledge_by = rules.acknowledge_due(received).isoformat()
     return FileResult(
         item.path,
         outcome,
-        receipt=response.receipt,
-        response_id=response.response_id,
-        invited=response.invitation is not None,
-        anonymous=response.payload.readers == "statistics",
-        superseded=len(kept.supersedes) if outcome == "imported" else 0,
-        older=kept.superseded,
+        receipt=prepared.receipt,
+        response_id=prepared.response_id,
+        invited=prepared.invited,
+        anonymous=prepared.anonymous,
+        superseded=len(prepared.supersedes) if outcome == "imported" else 0,
+        older=prepared.superseded,
         acknowledge_by=acknowledge_by,
-        wording_differs=bool(response.wording_differs),
-        two_parts=response.parts > 1,
+        wording_differs=prepared.wording_differs,
+        two_parts=prepared.parts > 1,
     )
 
 
@@ -347,12 +344,29 @@ def _attempt(item: Item, work: Callable[[], _T]) -> _T | FileResult:
     except SluttsamtaleError as e:
         return _rejected(item.path, e)
     except Exception as e:  # noqa: BLE001 - one odd file must not end a batch of hundreds
-        return FileResult(
-            item.path,
-            "rejected",
-            kind="error",
-            reason=f"unexpected {type(e).__name__} while reading it; please report this",
-        )
+        return _unexpected(item.path, type(e).__name__)
+
+
+def _rejected_for(path: Path, rejected: preparing.Rejected) -> FileResult:
+    """The result of a file that was not prepared; a StoreError (the store could not be
+    read) ends the batch instead, as it would for any file."""
+    error = rejected.error
+    if error is None:
+        return _unexpected(path, rejected.unexpected or "error")
+    if isinstance(error, StoreError) and not isinstance(
+        error, (ConflictError, ReplayError, DeletedError)
+    ):
+        raise error
+    return _rejected(path, error)
+
+
+def _unexpected(path: Path, name: str) -> FileResult:
+    return FileResult(
+        path,
+        "rejected",
+        kind="error",
+        reason=f"unexpected {name} while reading it; please report this",
+    )
 
 
 def _rejected(path: Path, error: SluttsamtaleError) -> FileResult:

@@ -1,0 +1,208 @@
+"""A large import prepared on every core: worker processes open, check, keep and seal the
+files (preparing.py), in order, while the import's own process writes them (importer.py).
+
+Processes, as the work is Python (parsing, checking) and the GIL lets one thread run it at
+a time. Spawned, never forked, on every system: a fork of a process holding threads (the
+desk's server) or an open SQLite connection is unsafe, and Windows and macOS spawn anyway.
+
+The workers get HR's opened keys through the pool's pipe (memory, never a file), the
+question sets, and the store's path, which they open read-only to look invitations up.
+They ignore Ctrl+C, which the import's process handles by stopping them; if the import's
+process is killed, each worker sees it at once and ends (its task pipe alone would not
+tell: every worker holds that pipe's other end too). A worker writes nothing to the
+console: its standard output and error are the null device, so it never holds open the
+pipes a caller reads the import's report from.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import multiprocessing.connection
+import os
+import pickle
+import signal
+import sqlite3
+import sys
+import threading
+import zlib
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from datetime import datetime
+from itertools import chain, islice
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+from ..formats.keyfile import HRKey
+from ..formats.keys import private_from_raw, private_raw
+from ..model.loading import Catalog
+from ..store import BUSY_TIMEOUT, Store, invitations
+from ..store.connection import translate
+from .files import Item
+from .opening import Invitation, LinkFinder, open_invitation
+from .preparing import Ready, prepare, store_links
+
+PARALLEL_FROM = 256
+"""Items: a batch smaller than this is prepared in the import's own process, where the
+workers' start (about a third of a second) would cost more than they win."""
+CHUNK = 32
+"""Items sent to a worker at a time: few enough pipe trips, small enough to keep order."""
+AHEAD = 2
+"""Chunks in flight per worker: enough that none waits, few enough that memory stays flat."""
+
+
+def cores() -> int:
+    """The cores this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+@contextlib.contextmanager
+def prepared(
+    items: Iterable[Item],
+    *,
+    hr_keys: Mapping[str, HRKey],
+    catalog: Catalog,
+    store: Store,
+    now: datetime,
+    workers: int | None = None,
+) -> Iterator[Iterator[tuple[Item, Ready]]]:
+    """Each item with what preparing it gave, in the order given."""
+    count = cores() if workers is None else workers
+    stream = iter(items)
+    head = list(islice(stream, PARALLEL_FROM))
+    here = store_links(store, hr_keys)
+
+    def locally(batch: Iterable[Item]) -> Iterator[tuple[Item, Ready]]:
+        for item in batch:
+            yield item, prepare(item, hr_keys=hr_keys, catalog=catalog, now=now, find_link=here)
+
+    if count < 2 or len(head) < PARALLEL_FROM:
+        yield locally(chain(head, stream))
+        return
+    keys = [(k.key_id, private_raw(k.private), str(k.path)) for k in hr_keys.values()]
+    # Compressed, so that what a worker starts with fits the pipe's buffer: a start that
+    # writes more waits until the new process has read it, after its imports.
+    sets = zlib.compress(pickle.dumps(catalog, protocol=pickle.HIGHEST_PROTOCOL))
+    pool = ProcessPoolExecutor(
+        max_workers=count,
+        mp_context=get_context("spawn"),
+        initializer=_start,
+        initargs=(keys, sets, str(store.db.path), now),
+    )
+    try:
+        yield _in_order(pool, head, stream, count, locally)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _in_order(
+    pool: ProcessPoolExecutor,
+    head: list[Item],
+    items: Iterator[Item],
+    count: int,
+    locally: Callable[[Iterable[Item]], Iterator[tuple[Item, Ready]]],
+) -> Iterator[tuple[Item, Ready]]:
+    """The batch's first items prepared here while the workers start and take the next."""
+    window: deque[tuple[list[Item], Future[list[Ready]]]] = deque()
+    broken = False
+    first = True
+    while True:
+        while not broken and len(window) < count * AHEAD:
+            chunk = list(islice(items, CHUNK))
+            if not chunk:
+                break
+            window.append((chunk, pool.submit(_prepare_chunk, chunk)))
+        if first:
+            first = False
+            yield from locally(head)
+        if not window:
+            if broken:  # the rest of the batch, here
+                yield from locally(items)
+            return
+        chunk, future = window.popleft()
+        try:
+            results = future.result()
+        except BrokenProcessPool:
+            # A worker died (killed, out of memory): its files and the rest are prepared
+            # here instead, so that no file is lost or stored twice.
+            broken = True
+            yield from locally(chunk)
+            continue
+        yield from zip(chunk, results, strict=True)
+
+
+# --------------------------------------------------------------------------- in a worker
+
+_worker: dict[str, Any] = {}
+
+
+def _start(keys: list[tuple[str, bytes, str]], sets: bytes, db: str, now: datetime) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _end_with_parent()
+    _quiet()
+    catalog = pickle.loads(zlib.decompress(sets))
+    hr_keys = {kid: HRKey(kid, private_from_raw(raw), Path(path)) for kid, raw, path in keys}
+    _worker.update(
+        hr_keys=hr_keys,
+        catalog=catalog,
+        now=now,
+        find_link=_read_only_links(Path(db), hr_keys),
+    )
+
+
+def _end_with_parent() -> None:
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _quiet() -> None:
+    null = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:
+            stream.flush()
+    os.dup2(null, 1)
+    os.dup2(null, 2)
+    os.close(null)
+
+
+def _prepare_chunk(chunk: list[Item]) -> list[Ready]:
+    return [
+        prepare(
+            item,
+            hr_keys=_worker["hr_keys"],
+            catalog=_worker["catalog"],
+            now=_worker["now"],
+            find_link=_worker["find_link"],
+        )
+        for item in chunk
+    ]
+
+
+def _read_only_links(db: Path, hr_keys: Mapping[str, HRKey]) -> LinkFinder:
+    """Invitations as last committed, read through a connection of the worker's own that
+    cannot write (opened at the first bound file)."""
+    conn: list[sqlite3.Connection] = []
+
+    def find_link(link_id: str) -> Invitation | None:
+        try:
+            if not conn:
+                uri = f"{db.resolve().as_uri()}?mode=ro"
+                conn.append(sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT))
+            row = invitations.by_link(conn[0], link_id)
+        except sqlite3.Error as e:
+            raise translate(e, db) from None
+        return open_invitation(row, hr_keys) if row is not None else None
+
+    return find_link

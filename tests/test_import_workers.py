@@ -1,0 +1,166 @@
+"""A large import is opened, checked and sealed by worker processes on every core
+(collector/intake/workers.py): it must store and report exactly what an import in one
+process does, invitations and their rules included, and stop cleanly (issue 14)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from workflow_support import answers_nb, invite, seal
+
+from collector.formats import keyfile
+from collector.intake import files, importer, workers
+from collector.model.loading import load_catalog
+from collector.store import Store
+from testing import crash as cs
+from testing.fixtures import PASSPHRASE, Flow, copy_db
+
+
+def import_with(
+    flow: Flow, db: Path, inbox: Path, monkeypatch: pytest.MonkeyPatch, cores: int
+) -> list[dict[str, Any]]:
+    monkeypatch.setattr(workers, "cores", lambda: cores)
+    hr_key = keyfile.load(flow.key, PASSPHRASE)
+    with Store.open(db) as store:
+        return [
+            r.as_dict()
+            for r in importer.import_items(
+                files.expand([inbox]),
+                hr_keys={hr_key.key_id: hr_key},
+                catalog=load_catalog(flow.questionnaires),
+                store=store,
+                now=datetime(2026, 5, 4, 9, tzinfo=UTC),
+            )
+        ]
+
+
+def stored(db: Path) -> list[tuple[Any, ...]]:
+    with Store.open(db) as store:
+        rows = store.db.run(
+            lambda c: c.execute(
+                "SELECT response_id, receipt, superseded, file_digest FROM responses "
+                "ORDER BY response_id"
+            ).fetchall()
+        )
+        links = store.db.run(
+            lambda c: c.execute("SELECT code, record FROM invitations ORDER BY code").fetchall()
+        )
+    # An invitation's sealed record differs run to run (a fresh seal); its state does not.
+    return [tuple(r) for r in rows] + [("invitation", code, len(rec)) for code, rec in links]
+
+
+@pytest.mark.slow
+def test_workers_store_and_report_what_one_process_does(
+    flow: Flow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kari = invite("Kari Nordmann", "2026-04-30", department="Barnehage Øst")
+    ola = invite("Ola Nordmann", "2026-04-30")
+    day = datetime(2026, 5, 1, tzinfo=UTC)
+    first, _ = seal(flow, "kommune-nb", answers_nb(name=None), link=kari.secret, sealed_at=day)
+    later, _ = seal(
+        flow,
+        "kommune-nb",
+        answers_nb(name=None, workload="Bedre nå."),
+        link=kari.secret,
+        sealed_at=day.replace(hour=12),
+    )
+    earlier, _ = seal(
+        flow, "kommune-nb", answers_nb(name=None), link=kari.secret, sealed_at=day.replace(hour=6)
+    )
+    anonymous, _ = seal(
+        flow, "kommune-nb", answers_nb(name=None), link=ola.secret, readers="statistics"
+    )
+    after_anonymous, _ = seal(flow, "kommune-nb", answers_nb(name=None), link=ola.secret)
+    stray = [seal(flow, "kommune-nb", answers_nb(name=f"Person {i}"))[0] for i in range(9)]
+    forged, _ = seal(flow, "kommune-nb", answers_nb(), link=bytes(32))
+    inbox = flow.root / "inbox"
+    inbox.mkdir()
+    # Answers from one invitation in different chunks and in one: a worker prepares each
+    # with the invitation as it was, so the writer must prepare it again.
+    batch = [stray[0], first, stray[1], later, earlier, anonymous, stray[2], after_anonymous]
+    batch += [first, b"{not a response", forged, *stray[3:]]
+    for i, data in enumerate(batch):
+        (inbox / f"{i:03}.json").write_bytes(data)
+    copy_db(flow.db, flow.root / "other.db")
+
+    monkeypatch.setattr(workers, "PARALLEL_FROM", 4)
+    monkeypatch.setattr(workers, "CHUNK", 3)
+    alone = import_with(flow, flow.root / "other.db", inbox, monkeypatch, cores=1)
+    together = import_with(flow, flow.db, inbox, monkeypatch, cores=2)
+
+    assert together == alone
+    outcomes = [r["outcome"] for r in alone]
+    assert (
+        outcomes
+        == ["imported"] * 7 + ["rejected", "duplicate", "rejected", "rejected"] + ["imported"] * 6
+    )
+    assert alone[3]["superseded"] == 1 and alone[4]["older"]  # newer, then an older one
+    assert alone[7]["kind"] == "closed"
+    assert stored(flow.db) == stored(flow.root / "other.db")
+
+
+def children_of(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def started_in_parallel(batch: cs.Batch) -> tuple[subprocess.Popen[bytes], list[int]]:
+    process = cs._spawn(batch)
+    assert process.stdout is not None
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        assert line, process.stderr.read() if process.stderr else ""
+        found = [p for p in children_of(process.pid) if alive(p)]
+        if len(found) >= 2:
+            return process, found
+    raise AssertionError("the import never started its workers")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL])
+def test_a_stopped_import_leaves_no_worker_behind(tmp_path: Path, how: signal.Signals) -> None:
+    batch = cs.make_batch(tmp_path, workers.PARALLEL_FROM * 3, seed=11)
+    process, spawned = started_in_parallel(batch)
+    os.kill(process.pid, how)
+    _, err = process.communicate(timeout=60)
+    if how == signal.SIGINT:
+        assert process.returncode != 0
+        assert b"Traceback" not in err, err.decode()
+        assert b"interrupted" in err, err.decode()
+    deadline = time.monotonic() + 20
+    while any(alive(p) for p in spawned) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(alive(p) for p in spawned)
+    stored_now, problems = cs.check_store(batch, tmp_path / "check")
+    assert problems == []
+    rerun = subprocess.run(
+        batch.command(), env=batch.process_env(), cwd=tmp_path, capture_output=True, check=False
+    )
+    assert rerun.returncode == 0, rerun.stderr.decode()
+    assert cs.check_store(batch, tmp_path / "check2") == (len(batch.by_id), [])
+    assert stored_now <= len(batch.by_id)
