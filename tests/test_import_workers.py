@@ -105,6 +105,19 @@ def test_workers_store_and_report_what_one_process_does(
     assert alone[7]["kind"] == "closed"
     assert stored(flow.db) == stored(flow.root / "other.db")
 
+    # The same inbox again, as HR imports it every morning: each file stored already is
+    # known by its sealed part and digest before anything is opened.
+    again_alone = import_with(flow, flow.root / "other.db", inbox, monkeypatch, cores=1)
+    again = import_with(flow, flow.db, inbox, monkeypatch, cores=2)
+    assert again == again_alone
+    assert [r["outcome"] for r in again] == [
+        "rejected" if r["outcome"] == "rejected" else "duplicate" for r in alone
+    ]
+    for before, now in zip(alone, again, strict=True):
+        if now["outcome"] == "duplicate":
+            assert (now["receipt"], now["invited"]) == (before["receipt"], before["invited"])
+    assert stored(flow.db) == stored(flow.root / "other.db")
+
 
 def children_of(pid: int) -> list[int]:
     found = []

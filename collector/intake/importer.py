@@ -214,13 +214,7 @@ def import_item(
     """Import one item: prepare it, then keep it. `pages` gathers the summary of a response
     stored, for its group's page (import_items); without it the response has none yet,
     and the first reading command seals one."""
-    ready = preparing.prepare(
-        item,
-        hr_keys=hr_keys,
-        catalog=catalog,
-        now=now,
-        find_link=preparing.store_links(store, hr_keys),
-    )
+    ready = preparing.prepare_here(item, hr_keys=hr_keys, catalog=catalog, store=store, now=now)
     return store_ready(
         item, ready, hr_keys=hr_keys, catalog=catalog, store=store, now=now, pages=pages
     )
@@ -236,21 +230,21 @@ def store_ready(
     now: datetime,
     pages: summaries.NewPages | None,
 ) -> FileResult:
-    """Store one prepared item. A bound file prepared before its invitation changed (an
-    earlier answer from the same link was stored since) is prepared again, here, first."""
+    """Store one prepared item. An item prepared by a worker, which sees the store as last
+    committed, is prepared again here first if what it saw has changed since: a bound
+    file's invitation (an earlier answer from the same link was stored since), or a file
+    found stored that is stored no more."""
     prepared, seen = ready
-    if seen is not None:
-        row = store.invitation_by_link(seen.link_id)
-        if (row.record if row is not None else None) != seen.record:
-            prepared, _ = preparing.prepare(
-                item,
-                hr_keys=hr_keys,
-                catalog=catalog,
-                now=now,
-                find_link=preparing.store_links(store, hr_keys),
-            )
+    if _changed_since(prepared, seen, store):
+        prepared, _ = preparing.prepare_here(
+            item, hr_keys=hr_keys, catalog=catalog, store=store, now=now
+        )
     if isinstance(prepared, preparing.Rejected):
         result = _rejected_for(item.path, prepared)
+    elif isinstance(prepared, preparing.Known):
+        result = FileResult(
+            item.path, "duplicate", receipt=prepared.receipt, invited=prepared.invited
+        )
     else:
         employer = catalog.employer
         result = _attempt(
@@ -266,6 +260,19 @@ def store_ready(
             ),
         )
     return result if item.message is None else replace(result, message=item.message)
+
+
+def _changed_since(
+    prepared: Prepared | preparing.Known | preparing.Rejected,
+    seen: preparing.Seen | None,
+    store: Store,
+) -> bool:
+    if isinstance(prepared, preparing.Known):
+        return store.file_with_enc(prepared.enc_digest) != prepared.file_digest
+    if seen is None:
+        return False
+    row = store.invitation_by_link(seen.link_id)
+    return (row.record if row is not None else None) != seen.record
 
 
 def store_prepared(

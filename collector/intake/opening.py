@@ -84,9 +84,11 @@ def open_response(
     catalog: Catalog,
     now: datetime,
     find_link: LinkFinder = lambda _: None,
+    parsed: Envelope | None = None,
 ) -> OpenedResponse:
-    """Parse, open and check one response file; raise the SluttsamtaleError that fits."""
-    parsed = envelope.parse(data)
+    """Parse (unless `parsed` is its envelope already), open and check one response file;
+    raise the SluttsamtaleError that fits."""
+    parsed = parsed or envelope.parse(data)
     part = choose_part(parsed, hr_keys)
     invitation = None
     if part.link is not None:

@@ -10,12 +10,14 @@ the same link, earlier in the same batch) and prepare the file again if it did.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import hashlib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 from ..errors import SluttsamtaleError
-from ..formats import at_rest, keys
+from ..formats import at_rest, envelope, hpke, keys
+from ..formats.envelope import Envelope
 from ..formats.keyfile import HRKey
 from ..model.loading import Catalog
 from ..model.records import Summary
@@ -66,6 +68,16 @@ class Prepared:
 
 
 @dataclass(frozen=True)
+class Known:
+    """A file stored already, byte for byte: nothing to open or keep."""
+
+    receipt: str
+    invited: bool
+    enc_digest: str
+    file_digest: str
+
+
+@dataclass(frozen=True)
 class Rejected:
     """Why one file was not prepared: the error import reports for it, or the name of an
     error no one expected (a worker sends only the name: any error pickles as that)."""
@@ -74,8 +86,11 @@ class Rejected:
     unexpected: str | None = None
 
 
-Ready = tuple[Prepared | Rejected, Seen | None]
+Ready = tuple[Prepared | Known | Rejected, Seen | None]
 """An item prepared (or why not), and the invitation it was prepared with."""
+
+FileFinder = Callable[[str], str | None]
+"""The file digest of the response stored with this enc digest, if one is."""
 
 
 def prepare(
@@ -85,6 +100,7 @@ def prepare(
     catalog: Catalog,
     now: datetime,
     find_link: LinkFinder,
+    find_file: FileFinder = lambda _: None,
 ) -> Ready:
     """Open, check, keep and seal one item; never raises for the file's own faults."""
     seen: list[Seen] = []
@@ -98,12 +114,34 @@ def prepare(
         if item.problem is not None:
             raise item.problem
         data = extract_item(item)
-        response = open_response(data, hr_keys=hr_keys, catalog=catalog, now=now, find_link=finding)
+        parsed = envelope.parse(data)
+        known = _known(data, parsed, hr_keys, find_file)
+        if known is not None:
+            return known, None
+        response = open_response(
+            data, hr_keys=hr_keys, catalog=catalog, now=now, find_link=finding, parsed=parsed
+        )
         return sealed(response, hr_keys, now), (seen[0] if seen else None)
     except SluttsamtaleError as e:
         return Rejected(e), (seen[0] if seen else None)
     except Exception as e:  # noqa: BLE001 - one odd file must not end a batch of hundreds
         return Rejected(unexpected=type(e).__name__), (seen[0] if seen else None)
+
+
+def _known(
+    data: bytes, parsed: Envelope, hr_keys: Mapping[str, HRKey], find_file: FileFinder
+) -> Known | None:
+    part = next((p for p in parsed.parts if p.key_id in hr_keys), None)
+    if part is None:
+        return None  # opening says why
+    enc_digest = hashlib.sha256(hpke.enc_of(part.sealed)).hexdigest()
+    stored = find_file(enc_digest)
+    if stored is None:
+        return None
+    file_digest = hashlib.sha256(data).hexdigest()
+    if stored != file_digest:
+        return None  # the same part in another file: a replay, which opening and storing say
+    return Known(envelope.receipt(data), part.link is not None, enc_digest, file_digest)
 
 
 def sealed(response: OpenedResponse, hr_keys: Mapping[str, HRKey], now: datetime) -> Prepared:
@@ -175,3 +213,18 @@ def store_links(store: Store, hr_keys: Mapping[str, HRKey]) -> LinkFinder:
         return open_invitation(row, hr_keys) if row is not None else None
 
     return find_link
+
+
+def prepare_here(
+    item: Item, *, hr_keys: Mapping[str, HRKey], catalog: Catalog, store: Store, now: datetime
+) -> Ready:
+    """`prepare` in the process that writes, against the store as it holds it now (its
+    writes not yet committed included)."""
+    return prepare(
+        item,
+        hr_keys=hr_keys,
+        catalog=catalog,
+        now=now,
+        find_link=store_links(store, hr_keys),
+        find_file=store.file_with_enc,
+    )

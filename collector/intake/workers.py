@@ -34,16 +34,18 @@ from datetime import datetime
 from itertools import chain, islice
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..formats.keyfile import HRKey
 from ..formats.keys import private_from_raw, private_raw
 from ..model.loading import Catalog
-from ..store import BUSY_TIMEOUT, Store, invitations
+from ..store import BUSY_TIMEOUT, Store, invitations, responses
 from ..store.connection import translate
 from .files import Item
 from .opening import Invitation, LinkFinder, open_invitation
-from .preparing import Ready, prepare, store_links
+from .preparing import FileFinder, Ready, prepare, prepare_here
+
+_T = TypeVar("_T")
 
 PARALLEL_FROM = 256
 """Items: a batch smaller than this is prepared in the import's own process, where the
@@ -75,11 +77,10 @@ def prepared(
     count = cores() if workers is None else workers
     stream = iter(items)
     head = list(islice(stream, PARALLEL_FROM))
-    here = store_links(store, hr_keys)
 
     def locally(batch: Iterable[Item]) -> Iterator[tuple[Item, Ready]]:
         for item in batch:
-            yield item, prepare(item, hr_keys=hr_keys, catalog=catalog, now=now, find_link=here)
+            yield item, prepare_here(item, hr_keys=hr_keys, catalog=catalog, store=store, now=now)
 
     if count < 2 or len(head) < PARALLEL_FROM:
         yield locally(chain(head, stream))
@@ -147,11 +148,13 @@ def _start(keys: list[tuple[str, bytes, str]], sets: bytes, db: str, now: dateti
     _quiet()
     catalog = pickle.loads(zlib.decompress(sets))
     hr_keys = {kid: HRKey(kid, private_from_raw(raw), Path(path)) for kid, raw, path in keys}
+    reader = _ReadOnly(Path(db))
     _worker.update(
         hr_keys=hr_keys,
         catalog=catalog,
         now=now,
-        find_link=_read_only_links(Path(db), hr_keys),
+        find_link=reader.links(hr_keys),
+        find_file=reader.files(),
     )
 
 
@@ -185,24 +188,35 @@ def _prepare_chunk(chunk: list[Item]) -> list[Ready]:
             catalog=_worker["catalog"],
             now=_worker["now"],
             find_link=_worker["find_link"],
+            find_file=_worker["find_file"],
         )
         for item in chunk
     ]
 
 
-def _read_only_links(db: Path, hr_keys: Mapping[str, HRKey]) -> LinkFinder:
-    """Invitations as last committed, read through a connection of the worker's own that
-    cannot write (opened at the first bound file)."""
-    conn: list[sqlite3.Connection] = []
+class _ReadOnly:
+    """The store as last committed, read through a connection of the worker's own that
+    cannot write (opened when first needed)."""
 
-    def find_link(link_id: str) -> Invitation | None:
+    def __init__(self, db: Path) -> None:
+        self.db = db
+        self.conn: sqlite3.Connection | None = None
+
+    def run(self, work: Callable[[sqlite3.Connection], _T]) -> _T:
         try:
-            if not conn:
-                uri = f"{db.resolve().as_uri()}?mode=ro"
-                conn.append(sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT))
-            row = invitations.by_link(conn[0], link_id)
+            if self.conn is None:
+                uri = f"{self.db.resolve().as_uri()}?mode=ro"
+                self.conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT)
+            return work(self.conn)
         except sqlite3.Error as e:
-            raise translate(e, db) from None
-        return open_invitation(row, hr_keys) if row is not None else None
+            raise translate(e, self.db) from None
 
-    return find_link
+    def links(self, hr_keys: Mapping[str, HRKey]) -> LinkFinder:
+        def find_link(link_id: str) -> Invitation | None:
+            row = self.run(lambda c: invitations.by_link(c, link_id))
+            return open_invitation(row, hr_keys) if row is not None else None
+
+        return find_link
+
+    def files(self) -> FileFinder:
+        return lambda enc_digest: self.run(lambda c: responses.file_with_enc(c, enc_digest))

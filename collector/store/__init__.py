@@ -212,6 +212,10 @@ class Store:
     def invitations(self) -> list[InvitationRow]:
         return self.db.run(invitations.every)
 
+    def file_with_enc(self, enc_digest: str) -> str | None:
+        """The file digest of the response stored with this enc digest, if one is."""
+        return self.db.run(lambda c: responses.file_with_enc(c, enc_digest))
+
     def invitation_by_link(self, link_id: str) -> InvitationRow | None:
         return self.db.run(lambda c: invitations.by_link(c, link_id))
 

@@ -83,6 +83,13 @@ def insert(conn: sqlite3.Connection, response: StoredResponse) -> Outcome:
     return "imported"
 
 
+def file_with_enc(conn: sqlite3.Connection, enc_digest: str) -> str | None:
+    row = conn.execute(
+        "SELECT file_digest FROM responses WHERE enc_digest = ?", (enc_digest,)
+    ).fetchone()
+    return row[0] if row is not None else None
+
+
 def confirm(conn: sqlite3.Connection, receipt: str) -> list[str]:
     """Mark the responses with this receipt code as confirmed by HR; their ids."""
     ids = [
