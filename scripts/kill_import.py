@@ -1,14 +1,15 @@
 """Kill `sluttsamtale import` with SIGKILL at random points of a large batch, many times.
 
-    python3 -m scripts.kill_import                      # 1,000 files, 100 kills
+    python3 -m scripts.kill_import                      # 10,000 files, 1,000 kills
     python3 -m scripts.kill_import --files 300 --kills 20 --seed 7
 
 After every kill the store is checked (integrity check, every stored row is exactly one
 file's sealed part and opens and fits its question set, follow-up rows match), and each
 round ends with a rerun that must import every file not yet stored exactly once. Prints
 "kills survived: K/N" and writes scripts/last-kill-run.json, which
-scripts/reliability_figures.py reads. The campaign is testing/crash.py, the same
-code tests/test_crash_safety.py runs on a smaller batch.
+scripts/reliability_figures.py reads; it is written after every round too, marked
+"finished": false, so a campaign cut short still leaves what it showed. The campaign is
+testing/crash.py, the same code tests/test_crash_safety.py runs on a smaller batch.
 """
 
 from __future__ import annotations
@@ -31,8 +32,8 @@ LAST_RUN = ROOT / "scripts" / "last-kill-run.json"
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--files", type=int, default=1000)
-    parser.add_argument("--kills", type=int, default=100)
+    parser.add_argument("--files", type=int, default=10_000)
+    parser.add_argument("--kills", type=int, default=1_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, default=LAST_RUN)
     parser.add_argument("-q", "--quiet", action="store_true", help="Print only the result.")
@@ -47,12 +48,35 @@ def main() -> int:
             if not args.quiet:
                 print(line, file=sys.stderr, flush=True)
 
+        def record(rounds: list[cs.Round], finished: bool = False) -> None:
+            args.out.write_text(
+                json.dumps(summary(rounds, args, started, finished), indent=2) + "\n",
+                encoding="utf-8",
+            )
+
         rounds = cs.campaign(
-            batch, args.kills, seed=args.seed, work=work / "check", progress=progress
+            batch,
+            args.kills,
+            seed=args.seed,
+            work=work / "check",
+            progress=progress,
+            after_round=record,
         )
+        record(rounds, finished=True)
+    good, total = cs.survived(rounds)
+    for r in rounds:
+        for problem in [p for k in r.kills for p in k.problems] + r.problems:
+            print(f"  {problem}", file=sys.stderr)
+    print(f"kills survived: {good}/{total}")
+    return 0 if good == total else 1
+
+
+def summary(
+    rounds: list[cs.Round], args: argparse.Namespace, started: float, finished: bool
+) -> dict[str, object]:
     good, total = cs.survived(rounds)
     killed = [k for r in rounds for k in r.kills if k.killed]
-    record = {
+    return {
         "date": datetime.now(UTC).date().isoformat(),
         "files": args.files,
         "kills": total,
@@ -62,14 +86,9 @@ def main() -> int:
         "mid_batch": sum(1 for k in killed if 0 < k.stored_after < args.files),
         "seed": args.seed,
         "seconds": round(time.monotonic() - started),
+        "finished": finished,
         "command": " ".join(["python3 -m scripts.kill_import", *sys.argv[1:]]),
     }
-    args.out.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
-    for r in rounds:
-        for problem in [p for k in r.kills for p in k.problems] + r.problems:
-            print(f"  {problem}", file=sys.stderr)
-    print(f"kills survived: {good}/{total}")
-    return 0 if good == total else 1
 
 
 if __name__ == "__main__":

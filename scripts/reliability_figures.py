@@ -103,7 +103,9 @@ def kills_line() -> str:
         f"kills survived: {survived}/{kills} (kill -9 at random points of a {files:,}-file "
         f"import committed in groups; the store whole after every kill, every file reported "
         f"imported before a kill stored, and each of {run['rounds']} reruns left every file "
-        f"stored exactly once; {run['date']})"
+        f"stored exactly once; {run['date']}"
+        + ("" if run.get("finished", True) else "; the campaign was cut short here")
+        + ")"
     )
 
 
