@@ -36,6 +36,7 @@ from .words import Language
 
 if TYPE_CHECKING:
     from .model.installation import Found
+    from .model.loading import Catalog
 
 PREFIX = "SLUTTSAMTALE_"
 DEFAULT_DB = Path("sluttsamtale.db")
@@ -133,6 +134,16 @@ class Settings:
         if DEFAULT_QUESTIONNAIRES.is_dir():
             return DEFAULT_QUESTIONNAIRES
         return shipped.questionnaires()
+
+    def catalog(self, given: Path | None = None) -> Catalog:
+        """The question sets in use, with the employer from the configuration if it holds
+        one, else from the set folder's employer.yml."""
+        from .model.loading import load_catalog
+
+        found = self.config
+        if found is not None and found.employer is not None:
+            return load_catalog(self.questionnaire_folder(given), found.employer, found.file)
+        return load_catalog(self.questionnaire_folder(given))
 
 
 def from_environ(

@@ -115,21 +115,18 @@ def finding_lines(result) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def make_ready(folder: Path) -> None:
-    """What HR does after init: a key, the base URL, and their own employer."""
+    """What HR does after init: a key, the base URL, and their own employer (all in the one
+    configuration file)."""
     install_key(folder / "keys")
     config = folder / "sluttsamtale.toml"
-    config.write_text(
-        config.read_text(encoding="utf-8").replace("# base_url", "base_url"), encoding="utf-8"
-    )
-    employer = folder / "questionnaires" / "employer.yml"
-    text = employer.read_text(encoding="utf-8")
+    text = config.read_text(encoding="utf-8").replace("# base_url", "base_url")
     for demo, own in [
         ("Eksempel kommune (demo)", "Fjordvik kommune"),
         ("eksempel-kommune.example", "fjordvik.kommune.no"),
         ("00 00 00 00", "12 34 56 78"),
     ]:
         text = text.replace(demo, own)
-    employer.write_text(text, encoding="utf-8")
+    config.write_text(text, encoding="utf-8")
 
 
 def test_doctor_on_a_folder_fresh_from_init(folder: Path) -> None:
@@ -161,9 +158,9 @@ def test_doctor_when_ready_and_what_it_still_catches(folder: Path) -> None:
     )
     key.chmod(0o600)
 
-    employer = folder / "questionnaires" / "employer.yml"
-    employer.write_text(
-        employer.read_text(encoding="utf-8").replace("return_address:", "# return_address:"),
+    config = folder / "sluttsamtale.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("\nreturn_address =", "\n# return_address ="),
         encoding="utf-8",
     )
     no_address = runner_in(folder, "doctor")
@@ -204,3 +201,83 @@ def test_the_template_with_base_url_set_loads(tmp_path: Path) -> None:
     found = installation.load(path)
     assert found.base_url == "https://hr.example.org/sluttsamtale"
     assert found.public_key == tmp_path / "keys" / "hr-public.pem"
+
+
+# --------------------------------------------------------------------------- [employer]
+
+
+def edited(folder: Path, *changes: tuple[str, str]) -> Path:
+    config = folder / "sluttsamtale.toml"
+    text = config.read_text(encoding="utf-8")
+    for old, new in changes:
+        assert old in text, old
+        text = text.replace(old, new)
+    config.write_text(text, encoding="utf-8")
+    return config
+
+
+def test_init_writes_the_employer_into_the_configuration(folder: Path) -> None:
+    from collector import shipped
+    from collector.model.loading import load_employer
+
+    assert not (folder / "questionnaires" / "employer.yml").exists()
+    found = installation.load(folder / "sluttsamtale.toml")
+    # Read back with the same model, the table is the shipped demo employer exactly.
+    assert found.employer == load_employer(shipped.questionnaires() / "employer.yml")
+    text = (folder / "sluttsamtale.toml").read_text(encoding="utf-8")
+    assert "# THE DEMO EMPLOYER. Replace every value" in text
+    # Each setting has its description above it, from the model's own docstring.
+    assert "# Where employees send their response file" in text
+    assert max(len(line) for line in text.splitlines()) <= 100
+
+
+def test_the_employer_the_commands_use_is_the_configurations(folder: Path) -> None:
+    edited(folder, ('name = "Eksempel kommune (demo)"', 'name = "Fjordvik kommune"'))
+    catalog = settings.from_environ({}, cwd=folder / "questionnaires").catalog()
+    assert catalog.employer.name == "Fjordvik kommune"
+    assert catalog.employer_place == f"[employer] in {folder / 'sluttsamtale.toml'}"
+    lines = finding_lines(runner_in(folder, "doctor"))
+    assert not any("the name 'Eksempel kommune (demo)'" in line for line in lines)
+    assert any(f"[employer] in {folder / 'sluttsamtale.toml'}: still the demo" in x for x in lines)
+
+
+def test_a_wrong_employer_setting_is_one_sentence_naming_the_file(folder: Path) -> None:
+    config = edited(folder, ("retention_months = 12", "retention_months = 0"))
+    result = runner_in(folder, "doctor")
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: {config}: employer.retention_months: Input should be greater than or equal "
+        "to 1\n"
+    )
+
+
+def test_a_notice_missing_for_a_language_says_where_it_belongs(folder: Path) -> None:
+    config = folder / "sluttsamtale.toml"
+    text = config.read_text(encoding="utf-8")
+    start = text.index("[employer.privacy.nn]")
+    end = text.index("[employer.privacy.sv]")
+    config.write_text(text[:start] + text[end:], encoding="utf-8")
+    problems = [x for x in finding_lines(runner_in(folder, "doctor")) if x.startswith("problem")]
+    assert any(
+        "kommune-nn.yml: no privacy notice in 'nn'; add one to [employer] in " f"{config}" in x
+        for x in problems
+    ), problems
+
+
+def test_an_employer_yml_beside_the_configurations_employer_is_a_problem(folder: Path) -> None:
+    from collector import shipped
+
+    stray = folder / "questionnaires" / "employer.yml"
+    shutil.copyfile(shipped.questionnaires() / "employer.yml", stray)
+    lines = finding_lines(runner_in(folder, "doctor"))
+    assert (
+        f"problem  {stray}: not read, as the employer is [employer] in "
+        f"{folder / 'sluttsamtale.toml'}; delete it, so that no one edits the file the page "
+        "is not made from"
+    ) in lines
+
+
+def test_the_receivers_key_is_relative_to_the_configuration(folder: Path) -> None:
+    edited(folder, ("# whistleblowing_key =", 'whistleblowing_key = "keys/receiver.pem"'))
+    catalog = settings.from_environ({}, cwd=folder).catalog()
+    assert catalog.receiver_key_path == folder / "keys" / "receiver.pem"

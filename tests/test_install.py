@@ -20,6 +20,7 @@ import pytest
 from conftest import ROOT
 
 from collector.formats import keys
+from collector.model import installation
 from collector.model.loading import load_catalog
 from testing import pagesim
 
@@ -76,7 +77,7 @@ def test_the_installed_tool_runs_the_routine_from_an_empty_folder(
     assert "created now" in made.stdout
     assert run(installed, folder, "keygen", "--out", "keys/").returncode == 0
 
-    # The demo employer is still in employer.yml: doctor says so, and the build refuses.
+    # The demo employer is still in sluttsamtale.toml: doctor says so, and the build refuses.
     doctor = run(installed, folder, "doctor")
     assert doctor.returncode == 1
     assert "still the demo employer" in doctor.stdout and "no base_url" in doctor.stdout
@@ -84,17 +85,25 @@ def test_the_installed_tool_runs_the_routine_from_an_empty_folder(
     assert refused.returncode == 1 and "still the demo employer" in refused.stderr
     assert not (folder / "build").exists()
 
+    # HR edits the one configuration file: the site's address and their own details.
     config = folder / "sluttsamtale.toml"
-    config.write_text(
-        config.read_text(encoding="utf-8").replace(
-            '# base_url = "https://hr.example.org/sluttsamtale"',
-            'base_url = "https://hr.example.org/sluttsamtale"',
-        ),
-        encoding="utf-8",
+    text = config.read_text(encoding="utf-8").replace(
+        '# base_url = "https://hr.example.org/sluttsamtale"',
+        'base_url = "https://hr.example.org/sluttsamtale"',
     )
-    built = run(installed, folder, "build", "--allow-demo")
+    for demo, own in [
+        ("Eksempel kommune (demo)", "Fjordvik kommune"),
+        ("eksempel-kommune.example", "fjordvik.kommune.no"),
+        ("00 00 00 00", "12 34 56 78"),
+    ]:
+        text = text.replace(demo, own)
+    config.write_text(text, encoding="utf-8")
+    assert run(installed, folder, "doctor").returncode == 0
+    built = run(installed, folder, "build")
     assert built.returncode == 0, built.stderr
-    assert (folder / "build" / "site" / "sets" / "kommune-nb.html").is_file()
+    page = (folder / "build" / "site" / "sets" / "kommune-nb.html").read_text(encoding="utf-8")
+    assert "Fjordvik kommune" in page and "hr@fjordvik.kommune.no" in page
+    assert "Eksempel kommune" not in page
 
     # Every command below runs in a subfolder: it finds the folder's configuration.
     sub = folder / "e-post"
@@ -107,7 +116,8 @@ def test_the_installed_tool_runs_the_routine_from_an_empty_folder(
     assert "1 invited" in invited.stdout
 
     public = keys.load_public_pem(folder / "keys" / "hr-public.pem")
-    qset = load_catalog(folder / "questionnaires").get("kommune-nb", 1)
+    found = installation.load(config)
+    qset = load_catalog(folder / "questionnaires", found.employer, found.file).get("kommune-nb", 1)
     assert qset is not None
     payload = pagesim.build_payload(qset, {"reason": "pay"})
     (sub / "svar.json").write_bytes(pagesim.seal_payload(payload, public.raw))

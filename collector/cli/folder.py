@@ -23,9 +23,9 @@ TEMPLATE = """\
 # folder below it reads this file (as git finds .git). Paths are relative to this file.
 # `sluttsamtale doctor` checks it; config.schema.json beside it lets an editor check it too.
 
-# The question sets, and employer.yml: the employer's name, privacy notice, the address
-# employees send their answers to, retention and policies. Edit them there; delete the sets
-# you do not use.
+# The question sets: edit them, and delete the sets you do not use. Keep every version you
+# have published, so that answers to an older one can still be read. The employer (its name,
+# privacy notice, return address, retention, rules and policies) is [employer] below.
 questionnaires = "questionnaires"
 
 [site]
@@ -52,6 +52,9 @@ def init(folder: Path) -> None:
         sluttsamtale init hr-sluttsamtale
         cd hr-sluttsamtale && sluttsamtale keygen --out keys/ && sluttsamtale doctor
     """
+    from ..model.loading import EMPLOYER_FILE, load_employer
+    from ..render.employer_toml import employer_table
+
     config = folder / CONFIG_NAME
     if config.exists():
         raise click.ClickException(f"{config}: exists already; init never overwrites a folder")
@@ -59,20 +62,27 @@ def init(folder: Path) -> None:
     if sets.exists():
         raise click.ClickException(f"{sets}: exists already; init never overwrites a folder")
     folder.mkdir(parents=True, exist_ok=True)
+    # The employer goes into the configuration, so the sets' folder gets no employer.yml.
     shutil.copytree(
-        shipped.questionnaires(), sets, ignore=shutil.ignore_patterns("__pycache__", ".*")
+        shipped.questionnaires(),
+        sets,
+        ignore=shutil.ignore_patterns("__pycache__", ".*", EMPLOYER_FILE),
     )
     (folder / "keys").mkdir(mode=0o700, exist_ok=True)
     shutil.copyfile(shipped.config_schema(), folder / SCHEMA_NAME)
-    config.write_text(TEMPLATE, encoding="utf-8")
+    demo = load_employer(shipped.questionnaires() / EMPLOYER_FILE)
+    config.write_text(TEMPLATE + "\n" + employer_table(demo, demo=True), encoding="utf-8")
     from ..store import Store
 
     db = folder / "sluttsamtale.db"
     with Store.open(db, create=True):
         pass
     click.echo(f"Made {folder.resolve()}:")
-    click.echo(f"  {CONFIG_NAME}   the configuration: set base_url under [site]")
-    click.echo("  questionnaires/      the question sets, and employer.yml: put in your details")
+    click.echo(
+        f"  {CONFIG_NAME}   the configuration: put your details under [employer], "
+        "and base_url under [site]"
+    )
+    click.echo("  questionnaires/      the question sets, to edit or delete")
     click.echo("  keys/                for HR's key pair")
     click.echo("  sluttsamtale.db      a new, empty store (created now)")
     click.echo("Next, in that folder: sluttsamtale keygen --out keys/, then sluttsamtale doctor.")
@@ -116,4 +126,5 @@ def folder_of(env: Env, questionnaires: Path | None = None) -> readiness.Folder:
         db=s.db_path().resolve(),
         site_out=s.site_out(None).resolve(),
         base_url=s.base_url_or(None),
+        employer=s.config.employer if s.config else None,
     )

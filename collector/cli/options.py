@@ -48,9 +48,7 @@ class Env:
         return self.now().date()
 
     def catalog(self, folder: Path | None) -> Catalog:
-        from ..model.loading import load_catalog
-
-        return load_catalog(self.settings.questionnaire_folder(folder))
+        return self.settings.catalog(folder)
 
     def passphrase(self, path: Path) -> str:
         if self.settings.passphrase is not None:

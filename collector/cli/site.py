@@ -95,6 +95,7 @@ def build_(
         out,
         public_key=key.resolve(),
         questionnaires=env.settings.questionnaire_folder(questionnaires).resolve(),
+        configuration=env.settings.config.file if env.settings.config else None,
         single_file=single_file,
     )
     c = env.words["cli"]
@@ -206,12 +207,19 @@ def serve_(
         )
     config = env.settings.mkdocs_config(config_file)
     sets = env.settings.questionnaire_folder(questionnaires).resolve()
+    configuration = env.settings.config.file if env.settings.config else None
     folder = Path(tempfile.mkdtemp(prefix="sluttsamtale-preview-"))
     out = folder / "site"
 
     def rebuild() -> bool:
         try:
-            build.build_site(config, out, public_key=key.resolve(), questionnaires=sets)
+            build.build_site(
+                config,
+                out,
+                public_key=key.resolve(),
+                questionnaires=sets,
+                configuration=configuration,
+            )
         except SluttsamtaleError as e:
             env.say(f"Not rebuilt: {e}; still showing the last build")
             return False
@@ -225,11 +233,16 @@ def serve_(
         address = f"http://127.0.0.1:{server.server_port}"
         click.echo(
             f"Preview: {address}{preview.PREVIEW_PATH} (the site itself: {address}/), "
-            f"rebuilt when anything in {sets} changes. Ctrl+C stops."
+            f"rebuilt when anything in {sets}"
+            + (f" or {configuration}" if configuration else "")
+            + " changes. Ctrl+C stops."
         )
         stop = threading.Event()
         try:
-            preview.rebuild_on_change([sets, config.parent / "site", config], rebuild, stop)
+            watched = [sets, config.parent / "site", config]
+            preview.rebuild_on_change(
+                watched + ([configuration] if configuration else []), rebuild, stop
+            )
         except KeyboardInterrupt:
             click.echo("Stopped.")
         finally:

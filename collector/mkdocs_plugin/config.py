@@ -8,7 +8,12 @@ from mkdocs.config import config_options as c
 
 class SluttsamtaleConfig(base.Config):
     questionnaires = c.Type(str, default="questionnaires")
-    """Folder of question sets and employer.yml, relative to mkdocs.yml."""
+    """Folder of question sets (and employer.yml, if the employer has no configuration),
+    relative to mkdocs.yml."""
+
+    configuration = c.Optional(c.Type(str))
+    """The employer's sluttsamtale.toml, whose [employer] table is the employer; relative to
+    mkdocs.yml. By default the nearest one in mkdocs.yml's folder or above, if any."""
 
     public_key = c.Optional(c.Type(str))
     """HR's public key (PEM), relative to mkdocs.yml; mkdocs.yml gives it with !ENV."""

@@ -26,9 +26,10 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from .. import __version__
-from ..errors import KeyFileError, QuestionSetError
+from .. import __version__, configfile
+from ..errors import KeyFileError, SluttsamtaleError
 from ..formats.keys import PublicKey, load_public_pem, receiver_key
+from ..model import installation
 from ..model.loading import Catalog, load_catalog
 from ..model.questionset import QuestionSet
 from ..render.promises import promises
@@ -76,7 +77,9 @@ class SluttsamtalePlugin(BasePlugin[SluttsamtaleConfig]):
                 "plugins.sluttsamtale.public_key in mkdocs.yml"
             )
         self.key = _load_key(base / self.config.public_key)
-        self.catalog = _load_catalog(base / self.config.questionnaires)
+        self.catalog = _load_catalog(
+            base / self.config.questionnaires, base, self.config.configuration
+        )
         try:
             self.whistleblowing_key = receiver_key(self.catalog.receiver_key_path, self.key)
         except KeyFileError as e:
@@ -287,10 +290,15 @@ def _warn_required(catalog: Catalog) -> None:
                 )
 
 
-def _load_catalog(folder: Path) -> Catalog:
+def _load_catalog(folder: Path, base: Path, configuration: str | None = None) -> Catalog:
+    """The sets, with the employer of the employer's configuration if it holds one."""
+    path = base / configuration if configuration else configfile.find(base)
     try:
+        found = installation.load(path) if path is not None else None
+        if found is not None and found.employer is not None:
+            return load_catalog(folder, found.employer, found.file)
         return load_catalog(folder)
-    except QuestionSetError as e:
+    except SluttsamtaleError as e:
         raise PluginError(str(e)) from None
 
 

@@ -1,4 +1,5 @@
-"""The employer (employer.yml): the privacy notice in each language, and HR's rules."""
+"""The employer (the [employer] table of sluttsamtale.toml, or a set folder's employer.yml):
+the privacy notice in each language, and HR's rules."""
 
 from __future__ import annotations
 
@@ -10,10 +11,10 @@ from pydantic import Field, field_validator, model_validator
 
 from ..clock import add_months
 from ..words import Language
-from .questionset import PrivacyNotice, Strict
+from .questionset import Documented, PrivacyNotice
 
 
-class FollowupRules(Strict):
+class FollowupRules(Documented):
     """How soon special information must be acknowledged and answered (employer.yml
     `followup`). The law follows the employer, so this is set once, not per question set.
 
@@ -24,8 +25,12 @@ class FollowupRules(Strict):
     """
 
     jurisdiction: Literal["no", "se"] = "no"
+    """The law that applies: "no" (Norway) or "se" (Sweden, lag 2021:890); it also names
+    the supervisory authority every notice must name."""
     acknowledge_days: int | None = Field(None, ge=1, le=365)
+    """Days to acknowledge special information (default: 7 in Sweden, 14 in Norway)."""
     feedback_days: int | None = Field(None, ge=1, le=730)
+    """Days from the acknowledgement to feedback (default: three months)."""
 
     @field_validator("jurisdiction", mode="before")
     @classmethod
@@ -50,16 +55,17 @@ class FollowupRules(Strict):
         return add_months(start, 3)
 
 
-class AnalysisRules(Strict):
+class AnalysisRules(Documented):
     """Reports and exports (employer.yml `analysis`): the smallest group ever shown; and
     since when the page promised what `job-analysis` does."""
 
     min_group: int = Field(5, ge=2, le=100)
+    """Reports and exports never show a group smaller than this."""
     posting_promised_since: date | None = None
-    """The day this employer's page first said that "HR and the person who holds my
-    conversation" lets what the employee writes about their tasks reach the manager who
-    writes the next posting (render/promises.py `posting`). `job-analysis` quotes no answer
-    sealed before it, only counts it. None: every page this employer published said so."""
+    """The day this employer's page first said that what the employee writes about their
+    tasks may reach the manager who writes the next posting, when they choose "HR and the
+    person who holds my conversation". `job-analysis` quotes no answer sealed before that
+    day, only counts it. Left out: every page this employer published said so."""
 
 
 Employment = Literal["permanent", "fixed_term", "temporary"]
@@ -74,7 +80,7 @@ LEAVING_REASONS: tuple[LeavingReason, ...] = ("resigned", "retired", "dismissed"
 pension), was dismissed (oppsagt, avskjed, uppsagd), or the contract ran out."""
 
 
-class OfferedTo(Strict):
+class OfferedTo(Documented):
     """Who is offered the conversation (employer.yml `offered_to`); `invite --csv` invites
     those inside and lists the others. Each part left out asks nothing, so the default is
     everyone (doc 000, 002). Södermalm (doc 003): permanent and fixed-term staff employed at
@@ -83,9 +89,11 @@ class OfferedTo(Strict):
     min_tenure_months: int = Field(0, ge=0, le=600)
     """Employed at least this many whole months by the last working day."""
     employment: list[Employment] | None = Field(None, min_length=1)
-    """The kinds of employment offered it; None: every kind."""
+    """The kinds of employment offered it (permanent, fixed_term, temporary); left out:
+    every kind."""
     reasons: list[LeavingReason] | None = Field(None, min_length=1)
-    """The reasons for leaving offered it; None: every reason."""
+    """The reasons for leaving offered it (resigned, retired, dismissed, end_of_contract);
+    left out: every reason."""
 
     @field_validator("employment", "reasons")
     @classmethod
@@ -103,11 +111,11 @@ Interviewer = Literal["nearest_leader", "other_leader", "hr"]
 INTERVIEWERS: tuple[Interviewer, ...] = ("nearest_leader", "other_leader", "hr")
 
 
-class Policies(Strict):
+class Policies(Documented):
     """The employer's rules that change what the page, the e-mails and the record say."""
 
     personnel_file: bool = False
-    """True where the printed record is archived in the personnel file (doc 001); False
+    """true where the printed record is archived in the personnel file (doc 001); false
     where it is kept apart from it (doc 000)."""
     union_representative: bool = True
     """Whether the employee may bring a union representative (doc 001, 003)."""
@@ -129,24 +137,31 @@ class Policies(Strict):
 _MONTHS = re.compile(r"(\d+)\s*(?:måneder|månader|månedar|mnd|months?)\b", re.IGNORECASE)
 
 
-class Employer(Strict):
-    """employer.yml: the employer, its privacy notice once per language, and HR's rules."""
+class Employer(Documented):
+    """The employer, its privacy notice once per language, and HR's rules."""
 
     name: str
+    """The employer's name, as the page and the e-mails give it."""
     return_address: str | None = None
     """Where employees send their response file (an e-mail address HR reads)."""
     retention_months: int = Field(12, ge=1, le=120)
     """How long a response is kept after HR received it (doc 000: at most 12 months); one
     value for every language, which the notices must not contradict."""
     whistleblowing_key: str | None = None
-    """The whistleblowing receiver's public key (PEM), as a path relative to employer.yml.
+    """The whistleblowing receiver's public key (PEM), as a path relative to this file.
     With it, answers to special questions go only to the receiver; the page, the
     e-mails and the notice say so. One setting that the build and `invite` both read."""
     privacy: dict[Language, PrivacyNotice]
+    """The privacy notice (GDPR art. 13), once per language (nb, nn, sv, en): every
+    question set shows the one in its own language before the first question."""
     followup: FollowupRules = FollowupRules()
+    """Follow-up of special information (`sluttsamtale followup`, `status`)."""
     analysis: AnalysisRules = AnalysisRules()
+    """Reports, exports and job analyses."""
     policies: Policies = Policies()
+    """The rules that change what the page, the e-mails and the record say."""
     offered_to: OfferedTo = OfferedTo()
+    """Who is offered the conversation (`invite --csv`); left out, everyone."""
 
     @model_validator(mode="after")
     def _notice_agrees(self) -> Employer:

@@ -2,9 +2,10 @@
 
 `sluttsamtale init DIR` writes it; every command finds it by walking up from the current
 folder, as git finds `.git`, unless `--config` or SLUTTSAMTALE_CONFIG names one. Paths in it
-are relative to the file, so the folder can move (or sit on a share) as a whole. The employer's
-details, privacy notice and policies stay in the question-set folder's `employer.yml`, which
-the file names, because the page, the e-mails and the record are rendered from it.
+are relative to the file, so the folder can move (or sit on a share) as a whole. Its
+`[employer]` table holds the employer's details, privacy notice, rules and policies, which
+the page, the e-mails and the record are rendered from (the same `Employer` model that a
+question-set folder's `employer.yml` is read with, where a folder has no configuration).
 
 The JSON Schema (spec/config.schema.json) is generated from `Installation`, so an editor that
 knows TOML schemas checks the file as it is typed.
@@ -20,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..configfile import CONFIG_NAME, find
 from ..errors import SluttsamtaleError
+from .employer import Employer
 
 __all__ = ["CONFIG_NAME", "ConfigError", "Found", "Installation", "find", "load"]
 
@@ -74,10 +76,18 @@ class Installation(_Section):
     )
     questionnaires: Path = Field(
         default=Path("questionnaires"),
-        description="The question-set folder, with the employer's employer.yml.",
+        description="The question-set folder: every version of every set ever published.",
     )
     site: SiteSection = Field(default_factory=SiteSection)
     store: StoreSection = Field(default_factory=StoreSection)
+    employer: Employer | None = Field(
+        default=None,
+        description=(
+            "The employer: its name, return address, retention, privacy notice in each "
+            "language, follow-up rules and policies. Left out, the question-set folder's "
+            "employer.yml is read."
+        ),
+    )
 
 
 class Found(BaseModel):
@@ -95,6 +105,7 @@ class Found(BaseModel):
     keys: tuple[Path, ...]
     unlock_minutes: int = 30
     language: Literal["nb", "nn", "sv", "en"] | None = None
+    employer: Employer | None = None
 
     @property
     def folder(self) -> Path:
@@ -133,6 +144,7 @@ def load(path: Path) -> Found:
         keys=tuple(at(p) for p in config.store.keys),
         unlock_minutes=config.store.unlock_minutes,
         language=config.language,
+        employer=config.employer,
     )
 
 

@@ -1,8 +1,11 @@
 """Question sets: YAML files -> validated models, with errors naming file and question.
 
-A folder holds one `employer.yml` (the employer's privacy notice, in each language: the one
-configuration place) and any number of question-set files. Every version ever published
-stays in the folder, so answers sealed against an older version can still be validated.
+The employer (its details, its privacy notice in each language, its rules and policies) is
+the `[employer]` table of the employer's `sluttsamtale.toml` when it has one (model/
+installation.py), else the folder's `employer.yml` (the shipped demo's, and a folder made
+before the configuration held it). A folder holds any number of question-set files. Every
+version ever published stays in the folder, so answers sealed against an older version can
+still be validated.
 """
 
 from __future__ import annotations
@@ -215,13 +218,18 @@ def load_employer(path: Path) -> Employer:
         raise QuestionSetError(f"{path}: {_describe(e, raw)}") from None
 
 
-def load_question_set(path: Path, employer: Employer | None = None) -> QuestionSet:
+def load_question_set(
+    path: Path, employer: Employer | None = None, employer_file: Path | None = None
+) -> QuestionSet:
     """Load one set; fill in the employer's privacy notice for its language."""
-    return question_set_from_raw(read_yaml(path), path, employer)
+    return question_set_from_raw(read_yaml(path), path, employer, employer_file)
 
 
-def question_set_from_raw(raw: Any, path: Path, employer: Employer | None = None) -> QuestionSet:
-    """One set from its parsed YAML (`parse_yaml`), read from `path`."""
+def question_set_from_raw(
+    raw: Any, path: Path, employer: Employer | None = None, employer_file: Path | None = None
+) -> QuestionSet:
+    """One set from its parsed YAML (`parse_yaml`), read from `path`; `employer_file` is
+    where the employer is written (to say where a missing notice belongs)."""
     if not isinstance(raw, dict):
         raise QuestionSetError(f"{path}: must be a mapping with id, version, sections ...")
     raw.pop("$schema", None)
@@ -233,7 +241,8 @@ def question_set_from_raw(raw: Any, path: Path, employer: Employer | None = None
         notice = employer.privacy.get(qset.language) if employer else None
         if notice is None:
             raise QuestionSetError(
-                f"{path}: no privacy notice in {qset.language!r}; add one to {EMPLOYER_FILE}"
+                f"{path}: no privacy notice in {qset.language!r}; add one to "
+                f"{_employer_place(employer_file or path.parent / EMPLOYER_FILE)}"
             )
         qset = qset.model_copy(update={"privacy": notice})
     if employer is not None:
@@ -254,12 +263,21 @@ class Catalog:
     employer: Employer
     sets: dict[tuple[str, int], QuestionSet]
     files: dict[tuple[str, int], Path]
+    employer_file: Path | None = None
+    """Where the employer is written: sluttsamtale.toml or the folder's employer.yml."""
+
+    @property
+    def employer_place(self) -> str:
+        """The employer's file, as a message names it."""
+        return _employer_place(self.employer_file or self.folder / EMPLOYER_FILE)
 
     @property
     def receiver_key_path(self) -> Path | None:
-        """The whistleblowing receiver's public key file named in employer.yml, if any."""
+        """The whistleblowing receiver's public key file the employer names, if any
+        (relative to the file the employer is written in)."""
         named = self.employer.whistleblowing_key
-        return self.folder / named if named else None
+        base = (self.employer_file or self.folder / EMPLOYER_FILE).parent
+        return base / named if named else None
 
     def get(self, set_id: str, version: int) -> QuestionSet | None:
         return self.sets.get((set_id, version))
@@ -287,14 +305,20 @@ def question_set_files(folder: Path) -> list[Path]:
     )
 
 
-def load_catalog(folder: Path) -> Catalog:
+def load_catalog(
+    folder: Path, employer: Employer | None = None, employer_file: Path | None = None
+) -> Catalog:
+    """Every set in `folder`, with `employer` (written in `employer_file`: the employer's
+    configuration) or else the folder's employer.yml."""
     if not folder.is_dir():
         raise QuestionSetError(f"{folder}: question-set folder not found")
-    employer = load_employer(folder / EMPLOYER_FILE)
+    if employer is None:
+        employer_file = folder / EMPLOYER_FILE
+        employer = load_employer(employer_file)
     sets: dict[tuple[str, int], QuestionSet] = {}
     files: dict[tuple[str, int], Path] = {}
     for path in question_set_files(folder):
-        qset = load_question_set(path, employer)
+        qset = load_question_set(path, employer, employer_file)
         key = (qset.id, qset.version)
         if key in sets:
             raise QuestionSetError(
@@ -305,4 +329,12 @@ def load_catalog(folder: Path) -> Catalog:
         files[key] = path
     if not sets:
         raise QuestionSetError(f"{folder}: holds no question sets")
-    return Catalog(folder=folder, employer=employer, sets=sets, files=files)
+    return Catalog(
+        folder=folder, employer=employer, sets=sets, files=files, employer_file=employer_file
+    )
+
+
+def _employer_place(file: Path) -> str:
+    """employer.yml by its name (as the messages always said); the configuration as the
+    table in it."""
+    return file.name if file.name == EMPLOYER_FILE else f"[employer] in {file}"

@@ -40,6 +40,13 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class Documented(Strict):
+    """A model HR writes by hand: each field's docstring is its description, which the JSON
+    Schema gives an editor and `init` writes above the setting in sluttsamtale.toml."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
 # --------------------------------------------------------------------------- question set
 
 
@@ -155,24 +162,33 @@ class Section(Strict):
     questions: list[Question] = Field(min_length=1)
 
 
-class PrivacyNotice(Strict):
+class PrivacyNotice(Documented):
     """The employer's notice under GDPR art. 13, shown before the first question."""
 
     controller: Text
+    """Who is responsible for the answers (the controller), by name."""
     contact: Text
+    """How to reach HR and the data protection officer."""
     purpose: Text
+    """What the answers are used for."""
     legal_basis: Text
+    """The GDPR art. 6 basis (a public employer: 6(1)(e); a private one: 6(1)(f)), and that
+    taking part is voluntary."""
     recipients: Text
+    """Who reads the answers, and who does not."""
     invitations: Text
     """HR's own record of whom it invited, when, and whether they answered or declined."""
     special_categories: Text
     """The art. 9 basis for special categories (union membership, health) in some answers."""
     retention: Text | None = None
-    """Left out, the page writes it from employer.yml's retention_months and personnel-file
+    """Left out, the page writes it from the employer's retention_months and personnel-file
     policy, so it cannot disagree with them; written here, it must name the same months."""
     rights: Text
+    """The employee's rights: access, correction, erasure, objection."""
     automated_decisions: Text
+    """That no decision about the employee is made automatically."""
     complaints: Text
+    """Where to complain: the supervisory authority (Datatilsynet, IMY) by name."""
 
 
 class QuestionSet(Strict):

@@ -19,7 +19,7 @@ from .. import osflags
 from ..errors import SluttsamtaleError
 from ..formats import keys
 from ..model.employer import Employer
-from ..model.loading import EMPLOYER_FILE, load_catalog, load_employer
+from ..model.loading import EMPLOYER_FILE, Catalog, load_catalog, load_employer
 
 Level = Literal["problem", "warning", "ok"]
 
@@ -48,6 +48,14 @@ class Folder:
     db: Path
     site_out: Path
     base_url: str | None
+    employer: Employer | None = None
+    """The employer of the configuration's [employer] table, if it has one."""
+
+    def catalog(self) -> Catalog:
+        """The question sets, with the employer the commands use."""
+        if self.employer is not None and self.config is not None:
+            return load_catalog(self.questionnaires, self.employer, self.config)
+        return load_catalog(self.questionnaires)
 
 
 def check(folder: Folder) -> list[Finding]:
@@ -63,7 +71,7 @@ def before_build(folder: Folder, public_key: Path) -> tuple[str | None, list[Fin
     the other problems and warnings about what the page will say."""
     refusal = None
     try:
-        catalog = load_catalog(folder.questionnaires)
+        catalog = folder.catalog()
         shipped = load_employer(folder.shipped_questionnaires / EMPLOYER_FILE)
         demo_key = keys.load_public_pem(public_key).demo
     except SluttsamtaleError:
@@ -71,23 +79,22 @@ def before_build(folder: Folder, public_key: Path) -> tuple[str | None, list[Fin
     markers = demo_markers(catalog.employer, shipped)
     if markers and not demo_key:
         refusal = (
-            f"{_still_demo(folder, markers)}, and the key is a real one: employees would be "
+            f"{_still_demo(catalog, markers)}, and the key is a real one: employees would be "
             "told a false controller and address; put in your own details, or build with "
             "--allow-demo to try it"
         )
-    return refusal, list(_return_address(folder, catalog.employer))
+    return refusal, list(_return_address(catalog))
 
 
-def _still_demo(folder: Folder, markers: list[str]) -> str:
-    where = folder.questionnaires / EMPLOYER_FILE
-    return f"{where}: still the demo employer ({'; '.join(markers)})"
+def _still_demo(catalog: Catalog, markers: list[str]) -> str:
+    return f"{catalog.employer_place}: still the demo employer ({'; '.join(markers)})"
 
 
-def _return_address(folder: Folder, employer: Employer) -> Iterable[Finding]:
-    if employer.return_address is None:
+def _return_address(catalog: Catalog) -> Iterable[Finding]:
+    if catalog.employer.return_address is None:
         yield Finding(
             "problem",
-            f"{folder.questionnaires / EMPLOYER_FILE}: no return_address, so the page cannot say "
+            f"{catalog.employer_place}: no return_address, so the page cannot say "
             "where to send the answers",
         )
 
@@ -130,20 +137,27 @@ def _config(folder: Folder) -> Iterable[Finding]:
 
 def _employer(folder: Folder) -> Iterable[Finding]:
     try:
-        catalog = load_catalog(folder.questionnaires)
+        catalog = folder.catalog()
     except SluttsamtaleError as e:
         yield Finding("problem", str(e))
         return
     yield Finding("ok", f"question sets: {len(catalog.sets)} in {folder.questionnaires}")
+    unread = folder.questionnaires / EMPLOYER_FILE
+    if folder.employer is not None and unread.exists():
+        yield Finding(
+            "problem",
+            f"{unread}: not read, as the employer is {catalog.employer_place}; delete it, so "
+            "that no one edits the file the page is not made from",
+        )
     employer = catalog.employer
     markers = demo_markers(employer, load_employer(folder.shipped_questionnaires / EMPLOYER_FILE))
     if markers:
         yield Finding(
             "problem",
-            f"{_still_demo(folder, markers)}; put in your own details (a build refuses this "
+            f"{_still_demo(catalog, markers)}; put in your own details (a build refuses this "
             "with a real key)",
         )
-    yield from _return_address(folder, employer)
+    yield from _return_address(catalog)
 
 
 def _keys(folder: Folder) -> Iterable[Finding]:

@@ -1,6 +1,7 @@
 """Build the answering site in-process, exactly as `mkdocs build` does, with the keys and
-question sets given as arguments rather than through the environment. The whistleblowing
-receiver's key, if any, is named in the question sets' employer.yml."""
+question sets given as arguments rather than through the environment, and the employer's
+configuration (its [employer] table) if it has one. The whistleblowing receiver's key, if
+any, is named by the employer."""
 
 from __future__ import annotations
 
@@ -51,6 +52,7 @@ def build_site(
     *,
     public_key: Path,
     questionnaires: Path | None = None,
+    configuration: Path | None = None,
     single_file: Path | None = None,
 ) -> Built:
     """Build `config_file`'s site into `out`, overriding the plugin's settings; with
@@ -60,6 +62,8 @@ def build_site(
     plugin.config.public_key = str(public_key)
     if questionnaires is not None:
         plugin.config.questionnaires = str(questionnaires)
+    if configuration is not None:
+        plugin.config.configuration = str(configuration)
     plugin.config.single_file = str(single_file.resolve()) if single_file else None
     with _first_error() as errors:
         try:
