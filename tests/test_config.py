@@ -5,6 +5,7 @@ pydantic in one sentence, and lower in rank than the command line and the enviro
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -228,6 +229,10 @@ def test_init_writes_the_employer_into_the_configuration(folder: Path) -> None:
     assert "# THE DEMO EMPLOYER. Replace every value" in text
     # Each setting has its description above it, from the model's own docstring.
     assert "# Where employees send their response file" in text
+    lines = text[text.index("\n[employer]\n") :].splitlines()
+    settings_at = [i for i, line in enumerate(lines) if re.match(r"(# )?[a-z_]+ =", line)]
+    assert settings_at and all(lines[i - 1].startswith("#") for i in settings_at)
+    assert 'min_tenure_months = 12, employment = ["permanent",' in text.replace("\n# ", " ")
     assert max(len(line) for line in text.splitlines()) <= 100
 
 
@@ -246,8 +251,7 @@ def test_a_wrong_employer_setting_is_one_sentence_naming_the_file(folder: Path) 
     result = runner_in(folder, "doctor")
     assert result.exit_code == 1
     assert result.output == (
-        f"Error: {config}: employer.retention_months: Input should be greater than or equal "
-        "to 1\n"
+        f"Error: {config}: employer.retention_months: Input should be greater than or equal to 1\n"
     )
 
 
@@ -259,7 +263,7 @@ def test_a_notice_missing_for_a_language_says_where_it_belongs(folder: Path) -> 
     config.write_text(text[:start] + text[end:], encoding="utf-8")
     problems = [x for x in finding_lines(runner_in(folder, "doctor")) if x.startswith("problem")]
     assert any(
-        "kommune-nn.yml: no privacy notice in 'nn'; add one to [employer] in " f"{config}" in x
+        f"kommune-nn.yml: no privacy notice in 'nn'; add one to [employer] in {config}" in x
         for x in problems
     ), problems
 

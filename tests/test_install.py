@@ -102,8 +102,9 @@ def test_the_installed_tool_runs_the_routine_from_an_empty_folder(
     built = run(installed, folder, "build")
     assert built.returncode == 0, built.stderr
     page = (folder / "build" / "site" / "sets" / "kommune-nb.html").read_text(encoding="utf-8")
-    assert "Fjordvik kommune" in page and "hr@fjordvik.kommune.no" in page
-    assert "Eksempel kommune" not in page
+    # The page is made from the configuration's [employer]: its return address and notice.
+    assert "mailto:hr@fjordvik.kommune.no" in page and "telefon 12 34 56 78" in page
+    assert "eksempel-kommune.example" not in page
 
     # Every command below runs in a subfolder: it finds the folder's configuration.
     sub = folder / "e-post"

@@ -24,7 +24,7 @@ def analysis_options(f: Any) -> Any:
     return click.option(
         "--min-group",
         type=click.IntRange(2, 100),
-        help="The smallest group shown [default: employer.yml analysis.min_group, else 5].",
+        help="The smallest group shown [default: the employer's analysis.min_group, else 5].",
     )(f)
 
 
@@ -182,7 +182,7 @@ def job_analysis_(
     day it came in and never a name. Quoted only from those who chose "HR and the person
     who holds my conversation", which the form tells them may reach the manager who writes
     the next posting; answers for HR only or for statistics only, and answers sealed before
-    the page said so (employer.yml analysis.posting_promised_since), are counted, never
+    the page said so (the employer's analysis.posting_promised_since), are counted, never
     quoted.
 
     Example:

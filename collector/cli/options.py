@@ -208,7 +208,8 @@ def questionnaires_option(f: F) -> F:
         "--questionnaires",
         "questionnaires",
         type=click.Path(file_okay=False, path_type=Path),
-        help="The question-set folder, with employer.yml and every published version "
+        help="The question-set folder, with every published version (and employer.yml "
+        "where the configuration has no [employer]) "
         "[env SLUTTSAMTALE_QUESTIONNAIRES; else the configuration's; default ./questionnaires, "
         "else the sets the package ships].",
     )(f)

@@ -43,7 +43,7 @@ from .options import Env, pass_env, questionnaires_option
 @click.option(
     "--allow-demo",
     is_flag=True,
-    help="Build even though employer.yml is still the demo employer (for trying it out).",
+    help="Build even though the employer is still the demo employer (for trying it out).",
 )
 @pass_env
 def build_(

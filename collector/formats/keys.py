@@ -93,14 +93,14 @@ def private_from_raw(raw: bytes) -> X25519PrivateKey:
 
 
 def receiver_key(path: Path | None, hr: PublicKey | None = None) -> PublicKey | None:
-    """The whistleblowing receiver's public key named in employer.yml, or None. Refuses HR's
+    """The whistleblowing receiver's public key named by the employer, or None. Refuses HR's
     own key: the receiver's part would then be readable by HR."""
     if path is None:
         return None
     key = load_public_pem(path)
     if hr is not None and key.key_id == hr.key_id:
         raise KeyFileError(
-            f"{path}: is HR's own public key; whistleblowing_key in employer.yml must be the "
+            f"{path}: is HR's own public key; the employer's whistleblowing_key must be the "
             "whistleblowing receiver's public key"
         )
     return key

@@ -161,7 +161,9 @@ class Employer(Documented):
     policies: Policies = Policies()
     """The rules that change what the page, the e-mails and the record say."""
     offered_to: OfferedTo = OfferedTo()
-    """Who is offered the conversation (`invite --csv`); left out, everyone."""
+    """Who is offered the conversation (`invite --csv`); left out, everyone. Södermalm's
+    rule (doc 003), for example: min_tenure_months = 12, employment = ["permanent",
+    "fixed_term"], reasons = ["resigned", "retired"]."""
 
     @model_validator(mode="after")
     def _notice_agrees(self) -> Employer:
