@@ -123,6 +123,7 @@ def make_ready(folder: Path) -> None:
     text = config.read_text(encoding="utf-8").replace("# base_url", "base_url")
     for demo, own in [
         ("Eksempel kommune (demo)", "Fjordvik kommune"),
+        ("Eksempel kommune", "Fjordvik kommune"),
         ("eksempel-kommune.example", "fjordvik.kommune.no"),
         ("00 00 00 00", "12 34 56 78"),
     ]:
@@ -244,6 +245,8 @@ def test_the_employer_the_commands_use_is_the_configurations(folder: Path) -> No
     lines = finding_lines(runner_in(folder, "doctor"))
     assert not any("the name 'Eksempel kommune (demo)'" in line for line in lines)
     assert any(f"[employer] in {folder / 'sluttsamtale.toml'}: still the demo" in x for x in lines)
+    # The notices still name the demo employer, as its texts write it.
+    assert any("the name 'Eksempel kommune' in the privacy notice" in x for x in lines)
 
 
 def test_a_wrong_employer_setting_is_one_sentence_naming_the_file(folder: Path) -> None:

@@ -93,6 +93,7 @@ def test_the_installed_tool_runs_the_routine_from_an_empty_folder(
     )
     for demo, own in [
         ("Eksempel kommune (demo)", "Fjordvik kommune"),
+        ("Eksempel kommune", "Fjordvik kommune"),
         ("eksempel-kommune.example", "fjordvik.kommune.no"),
         ("00 00 00 00", "12 34 56 78"),
     ]:

@@ -113,6 +113,10 @@ def demo_markers(employer: Employer, shipped: Employer) -> list[str]:
         for value in notice.model_dump().values()
         if isinstance(value, str)
     )
+    # The demo's name without "(demo)", as its notices write it ("Eksempel kommune ved ...").
+    plain_name = re.sub(r"\s*\(demo\)$", "", shipped.name)
+    if plain_name and plain_name in texts:
+        found.append(f"the name {plain_name!r} in the privacy notice")
     addresses = sorted(set(_EXAMPLE_ADDRESS.findall(texts)))
     if addresses:
         found.append("the example address " + ", ".join(addresses) + " in the privacy notice")

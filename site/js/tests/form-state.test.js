@@ -121,3 +121,16 @@ test("text length counts code points, as the collector does", () => {
   assert.equal(F.textLength("å😀"), 2);
   assert.equal(F.format("{n} av {total} {x}", { n: 1, total: 3 }), "1 av 3 {x}");
 });
+
+test("a count is written as Intl.NumberFormat writes it, in every language", () => {
+  const samples = [0, 1, 9, 10, 99, 100, 999, 1000, 1001, 9999, 10000, 12345, 99999, 100000];
+  for (let n = 0; n < 200000; n += 997) samples.push(n);
+  samples.push(1234567, 9007199254740991);
+  for (const language of ["nb", "nn", "sv", "en"]) {
+    const c = config();
+    const here = { ...c, questionnaire: { ...c.questionnaire, language } };
+    const intl = new Intl.NumberFormat(language);
+    for (const n of samples) assert.equal(F.number(here, n), intl.format(n), `${language} ${n}`);
+    assert.equal(F.number(here, -5), intl.format(-5));
+  }
+});
