@@ -137,12 +137,14 @@ class Settings:
 
     def catalog(self, given: Path | None = None) -> Catalog:
         """The question sets in use, with the employer from the configuration if it holds
-        one, else from the set folder's employer.yml."""
+        one, else from the set folder's employer.yml. Both are read afresh on each call:
+        the desk runs for hours while HR edits them."""
         from .model.loading import load_catalog
 
-        found = self.config
-        if found is not None and found.employer is not None:
-            return load_catalog(self.questionnaire_folder(given), found.employer, found.file)
+        if self.config is not None:
+            found = _load_config(self.config.file)
+            if found.employer is not None:
+                return load_catalog(self.questionnaire_folder(given), found.employer, found.file)
         return load_catalog(self.questionnaire_folder(given))
 
 

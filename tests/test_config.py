@@ -288,3 +288,15 @@ def test_the_receivers_key_is_relative_to_the_configuration(folder: Path) -> Non
     edited(folder, ("# whistleblowing_key =", 'whistleblowing_key = "keys/receiver.pem"'))
     catalog = settings.from_environ({}, cwd=folder).catalog()
     assert catalog.receiver_key_path == folder / "keys" / "receiver.pem"
+
+
+def test_the_desk_reads_the_employer_afresh_after_an_edit(folder: Path) -> None:
+    from collector.desk.state import Desk
+    from testing.desk import TEST_HOST, client
+
+    desk = Desk(settings.from_environ({}, cwd=folder))
+    desk.access.hosts = frozenset({TEST_HOST})
+    with client(desk) as c:
+        assert '<span class="employer">Eksempel kommune (demo)</span>' in c.get("/").text
+        edited(folder, ('name = "Eksempel kommune (demo)"', 'name = "Fjordvik kommune"'))
+        assert '<span class="employer">Fjordvik kommune</span>' in c.get("/").text
