@@ -58,3 +58,62 @@ def test_the_shortcut_and_the_search_of_every_text_agree(
     fast = _outcome(env, plaintext, with_plaintext=True)
     assert fast == _outcome(env, plaintext, with_plaintext=False)
     assert ("control character" in fast) == (text in CONTROLS), fast
+
+
+# --------------------------------------------------------------------------- the two readings
+
+
+def _read(plaintext: bytes, *, strictly: bool) -> str:
+    """What reading the payload says: its JSON again, or the error's words."""
+    if strictly:
+        original = payload_format._parsed_at_once
+        payload_format._parsed_at_once = lambda _: None  # type: ignore[assignment]
+    try:
+        return payload_format.parse(plaintext).model_dump_json()
+    except PayloadFailure as e:
+        return f"refused: {e}"
+    finally:
+        if strictly:
+            payload_format._parsed_at_once = original  # type: ignore[assignment]
+
+
+def _hostile(env: Env) -> list[bytes]:
+    good = pagesim.payload_bytes(make_payload(env))
+    text = good.decode()
+    cut = text.index('"answers":{') + len('"answers":{')
+    variants = [
+        text,
+        text[:cut] + '"comments":"a","comments":"b",' + text[cut:],  # a duplicate key
+        text.replace('"answers":{', '"answers":{"score":NaN,', 1),
+        text.replace('"answers":{', '"answers":{"score":Infinity,', 1),
+        text.replace('"answers":{', '"answers":{"score":1e400,', 1),
+        text.replace('"answers":{', '"answers":{"score":' + "9" * 40 + ",", 1),
+        text.replace('"answers":{', '"answers":{"comments":"' + "7" * 40 + '",', 1),
+        text.replace('"answers":{', '"answers":{"comments":"\\ud800",', 1),
+        text.replace('"answers":{', '"answers":{"comments":"\\udc00x",', 1),
+        text.replace('"answers":{', '"answers":{"comments":"\\ud83d\\ude00",', 1),
+        text.replace('"answers":{', '"answers":{"comments":' + "[" * 40 + "]" * 40 + ",", 1),
+        text.replace('"answers":{', '"answers":{"score":4.0,', 1),
+        text.replace('"answers":{', '"answers":{"score":"4",', 1),
+        "\ufeff" + text,
+        text + "x",
+        text + "{}",
+        text.replace('"sealed_at":"', '"sealed_at": "', 1),
+        text.replace('Z"', '+01:00"', 1),
+        text.replace('"format":', '"contact":null,"format":', 1),
+    ]
+    out = [payload_format.pad(v.encode("utf-8", "surrogatepass"), "hr") for v in variants]
+    out.append(payload_format.pad(good.replace(b'"a', b'"\xff', 1), "hr"))  # not UTF-8
+    out.append(good)  # not padded to a bucket
+    return out
+
+
+def test_the_fast_reading_accepts_and_refuses_as_the_strict_one_says(env: Env) -> None:
+    # The payload is read by jiter and pydantic when both accept it, else strictly: the same
+    # payloads pass, and each refusal has the strict reading's own words.
+    seen = set()
+    for plaintext in _hostile(env):
+        said = _read(plaintext, strictly=False)
+        assert said == _read(plaintext, strictly=True), plaintext[:120]
+        seen.add(said.startswith("refused"))
+    assert seen == {True, False}
