@@ -177,3 +177,27 @@ def test_a_stopped_import_leaves_no_worker_behind(tmp_path: Path, how: signal.Si
     assert rerun.returncode == 0, rerun.stderr.decode()
     assert cs.check_store(batch, tmp_path / "check2") == (len(batch.by_id), [])
     assert stored_now <= len(batch.by_id)
+
+
+def test_uploaded_files_held_in_memory_are_prepared_by_workers_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The desk's uploads never touch the disk: each item carries its bytes to the worker.
+    batch = cs.make_batch(tmp_path, 12, seed=13)
+    items = [files.Item(Path(p.name), data=p.read_bytes()) for p in sorted(batch.inbox.rglob("r*"))]
+    monkeypatch.setattr(workers, "PARALLEL_FROM", 4)
+    monkeypatch.setattr(workers, "CHUNK", 2)
+    monkeypatch.setattr(workers, "cores", lambda: 2)
+    with Store.open(batch.db) as store:
+        results = list(
+            importer.import_items(
+                items,
+                hr_keys={batch.key.key_id: batch.key},
+                catalog=load_catalog(batch.env.questionnaires),
+                store=store,
+                now=datetime.now(UTC),
+            )
+        )
+    assert [r.outcome for r in results] == ["imported"] * 12
+    assert [r.path for r in results] == [i.path for i in items]
+    assert cs.check_store(batch, tmp_path / "check") == (12, [])
