@@ -209,8 +209,8 @@ def test_export_refuses_too_few_responses(flow: Flow) -> None:
     result = run("export", "--out", "svar.csv")
     assert (result.exit_code, result.output) == (
         1,
-        "Error: only 4 responses are stored; an export needs at least 5 (--min-group) so that "
-        "no one can be singled out\n",
+        "Error: only 4 responses are stored; an export needs at least 5, the smallest group "
+        "shown, so that no one can be singled out\n",
     )
     assert not Path("svar.csv").exists()
 

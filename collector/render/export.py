@@ -39,8 +39,8 @@ def table(
     entries, left = report.entries(opened, one_by_one=True)
     if len(entries) < min_group:
         raise ExportError(
-            f"only {len(entries)} responses are stored; an export needs at least {min_group} "
-            "(--min-group) so that no one can be singled out"
+            f"only {len(entries)} responses are stored; an export needs at least {min_group}, "
+            "the smallest group shown, so that no one can be singled out"
         )
     words_ = catalogue(language)
     words = words_["export"]
