@@ -132,6 +132,14 @@ def children_of(pid: int) -> list[int]:
     return found
 
 
+def is_worker(pid: int) -> bool:
+    """A spawned pool worker, not multiprocessing's resource tracker."""
+    try:
+        return b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+
+
 def alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -147,7 +155,7 @@ def started_in_parallel(batch: cs.Batch) -> tuple[subprocess.Popen[bytes], list[
     while time.monotonic() < deadline:
         line = process.stdout.readline()
         assert line, process.stderr.read() if process.stderr else ""
-        found = [p for p in children_of(process.pid) if alive(p)]
+        found = [p for p in children_of(process.pid) if alive(p) and is_worker(p)]
         if len(found) >= 2:
             return process, found
     raise AssertionError("the import never started its workers")
@@ -201,3 +209,31 @@ def test_uploaded_files_held_in_memory_are_prepared_by_workers_too(
     assert [r.outcome for r in results] == ["imported"] * 12
     assert [r.path for r in results] == [i.path for i in items]
     assert cs.check_store(batch, tmp_path / "check") == (12, [])
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_a_worker_killed_mid_batch_loses_no_file_and_stores_none_twice(tmp_path: Path) -> None:
+    # A worker that dies (the out-of-memory killer, say) breaks the pool: its files and the
+    # rest of the batch are prepared in the import's own process instead.
+    batch = cs.make_batch(tmp_path, workers.PARALLEL_FROM * 3, seed=17)
+    killed: list[int] = []
+    with Store.open(batch.db) as store:
+        results = []
+        for result in importer.import_items(
+            files.expand([batch.inbox]),
+            hr_keys={batch.key.key_id: batch.key},
+            catalog=load_catalog(batch.env.questionnaires),
+            store=store,
+            now=datetime.now(UTC),
+        ):
+            results.append(result)
+            if len(results) == workers.PARALLEL_FROM + 10 and not killed:
+                found = [p for p in children_of(os.getpid()) if alive(p) and is_worker(p)]
+                assert found, "no worker to kill"
+                os.kill(found[0], signal.SIGKILL)
+                killed.append(found[0])
+    assert killed
+    assert [r.outcome for r in results] == ["imported"] * len(batch.by_id)
+    assert len({r.receipt for r in results}) == len(batch.by_id)
+    assert cs.check_store(batch, tmp_path / "check") == (len(batch.by_id), [])

@@ -108,8 +108,12 @@ def _in_order(
     count: int,
     locally: Callable[[Iterable[Item]], Iterator[tuple[Item, Ready]]],
 ) -> Iterator[tuple[Item, Ready]]:
-    """The batch's first items prepared here while the workers start and take the next."""
-    window: deque[tuple[list[Item], Future[list[Ready]]]] = deque()
+    """The batch's first items prepared here while the workers start and take the next.
+
+    A worker that dies (killed, out of memory) breaks the pool: the files it held and all
+    after them are prepared here instead, in order, so that no file is lost or stored twice.
+    """
+    window: deque[tuple[list[Item], Future[list[Ready]] | None]] = deque()
     broken = False
     first = True
     while True:
@@ -117,7 +121,11 @@ def _in_order(
             chunk = list(islice(items, CHUNK))
             if not chunk:
                 break
-            window.append((chunk, pool.submit(_prepare_chunk, chunk)))
+            try:
+                window.append((chunk, pool.submit(_prepare_chunk, chunk)))
+            except BrokenProcessPool:
+                broken = True
+                window.append((chunk, None))
         if first:
             first = False
             yield from locally(head)
@@ -127,10 +135,10 @@ def _in_order(
             return
         chunk, future = window.popleft()
         try:
+            if future is None:
+                raise BrokenProcessPool
             results = future.result()
         except BrokenProcessPool:
-            # A worker died (killed, out of memory): its files and the rest are prepared
-            # here instead, so that no file is lost or stored twice.
             broken = True
             yield from locally(chunk)
             continue
