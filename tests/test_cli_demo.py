@@ -54,3 +54,15 @@ def test_demo_builds_a_marked_site_and_imports_its_inbox(tmp_path: Path) -> None
     )
     assert listed.exit_code == 0, listed.output
     assert payload.response_id[:8] in listed.output
+
+
+def test_demo_in_an_empty_folder_builds_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As on a fresh machine: no mkdocs.yml here, so the shipped one, whose folder is not
+    # this one; the site still goes into ./.demo.
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["demo", "--once"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / ".demo" / "site" / "sets" / "kommune-nb.html").is_file()
+    assert not (ROOT / ".demo").exists()

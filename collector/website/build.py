@@ -57,6 +57,9 @@ def build_site(
 ) -> Built:
     """Build `config_file`'s site into `out`, overriding the plugin's settings; with
     `single_file`, also one self-contained page per question set into that folder."""
+    # Absolute: MkDocs reads a relative site_dir from mkdocs.yml's folder, which is the
+    # package's own when the shipped mkdocs.yml is used, not the folder HR is in.
+    out = out.resolve()
     config = load_config(str(config_file), site_dir=str(out))
     plugin = config.plugins["sluttsamtale"]
     plugin.config.public_key = str(public_key)
