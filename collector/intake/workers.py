@@ -71,10 +71,9 @@ def prepared(
     catalog: Catalog,
     store: Store,
     now: datetime,
-    workers: int | None = None,
 ) -> Iterator[Iterator[tuple[Item, Ready]]]:
     """Each item with what preparing it gave, in the order given."""
-    count = cores() if workers is None else workers
+    count = cores()
     stream = iter(items)
     head = list(islice(stream, PARALLEL_FROM))
 
