@@ -279,3 +279,20 @@ def isolate_real(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Flow:
     }.items():
         monkeypatch.setenv(name, str(value))
     return Flow(tmp_path, db, key, sets, keys.load_public_pem(pem).raw)
+
+
+OWN_EMPLOYER = (
+    ("Eksempel kommune (demo)", "Fjordvik kommune"),
+    ("Eksempel kommune", "Fjordvik kommune"),
+    ("eksempel-kommune.example", "fjordvik.kommune.no"),
+    ("00 00 00 00", "12 34 56 78"),
+)
+"""What HR replaces of the demo employer in the configuration `init` wrote: its name (as the
+name and as the notices write it), its addresses and its phone number."""
+
+
+def as_own_employer(config_text: str) -> str:
+    """`init`'s sluttsamtale.toml with a real employer's details instead of the demo's."""
+    for demo, own in OWN_EMPLOYER:
+        config_text = config_text.replace(demo, own)
+    return config_text

@@ -17,7 +17,7 @@ from collector.cli import main
 from collector.formats import keyfile
 from collector.model import installation
 from collector.model.installation import ConfigError
-from testing.fixtures import install_key
+from testing.fixtures import as_own_employer, install_key
 
 
 def runner_in(folder: Path, *args: str, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
@@ -121,14 +121,7 @@ def make_ready(folder: Path) -> None:
     install_key(folder / "keys")
     config = folder / "sluttsamtale.toml"
     text = config.read_text(encoding="utf-8").replace("# base_url", "base_url")
-    for demo, own in [
-        ("Eksempel kommune (demo)", "Fjordvik kommune"),
-        ("Eksempel kommune", "Fjordvik kommune"),
-        ("eksempel-kommune.example", "fjordvik.kommune.no"),
-        ("00 00 00 00", "12 34 56 78"),
-    ]:
-        text = text.replace(demo, own)
-    config.write_text(text, encoding="utf-8")
+    config.write_text(as_own_employer(text), encoding="utf-8")
 
 
 def test_doctor_on_a_folder_fresh_from_init(folder: Path) -> None:

@@ -23,6 +23,7 @@ from collector.formats import keys
 from collector.model import installation
 from collector.model.loading import load_catalog
 from testing import pagesim
+from testing.fixtures import as_own_employer
 
 pytestmark = pytest.mark.slow  # a wheel build and a pip install
 
@@ -91,14 +92,7 @@ def test_the_installed_tool_runs_the_routine_from_an_empty_folder(
         '# base_url = "https://hr.example.org/sluttsamtale"',
         'base_url = "https://hr.example.org/sluttsamtale"',
     )
-    for demo, own in [
-        ("Eksempel kommune (demo)", "Fjordvik kommune"),
-        ("Eksempel kommune", "Fjordvik kommune"),
-        ("eksempel-kommune.example", "fjordvik.kommune.no"),
-        ("00 00 00 00", "12 34 56 78"),
-    ]:
-        text = text.replace(demo, own)
-    config.write_text(text, encoding="utf-8")
+    config.write_text(as_own_employer(text), encoding="utf-8")
     assert run(installed, folder, "doctor").returncode == 0
     built = run(installed, folder, "build")
     assert built.returncode == 0, built.stderr
