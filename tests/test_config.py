@@ -17,7 +17,7 @@ from collector.cli import main
 from collector.formats import keyfile
 from collector.model import installation
 from collector.model.installation import ConfigError
-from testing.fixtures import as_own_employer, install_key
+from testing.fixtures import PASSPHRASE, as_own_employer, install_key
 
 
 def runner_in(folder: Path, *args: str, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
@@ -275,6 +275,10 @@ def test_an_employer_yml_beside_the_configurations_employer_is_a_problem(folder:
         f"{folder / 'sluttsamtale.toml'}; delete it, so that no one edits the file the page "
         "is not made from"
     ) in lines
+    make_ready(folder)
+    built = runner_in(folder, "build")
+    assert built.exit_code == 0, built.output
+    assert f"problem: {stray}: not read, as the employer is [employer] in" in built.output
 
 
 def test_the_receivers_key_is_relative_to_the_configuration(folder: Path) -> None:
@@ -293,3 +297,40 @@ def test_the_desk_reads_the_employer_afresh_after_an_edit(folder: Path) -> None:
         assert '<span class="employer">Eksempel kommune (demo)</span>' in c.get("/").text
         edited(folder, ('name = "Eksempel kommune (demo)"', 'name = "Fjordvik kommune"'))
         assert '<span class="employer">Fjordvik kommune</span>' in c.get("/").text
+
+
+@pytest.mark.slow  # a whole site build
+def test_a_site_built_before_the_employer_changed_is_neither_invited_to_nor_ok(
+    folder: Path,
+) -> None:
+    make_ready(folder)
+    assert runner_in(folder, "build").exit_code == 0
+    env = {"SLUTTSAMTALE_PASSPHRASE": PASSPHRASE}
+    invite = ["invite", "--set", "kommune-nb", "--name", "Kari", "--last-day", "2026-12-30"]
+    assert runner_in(folder, *invite, env=env).exit_code == 0, "a fresh build invites"
+    config = edited(folder, ("hr@fjordvik.kommune.no", "sluttsamtale@fjordvik.kommune.no"))
+    site = folder / "build" / "site"
+    doctor = runner_in(folder, "doctor")
+    assert doctor.exit_code == 1
+    assert (
+        f"problem  {site}: built before {config} was last changed, so the published page may "
+        "say something else; build again and publish it"
+    ) in finding_lines(doctor)
+    refused = runner_in(folder, *invite[:-4], "--name", "Ola", "--last-day", "2026-12-30", env=env)
+    assert refused.exit_code == 1
+    assert f"the site was built before {config} was last changed" in refused.output
+    assert runner_in(folder, "build").exit_code == 0
+    assert runner_in(folder, "doctor").exit_code == 0
+
+
+def test_doctor_outside_an_employers_folder_says_only_that(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = runner_in(elsewhere, "doctor", env={"SLUTTSAMTALE_CONFIG": ""})
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: no sluttsamtale.toml in {elsewhere} or a folder above it, so this is no "
+        "employer's folder; run doctor in one, give --config, or make one with sluttsamtale "
+        "init DIR\n"
+    )
+    assert list(elsewhere.iterdir()) == []

@@ -104,6 +104,14 @@ def doctor(env: Env) -> None:
     """
     from ..routine import readiness
 
+    if env.settings.config is None:
+        # Every other finding would be about defaults nobody chose (the shipped demo sets, a
+        # key and a store in whatever folder this is), so say only this.
+        raise click.ClickException(
+            f"no {CONFIG_NAME} in {env.settings.looked_from or Path.cwd()} or a folder above it, "
+            "so this is no employer's "
+            "folder; run doctor in one, give --config, or make one with sluttsamtale init DIR"
+        )
     findings = readiness.check(folder_of(env))
     for finding in findings:
         mark = {"problem": "problem", "warning": "warning", "ok": "ok     "}[finding.level]

@@ -272,6 +272,11 @@ class Catalog:
         return _employer_place(self.employer_file or self.folder / EMPLOYER_FILE)
 
     @property
+    def sources(self) -> list[Path]:
+        """Every file the page is made from: the sets and the employer's file."""
+        return [*self.files.values(), self.employer_file or self.folder / EMPLOYER_FILE]
+
+    @property
     def receiver_key_path(self) -> Path | None:
         """The whistleblowing receiver's public key file the employer names, if any
         (relative to the file the employer is written in)."""

@@ -7,6 +7,7 @@ vouched for, so it is refused here rather than quoted.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -37,8 +38,10 @@ class Letter:
         return self.invited.created
 
 
-def site_digest(site_dir: Path, key_id: str) -> str | None:
-    """The digest of the site HR built, if it is there, after checking it seals to HR's key."""
+def site_digest(site_dir: Path, key_id: str, sources: Iterable[Path] = ()) -> str | None:
+    """The digest of the site HR built, if it is there, after checking it seals to HR's key
+    and was built after the last change to its `sources`: the e-mail must not name a page
+    that says something else (another return address, another notice)."""
     from ..website import manifest
 
     path = site_dir / manifest.MANIFEST_NAME
@@ -50,6 +53,12 @@ def site_digest(site_dir: Path, key_id: str) -> str | None:
         raise SiteMismatch(
             f"{path}: the site was built for key {keys.fingerprint(built.key_id)}, not HR's "
             f"key {keys.fingerprint(key_id)}; rebuild it (sluttsamtale build) or give --site"
+        )
+    changed = manifest.changed_since_built(path, sources)
+    if changed is not None:
+        raise SiteMismatch(
+            f"{path}: the site was built before {changed} was last changed, so the page may "
+            "not say what the e-mail says; build it again (sluttsamtale build) and publish it"
         )
     return manifest.grouped(manifest.sha256_hex(data))
 
@@ -66,7 +75,8 @@ def invite(
     again: bool = False,
 ) -> list[Letter]:
     """Store the invitations (all or none) and write each one's e-mail, in its set's language."""
-    check = mail.SiteCheck(keys.fingerprint(key.key_id), site_digest(site_dir, key.key_id))
+    digest = site_digest(site_dir, key.key_id, catalog.sources)
+    check = mail.SiteCheck(keys.fingerprint(key.key_id), digest)
     receiver = catalog.receiver_key_path is not None
     made = invitations.invite(store, leavers, catalog, base_url, now, key, again=again)
     return [

@@ -83,7 +83,17 @@ def before_build(folder: Folder, public_key: Path) -> tuple[str | None, list[Fin
             "told a false controller and address; put in your own details, or build with "
             "--allow-demo to try it"
         )
-    return refusal, list(_return_address(catalog))
+    return refusal, [*_unread_employer_file(folder, catalog), *_return_address(catalog)]
+
+
+def _unread_employer_file(folder: Folder, catalog: Catalog) -> Iterable[Finding]:
+    unread = folder.questionnaires / EMPLOYER_FILE
+    if folder.employer is not None and unread.exists():
+        yield Finding(
+            "problem",
+            f"{unread}: not read, as the employer is {catalog.employer_place}; delete it, so "
+            "that no one edits the file the page is not made from",
+        )
 
 
 def _still_demo(catalog: Catalog, markers: list[str]) -> str:
@@ -146,13 +156,7 @@ def _employer(folder: Folder) -> Iterable[Finding]:
         yield Finding("problem", str(e))
         return
     yield Finding("ok", f"question sets: {len(catalog.sets)} in {folder.questionnaires}")
-    unread = folder.questionnaires / EMPLOYER_FILE
-    if folder.employer is not None and unread.exists():
-        yield Finding(
-            "problem",
-            f"{unread}: not read, as the employer is {catalog.employer_place}; delete it, so "
-            "that no one edits the file the page is not made from",
-        )
+    yield from _unread_employer_file(folder, catalog)
     employer = catalog.employer
     markers = demo_markers(employer, load_employer(folder.shipped_questionnaires / EMPLOYER_FILE))
     if markers:
@@ -224,3 +228,14 @@ def _site(folder: Folder) -> Iterable[Finding]:
                 "problem",
                 f"{folder.site_out}: built for another key than {folder.public_key}; build again",
             )
+    try:
+        sources = folder.catalog().sources
+    except SluttsamtaleError:
+        return  # said by the question sets' finding
+    changed = manifest.changed_since_built(path, sources)
+    if changed is not None:
+        yield Finding(
+            "problem",
+            f"{folder.site_out}: built before {changed} was last changed, so the published "
+            "page may say something else; build again and publish it",
+        )

@@ -55,6 +55,15 @@ class Difference:
     path: str
 
 
+def changed_since_built(site_manifest: Path, sources: Iterable[Path]) -> Path | None:
+    """The source (a question set, the employer's file) written after the site whose
+    manifest this is was built, if one was: the page may then say what the source no
+    longer does (another return address, another notice)."""
+    built = site_manifest.stat().st_mtime_ns
+    newer = [p for p in sources if p.is_file() and p.stat().st_mtime_ns > built]
+    return max(newer, key=lambda p: p.stat().st_mtime_ns) if newer else None
+
+
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
