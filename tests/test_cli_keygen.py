@@ -168,3 +168,39 @@ def test_keygen_passphrase_that_is_not_utf8(env: Env) -> None:
     )
     assert result.exit_code == 1
     assert "the passphrase is not valid UTF-8 text" in result.output
+
+
+LONG = "a long passphrase for the piped key 2026"
+
+
+def test_keygen_over_an_existing_key_refuses_before_asking(env: Env) -> None:
+    folder = env.root / "again"
+    assert run("keygen", "--out", str(folder)).exit_code == 0
+    # Checked before the passphrase, so not "fewer than 12 characters" for this one.
+    again = run("keygen", "--out", str(folder), env={"SLUTTSAMTALE_PASSPHRASE": "short"})
+    assert again.exit_code == 1
+    assert "already exists; a key is never written over" in again.output
+    asked = run("keygen", "--out", str(folder), input="", env={"SLUTTSAMTALE_PASSPHRASE": None})  # type: ignore[dict-item]
+    assert "Passphrase" not in asked.output and asked.exit_code == 1
+
+
+def test_a_passphrase_from_a_pipe_is_read_without_pythons_warning(env: Env) -> None:
+    # As a script or a password manager gives it, through a real pipe (CliRunner's input
+    # is not one): no "GetPassWarning", no "may be echoed", and the key opens with it.
+    import os
+    import subprocess
+    import sys
+
+    folder = env.root / "piped"
+    environ = {k: v for k, v in os.environ.items() if k != "SLUTTSAMTALE_PASSPHRASE"}
+    done = subprocess.run(
+        [sys.executable, "-m", "collector", "keygen", "--out", str(folder)],
+        input=f"{LONG}\n{LONG}\n".encode(),
+        capture_output=True,
+        env=environ,
+        check=False,
+    )
+    err = done.stderr.decode()
+    assert done.returncode == 0, err
+    assert "Warning" not in err and "getpass" not in err, err
+    assert keyfile.load(folder / "hr-key.json", LONG)

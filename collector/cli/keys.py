@@ -21,11 +21,13 @@ def _new_passphrase(env: Env) -> str:
 
     if env.settings.passphrase is not None:
         return _strong(env.settings.passphrase)
-    first = click.prompt("Passphrase for the new key", hide_input=True, err=True)
+    from .options import secret_prompt
+
+    first = secret_prompt("Passphrase for the new key")
     problem = passphrases.weakness(str(first))
     if problem is not None:
         raise click.ClickException(f"{problem}; no key was written")
-    second = click.prompt("The same passphrase again", hide_input=True, err=True)
+    second = secret_prompt("The same passphrase again")
     if first != second:
         raise click.ClickException("the two passphrases differ; no key was written")
     return str(first)
@@ -58,15 +60,21 @@ def keygen(env: Env, out: Path) -> None:
     Example:
 
     \b
-        sluttsamtale keygen --out /media/usb1/sluttsamtale
+        sluttsamtale keygen --out keys/
     """
+    from ..errors import KeyFileError
+    from ..formats import keyfile
+
+    try:
+        keyfile.refuse_existing(out)  # before asking for a passphrase that would be wasted
+    except KeyFileError as e:
+        raise click.ClickException(str(e)) from None
     passphrase = _new_passphrase(env)
     if not out.exists():
         try:
             out.mkdir(mode=0o700, parents=True)
         except OSError as e:
             raise click.ClickException(f"{out}: cannot create the folder ({e.strerror})") from None
-    from ..formats import keyfile
     from ..formats.keys import fingerprint
 
     key_path, pem_path, kid = keyfile.generate(out, passphrase)

@@ -53,7 +53,7 @@ class Env:
     def passphrase(self, path: Path) -> str:
         if self.settings.passphrase is not None:
             return self.settings.passphrase
-        return str(click.prompt(f"Passphrase for {path}", hide_input=True, err=True))
+        return secret_prompt(f"Passphrase for {path}")
 
     def keys(self, given: Iterable[Path]) -> dict[str, HRKey]:
         """Each key file once: unlocking costs a deliberate ~0.3 s of Argon2id."""
@@ -232,3 +232,19 @@ def past_day(text: str | None, option: str, today: date) -> date | None:
     if day > today:
         raise click.ClickException(f"{option}: {day} lies in the future")
     return day
+
+
+def secret_prompt(text: str) -> str:
+    """A passphrase typed at the terminal, unseen; or, when standard input is a pipe (a
+    script, a password manager), its next line, without Python's warning that it cannot
+    hide what is typed (nothing is typed)."""
+    import sys
+
+    if sys.stdin is not None and not sys.stdin.isatty():
+        click.echo(f"{text}: ", nl=False, err=True)
+        line = sys.stdin.readline()
+        click.echo(err=True)
+        if not line:
+            raise click.ClickException("no passphrase on standard input")
+        return line.rstrip("\r\n")
+    return str(click.prompt(text, hide_input=True, err=True))

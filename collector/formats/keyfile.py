@@ -115,10 +115,7 @@ def generate(out_dir: Path, passphrase: str, *, demo: bool = False) -> tuple[Pat
     """
     if not passphrase:
         raise KeyFileError("the passphrase is empty; choose a long passphrase")
-    key_path, pem_path = out_dir / KEY_FILE_NAME, out_dir / PEM_FILE_NAME
-    for path in (key_path, pem_path):
-        if os.path.lexists(path):
-            raise KeyFileError(_exists(path))
+    key_path, pem_path = refuse_existing(out_dir)
 
     private = keys.generate_private()
     raw = keys.public_of(private)
@@ -163,6 +160,15 @@ def key_file_bytes(document: dict[str, Any]) -> bytes:
 
 def _b64(raw: bytes) -> str:
     return base64.b64encode(raw).decode("ascii")
+
+
+def refuse_existing(out_dir: Path) -> tuple[Path, Path]:
+    """The paths a new key pair goes to in `out_dir`; KeyFileError if either is taken."""
+    key_path, pem_path = out_dir / KEY_FILE_NAME, out_dir / PEM_FILE_NAME
+    for path in (key_path, pem_path):
+        if os.path.lexists(path):
+            raise KeyFileError(_exists(path))
+    return key_path, pem_path
 
 
 def _exists(path: Path) -> str:
