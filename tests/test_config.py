@@ -143,6 +143,8 @@ def test_doctor_when_ready_and_what_it_still_catches(folder: Path) -> None:
     assert ready.exit_code == 0, ready.output
     assert not any(line.startswith("problem") for line in finding_lines(ready))
     assert f"warning  {folder / 'build' / 'site'}: not built yet" in ready.output
+    key_file = folder / "keys" / "hr-key.json"
+    assert f"ok       HR's key file: {key_file}, readable by its owner only" in ready.output
 
     key = folder / "keys" / "hr-key.json"
     key.chmod(0o644)
@@ -334,3 +336,28 @@ def test_doctor_outside_an_employers_folder_says_only_that(tmp_path: Path) -> No
         "init DIR\n"
     )
     assert list(elsewhere.iterdir()) == []
+
+
+def test_init_inside_an_employers_folder_refuses(folder: Path) -> None:
+    # A second folder (and store) inside the first would split the store and give the
+    # first one's doctor the copied sets twice.
+    inner = runner_in(folder / "questionnaires", "init", "sub")
+    assert inner.exit_code == 1
+    assert inner.output == (
+        f"Error: sub: inside the employer's folder {folder} (its sluttsamtale.toml); a folder "
+        "of its own goes elsewhere, or edit that one\n"
+    )
+    assert not (folder / "questionnaires" / "sub").exists()
+
+
+def test_init_lists_what_it_made_in_columns(tmp_path: Path) -> None:
+    made = runner_in(tmp_path, "init", "hr2").output.splitlines()
+    listed = [line for line in made if line.startswith("  ")]
+    assert [line.split()[0] for line in listed] == [
+        "sluttsamtale.toml",
+        "config.schema.json",
+        "questionnaires/",
+        "keys/",
+        "sluttsamtale.db",
+    ]
+    assert len({re.match(r"  \S+ +", line).end() for line in listed}) == 1  # type: ignore[union-attr]

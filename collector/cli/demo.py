@@ -60,10 +60,16 @@ def demo_(env: Env, folder: Path, port: int, config_file: Path | None, once: boo
     site, inbox, db = folder / "site", folder / "inbox", folder / "sluttsamtale.db"
     inbox.mkdir(parents=True, exist_ok=True)
     folder_of_sets = env.settings.questionnaire_folder().resolve()
-    build.build_site(config_file, site, public_key=pem.resolve(), questionnaires=folder_of_sets)
+    build.build_site(
+        config_file,
+        site,
+        public_key=pem.resolve(),
+        questionnaires=folder_of_sets,
+        configuration=env.settings.config.file if env.settings.config else None,
+    )
     with Store.open(db):
         pass  # created and migrated now, so `list` works before the first import
-    click.echo(f"Store: {db}   Inbox: {inbox}")
+    click.echo(f"Site: {site}   Store: {db}   Inbox: {inbox}")
     hr_keys = {k.key_id: k for k in [keyfile.load(key_file, demo.DEMO_PASSPHRASE)]}
     catalog = env.catalog(folder_of_sets)
 
@@ -78,6 +84,8 @@ def demo_(env: Env, folder: Path, port: int, config_file: Path | None, once: boo
         found = sorted(p for p in inbox.iterdir() if p.is_file())
         if found:
             on_new(found)
+        else:
+            click.echo(f"Nothing in {inbox} to import; stopped (--once).")
         return
     server = serve.serve(site, port)
     click.echo(

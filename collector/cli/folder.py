@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from .. import shipped
-from ..configfile import CONFIG_NAME
+from ..configfile import CONFIG_NAME, find
 from .options import Env, pass_env
 
 if TYPE_CHECKING:
@@ -56,6 +56,12 @@ def init(folder: Path) -> None:
     from ..render.employer_toml import employer_table
 
     config = folder / CONFIG_NAME
+    outer = find(folder.resolve().parent)
+    if outer is not None:
+        raise click.ClickException(
+            f"{folder}: inside the employer's folder {outer.parent} (its {CONFIG_NAME}); a "
+            "folder of its own goes elsewhere, or edit that one"
+        )
     if config.exists():
         raise click.ClickException(f"{config}: exists already; init never overwrites a folder")
     sets = folder / "questionnaires"
@@ -78,13 +84,14 @@ def init(folder: Path) -> None:
     with Store.open(db, create=True):
         pass
     click.echo(f"Made {folder.resolve()}:")
-    click.echo(
-        f"  {CONFIG_NAME}   the configuration: put your details under [employer], "
-        "and base_url under [site]"
-    )
-    click.echo("  questionnaires/      the question sets, to edit or delete")
-    click.echo("  keys/                for HR's key pair")
-    click.echo("  sluttsamtale.db      a new, empty store (created now)")
+    for name, what in (
+        (CONFIG_NAME, "the configuration: your details under [employer], base_url under [site]"),
+        (SCHEMA_NAME, "what an editor checks the configuration against"),
+        ("questionnaires/", "the question sets, to edit or delete"),
+        ("keys/", "for HR's key pair"),
+        ("sluttsamtale.db", "a new, empty store (created now)"),
+    ):
+        click.echo(f"  {name:<20} {what}")
     click.echo("Next, in that folder: sluttsamtale keygen --out keys/, then sluttsamtale doctor.")
 
 

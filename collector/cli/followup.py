@@ -55,9 +55,10 @@ def followup_(
     """Record and show the follow-up of special information in a response.
 
     The employer must assess special information and follow it up (guideline 000, 3.3).
-    Due dates follow the employer's `followup` rules: for Sweden, acknowledge within 7 days
-    and give feedback within 3 months; for Norway ("within reasonable time") the employer's
-    reminders, 14 days and 3 months unless set there. Without options, shows the case.
+    Due dates follow the employer's rules ([employer.followup] in sluttsamtale.toml): for
+    Sweden, acknowledge within 7 days and give feedback within 3 months; for Norway
+    ("within reasonable time") the employer's reminders, 14 days and 3 months unless set
+    there. Without options, shows the case.
 
     Example:
 

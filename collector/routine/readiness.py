@@ -193,6 +193,8 @@ def _keys(folder: Folder) -> Iterable[Finding]:
                 "problem",
                 f"{path}: others may read HR's key file (mode {mode:o}); chmod 600 {path}",
             )
+        elif osflags.POSIX:
+            yield Finding("ok", f"HR's key file: {path}, readable by its owner only")
 
 
 def _store(folder: Folder) -> Iterable[Finding]:
