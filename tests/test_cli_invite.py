@@ -202,7 +202,12 @@ def test_invite_csv_bad_row_stores_nothing(flow: Flow, row: str, problem: str) -
     path = write_csv(flow, text)
     result = run("invite", "--csv", str(path), "--set", "kommune-nb", "--out", "mails")
     assert result.exit_code == 1
-    assert result.output == f"Error: {path}: {problem}\n"
+    # One bad row is said as many are: the row, then that nothing was written and why.
+    assert result.output == (
+        f"bad      {problem}\n"
+        f"Error: {path}: 1 row cannot be used, so nothing was written; fix it, or give "
+        "--skip-bad to invite the other rows\n"
+    )
     assert not (flow.root / "mails").exists()
     assert not flow.db.exists() or status_json()["invitations"] == []
 
@@ -237,7 +242,8 @@ def test_invite_csv_unknown_set(flow: Flow) -> None:
     path = write_csv(flow, "navn;sluttdato;sett\nKari;2026-06-30;kommune-xx\n")
     result = run("invite", "--csv", str(path))
     assert result.exit_code == 1
-    assert result.output.startswith(f"Error: {path}: row 2: no question set 'kommune-xx'; the sets")
+    assert result.output.startswith("bad      row 2: no question set 'kommune-xx'; the sets")
+    assert f"Error: {path}: 1 row cannot be used, so nothing was written" in result.output
 
 
 # --------------------------------------------------------------------------- one person

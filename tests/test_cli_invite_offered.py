@@ -141,9 +141,10 @@ def test_an_unknown_word_names_its_row(flow: Flow) -> None:
     result = run("invite", "--csv", str(write(flow, text)), "--set", "sodermalm-sv")
     assert result.exit_code == 1
     assert result.output.startswith(
-        f"Error: {flow.root / 'avgangar.csv'}: row 2: the employment kind 'Konsult' is not one "
-        "the rule knows; write permanent, fixed_term, temporary"
+        "bad      row 2: the employment kind 'Konsult' is not one the rule knows; write "
+        "permanent, fixed_term, temporary"
     )
+    assert f"Error: {flow.root / 'avgangar.csv'}: 1 row cannot be used" in result.output
     assert "Traceback" not in result.output
 
 

@@ -32,14 +32,17 @@ class InvitationError(SluttsamtaleError):
 
 
 class BadRows(InvitationError):
-    """Several rows of a leavers' file cannot be used: one sentence, and each row's problem
-    in `problems` for the CLI to list, so HR fixes them all in one go."""
+    """Rows of a leavers' file that cannot be used: one sentence, and each row's problem in
+    `problems` for the CLI to list, so HR fixes them all in one go; one bad row is said the
+    same way as many."""
 
     def __init__(self, path: Path, problems: list[str]) -> None:
         self.problems = problems
+        rows = "1 row cannot" if len(problems) == 1 else f"{len(problems)} rows cannot"
+        them = "it" if len(problems) == 1 else "them"
         super().__init__(
-            f"{path}: {len(problems)} rows cannot be used, so nothing was written; fix them, "
-            "or give --skip-bad to invite the other rows"
+            f"{path}: {rows} be used, so nothing was written; fix {them}, or give --skip-bad "
+            "to invite the other rows"
         )
 
 
@@ -378,8 +381,6 @@ def parse_leavers(
         out.leavers.append(leaver)
         out.notes.extend(_notes(leaver, today, "email" in columns.values()))
     if errors and not skip_bad:
-        if len(errors) == 1:
-            raise InvitationError(f"{path}: {errors[0]}")
         raise BadRows(path, errors)
     out.skipped = errors
     if not out.leavers:
