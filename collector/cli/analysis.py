@@ -59,7 +59,7 @@ def report_(
     Example:
 
     \b
-        sluttsamtale report --key hr-key.json --out rapport-2026.html
+        sluttsamtale report --out rapport-2026.html
     """
     catalog = env.catalog(questionnaires)
     with env.store(db_path, create=False) as store:
@@ -110,7 +110,7 @@ def export_(
     Example:
 
     \b
-        sluttsamtale export --key hr-key.json --format xlsx --out svar-2026.xlsx
+        sluttsamtale export --format xlsx --out svar-2026.xlsx
     """
     fmt = fmt or ("xlsx" if out is not None and out.suffix.lower() == ".xlsx" else "csv")
     catalog = env.catalog(questionnaires)
@@ -188,7 +188,7 @@ def job_analysis_(
     Example:
 
     \b
-        sluttsamtale job-analysis --key hr-key.json --position Barnehagelærer \\
+        sluttsamtale job-analysis --position Barnehagelærer \\
             --from 2026-01-01 --format md
     """
     c = env.words["cli"]

@@ -79,7 +79,7 @@ def import_(
     Example:
 
     \b
-        sluttsamtale import --key hr-key.json ~/Downloads/sluttsamtale-*.json inbox/
+        sluttsamtale import ~/Downloads/sluttsamtale-*.json inbox/
         sluttsamtale import --watch ~/Sluttsamtale-innboks/
     """
     if watch_folder is not None:

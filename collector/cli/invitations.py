@@ -269,7 +269,7 @@ def status(
 
     \b
         sluttsamtale status
-        sluttsamtale status "Kari Nordmann" --key hr-key.json
+        sluttsamtale status "Kari Nordmann"
     """
     today = env.today()
     if who is not None:
@@ -385,7 +385,7 @@ def decline(
 
     \b
         sluttsamtale decline "Kari Nordmann"
-        sluttsamtale decline Ab12Cd34 --reason "Ønsket ikke samtale" --key hr-key.json
+        sluttsamtale decline Ab12Cd34 --reason "Ønsket ikke samtale"
     """
     from ..routine import invitations
 

@@ -198,7 +198,8 @@ def key_option(f: F) -> F:
         multiple=True,
         type=click.Path(dir_okay=False, path_type=Path),
         help="HR's key file (hr-key.json); repeat it to add keys from before a rotation "
-        f"[env SLUTTSAMTALE_KEY, paths separated by {os.pathsep!r}]. The passphrase is "
+        f"[env SLUTTSAMTALE_KEY, paths separated by {os.pathsep!r}; else the "
+        "configuration's store.keys]. The passphrase is "
         f"asked for, or taken from {PASSPHRASE_ENV}.",
     )(f)
 

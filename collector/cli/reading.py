@@ -49,8 +49,8 @@ def list_(
     Example:
 
     \b
-        sluttsamtale list --key hr-key.json
-        sluttsamtale list --key hr-key.json --json
+        sluttsamtale list
+        sluttsamtale list --json
     """
     with env.store(db_path, create=False) as store:
         keys = env.keys(key_paths)
@@ -121,8 +121,8 @@ def show(
     Example:
 
     \b
-        sluttsamtale show --key hr-key.json 3f2a91bc
-        sluttsamtale show --key hr-key.json 3f2a91bc --format html --out samtale.html
+        sluttsamtale show 3f2a91bc
+        sluttsamtale show 3f2a91bc --format html --out samtale.html
         sluttsamtale show 3f2a91bc --format html --for-interviewer --out til-leder.html
         sluttsamtale show 3f2a91bc --format html --for-interviewer --sealed --out til-leder.html
     """

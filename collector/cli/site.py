@@ -67,8 +67,8 @@ def build_(
     Example:
 
     \b
-        sluttsamtale build --public-key keys/hr-public.pem
-        sluttsamtale build --public-key keys/hr-public.pem --single-file e-post/
+        sluttsamtale build
+        sluttsamtale build --single-file e-post/
     """
     from ..routine import readiness
     from ..website import build, manifest
