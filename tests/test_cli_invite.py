@@ -249,6 +249,25 @@ def test_invite_csv_unknown_set(flow: Flow) -> None:
 # --------------------------------------------------------------------------- one person
 
 
+@pytest.mark.parametrize(
+    ("set_id", "last_day", "sentence"),
+    [
+        ("kommune-en", "2026-06-30", "Your last day of work at {employer} is 30 June 2026."),
+        ("kommune-en", "2026-04-30", "Your last day of work at {employer} was 30 April 2026."),
+        ("kommune-nb", "2026-04-30", "Din siste arbeidsdag hos {employer} var 30.04.2026."),
+        ("sodermalm-sv", "2026-04-30", "Din sista arbetsdag hos {employer} var 2026-04-30."),
+    ],
+)
+def test_the_mail_says_a_last_day_already_past_as_past(
+    flow: Flow, set_id: str, last_day: str, sentence: str
+) -> None:
+    # HR invites on 2026-05-04 (SLUTTSAMTALE_NOW): a last day before it "was", not "is".
+    result = run("invite", "--set", set_id, "--name", "Jane Doe", "--last-day", last_day)
+    assert result.exit_code == 0, result.output
+    employer = load_catalog(flow.questionnaires).employer.name
+    assert sentence.format(employer=employer) in " ".join(result.output.split())
+
+
 def test_invite_one_person_prints_link_and_mail_in_english(flow: Flow) -> None:
     result = run(
         "invite",

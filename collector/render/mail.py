@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from email.message import EmailMessage
 from email.policy import SMTP
 from urllib.parse import quote
@@ -121,8 +121,10 @@ def render(
     link: str,
     receiver: bool,
     check: SiteCheck | None = None,
+    written: date | None = None,
 ) -> Mail:
-    """The e-mail for one person.
+    """The e-mail for one person, written on `written` (the day HR invited them: a last
+    day before it is said as past).
 
     Every promise in it (who opens the answers, where they are kept and for how long, who
     may hold the conversation, the union representative, where to send the file, who may
@@ -132,10 +134,13 @@ def render(
     """
     words = catalogue(language)["mail"]
     p = promises(employer, language, receiver=receiver)
+    past = written is not None and last_day < written
     body = words["body"].format(
         name=name,
         employer=employer.name,
-        last_day=format_day(last_day, language),
+        last_day_sentence=words["last_day_was" if past else "last_day_is"].format(
+            employer=employer.name, last_day=format_day(last_day, language)
+        ),
         link=link,
         recipients=" ".join(f"{recipients} {p.posting}".split()),
         interviewers=p.interviewers,
@@ -179,6 +184,7 @@ def invitation(
         link=link,
         receiver=receiver,
         check=check,
+        written=datetime.fromisoformat(invited.invited_at).date(),
     )
 
 
