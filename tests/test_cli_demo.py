@@ -20,7 +20,7 @@ pytestmark = pytest.mark.slow  # a whole site build
 def test_demo_builds_a_marked_site_and_imports_its_inbox(tmp_path: Path) -> None:
     folder = tmp_path / ".demo"
     runner = CliRunner()
-    args = ["demo", "--dir", str(folder), "--config", str(ROOT / "mkdocs.yml"), "--once"]
+    args = ["demo", "--dir", str(folder), "--mkdocs-config", str(ROOT / "mkdocs.yml"), "--once"]
 
     first = runner.invoke(main, args)
     assert first.exit_code == 0, first.output

@@ -56,7 +56,7 @@ def test_build_prints_the_digest_and_each_single_files_sha256(
     site, pages = tmp_path / "site", tmp_path / "e-post"
     result = run(
         "build",
-        "--config",
+        "--mkdocs-config",
         str(ROOT / "mkdocs.yml"),
         "--out",
         str(site),
@@ -79,7 +79,7 @@ def test_build_prints_the_digest_and_each_single_files_sha256(
 
 
 def test_build_without_a_key_says_what_to_give(tmp_path: Path) -> None:
-    result = run("build", "--config", str(ROOT / "mkdocs.yml"), "--out", str(tmp_path / "s"))
+    result = run("build", "--mkdocs-config", str(ROOT / "mkdocs.yml"), "--out", str(tmp_path / "s"))
     assert result.exit_code == 1
     assert result.output == (
         "Error: no public key for sealing answers: give --public-key hr-public.pem, set "
@@ -91,7 +91,7 @@ def test_build_empties_only_an_earlier_build(tmp_path: Path, test_key: TestKey) 
     papers = tmp_path / "Documents"
     papers.mkdir()
     (papers / "contract.pdf").write_bytes(b"%PDF")
-    args = ["build", "--config", str(ROOT / "mkdocs.yml"), "--public-key", str(test_key.pem)]
+    args = ["build", "--mkdocs-config", str(ROOT / "mkdocs.yml"), "--public-key", str(test_key.pem)]
     args.append("--allow-demo")
     result = run(*args, "--out", str(papers))
     assert result.exit_code == 1
@@ -111,7 +111,7 @@ def test_single_files_may_not_go_inside_the_site(tmp_path: Path, test_key: TestK
     site = tmp_path / "site"
     result = run(
         "build",
-        "--config",
+        "--mkdocs-config",
         str(ROOT / "mkdocs.yml"),
         "--public-key",
         str(test_key.pem),

@@ -21,7 +21,7 @@ from .options import Env, pass_env
 )
 @click.option("--port", type=int, default=8000, show_default=True)
 @click.option(
-    "--config",
+    "--mkdocs-config",
     "config_file",
     type=click.Path(path_type=Path),
     help="The site's mkdocs.yml [default: ./mkdocs.yml, else the one the package ships].",

@@ -34,7 +34,6 @@ from .options import Env, pass_env, questionnaires_option
 )
 @click.option(
     "--mkdocs-config",
-    "--config",
     "config_file",
     type=click.Path(dir_okay=False, path_type=Path),
     help="The site's mkdocs.yml [default: the configuration's site.mkdocs, else ./mkdocs.yml, "
