@@ -185,7 +185,7 @@ def test_invite_csv_swedish_headings(flow: Flow) -> None:
     [
         (
             "Per Hansen;per@example.org;31.02.2026",
-            "row 3: last_day '31.02.2026' is not a date; write 2026-06-30 or 30.06.2026",
+            "row 3: sluttdato '31.02.2026' is not a date; write 2026-06-30 or 30.06.2026",
         ),
         (";per@example.org;2026-06-30", "row 3: the name is empty"),
         (
@@ -193,7 +193,7 @@ def test_invite_csv_swedish_headings(flow: Flow) -> None:
             "row 3: 'per(at)example.org' is not an e-mail address",
         ),
         ("Per Hansen;per@example.org", "row 3: has 2 fields, but the headings have 3"),
-        ("Per Hansen;per@example.org;", "row 3: the last working day (last_day) is empty"),
+        ("Per Hansen;per@example.org;", "row 3: the last working day (sluttdato) is empty"),
         ("Kari Nordmann;kari@example.org;2026-06-30", "row 3: the same person as row 2"),
     ],
 )

@@ -90,7 +90,7 @@ def test_every_bad_row_named_and_nothing_written(flow: Flow) -> None:
     assert result.exit_code == 1
     assert result.output == (
         "bad      row 3: 'ola@example' is not an e-mail address\n"
-        "bad      row 4: last_day 'neste uke' is not a date; write 2026-06-30 or 30.06.2026\n"
+        "bad      row 4: Sluttdato 'neste uke' is not a date; write 2026-06-30 or 30.06.2026\n"
         "bad      row 5: the same person as row 2\n"
         f"Error: {path}: 3 rows cannot be used, so nothing was written; fix them, or give "
         "--skip-bad to invite the other rows\n"
@@ -102,7 +102,7 @@ def test_every_bad_row_named_and_nothing_written(flow: Flow) -> None:
     lines = skipped.stdout.splitlines()
     assert lines[:3] == [
         "skipped  row 3: 'ola@example' is not an e-mail address",
-        "skipped  row 4: last_day 'neste uke' is not a date; write 2026-06-30 or 30.06.2026",
+        "skipped  row 4: Sluttdato 'neste uke' is not a date; write 2026-06-30 or 30.06.2026",
         "skipped  row 5: the same person as row 2",
     ]
     assert [r["name"] for r in status_json()["invitations"]] == ["Kari Nordmann"]

@@ -123,19 +123,28 @@ def _word(text: str | None, known: Mapping[str, str], what: str, where: str) -> 
     return found
 
 
-def _months(text: str | None, where: str) -> int | None:
+def _months(text: str | None, where: str, called: str = "tenure_months") -> int | None:
     if not text:
         return None
     if not text.isdigit() or len(text) > 4:
-        raise InvitationError(f"{where}: tenure_months {text!r} is not a whole number of months")
+        raise InvitationError(f"{where}: {called} {text!r} is not a whole number of months")
     return int(text)
 
 
 def check_leaver(
-    values: Mapping[str, str | None], where: str, default_set: str | None, catalog: Catalog
+    values: Mapping[str, str | None],
+    where: str,
+    default_set: str | None,
+    catalog: Catalog,
+    headings: Mapping[str, str] | None = None,
 ) -> Leaver:
-    """One leaver from raw texts; InvitationError starts with `where`."""
+    """One leaver from raw texts; InvitationError starts with `where` and calls a value by
+    its column's heading in `headings` (as the file writes it: "Sluttdato"), if given."""
     clean = {k: (v or "").strip() for k, v in values.items()}
+
+    def called(name: str) -> str:
+        return (headings or {}).get(name, name)
+
     set_id = clean.get("set") or default_set
     if not set_id:
         raise InvitationError(f"{where}: no question set; name one with --set or a 'set' column")
@@ -145,7 +154,7 @@ def check_leaver(
     for name, text in clean.items():
         if len(text) > SHORT_TEXT_MAX or _CONTROL.search(text):
             raise InvitationError(
-                f"{where}: {name} is longer than {SHORT_TEXT_MAX} characters or holds a "
+                f"{where}: {called(name)} is longer than {SHORT_TEXT_MAX} characters or holds a "
                 "control or hidden character"
             )
     if not clean.get("name"):
@@ -153,12 +162,12 @@ def check_leaver(
     email = clean.get("email") or None
     if email is not None and not _EMAIL.fullmatch(email):
         raise InvitationError(f"{where}: {email!r} is not an e-mail address")
-    last_day = _date(clean.get("last_day"), "last_day", where)
+    last_day = _date(clean.get("last_day"), called("last_day"), where)
     if last_day is None:
-        raise InvitationError(f"{where}: the last working day (last_day) is empty")
-    employed_from = _date(clean.get("employed_from"), "employed_from", where)
+        raise InvitationError(f"{where}: the last working day ({called('last_day')}) is empty")
+    employed_from = _date(clean.get("employed_from"), called("employed_from"), where)
     if employed_from is not None and employed_from > last_day:
-        raise InvitationError(f"{where}: employed_from is after last_day")
+        raise InvitationError(f"{where}: {called('employed_from')} is after {called('last_day')}")
     employment = _word(clean.get("employment"), _EMPLOYMENT, "the employment kind", where)
     reason = _word(clean.get("reason"), _REASONS, "the reason for leaving", where)
     return Leaver(
@@ -173,7 +182,7 @@ def check_leaver(
         employed_from=employed_from,
         employment=_EMPLOYMENT[employment] if employment else None,
         reason=_REASONS[reason] if reason else None,
-        tenure_months=_months(clean.get("tenure_months"), where),
+        tenure_months=_months(clean.get("tenure_months"), where, called("tenure_months")),
         employee_number=clean.get("employee_number") or None,
     )
 
@@ -351,6 +360,8 @@ def parse_leavers(
                 "first and last name) and last_day (or e.g. navn and sluttdato, or Fornavn, "
                 "Etternavn and Sluttdato)"
             )
+    # A value is called by its heading as the file writes it ("Sluttdato", not last_day).
+    headings = {name: table.headings[i].strip() for i, name in columns.items()}
     seen: dict[tuple[str, ...], str] = {}
     errors: list[str] = []
     for line, cells in table.rows:
@@ -369,7 +380,7 @@ def parse_leavers(
         values.pop("first_name", None)
         values.pop("last_name", None)
         try:
-            leaver = check_leaver(values, where, default_set, catalog)
+            leaver = check_leaver(values, where, default_set, catalog, headings)
         except InvitationError as e:
             errors.append(str(e))
             continue
