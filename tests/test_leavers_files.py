@@ -139,7 +139,8 @@ def test_a_last_day_past_and_a_missing_address_are_said(flow: Flow) -> None:
     result = run("invite", "--csv", str(path), "--set", "kommune-nb")
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines() == [
-        "Note: row 2: no e-mail address for Kari Nordmann; the invitation has no To",
+        "Note: row 2: no e-mail address for Kari Nordmann; fill in the recipient in the mail "
+        "program before sending",
         "Note: row 3: the last working day 2026-04-01 has passed; invited all the same",
     ]
 
