@@ -237,3 +237,35 @@ def test_a_worker_killed_mid_batch_loses_no_file_and_stores_none_twice(tmp_path:
     assert [r.outcome for r in results] == ["imported"] * len(batch.by_id)
     assert len({r.receipt for r in results}) == len(batch.by_id)
     assert cs.check_store(batch, tmp_path / "check") == (len(batch.by_id), [])
+
+
+def _sleep(seconds: float) -> float:
+    time.sleep(seconds)
+    return seconds
+
+
+@pytest.mark.slow
+def test_a_worker_killed_while_writing_its_result_does_not_hang_the_import() -> None:
+    # Found by CI: a worker killed mid-write leaves half a message in the pipe every result
+    # comes through, and ProcessPoolExecutor's reader then waits for the rest for ever (the
+    # future never fails; the process hangs at exit). Half a message is put there by hand.
+    import struct
+    import threading
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+    from multiprocessing import get_context
+
+    pool = ProcessPoolExecutor(2, mp_context=get_context("spawn"))
+    future = pool.submit(_sleep, 30)
+    time.sleep(2)
+    writer = pool._result_queue._writer  # type: ignore[attr-defined]
+    os.write(writer.fileno(), struct.pack("!i", 1000) + b"half")
+    victim = next(iter(pool._processes.values()))  # type: ignore[attr-defined]
+    os.kill(victim.pid, signal.SIGKILL)
+    with pytest.raises(BrokenProcessPool):
+        workers._result(pool, future)
+    done = threading.Event()
+    closing = threading.Thread(target=lambda: (pool.shutdown(cancel_futures=True), done.set()))
+    closing.start()
+    closing.join(timeout=20)
+    assert done.is_set(), "the pool never shut down"

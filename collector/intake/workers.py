@@ -29,6 +29,7 @@ import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FuturesTimeout
 from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
 from itertools import chain, islice
@@ -136,12 +137,50 @@ def _in_order(
         try:
             if future is None:
                 raise BrokenProcessPool
-            results = future.result()
+            results = _result(pool, future)
         except BrokenProcessPool:
             broken = True
             yield from locally(chunk)
             continue
         yield from zip(chunk, results, strict=True)
+
+
+def _result(pool: ProcessPoolExecutor, future: Future[list[Ready]]) -> list[Ready]:
+    """The chunk's results; BrokenProcessPool as soon as a worker has died.
+
+    The pool alone may never say so: a worker killed while it was writing a result leaves
+    half a message in the pipe the pool reads every result from, and the pool's reader
+    then waits for the rest for ever (CPython's ProcessPoolExecutor). So the workers are
+    looked at twice a second, and if one is gone the pool is stopped here (see _stop).
+    """
+    while True:
+        try:
+            return future.result(timeout=0.5)
+        except FuturesTimeout:
+            if any(p.exitcode is not None for p in _processes(pool)):
+                _stop(pool)
+                raise BrokenProcessPool("a worker process ended") from None
+
+
+def _processes(pool: ProcessPoolExecutor) -> list[Any]:
+    # The pool keeps its processes in a private attribute; nothing public lists them.
+    return list((getattr(pool, "_processes", None) or {}).values())
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """End a broken pool whose reader may wait for ever on half a message: every worker is
+    killed, then the pool's own end of its result pipe is closed, so that its reader sees
+    the pipe end and stops, and shutting the pool down returns."""
+    for process in _processes(pool):
+        if process.exitcode is None:
+            process.kill()
+    for process in _processes(pool):
+        process.join(timeout=5)
+    queue = getattr(pool, "_result_queue", None)
+    writer = getattr(queue, "_writer", None)
+    if writer is not None:
+        with contextlib.suppress(OSError):
+            writer.close()
 
 
 # --------------------------------------------------------------------------- in a worker
