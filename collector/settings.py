@@ -139,13 +139,10 @@ class Settings:
         """The question sets in use, with the employer from the configuration if it holds
         one, else from the set folder's employer.yml. Both are read afresh on each call:
         the desk runs for hours while HR edits them."""
-        from .model.loading import load_catalog
+        from .model.installation import catalog_with
 
-        if self.config is not None:
-            found = _load_config(self.config.file)
-            if found.employer is not None:
-                return load_catalog(self.questionnaire_folder(given), found.employer, found.file)
-        return load_catalog(self.questionnaire_folder(given))
+        config_file = self.config.file if self.config is not None else None
+        return catalog_with(self.questionnaire_folder(given), config_file)
 
 
 def from_environ(

@@ -141,5 +141,4 @@ def folder_of(env: Env, questionnaires: Path | None = None) -> readiness.Folder:
         db=s.db_path().resolve(),
         site_out=s.site_out(None).resolve(),
         base_url=s.base_url_or(None),
-        employer=s.config.employer if s.config else None,
     )

@@ -88,7 +88,8 @@ def open_response(
 ) -> OpenedResponse:
     """Parse (unless `parsed` is its envelope already), open and check one response file;
     raise the SluttsamtaleError that fits."""
-    parsed = parsed or envelope.parse(data)
+    if parsed is None:
+        parsed = envelope.parse(data)
     part = choose_part(parsed, hr_keys)
     invitation = None
     if part.link is not None:

@@ -30,7 +30,7 @@ from .. import __version__, configfile
 from ..errors import KeyFileError, SluttsamtaleError
 from ..formats.keys import PublicKey, load_public_pem, receiver_key
 from ..model import installation
-from ..model.loading import Catalog, load_catalog
+from ..model.loading import Catalog
 from ..model.questionset import QuestionSet
 from ..render.promises import promises
 from ..website import manifest
@@ -294,10 +294,7 @@ def _load_catalog(folder: Path, base: Path, configuration: str | None = None) ->
     """The sets, with the employer of the employer's configuration if it holds one."""
     path = base / configuration if configuration else configfile.find(base)
     try:
-        found = installation.load(path) if path is not None else None
-        if found is not None and found.employer is not None:
-            return load_catalog(folder, found.employer, found.file)
-        return load_catalog(folder)
+        return installation.catalog_with(folder, path)
     except SluttsamtaleError as e:
         raise PluginError(str(e)) from None
 

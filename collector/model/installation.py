@@ -15,13 +15,16 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..configfile import CONFIG_NAME, find
 from ..errors import SluttsamtaleError
 from .employer import Employer
+
+if TYPE_CHECKING:
+    from .loading import Catalog
 
 __all__ = ["CONFIG_NAME", "ConfigError", "Found", "Installation", "find", "load"]
 
@@ -146,6 +149,19 @@ def load(path: Path) -> Found:
         language=config.language,
         employer=config.employer,
     )
+
+
+def catalog_with(questionnaires: Path, config_file: Path | None) -> Catalog:
+    """The sets in `questionnaires`, with the employer of `config_file` (read afresh: the
+    desk runs for hours while HR edits it) if it has an [employer] table, else the
+    folder's employer.yml. What every command, doctor, the desk and the plugin use."""
+    from .loading import load_catalog
+
+    if config_file is not None:
+        found = load(config_file)
+        if found.employer is not None:
+            return load_catalog(questionnaires, found.employer, found.file)
+    return load_catalog(questionnaires)
 
 
 def _first_problem(error: ValidationError) -> str:

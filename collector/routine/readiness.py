@@ -19,7 +19,8 @@ from .. import osflags
 from ..errors import SluttsamtaleError
 from ..formats import keys
 from ..model.employer import Employer
-from ..model.loading import EMPLOYER_FILE, Catalog, load_catalog, load_employer
+from ..model.installation import catalog_with
+from ..model.loading import EMPLOYER_FILE, Catalog, load_employer
 
 Level = Literal["problem", "warning", "ok"]
 
@@ -48,14 +49,10 @@ class Folder:
     db: Path
     site_out: Path
     base_url: str | None
-    employer: Employer | None = None
-    """The employer of the configuration's [employer] table, if it has one."""
 
     def catalog(self) -> Catalog:
         """The question sets, with the employer the commands use."""
-        if self.employer is not None and self.config is not None:
-            return load_catalog(self.questionnaires, self.employer, self.config)
-        return load_catalog(self.questionnaires)
+        return catalog_with(self.questionnaires, self.config)
 
 
 def check(folder: Folder) -> list[Finding]:
@@ -88,7 +85,7 @@ def before_build(folder: Folder, public_key: Path) -> tuple[str | None, list[Fin
 
 def _unread_employer_file(folder: Folder, catalog: Catalog) -> Iterable[Finding]:
     unread = folder.questionnaires / EMPLOYER_FILE
-    if folder.employer is not None and unread.exists():
+    if catalog.employer_file != unread and unread.exists():
         yield Finding(
             "problem",
             f"{unread}: not read, as the employer is {catalog.employer_place}; delete it, so "
