@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import SluttsamtaleError
+from .i18n import tr
 
 if TYPE_CHECKING:
     from .formats.keyfile import HRKey
@@ -58,8 +59,12 @@ def safe_folder(folder: Path, *, create: bool) -> None:
         return
     if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid() or st.st_mode & 0o077:
         raise AgentError(
-            f"{folder}: not a folder of your own closed to others (mode {st.st_mode & 0o777:o});"
-            " remove it and unlock again"
+            tr(
+                "{folder}: not a folder of your own closed to others (mode {value:o}); "
+                "remove it and unlock again",
+                folder=folder,
+                value=st.st_mode & 0o777,
+            )
         )
 
 
@@ -77,7 +82,13 @@ def ask(path: Path, request: dict[str, object], timeout: float = 5.0) -> dict[st
     except (ConnectionRefusedError, FileNotFoundError):
         return None  # an agent that has gone (its idle time ran out) leaves no one to ask
     except OSError as e:
-        raise AgentError(f"{path}: the key agent did not answer ({e.strerror or e})") from None
+        raise AgentError(
+            tr(
+                "{path}: the key agent did not answer ({value})",
+                path=path,
+                value=e.strerror or e,
+            )
+        ) from None
     try:
         answer = json.loads(reply) if reply else None
     except ValueError:
@@ -165,7 +176,7 @@ def start(path: Path, keys: dict[str, bytes], idle: float) -> None:
     import subprocess
 
     if not available():
-        raise AgentError("this system has no Unix sockets, so the key cannot be kept unlocked")
+        raise AgentError(tr("this system has no Unix sockets, so the key cannot be kept unlocked"))
     safe_folder(path.parent, create=True)
     ask(path, {"op": "stop"})  # one agent at a time: the newest unlock wins
     payload = json.dumps({k: base64.b64encode(v).decode() for k, v in keys.items()})
@@ -187,7 +198,7 @@ def start(path: Path, keys: dict[str, bytes], idle: float) -> None:
         if process.poll() is not None:
             break
         time.sleep(0.05)
-    raise AgentError(f"{path}: the key agent did not start")
+    raise AgentError(tr("{path}: the key agent did not start", path=path))
 
 
 def hand_over(path: Path, opened: Mapping[str, HRKey], idle: float) -> None:

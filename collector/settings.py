@@ -24,14 +24,15 @@ Variables (all optional):
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from . import clock, configfile, shipped
 from .errors import SluttsamtaleError
+from .i18n import tr
 from .words import Language
 
 if TYPE_CHECKING:
@@ -80,13 +81,17 @@ class Settings:
     def db_source(self, given: Path | None = None) -> str:
         """Where the store's path came from, as a message to HR says it."""
         if given is not None:
-            return "named by --db"
+            return tr("named by --db")
         if self.db is not None:
-            return f"named by {PREFIX}DB"
+            return tr("named by {PREFIX}DB", PREFIX=PREFIX)
         if self.config is not None:
-            return f"named in {self.config.file}"
+            return tr("named in {file}", file=self.config.file)
         where = self.looked_from or Path.cwd()
-        return f"the default: no {configfile.CONFIG_NAME} in {where} or a folder above it"
+        return tr(
+            "the default: no {CONFIG_NAME} in {where} or a folder above it",
+            CONFIG_NAME=configfile.CONFIG_NAME,
+            where=where,
+        )
 
     def key_paths(self, given: tuple[Path, ...] = ()) -> tuple[Path, ...]:
         return given or self.keys or (self.config.keys if self.config else ())
@@ -184,6 +189,38 @@ def from_environ(
     )
 
 
+def early_language(
+    args: Sequence[str], environ: Mapping[str, str] | None = None, cwd: Path | None = None
+) -> Language:
+    """The language for what is said before the configuration is checked (the main help,
+    or a configuration that fails its check): its `language` read as plain TOML, else the
+    locale's. The standard library only, so `--help` starts at once."""
+    whole = os.environ if environ is None else environ
+    named = _config_argument(args) or _path(whole.get(PREFIX + "CONFIG") or None)
+    found = named if named is not None else configfile.find(cwd or Path.cwd())
+    if found is not None:
+        import tomllib
+
+        try:
+            with found.open("rb") as f:
+                chosen = tomllib.load(f).get("language")
+        except (OSError, ValueError):
+            chosen = None
+        if chosen in _OURS:
+            return cast(Language, chosen)
+    return locale_language(whole)
+
+
+def _config_argument(args: Sequence[str]) -> Path | None:
+    for i, arg in enumerate(args):
+        if arg == "--config" and i + 1 < len(args):
+            return Path(args[i + 1])
+        if arg.startswith("--config="):
+            return Path(arg.removeprefix("--config="))
+    return None
+
+
+_OURS = ("nb", "nn", "sv", "en")
 _LOCALE_CODES: dict[str, Language] = {"nb": "nb", "no": "nb", "nn": "nn", "sv": "sv"}
 
 
@@ -215,7 +252,11 @@ def _moment(value: str | None) -> datetime | None:
         return clock.parse_moment(value)
     except ValueError:
         raise SettingsError(
-            f"{PREFIX}NOW: {value!r} is not an ISO date-time such as 2026-07-01T09:00:00Z"
+            tr(
+                "{PREFIX}NOW: {value!r} is not an ISO date-time such as 2026-07-01T09:00:00Z",
+                PREFIX=PREFIX,
+                value=value,
+            )
         ) from None
 
 
@@ -223,5 +264,11 @@ def _count(value: str | None) -> int | None:
     if value is None:
         return None
     if not value.isdigit():
-        raise SettingsError(f"{PREFIX}MAX_PAGE_COUNT: {value!r} is not a whole number")
+        raise SettingsError(
+            tr(
+                "{PREFIX}MAX_PAGE_COUNT: {value!r} is not a whole number",
+                PREFIX=PREFIX,
+                value=value,
+            )
+        )
     return int(value)

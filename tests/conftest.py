@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
+from collector import i18n
 from collector.formats import keys
 from collector.website import serve
 from testing.fixtures import Env, Flow, isolate, isolate_real
@@ -43,7 +44,7 @@ KEPT_VARIABLES = {"SLUTTSAMTALE_CHROMIUM"}
 @pytest.fixture(autouse=True)
 def _isolated(
     tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
+) -> Iterator[None]:
     """Every test starts in its own folder with none of HR's settings from the shell that
     runs it, and a home of its own, so nothing a test does can read or touch real data."""
     for name in list(os.environ):
@@ -61,6 +62,8 @@ def _isolated(
     (home / "run").mkdir(mode=0o700)
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(home / "run"))
     monkeypatch.chdir(tmp_path)
+    yield
+    i18n.use("en")  # a CLI run in another language leaves the process speaking it
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from ..i18n import tr
 from ..words import LANGUAGES, Language
 from .options import Env, db_option, key_option, pass_env, past_day, questionnaires_option
 
@@ -70,7 +71,14 @@ def report_(
             store, hr_keys, catalog, language=language, min_group=min_group, now=env.now()
         )
         out = env.write_output(store, out, made.data, "report", made.delete_by)
-    click.echo(f"Wrote {out}: {made.count} responses; groups under {made.min_group} held back")
+    click.echo(
+        tr(
+            "Wrote {out}: {count} responses; groups under {min_group} held back",
+            out=out,
+            count=made.count,
+            min_group=made.min_group,
+        )
+    )
 
 
 @click.command("export")
@@ -128,8 +136,20 @@ def export_(
         )
         out = env.write_output(store, out, made.data, "export", made.delete_by, suffix=made.suffix)
     anonymous = made.statistics_only
-    left_out = f"; {anonymous} for statistics only are no rows" if anonymous else ""
-    click.echo(f"Wrote {out}: {made.count} rows; groups under {made.min_group} held back{left_out}")
+    left_out = (
+        tr("; {anonymous} for statistics only are no rows", anonymous=anonymous)
+        if anonymous
+        else ""
+    )
+    click.echo(
+        tr(
+            "Wrote {out}: {count} rows; groups under {min_group} held back{left_out}",
+            out=out,
+            count=made.count,
+            min_group=made.min_group,
+            left_out=left_out,
+        )
+    )
 
 
 @click.command("job-analysis")

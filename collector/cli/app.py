@@ -15,13 +15,27 @@ from typing import Any
 
 import click
 
-from .. import __version__, settings
+from .. import __version__, i18n, settings
 from ..errors import SluttsamtaleError
+from ..i18n import tr
+from ..words import Language
 from .options import Env
 
 
 class SluttsamtaleGroup(click.Group):
     """Turns library errors into one line each; nothing below here prints a traceback."""
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        # The main --help is printed while these arguments are parsed, before the
+        # configuration is read: it speaks the configuration's language read cheaply.
+        speak(self, settings.early_language(args))
+        return super().make_context(info_name, args, parent, **extra)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -33,7 +47,7 @@ class SluttsamtaleGroup(click.Group):
                 traceback.print_exc()
             raise click.ClickException(str(e)) from None
         except KeyboardInterrupt:
-            click.echo("\nError: interrupted", err=True)
+            click.echo("\n" + tr("Error: interrupted"), err=True)
             ctx.exit(130)
         except BrokenPipeError:
             _silence_stdout()  # the reader (e.g. `| head`) left; say nothing more
@@ -41,8 +55,20 @@ class SluttsamtaleGroup(click.Group):
         except Exception as e:  # noqa: BLE001 - the promise: one line, never a traceback
             if _debug(ctx):
                 traceback.print_exc()
-            click.echo(f"Error: unexpected {type(e).__name__}; please report this", err=True)
+            click.echo(
+                tr(
+                    "Error: unexpected {error}; please report this",
+                    error=type(e).__name__,
+                ),
+                err=True,
+            )
             ctx.exit(2)
+
+
+def speak(group: click.Group, language: Language) -> None:
+    """Messages, errors, help and click's own words in `language` from now on."""
+    i18n.use(language)
+    i18n.speak_help(group)
 
 
 def _debug(ctx: click.Context) -> bool:
@@ -100,3 +126,4 @@ def main(ctx: click.Context, show_traceback: bool, config_file: Path | None) -> 
         env.settings = settings.from_environ(config_file=config_file)
     except SluttsamtaleError as e:
         raise click.ClickException(str(e)) from None
+    speak(ctx.command, env.settings.language)  # type: ignore[arg-type]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ..i18n import tr
 from .options import Env, pass_env
 
 
@@ -43,7 +44,12 @@ def demo_(env: Env, folder: Path, port: int, config_file: Path | None, once: boo
     """
     config_file = env.settings.mkdocs_config(config_file)
     if not config_file.is_file():
-        raise click.ClickException(f"{config_file}: no such mkdocs.yml")
+        raise click.ClickException(
+            tr(
+                "{config_file}: no such mkdocs.yml",
+                config_file=config_file,
+            )
+        )
     from ..formats import keyfile
     from ..formats.keys import load_public_pem
     from ..intake import files, importer, watch
@@ -54,8 +60,13 @@ def demo_(env: Env, folder: Path, port: int, config_file: Path | None, once: boo
     key_file, pem, created = demo.ensure_demo_key(folder)
     fingerprint = load_public_pem(pem).fingerprint
     click.echo(
-        f"{'Made' if created else 'Using'} the DEMO key {key_file} "
-        f"(fingerprint {fingerprint}); never use it for real answers."
+        tr(
+            "{value} the DEMO key {key_file} (fingerprint {fingerprint}); never use "
+            "it for real answers.",
+            value="Made" if created else "Using",
+            key_file=key_file,
+            fingerprint=fingerprint,
+        )
     )
     site, inbox, db = folder / "site", folder / "inbox", folder / "sluttsamtale.db"
     inbox.mkdir(parents=True, exist_ok=True)
@@ -69,7 +80,7 @@ def demo_(env: Env, folder: Path, port: int, config_file: Path | None, once: boo
     )
     with Store.open(db):
         pass  # created and migrated now, so `list` works before the first import
-    click.echo(f"Site: {site}   Store: {db}   Inbox: {inbox}")
+    click.echo(tr("Site: {site}   Store: {db}   Inbox: {inbox}", site=site, db=db, inbox=inbox))
     hr_keys = {k.key_id: k for k in [keyfile.load(key_file, demo.DEMO_PASSPHRASE)]}
     catalog = env.catalog(folder_of_sets)
 
@@ -85,18 +96,22 @@ def demo_(env: Env, folder: Path, port: int, config_file: Path | None, once: boo
         if found:
             on_new(found)
         else:
-            click.echo(f"Nothing in {inbox} to import; stopped (--once).")
+            click.echo(tr("Nothing in {inbox} to import; stopped (--once).", inbox=inbox))
         return
     server = serve.serve(site, port)
     click.echo(
-        f"Serving the site on http://127.0.0.1:{server.server_port}/ . Fill in a set, "
-        f"press Finish, and save the file into {inbox}/ . Ctrl+C stops."
+        tr(
+            "Serving the site on http://127.0.0.1:{server_port}/ . Fill in a set, "
+            "press Finish, and save the file into {inbox}/ . Ctrl+C stops.",
+            server_port=server.server_port,
+            inbox=inbox,
+        )
     )
     stop = threading.Event()
     try:
         watch.watch(inbox, on_new, stop)
     except KeyboardInterrupt:
-        click.echo("Stopped.")
+        click.echo(tr("Stopped."))
     finally:
         stop.set()
         server.shutdown()

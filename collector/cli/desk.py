@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from ..i18n import tr
 from .options import Env, pass_env
 
 
@@ -39,5 +40,9 @@ def desk_(env: Env, port: int, no_browser: bool) -> None:
         )
     except OSError as e:
         raise click.ClickException(
-            f"127.0.0.1:{port}: the desk cannot listen here ({e.strerror})"
+            tr(
+                "127.0.0.1:{port}: the desk cannot listen here ({strerror})",
+                port=port,
+                strerror=e.strerror,
+            )
         ) from None

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ..i18n import tr
 from .options import Env, db_option, key_option, pass_env
 
 
@@ -47,7 +48,7 @@ def erase(
         sluttsamtale erase --invitation "Kari Nordmann"
     """
     if (response_id is None) == (who is None):
-        raise click.ClickException("give a RESPONSE_ID or --invitation WHO (one of them)")
+        raise click.ClickException(tr("give a RESPONSE_ID or --invitation WHO (one of them)"))
     from ..intake.opening import SHORT_ID
     from ..routine import erasure
 

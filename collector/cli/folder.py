@@ -10,6 +10,7 @@ import click
 
 from .. import shipped
 from ..configfile import CONFIG_NAME, find
+from ..i18n import tr
 from .options import Env, pass_env
 
 if TYPE_CHECKING:
@@ -59,14 +60,29 @@ def init(folder: Path) -> None:
     outer = find(folder.resolve().parent)
     if outer is not None:
         raise click.ClickException(
-            f"{folder}: inside the employer's folder {outer.parent} (its {CONFIG_NAME}); a "
-            "folder of its own goes elsewhere, or edit that one"
+            tr(
+                "{folder}: inside the employer's folder {parent} (its {CONFIG_NAME}); a "
+                "folder of its own goes elsewhere, or edit that one",
+                folder=folder,
+                parent=outer.parent,
+                CONFIG_NAME=CONFIG_NAME,
+            )
         )
     if config.exists():
-        raise click.ClickException(f"{config}: exists already; init never overwrites a folder")
+        raise click.ClickException(
+            tr(
+                "{config}: exists already; init never overwrites a folder",
+                config=config,
+            )
+        )
     sets = folder / "questionnaires"
     if sets.exists():
-        raise click.ClickException(f"{sets}: exists already; init never overwrites a folder")
+        raise click.ClickException(
+            tr(
+                "{sets}: exists already; init never overwrites a folder",
+                sets=sets,
+            )
+        )
     folder.mkdir(parents=True, exist_ok=True)
     # The employer goes into the configuration, so the sets' folder gets no employer.yml.
     shutil.copytree(
@@ -83,16 +99,21 @@ def init(folder: Path) -> None:
     db = folder / "sluttsamtale.db"
     with Store.open(db, create=True):
         pass
-    click.echo(f"Made {folder.resolve()}:")
+    click.echo(tr("Made {resolve}:", resolve=folder.resolve()))
     for name, what in (
-        (CONFIG_NAME, "the configuration: your details under [employer], base_url under [site]"),
-        (SCHEMA_NAME, "what an editor checks the configuration against"),
-        ("questionnaires/", "the question sets, to edit or delete"),
-        ("keys/", "for HR's key pair"),
-        ("sluttsamtale.db", "a new, empty store (created now)"),
+        (
+            CONFIG_NAME,
+            tr("the configuration: your details under [employer], base_url under [site]"),
+        ),
+        (SCHEMA_NAME, tr("what an editor checks the configuration against")),
+        ("questionnaires/", tr("the question sets, to edit or delete")),
+        ("keys/", tr("for HR's key pair")),
+        ("sluttsamtale.db", tr("a new, empty store (created now)")),
     ):
         click.echo(f"  {name:<20} {what}")
-    click.echo("Next, in that folder: sluttsamtale keygen --out keys/, then sluttsamtale doctor.")
+    click.echo(
+        tr("Next, in that folder: sluttsamtale keygen --out keys/, then sluttsamtale doctor.")
+    )
 
 
 @click.command("doctor")
@@ -115,14 +136,19 @@ def doctor(env: Env) -> None:
         # Every other finding would be about defaults nobody chose (the shipped demo sets, a
         # key and a store in whatever folder this is), so say only this.
         raise click.ClickException(
-            f"no {CONFIG_NAME} in {env.settings.looked_from or Path.cwd()} or a folder above it, "
-            "so this is no employer's "
-            "folder; run doctor in one, give --config, or make one with sluttsamtale init DIR"
+            tr(
+                "no {CONFIG_NAME} in {value} or a folder above it, so this is no "
+                "employer's folder; run doctor in one, give --config, or make one with "
+                "sluttsamtale init DIR",
+                CONFIG_NAME=CONFIG_NAME,
+                value=env.settings.looked_from or Path.cwd(),
+            )
         )
     findings = readiness.check(folder_of(env))
+    marks = {"problem": tr("problem"), "warning": tr("warning"), "ok": tr("ok")}
+    width = max(len(mark) for mark in marks.values())
     for finding in findings:
-        mark = {"problem": "problem", "warning": "warning", "ok": "ok     "}[finding.level]
-        env.say(f"{mark}  {finding.text}")
+        env.say(f"{marks[finding.level]:<{width}}  {finding.text}")
     if any(f.level == "problem" for f in findings):
         raise click.exceptions.Exit(1)
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..errors import SluttsamtaleError
+from ..i18n import tr
 from ..safetext import visible
 
 if TYPE_CHECKING:
@@ -84,11 +85,11 @@ def import_(
     """
     if watch_folder is not None:
         if paths or as_json:
-            raise click.ClickException("--watch takes one folder, and no other paths or --json")
+            raise click.ClickException(tr("--watch takes one folder, and no other paths or --json"))
         _watch(env, watch_folder, forward_to, confirm, db_path, key_paths, questionnaires)
         return
     if not paths:
-        raise click.ClickException("give the files or folders to import, or --watch FOLDER")
+        raise click.ClickException(tr("give the files or folders to import, or --watch FOLDER"))
     from ..intake import files, importer
     from ..render import text
     from ..store.files import prepare_folder
@@ -102,7 +103,7 @@ def import_(
         return files.expand(paths, skip=store_files)
 
     if next(items(), None) is None:
-        raise click.ClickException("found no files to import in the folders given")
+        raise click.ClickException(tr("found no files to import in the folders given"))
     hr_keys = env.keys(key_paths)
     if forward_to is not None:
         prepare_folder(forward_to)
@@ -133,12 +134,23 @@ def import_(
                 else:
                     env.say(text.import_line(result, words))
     except KeyboardInterrupt:
-        click.echo(f"\nError: interrupted; so far {text.import_summary(summary, words)}", err=True)
+        click.echo(
+            tr(
+                "\nError: interrupted; so far {import_summary}",
+                import_summary=text.import_summary(summary, words),
+            ),
+            err=True,
+        )
         ctx.exit(130)
     except SluttsamtaleError:
         # The store failed (disk full, locked, damaged): say what was done before it did.
         if summary.files and not as_json:
-            click.echo(f"stopped: {text.import_summary(summary, words)}")
+            click.echo(
+                tr(
+                    "stopped: {import_summary}",
+                    import_summary=text.import_summary(summary, words),
+                )
+            )
         raise
     finally:
         if bar is not None:

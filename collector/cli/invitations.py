@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from ..i18n import tr
 from ..safetext import visible
 
 if TYPE_CHECKING:
@@ -152,7 +153,7 @@ def invite(
     left_out: list[dict[str, Any]] = []
     if csv_file is not None:
         if given:
-            raise click.ClickException("give either --csv or one person's details, not both")
+            raise click.ClickException(tr("give either --csv or one person's details, not both"))
         try:
             parsed = leaver_files.read_leavers(
                 csv_file, set_id, catalog, skip_bad=skip_bad, today=env.today()
@@ -164,7 +165,9 @@ def invite(
                 )
             raise
         if parsed.ignored:
-            click.echo(f"Note: columns not used: {', '.join(parsed.ignored)}", err=True)
+            click.echo(
+                tr("Note: columns not used: {join}", join=", ".join(parsed.ignored)), err=True
+            )
         c = env.words["cli"]
         for problem in parsed.skipped:
             env.say(c["leavers_skipped"].format(problem=problem))
@@ -176,7 +179,7 @@ def invite(
     else:
         if not given.get("name") or not given.get("last_day"):
             raise click.ClickException(
-                "give --name and --last-day for one person, or --csv FILE for many"
+                tr("give --name and --last-day for one person, or --csv FILE for many")
             )
         leavers = [leaver_files.check_leaver(dict(given), "invitation", set_id, catalog)]
     if out is not None:
@@ -234,12 +237,26 @@ def invite(
         return
     for r in results:
         where = f"e-mail {r['email_file']}" if r["email_file"] else r["link"]
-        env.say(f"{r['outcome']:<15} {r['name']}  last day {r['last_day']}  {where}")
+        env.say(
+            tr(
+                "{outcome:<15} {name}  last day {last_day}  {where}",
+                outcome=r["outcome"],
+                name=r["name"],
+                last_day=r["last_day"],
+                where=where,
+            )
+        )
     if len(results) == 1 and out is None and results[0]["outcome"] == "invited":
         click.echo("")
         env.say(results[0]["email"], nl=False)
     invited_count = sum(r["outcome"] == "invited" for r in results)
-    click.echo(f"{invited_count} invited, {len(results) - invited_count} already invited")
+    click.echo(
+        tr(
+            "{invited_count} invited, {value} already invited",
+            invited_count=invited_count,
+            value=len(results) - invited_count,
+        )
+    )
 
 
 @click.command()
@@ -345,7 +362,7 @@ def _offered(
         leaver = person.leaver
         left_out.append(
             {
-                "outcome": "outside the rule",
+                "outcome": tr("outside the rule"),
                 "name": leaver.name,
                 "last_day": leaver.last_day.isoformat(),
                 "set": leaver.set_id,
@@ -396,5 +413,9 @@ def decline(
             store, who, on=day, today=today, reason=reason, hr_keys=env.keys(key_paths)
         )
     env.say(
-        f"Recorded: {done.invitation.record.name} declined the exit interview ({day.isoformat()})."
+        tr(
+            "Recorded: {name} declined the exit interview ({isoformat}).",
+            name=done.invitation.record.name,
+            isoformat=day.isoformat(),
+        )
     )

@@ -6,14 +6,17 @@ from pathlib import Path
 
 import click
 
+from ..i18n import tr
 from .options import Env, pass_env
 
-BACKUP_WARNING = """\
-Keep this key safe. If hr-key.json or its passphrase is lost, the answers sealed to it
-cannot be read by anyone: not by HR, not by IT, not by the makers of Sluttsamtale.
-  - Back up hr-key.json on offline media, e.g. two USB sticks kept in separate locked places.
-  - Keep the passphrase in the organisation's password safe.
-  - Only hr-public.pem goes into the site build; hr-key.json never leaves HR."""
+BACKUP_WARNING = tr(
+    "Keep this key safe. If hr-key.json or its passphrase is lost, the "
+    "answers sealed to it\ncannot be read by anyone: not by HR, not by IT, "
+    "not by the makers of Sluttsamtale.\n  - Back up hr-key.json on offline "
+    "media, e.g. two USB sticks kept in separate locked places.\n  - Keep the "
+    "passphrase in the organisation's password safe.\n  - Only hr-public.pem "
+    "goes into the site build; hr-key.json never leaves HR."
+)
 
 
 def _new_passphrase(env: Env) -> str:
@@ -23,13 +26,13 @@ def _new_passphrase(env: Env) -> str:
         return _strong(env.settings.passphrase)
     from .options import secret_prompt
 
-    first = secret_prompt("Passphrase for the new key")
+    first = secret_prompt(tr("Passphrase for the new key"))
     problem = passphrases.weakness(str(first))
     if problem is not None:
-        raise click.ClickException(f"{problem}; no key was written")
-    second = secret_prompt("The same passphrase again")
+        raise click.ClickException(tr("{problem}; no key was written", problem=problem))
+    second = secret_prompt(tr("The same passphrase again"))
     if first != second:
-        raise click.ClickException("the two passphrases differ; no key was written")
+        raise click.ClickException(tr("the two passphrases differ; no key was written"))
     return str(first)
 
 
@@ -38,7 +41,12 @@ def _strong(passphrase: str) -> str:
 
     problem = passphrases.weakness(passphrase)
     if problem is not None:
-        raise click.ClickException(f"SLUTTSAMTALE_PASSPHRASE: {problem}; no key was written")
+        raise click.ClickException(
+            tr(
+                "SLUTTSAMTALE_PASSPHRASE: {problem}; no key was written",
+                problem=problem,
+            )
+        )
     return passphrase
 
 
@@ -74,12 +82,23 @@ def keygen(env: Env, out: Path) -> None:
         try:
             out.mkdir(mode=0o700, parents=True)
         except OSError as e:
-            raise click.ClickException(f"{out}: cannot create the folder ({e.strerror})") from None
+            raise click.ClickException(
+                tr(
+                    "{out}: cannot create the folder ({strerror})",
+                    out=out,
+                    strerror=e.strerror,
+                )
+            ) from None
     from ..formats.keys import fingerprint
 
     key_path, pem_path, kid = keyfile.generate(out, passphrase)
-    click.echo(f"Wrote {key_path} (private key, protected by the passphrase)")
-    click.echo(f"Wrote {pem_path} (public key, for the site build)")
-    click.echo(f"Key id: {fingerprint(kid)}")
+    click.echo(
+        tr(
+            "Wrote {key_path} (private key, protected by the passphrase)",
+            key_path=key_path,
+        )
+    )
+    click.echo(tr("Wrote {pem_path} (public key, for the site build)", pem_path=pem_path))
+    click.echo(tr("Key id: {fingerprint}", fingerprint=fingerprint(kid)))
     click.echo("")
     click.echo(BACKUP_WARNING)

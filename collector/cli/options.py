@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from ..i18n import tr
 from ..safetext import json_visible, visible
 from ..settings import Settings
 from ..words import Catalogue, catalogue
@@ -53,14 +54,14 @@ class Env:
     def passphrase(self, path: Path) -> str:
         if self.settings.passphrase is not None:
             return self.settings.passphrase
-        return secret_prompt(f"Passphrase for {path}")
+        return secret_prompt(tr("Passphrase for {path}", path=path))
 
     def keys(self, given: Iterable[Path]) -> dict[str, HRKey]:
         """Each key file once: unlocking costs a deliberate ~0.3 s of Argon2id."""
         unique = list(dict.fromkeys(self.settings.key_paths(tuple(given))))
         if not unique:
             raise click.ClickException(
-                "no key given; name HR's key file with --key hr-key.json or SLUTTSAMTALE_KEY"
+                tr("no key given; name HR's key file with --key hr-key.json or SLUTTSAMTALE_KEY")
             )
         from ..formats import keyfile
         from ..formats import keys as keys_format
@@ -70,7 +71,7 @@ class Env:
         held = self.unlocked()
         for path in unique:
             if not path.exists():  # before asking for a passphrase it could never use
-                raise click.ClickException(f"{path}: HR's key file is not here")
+                raise click.ClickException(tr("{path}: HR's key file is not here", path=path))
             kid, public = keyfile.public_of_file(path)
             raw = held.get(kid)
             if raw is not None:
@@ -141,13 +142,16 @@ class Env:
         if not create and not path.exists():
             # Never a second, empty store beside the real one: say where it looked instead.
             raise click.ClickException(
-                f"{path.resolve()}: no store here ({self.settings.db_source(db)}); "
-                "only import and init create one"
+                tr(
+                    "{resolve}: no store here ({db_source}); only import and init create one",
+                    resolve=path.resolve(),
+                    db_source=self.settings.db_source(db),
+                )
             )
         existed = path.exists()
         store = Store.open(path, create=create, max_page_count=self.settings.max_page_count)
         if not existed:
-            click.echo(f"Created a new store: {path.resolve()}", err=True)
+            click.echo(tr("Created a new store: {resolve}", resolve=path.resolve()), err=True)
         if not warn:
             return store
         try:
@@ -229,9 +233,21 @@ def past_day(text: str | None, option: str, today: date) -> date | None:
     try:
         day = date.fromisoformat(text)
     except ValueError:
-        raise click.ClickException(f"{option}: {text!r} is not a date; write 2026-07-01") from None
+        raise click.ClickException(
+            tr(
+                "{option}: {text!r} is not a date; write 2026-07-01",
+                option=option,
+                text=text,
+            )
+        ) from None
     if day > today:
-        raise click.ClickException(f"{option}: {day} lies in the future")
+        raise click.ClickException(
+            tr(
+                "{option}: {day} lies in the future",
+                option=option,
+                day=day,
+            )
+        )
     return day
 
 
@@ -246,6 +262,6 @@ def secret_prompt(text: str) -> str:
         line = sys.stdin.readline()
         click.echo(err=True)
         if not line:
-            raise click.ClickException("no passphrase on standard input")
+            raise click.ClickException(tr("no passphrase on standard input"))
         return line.rstrip("\r\n")
     return str(click.prompt(text, hide_input=True, err=True))

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ..i18n import tr
 from ..safetext import json_visible
 from .options import (
     Env,
@@ -129,15 +130,17 @@ def show(
     fmt = "json" if as_json else fmt
     if for_interviewer and fmt != "html":
         raise click.ClickException(
-            "--for-interviewer makes the printable record; add --format html"
+            tr("--for-interviewer makes the printable record; add --format html")
         )
     if sealed and not for_interviewer:
         raise click.ClickException(
-            "--sealed seals the copy for the person who holds the conversation; "
-            "add --format html --for-interviewer"
+            tr(
+                "--sealed seals the copy for the person who holds the conversation; add "
+                "--format html --for-interviewer"
+            )
         )
     if sealed and out is None:
-        raise click.ClickException("--sealed writes a file; name it with --out FILE")
+        raise click.ClickException(tr("--sealed writes a file; name it with --out FILE"))
     catalog = env.catalog(questionnaires)
     with env.store(db_path, create=False) as store:
         row = store.find(response_id)
@@ -169,7 +172,7 @@ def show(
             _write_sealed(env, store, out, shown, opened)
             return
         env.write_output(store, out, shown.encode("utf-8"), "record", row.delete_by)
-    click.echo(f"Wrote {out}")
+    click.echo(tr("Wrote {out}", out=out))
 
 
 def _write_sealed(env: Env, store: Store, out: Path, record_html: str, opened: Opened) -> None:

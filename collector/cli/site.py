@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from ..errors import SluttsamtaleError
+from ..i18n import tr
 from ..safetext import visible
 from .options import Env, pass_env, questionnaires_option
 
@@ -76,13 +77,21 @@ def build_(
     key = env.settings.public_key_or(public_key)
     if key is None:
         raise click.ClickException(
-            "no public key for sealing answers: give --public-key hr-public.pem, set "
-            "SLUTTSAMTALE_PUBLIC_KEY, or name it in sluttsamtale.toml (sluttsamtale init)"
+            tr(
+                "no public key for sealing answers: give --public-key hr-public.pem, set "
+                "SLUTTSAMTALE_PUBLIC_KEY, or name it in sluttsamtale.toml (sluttsamtale "
+                "init)"
+            )
         )
     out = env.settings.site_out(out)
     config_file = env.settings.mkdocs_config(config_file)
     if not config_file.is_file():
-        raise click.ClickException(f"{config_file}: no such mkdocs.yml")
+        raise click.ClickException(
+            tr(
+                "{config_file}: no such mkdocs.yml",
+                config_file=config_file,
+            )
+        )
     refusal, notes = readiness.before_build(folder_of(env, questionnaires), key)
     if refusal is not None and not allow_demo:
         raise click.ClickException(refusal)
@@ -201,8 +210,10 @@ def serve_(
     key = env.settings.public_key_or(public_key)
     if key is None or not key.is_file():
         raise click.ClickException(
-            f"{key or 'site.public_key'}: no public key; make HR's key pair with sluttsamtale "
-            "keygen"
+            tr(
+                "{value}: no public key; make HR's key pair with sluttsamtale keygen",
+                value=key or "site.public_key",
+            )
         )
     config = env.settings.mkdocs_config(config_file)
     sets = env.settings.questionnaire_folder(questionnaires).resolve()
@@ -220,21 +231,29 @@ def serve_(
                 configuration=configuration,
             )
         except SluttsamtaleError as e:
-            env.say(f"Not rebuilt: {e}; still showing the last build")
+            env.say(tr("Not rebuilt: {error}; still showing the last build", error=e))
             return False
-        click.echo(f"Built: site digest {preview.digest_of(out)}")
+        click.echo(tr("Built: site digest {digest_of}", digest_of=preview.digest_of(out)))
         return True
 
     try:
         if not rebuild():
-            raise click.ClickException("the site does not build; fix the error above")
+            raise click.ClickException(tr("the site does not build; fix the error above"))
         server = preview.serve(out, port)
         address = f"http://127.0.0.1:{server.server_port}"
+        watching = (
+            tr("{sets} or {configuration}", sets=sets, configuration=configuration)
+            if configuration
+            else str(sets)
+        )
         click.echo(
-            f"Preview: {address}{preview.PREVIEW_PATH} (the site itself: {address}/), "
-            f"rebuilt when anything in {sets}"
-            + (f" or {configuration}" if configuration else "")
-            + " changes. Ctrl+C stops."
+            tr(
+                "Preview: {page} (the site itself: {address}/), rebuilt when anything in "
+                "{watching} changes. Ctrl+C stops.",
+                page=address + preview.PREVIEW_PATH,
+                address=address,
+                watching=watching,
+            )
         )
         stop = threading.Event()
         try:
@@ -243,7 +262,7 @@ def serve_(
                 watched + ([configuration] if configuration else []), rebuild, stop
             )
         except KeyboardInterrupt:
-            click.echo("Stopped.")
+            click.echo(tr("Stopped."))
         finally:
             stop.set()
             server.shutdown()

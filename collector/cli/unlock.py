@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from .. import keyagent
+from ..i18n import tr
 from .options import Env, key_option, pass_env
 
 
@@ -36,15 +37,22 @@ def unlock(env: Env, key_paths: tuple[Path, ...], minutes: int | None) -> None:
     socket = env.settings.agent_socket
     if socket is None or not keyagent.available():
         raise click.ClickException(
-            "this system has no Unix sockets, so the key cannot be kept unlocked; each command "
-            "asks for the passphrase"
+            tr(
+                "this system has no Unix sockets, so the key cannot be kept unlocked; "
+                "each command asks for the passphrase"
+            )
         )
     opened = env.keys(key_paths)
     idle = env.settings.unlock_minutes(minutes)
     keyagent.hand_over(socket, opened, idle * 60)
     names = ", ".join(str(k.path) for k in opened.values())
     click.echo(
-        f"Unlocked {names} until {idle} minutes pass without use; sluttsamtale lock forgets it now."
+        tr(
+            "Unlocked {names} until {idle} minutes pass without use; sluttsamtale "
+            "lock forgets it now.",
+            names=names,
+            idle=idle,
+        )
     )
 
 
@@ -60,4 +68,4 @@ def lock(env: Env) -> None:
     """
     socket = env.settings.agent_socket
     answer = keyagent.ask(socket, {"op": "stop"}) if socket is not None else None
-    click.echo("Locked: the key is forgotten." if answer else "No key was unlocked.")
+    click.echo(tr("Locked: the key is forgotten.") if answer else tr("No key was unlocked."))

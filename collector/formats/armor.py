@@ -18,13 +18,14 @@ import re
 from dataclasses import dataclass
 
 from ..errors import ArmorError
+from ..i18n import tr
 from .strictjson import b64decode_canonical
 
 BEGIN = "-----BEGIN SLUTTSAMTALE RESPONSE-----"
 END = "-----END SLUTTSAMTALE RESPONSE-----"
 COLUMNS = 64
 
-REWRAPPED = "it looks re-wrapped by an e-mail program; attach the .json file instead"
+REWRAPPED = tr("it looks re-wrapped by an e-mail program; attach the .json file instead")
 
 # What makes a line look like ours, in any case: it is then held to the rules, so that a
 # damaged block is reported instead of silently skipped.
@@ -39,7 +40,7 @@ _TRAILING = " \t\r"
 def armor(file_bytes: bytes) -> str:
     """The block for `file_bytes`, LF line ends and a final newline (as the page writes it)."""
     if not file_bytes:
-        raise ValueError("there is nothing to armor")
+        raise ValueError(tr("there is nothing to armor"))
     text = base64.b64encode(file_bytes).decode("ascii")
     lines = [text[i : i + COLUMNS] for i in range(0, len(text), COLUMNS)]
     return "\n".join([BEGIN, *lines, END]) + "\n"
@@ -77,13 +78,31 @@ def _begin(line: str, number: int) -> str | None:
         return None
     prefix = line[: match.start()]
     if not _QUOTE_PREFIX.fullmatch(prefix):
-        raise ArmorError(f"line {number} has text before the BEGIN line; {REWRAPPED}")
+        raise ArmorError(
+            tr(
+                "line {number} has text before the BEGIN line; {REWRAPPED}",
+                number=number,
+                REWRAPPED=REWRAPPED,
+            )
+        )
     content = line[len(prefix) :]
     if content == BEGIN:
         return prefix
     if content.startswith(BEGIN):
-        raise ArmorError(f"line {number} has text after the BEGIN line; {REWRAPPED}")
-    raise ArmorError(f'line {number} must read exactly "{BEGIN}"')
+        raise ArmorError(
+            tr(
+                "line {number} has text after the BEGIN line; {REWRAPPED}",
+                number=number,
+                REWRAPPED=REWRAPPED,
+            )
+        )
+    raise ArmorError(
+        tr(
+            'line {number} must read exactly "{BEGIN}"',
+            number=number,
+            BEGIN=BEGIN,
+        )
+    )
 
 
 def _read_block(lines: list[str], begin: int, prefix: str) -> tuple[_Block, int]:
@@ -92,33 +111,67 @@ def _read_block(lines: list[str], begin: int, prefix: str) -> tuple[_Block, int]
     for i in range(begin + 1, len(lines)):
         number = i + 1
         if not lines[i].startswith(prefix):
-            raise ArmorError(f'line {number} does not start with "{prefix}" as its BEGIN line does')
+            raise ArmorError(
+                tr(
+                    'line {number} does not start with "{prefix}" as its BEGIN line does',
+                    number=number,
+                    prefix=prefix,
+                )
+            )
         content = lines[i][len(prefix) :]
         if _OUR_END.search(content):
             if content != END:
-                raise ArmorError(f'line {number} must read exactly "{END}"')
+                raise ArmorError(
+                    tr(
+                        'line {number} must read exactly "{END}"',
+                        number=number,
+                        END=END,
+                    )
+                )
             return block, i + 1
         if _OUR_BEGIN.search(content):
-            raise ArmorError(f"the block that begins on line {block.first_line} has no END line")
+            raise ArmorError(
+                tr(
+                    "the block that begins on line {first_line} has no END line",
+                    first_line=block.first_line,
+                )
+            )
         if _HEADER.match(content):
-            raise ArmorError(f"line {number}: armor headers are not allowed")
+            raise ArmorError(tr("line {number}: armor headers are not allowed", number=number))
         block.body.append(content)
-    raise ArmorError(f"the block that begins on line {block.first_line} has no END line")
+    raise ArmorError(
+        tr(
+            "the block that begins on line {first_line} has no END line",
+            first_line=block.first_line,
+        )
+    )
 
 
 def _decode(block: _Block) -> bytes:
     body = block.body
-    where = f"the block that begins on line {block.first_line}"
+    where = tr("the block that begins on line {first_line}", first_line=block.first_line)
     if not body:
-        raise ArmorError(f"{where} is empty")
+        raise ArmorError(tr("{where} is empty", where=where))
     if any(len(line) != COLUMNS for line in body[:-1]) or not 1 <= len(body[-1]) <= COLUMNS:
-        raise ArmorError(f"{where} has lines that are not {COLUMNS} characters long; {REWRAPPED}")
+        raise ArmorError(
+            tr(
+                "{where} has lines that are not {COLUMNS} characters long; {REWRAPPED}",
+                where=where,
+                COLUMNS=COLUMNS,
+                REWRAPPED=REWRAPPED,
+            )
+        )
     if not all(_BASE64_LINE.fullmatch(line) for line in body):
-        raise ArmorError(f"{where} holds characters that are not base64")
+        raise ArmorError(tr("{where} holds characters that are not base64", where=where))
     joined = "".join(body)
     if len(joined) % 4:
-        raise ArmorError(f"{where} is missing its base64 padding, or is cut short")
+        raise ArmorError(
+            tr(
+                "{where} is missing its base64 padding, or is cut short",
+                where=where,
+            )
+        )
     decoded = b64decode_canonical(joined)
     if decoded is None:
-        raise ArmorError(f"{where} is not canonical base64")
+        raise ArmorError(tr("{where} is not canonical base64", where=where))
     return decoded

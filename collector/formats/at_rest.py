@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from pydantic import BaseModel, ValidationError
 
 from ..errors import DecryptError, SluttsamtaleError
+from ..i18n import tr
 from . import hpke, keys
 from .keyfile import HRKey
 
@@ -54,16 +55,24 @@ def open_as(
     key = hr_keys.get(key_id)
     if key is None:
         raise SluttsamtaleError(
-            f"sealed to key {keys.fingerprint(key_id)}, which was not given with --key"
+            tr(
+                "sealed to key {fingerprint}, which was not given with --key",
+                fingerprint=keys.fingerprint(key_id),
+            )
         )
     try:
         data = hpke.open_with_info(sealed, key.private, info(kind, key_id))
     except DecryptError:
-        raise SluttsamtaleError(f"a stored {kind} does not open: the store is damaged") from None
+        raise SluttsamtaleError(
+            tr(
+                "a stored {kind} does not open: the store is damaged",
+                kind=kind,
+            )
+        ) from None
     try:
         return cls.model_validate_json(data)
     except ValidationError:
-        raise SluttsamtaleError(f"a stored {kind} is damaged") from None
+        raise SluttsamtaleError(tr("a stored {kind} is damaged", kind=kind)) from None
 
 
 def index_key(key: HRKey) -> bytes:
@@ -92,7 +101,10 @@ def open_text(sealed: bytes, kind: Kind, key_id: str, hr_keys: Mapping[str, HRKe
     key = hr_keys.get(key_id)
     if key is None:
         raise SluttsamtaleError(
-            f"sealed to key {keys.fingerprint(key_id)}, which was not given with --key"
+            tr(
+                "sealed to key {fingerprint}, which was not given with --key",
+                fingerprint=keys.fingerprint(key_id),
+            )
         )
     data = hpke.open_with_info(sealed, key.private, info(kind, key_id))
     return data.rstrip(b"\x00").decode("utf-8")

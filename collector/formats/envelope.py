@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from ..errors import EnvelopeError
+from ..i18n import tr
 from .hpke import ENC_LEN, RESPONSE_FORMAT, TAG_LEN
 from .strictjson import JSONProblem, b64decode_canonical, check_depth, loads, quoted
 
@@ -48,9 +49,9 @@ class Envelope:
 def parse(data: bytes) -> Envelope:
     """Read a response file; EnvelopeError names the first rule it breaks."""
     if not data:
-        raise EnvelopeError("empty file")
+        raise EnvelopeError(tr("empty file"))
     if len(data) > MAX_FILE_BYTES:
-        raise EnvelopeError("file is larger than 1 MiB, the most a response file may be")
+        raise EnvelopeError(tr("file is larger than 1 MiB, the most a response file may be"))
     try:
         # A valid file nests 3 deep, so the depth is checked only for a file refused below.
         obj = loads(data, depth_bounded=True)
@@ -69,29 +70,39 @@ def parse(data: bytes) -> Envelope:
 def _read(obj: Any, data: bytes) -> Envelope:
     """The envelope in `obj`, the strict JSON of `data`: its fields and canonical form."""
     if not isinstance(obj, dict):
-        raise EnvelopeError("the file is not a JSON object")
+        raise EnvelopeError(tr("the file is not a JSON object"))
     _check_fields(obj, _FIELDS)
     if not isinstance(obj["format"], str):
-        raise EnvelopeError('"format" must be a string')
+        raise EnvelopeError(tr('"format" must be a string'))
     if obj["format"] == OLD_FORMAT:
         raise EnvelopeError(
-            f'unsupported format "{OLD_FORMAT}": sealed by an older page, whose files this '
-            "version no longer reads; ask for the answers again from the current page"
+            tr(
+                'unsupported format "{OLD_FORMAT}": sealed by an older page, whose files '
+                "this version no longer reads; ask for the answers again from the "
+                "current page",
+                OLD_FORMAT=OLD_FORMAT,
+            )
         )
     if obj["format"] != RESPONSE_FORMAT:
-        raise EnvelopeError(f"unsupported format {quoted(obj['format'])}")
+        raise EnvelopeError(tr("unsupported format {format}", format=quoted(obj["format"])))
     items = obj["parts"]
     if not isinstance(items, list):
-        raise EnvelopeError('"parts" must be a list')
+        raise EnvelopeError(tr('"parts" must be a list'))
     if not 1 <= len(items) <= MAX_PARTS:
-        raise EnvelopeError(f'"parts" must hold 1 or {MAX_PARTS} parts, not {len(items)}')
+        raise EnvelopeError(
+            tr(
+                '"parts" must hold 1 or {MAX_PARTS} parts, not {n}',
+                MAX_PARTS=MAX_PARTS,
+                n=len(items),
+            )
+        )
     # Name the part only where there is more than one, so the usual message stays short.
     labels = [f"part {n}: " if len(items) > 1 else "" for n in range(1, len(items) + 1)]
     parts = tuple(_part(item, label) for item, label in zip(items, labels, strict=True))
     if len({p.key_id for p in parts}) != len(parts):
-        raise EnvelopeError("two parts have the same key id")
+        raise EnvelopeError(tr("two parts have the same key id"))
     if any(p.link is not None for p in parts[1:]):
-        raise EnvelopeError('only the first part may carry a "link"')
+        raise EnvelopeError(tr('only the first part may carry a "link"'))
     envelope = Envelope(parts)
     texts = [(p.key_id, p.link, item["sealed"]) for p, item in zip(parts, items, strict=True)]
     # Only the canonical bytes (the final LF may be missing, as json.dump leaves it): so no
@@ -100,8 +111,11 @@ def _read(obj: Any, data: bytes) -> Envelope:
     canonical = _canonical(texts)
     if data not in (canonical, canonical[:-1]):
         raise EnvelopeError(
-            'the file is not in canonical form (json.dumps with ", " and ": ", members '
-            "in the order format, parts, key_id, link, sealed, and one final LF)"
+            tr(
+                'the file is not in canonical form (json.dumps with ", " and ": ", '
+                "members in the order format, parts, key_id, link, sealed, and one final "
+                "LF)"
+            )
         )
     return envelope
 
@@ -111,29 +125,51 @@ def _check_fields(
 ) -> None:
     for name in obj:
         if name not in fields:
-            raise EnvelopeError(f"{where}unknown field {quoted(name)}")
+            raise EnvelopeError(
+                tr(
+                    "{where}unknown field {name}",
+                    where=where,
+                    name=quoted(name),
+                )
+            )
     for name in required or fields:
         if name not in obj:
-            raise EnvelopeError(f'{where}missing field "{name}"')
+            raise EnvelopeError(tr('{where}missing field "{name}"', where=where, name=name))
 
 
 def _part(item: object, where: str) -> Part:
     if not isinstance(item, dict):
-        raise EnvelopeError(f'{where}each of "parts" must be a JSON object')
+        raise EnvelopeError(tr('{where}each of "parts" must be a JSON object', where=where))
     _check_fields(item, _PART_FIELDS, where, _PART_REQUIRED)
     for name in item:
         if not isinstance(item[name], str):
-            raise EnvelopeError(f'{where}"{name}" must be a string')
+            raise EnvelopeError(tr('{where}"{name}" must be a string', where=where, name=name))
     kid, text, link = item["key_id"], item["sealed"], item.get("link")
     if not _KEY_ID.fullmatch(kid):
-        raise EnvelopeError(f'{where}"key_id" must be 32 lowercase hex characters')
+        raise EnvelopeError(
+            tr(
+                '{where}"key_id" must be 32 lowercase hex characters',
+                where=where,
+            )
+        )
     if link is not None and not _KEY_ID.fullmatch(link):
-        raise EnvelopeError(f'{where}"link" must be 32 lowercase hex characters')
+        raise EnvelopeError(
+            tr(
+                '{where}"link" must be 32 lowercase hex characters',
+                where=where,
+            )
+        )
     sealed = b64decode_canonical(text)
     if sealed is None:
-        raise EnvelopeError(f'{where}"sealed" is not canonical base64')
+        raise EnvelopeError(tr('{where}"sealed" is not canonical base64', where=where))
     if len(sealed) < MIN_SEALED_BYTES:
-        raise EnvelopeError(f"{where}sealed part is shorter than {MIN_SEALED_BYTES} bytes")
+        raise EnvelopeError(
+            tr(
+                "{where}sealed part is shorter than {MIN_SEALED_BYTES} bytes",
+                where=where,
+                MIN_SEALED_BYTES=MIN_SEALED_BYTES,
+            )
+        )
     return Part(kid, sealed, link)
 
 

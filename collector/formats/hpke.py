@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives import hpke
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 
 from ..errors import DecryptError
+from ..i18n import tr
 from .keys import key_id, public_of
 from .links import link_id
 
@@ -60,13 +61,17 @@ def open_with_info(
     sealed: bytes, private: X25519PrivateKey, info: bytes, what: str = "this key"
 ) -> bytes:
     if len(sealed) < ENC_LEN + TAG_LEN:
-        raise DecryptError("the sealed part is too short to hold a key and a tag")
+        raise DecryptError(tr("the sealed part is too short to hold a key and a tag"))
     try:
         return SUITE.decrypt(sealed, private, info=info)
     except (InvalidTag, ValueError):
         # ValueError: cryptography refuses an all-zero shared secret (low-order enc).
         raise DecryptError(
-            f"the sealed part does not open with {what}; it was altered or sealed to another key"
+            tr(
+                "the sealed part does not open with {what}; it was altered or sealed to "
+                "another key",
+                what=what,
+            )
         ) from None
 
 

@@ -25,6 +25,7 @@ from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
 from .. import osflags
 from ..errors import KeyFileError
+from ..i18n import tr
 from . import keys
 from .keys import PrivateKey
 from .strictjson import JSONProblem, b64decode_canonical, loads, quoted
@@ -114,7 +115,7 @@ def generate(out_dir: Path, passphrase: str, *, demo: bool = False) -> tuple[Pat
     Returns (hr-key.json, hr-public.pem, key id).
     """
     if not passphrase:
-        raise KeyFileError("the passphrase is empty; choose a long passphrase")
+        raise KeyFileError(tr("the passphrase is empty; choose a long passphrase"))
     key_path, pem_path = refuse_existing(out_dir)
 
     private = keys.generate_private()
@@ -172,7 +173,10 @@ def refuse_existing(out_dir: Path) -> tuple[Path, Path]:
 
 
 def _exists(path: Path) -> str:
-    return f"{path} already exists; a key is never written over, so move the old one away first"
+    return tr(
+        "{path} already exists; a key is never written over, so move the old one away first",
+        path=path,
+    )
 
 
 def _write_new(path: Path, data: bytes, mode: int) -> None:
@@ -182,7 +186,7 @@ def _write_new(path: Path, data: bytes, mode: int) -> None:
     except FileExistsError:
         raise KeyFileError(_exists(path)) from None
     except OSError as e:
-        raise KeyFileError(f"{path} cannot be written ({e.strerror})") from None
+        raise _unwritable(path, e) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             if hasattr(os, "fchmod"):
@@ -192,7 +196,7 @@ def _write_new(path: Path, data: bytes, mode: int) -> None:
             os.fsync(fh.fileno())
     except OSError as e:
         path.unlink(missing_ok=True)
-        raise KeyFileError(f"{path} cannot be written ({e.strerror})") from None
+        raise _unwritable(path, e) from None
 
 
 # --------------------------------------------------------------------------- reading
@@ -204,7 +208,13 @@ def public_of_file(path: Path) -> tuple[str, bytes]:
     try:
         document = loads(data)
     except JSONProblem as e:
-        raise KeyFileError(f"{path} is not a Sluttsamtale key file: {e}") from None
+        raise KeyFileError(
+            tr(
+                "{path} is not a Sluttsamtale key file: {error}",
+                path=path,
+                error=e,
+            )
+        ) from None
     kid, public, *_ = _Fields(path).parse(document)
     return kid, public
 
@@ -215,21 +225,40 @@ def load(path: Path, passphrase: str) -> HRKey:
     try:
         document = loads(data)
     except JSONProblem as e:
-        raise KeyFileError(f"{path} is not a Sluttsamtale key file: {e}") from None
+        raise KeyFileError(
+            tr(
+                "{path} is not a Sluttsamtale key file: {error}",
+                path=path,
+                error=e,
+            )
+        ) from None
     fields = _Fields(path)
     kid, public, params, salt, nonce, sealed = fields.parse(document)
     if keys.key_id(public) != kid:
-        raise KeyFileError(f"{path} is damaged: its key id does not match its public key")
+        raise KeyFileError(
+            tr(
+                "{path} is damaged: its key id does not match its public key",
+                path=path,
+            )
+        )
     private = open_private_key(
         sealed, passphrase, salt=salt, nonce=nonce, params=params, ad=key_ad(kid)
     )
     if private is None:
         raise KeyFileError(
-            f"{path} does not open with this passphrase; the passphrase is wrong "
-            "or the file was altered"
+            tr(
+                "{path} does not open with this passphrase; the passphrase is wrong or "
+                "the file was altered",
+                path=path,
+            )
         )
     if keys.public_of(private) != public:
-        raise KeyFileError(f"{path} is damaged: its private key does not match its public key")
+        raise KeyFileError(
+            tr(
+                "{path} is damaged: its private key does not match its public key",
+                path=path,
+            )
+        )
     return HRKey(kid, private, path)
 
 
@@ -238,28 +267,45 @@ def _read_private(path: Path) -> bytes:
     try:
         fd = os.open(path, osflags.READ)
     except FileNotFoundError:
-        raise KeyFileError(f"{path} does not exist") from None
+        raise KeyFileError(tr("{path} does not exist", path=path)) from None
     except OSError as e:
-        raise KeyFileError(f"{path} cannot be read ({e.strerror})") from None
+        raise KeyFileError(
+            tr(
+                "{path} cannot be read ({strerror})",
+                path=path,
+                strerror=e.strerror,
+            )
+        ) from None
     try:
         # fstat on the open file: the mode checked is the mode of the file read.
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise KeyFileError(f"{path} is not a regular file")
+            raise KeyFileError(tr("{path} is not a regular file", path=path))
         mode = stat.S_IMODE(info.st_mode)
         if osflags.POSIX and mode & 0o077:
             what = "readable" if mode & 0o044 else "writable" if mode & 0o022 else "usable"
             raise KeyFileError(
-                f"{path} is {what} by others (mode {mode:04o}); run chmod 600 {path}"
+                tr(
+                    "{path} is {what} by others (mode {mode:04o}); run chmod 600 {path}",
+                    path=path,
+                    what=what,
+                    mode=mode,
+                )
             )
         with os.fdopen(os.dup(fd), "rb") as fh:
             data = fh.read(MAX_KEY_FILE_BYTES + 1)
     except OSError as e:
-        raise KeyFileError(f"{path} cannot be read ({e.strerror})") from None
+        raise KeyFileError(
+            tr(
+                "{path} cannot be read ({strerror})",
+                path=path,
+                strerror=e.strerror,
+            )
+        ) from None
     finally:
         os.close(fd)
     if len(data) > MAX_KEY_FILE_BYTES:
-        raise KeyFileError(f"{path} is too large to be a Sluttsamtale key file")
+        raise KeyFileError(tr("{path} is too large to be a Sluttsamtale key file", path=path))
     return data
 
 
@@ -270,22 +316,33 @@ class _Fields:
     path: Path
 
     def fail(self, problem: str) -> KeyFileError:
-        return KeyFileError(f"{self.path} is not a Sluttsamtale key file: {problem}")
+        return KeyFileError(
+            tr(
+                "{path} is not a Sluttsamtale key file: {problem}",
+                path=self.path,
+                problem=problem,
+            )
+        )
 
     def parse(self, document: Any) -> tuple[str, bytes, KdfParams, bytes, bytes, bytes]:
         top = self.object(document, "the file", _FIELDS)
         fmt = self.string(top, "format")
         if fmt != KEY_FORMAT:
-            raise self.fail(f"unsupported format {quoted(fmt)}")
+            raise self.fail(tr("unsupported format {fmt}", fmt=quoted(fmt)))
         kid = self.string(top, "key_id")
         if not _KEY_ID.fullmatch(kid):
-            raise self.fail('"key_id" must be 32 lowercase hex characters')
+            raise self.fail(tr('"key_id" must be 32 lowercase hex characters'))
         public = self.base64(top, "public_key", 32)
         kdf = self.object(top["kdf"], '"kdf"', _KDF_FIELDS)
         name = self.string(kdf, "name", "kdf.")
         if name != KDF_NAME:
             raise KeyFileError(
-                f'{self.path} uses key derivation {quoted(name)}; only "{KDF_NAME}" is allowed'
+                tr(
+                    '{path} uses key derivation {name}; only "{KDF_NAME}" is allowed',
+                    path=self.path,
+                    name=quoted(name),
+                    KDF_NAME=KDF_NAME,
+                )
             )
         salt = self.base64(kdf, "salt", SALT_LEN, "kdf.")
         params = KdfParams(**{k: self.cost(kdf, k) for k in MIN_KDF})
@@ -295,41 +352,70 @@ class _Fields:
 
     def object(self, value: Any, what: str, fields: tuple[str, ...]) -> dict[str, Any]:
         if not isinstance(value, dict):
-            raise self.fail(f"{what} must be a JSON object")
-        where = "" if what == "the file" else f" in {what}"
+            raise self.fail(tr("{what} must be a JSON object", what=what))
+        where = "" if what == "the file" else tr(" in {what}", what=what)
         for name in value:
             if name not in fields:
-                raise self.fail(f"unknown field {quoted(name)}{where}")
+                raise self.fail(
+                    tr(
+                        "unknown field {name}{where}",
+                        name=quoted(name),
+                        where=where,
+                    )
+                )
         for name in fields:
             if name not in value:
-                raise self.fail(f'missing field "{name}"{where}')
+                raise self.fail(tr('missing field "{name}"{where}', name=name, where=where))
         return value
 
     def string(self, obj: dict[str, Any], name: str, scope: str = "") -> str:
         value = obj[name]
         if not isinstance(value, str):
-            raise self.fail(f'"{scope}{name}" must be a string')
+            raise self.fail(tr('"{scope}{name}" must be a string', scope=scope, name=name))
         return value
 
     def base64(self, obj: dict[str, Any], name: str, length: int, scope: str = "") -> bytes:
         raw = b64decode_canonical(self.string(obj, name, scope))
         if raw is None or len(raw) != length:
-            raise self.fail(f'"{scope}{name}" must be canonical base64 of {length} bytes')
+            raise self.fail(
+                tr(
+                    '"{scope}{name}" must be canonical base64 of {length} bytes',
+                    scope=scope,
+                    name=name,
+                    length=length,
+                )
+            )
         return raw
 
     def cost(self, kdf: dict[str, Any], name: str) -> int:
         value = kdf[name]
         # bool is an int in Python, never in the format.
         if isinstance(value, bool) or not isinstance(value, int):
-            raise self.fail(f'"kdf.{name}" must be a whole number')
+            raise self.fail(tr('"kdf.{name}" must be a whole number', name=name))
         if value < MIN_KDF[name]:
             raise KeyFileError(
-                f'{self.path} is protected more weakly than allowed: "kdf.{name}" is {value}, '
-                f"at least {MIN_KDF[name]} is required"
+                tr(
+                    '{path} is protected more weakly than allowed: "kdf.{name}" is {value}, '
+                    "at least {value2} is required",
+                    path=self.path,
+                    name=name,
+                    value=value,
+                    value2=MIN_KDF[name],
+                )
             )
         if value > MAX_KDF[name]:
             raise KeyFileError(
-                f'{self.path} asks for more work than allowed: "kdf.{name}" is {value}, '
-                f"at most {MAX_KDF[name]}"
+                tr(
+                    '{path} asks for more work than allowed: "kdf.{name}" is {value}, at '
+                    "most {value2}",
+                    path=self.path,
+                    name=name,
+                    value=value,
+                    value2=MAX_KDF[name],
+                )
             )
         return value
+
+
+def _unwritable(path: Path, e: OSError) -> KeyFileError:
+    return KeyFileError(tr("{path} cannot be written ({strerror})", path=path, strerror=e.strerror))

@@ -10,6 +10,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 
 from ..errors import KeyFileError
+from ..i18n import tr
 
 DEMO_MARK = "Sluttsamtale DEMO key"
 """A line before the PEM block of a demo public key; the page then warns that it is a demo."""
@@ -66,13 +67,19 @@ def load_public_pem(path: Path) -> PublicKey:
     try:
         data = path.read_bytes()
     except OSError as e:
-        raise KeyFileError(f"{path}: cannot read the public key ({e.strerror})") from None
+        raise KeyFileError(
+            tr(
+                "{path}: cannot read the public key ({strerror})",
+                path=path,
+                strerror=e.strerror,
+            )
+        ) from None
     try:
         key = serialization.load_pem_public_key(data)
     except ValueError:
-        raise KeyFileError(f"{path}: is not a PEM public key") from None
+        raise KeyFileError(tr("{path}: is not a PEM public key", path=path)) from None
     if not isinstance(key, X25519PublicKey):
-        raise KeyFileError(f"{path}: is not an X25519 public key")
+        raise KeyFileError(tr("{path}: is not an X25519 public key", path=path))
     return PublicKey(public_raw(key), demo=data.lstrip().startswith(DEMO_MARK.encode()))
 
 
@@ -100,7 +107,10 @@ def receiver_key(path: Path | None, hr: PublicKey | None = None) -> PublicKey | 
     key = load_public_pem(path)
     if hr is not None and key.key_id == hr.key_id:
         raise KeyFileError(
-            f"{path}: is HR's own public key; the employer's whistleblowing_key must be the "
-            "whistleblowing receiver's public key"
+            tr(
+                "{path}: is HR's own public key; the employer's whistleblowing_key must "
+                "be the whistleblowing receiver's public key",
+                path=path,
+            )
         )
     return key

@@ -15,6 +15,7 @@ import jiter
 from pydantic import ValidationError
 
 from ..errors import PayloadFailure
+from ..i18n import tr
 from ..model.payload import Payload
 from .strictjson import JSONProblem, check_depth, loads
 
@@ -62,8 +63,11 @@ def pad(text: bytes, scope: str) -> bytes:
     size = next((b for b in buckets(scope) if b >= len(text)), None)
     if size is None:
         raise TooLong(
-            f"the answers are {len(text)} bytes, more than the {buckets(scope)[-1]} a part "
-            "may hold; shorten them"
+            tr(
+                "the answers are {n} bytes, more than the {value} a part may hold; shorten them",
+                n=len(text),
+                value=buckets(scope)[-1],
+            )
         )
     return text + b" " * (size - len(text))
 
@@ -88,17 +92,19 @@ def parse(plaintext: bytes) -> Payload:
     # The member itself, as written (FORMAT.md 7): only the receiver's payload has one.
     if ("contact" in obj) != (payload.scope == "whistleblowing"):
         raise PayloadFailure(
-            "the payload: HR's payload has a \"contact\" member, which only the receiver's may"
+            tr("the payload: HR's payload has a \"contact\" member, which only the receiver's may")
             if payload.scope == "hr"
-            else 'the payload: a whistleblowing payload has no "contact" member'
+            else tr('the payload: a whistleblowing payload has no "contact" member')
         )
     sealed_at = obj["sealed_at"]
     if not isinstance(sealed_at, str) or not sealed_at.endswith(_UTC_SUFFIXES):
-        raise PayloadFailure('the payload: "sealed_at" must be UTC, ending in "Z" or "+00:00"')
+        raise PayloadFailure(tr('the payload: "sealed_at" must be UTC, ending in "Z" or "+00:00"'))
     if len(plaintext) not in buckets(payload.scope):
         raise PayloadFailure(
-            f"the payload is {len(plaintext)} bytes, not padded to a bucket of its part "
-            "(FORMAT.md 6.1)"
+            tr(
+                "the payload is {n} bytes, not padded to a bucket of its part (FORMAT.md 6.1)",
+                n=len(plaintext),
+            )
         )
     return payload
 
@@ -132,7 +138,7 @@ def _parsed_strictly(plaintext: bytes) -> tuple[dict[str, Any], Payload]:
         # the model refuses, before saying why.
         obj = loads(plaintext, depth_bounded=True)
     except JSONProblem as e:
-        raise PayloadFailure(f"the payload: {e}") from None
+        raise PayloadFailure(tr("the payload: {error}", error=e)) from None
     try:
         # strict=True here, not only in Payload's config: the nested models are lax by
         # themselves and would take "1" for 1.
@@ -141,7 +147,7 @@ def _parsed_strictly(plaintext: bytes) -> tuple[dict[str, Any], Payload]:
         try:
             check_depth(plaintext.decode("utf-8"))
         except JSONProblem as problem:
-            raise PayloadFailure(f"the payload: {problem}") from None
+            raise PayloadFailure(tr("the payload: {problem}", problem=problem)) from None
         raise PayloadFailure(describe(e)) from None
     return obj, payload
 
@@ -154,22 +160,28 @@ def describe(error: ValidationError) -> str:
     if loc and loc[0] == "answers" and len(loc) >= 2:
         # The rest of the path names the branches of the answer union ("str", "int", ...).
         path = _path(loc[1:2])
-        return (
-            f"the payload: answer {path} must be text, a list of texts, a whole number "
-            "or true/false"
+        return tr(
+            "the payload: answer {path} must be text, a list of texts, a whole "
+            "number or true/false",
+            path=path,
         )
     path = _path(loc)
     kind = first["type"]
     if kind == "json_invalid":  # strictjson.loads accepted it, so this should not happen
-        return "the payload: not JSON"
+        return tr("the payload: not JSON")
     if not path:
-        return "the payload is not a JSON object"
+        return tr("the payload is not a JSON object")
     if kind == "missing":
-        return f"the payload: missing field {path}"
+        return tr("the payload: missing field {path}", path=path)
     if kind == "extra_forbidden":
-        return f"the payload: unknown field {path}"
+        return tr("the payload: unknown field {path}", path=path)
     msg = first["msg"]
-    return f"the payload: field {path} is not valid ({msg[:1].lower()}{msg[1:]})"
+    return tr(
+        "the payload: field {path} is not valid ({lower}{value})",
+        path=path,
+        lower=msg[:1].lower(),
+        value=msg[1:],
+    )
 
 
 def _path(loc: list[int | str]) -> str:

@@ -25,6 +25,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
 from ..errors import SealedCopyError
+from ..i18n import tr
 from .strictjson import b64decode_canonical, loads
 
 FORMAT = "sluttsamtale-sealed-copy/1"
@@ -67,7 +68,10 @@ def canonical_code(typed: str) -> str:
     code = _IGNORED.sub("", typed).upper().translate(_READ_AS)
     if len(code) != CODE_LENGTH or any(c not in ALPHABET for c in code):
         raise SealedCopyError(
-            f"a code has {CODE_LENGTH} letters and digits (spaces and dashes do not count)"
+            tr(
+                "a code has {CODE_LENGTH} letters and digits (spaces and dashes do not count)",
+                CODE_LENGTH=CODE_LENGTH,
+            )
         )
     return code
 
@@ -132,38 +136,50 @@ def open_box(box: SealedBox, code: str) -> bytes:
             box.nonce, box.ciphertext, associated_data(box.delete_by)
         )
     except InvalidTag:
-        raise SealedCopyError("the code does not open this sealed copy") from None
+        raise SealedCopyError(tr("the code does not open this sealed copy")) from None
 
 
 def read_html(html: str) -> SealedBox:
     """The sealed box of a sealed-copy HTML file, read strictly (one block, every member)."""
     blocks = _BLOCK.findall(html)
     if len(blocks) != 1:
-        raise SealedCopyError("this is not a sealed interviewer copy (no single sealed block)")
+        raise SealedCopyError(tr("this is not a sealed interviewer copy (no single sealed block)"))
     try:
         data = loads(blocks[0].encode("utf-8"))
     except ValueError:
-        raise SealedCopyError("the sealed block of this copy is not JSON") from None
+        raise SealedCopyError(tr("the sealed block of this copy is not JSON")) from None
     if not isinstance(data, dict) or tuple(sorted(data)) != tuple(sorted(MEMBERS)):
-        raise SealedCopyError(f"the sealed block must have exactly {', '.join(MEMBERS)}")
+        raise SealedCopyError(
+            tr(
+                "the sealed block must have exactly {join}",
+                join=", ".join(MEMBERS),
+            )
+        )
     fixed = {"format": FORMAT, "kdf": KDF, "iterations": ITERATIONS, "cipher": CIPHER}
     for name, value in fixed.items():
         if data[name] != value or type(data[name]) is not type(value):
-            raise SealedCopyError(f"this copy's {name} is not {value} ({FORMAT})")
+            raise SealedCopyError(
+                tr(
+                    "this copy's {name} is not {value} ({FORMAT})",
+                    name=name,
+                    value=value,
+                    FORMAT=FORMAT,
+                )
+            )
     raw = {
         name: b64decode_canonical(data[name]) if isinstance(data[name], str) else None
         for name in ("salt", "nonce", "ciphertext")
     }
     salt, nonce, sealed = raw["salt"], raw["nonce"], raw["ciphertext"]
     if salt is None or len(salt) != SALT_BYTES or nonce is None or len(nonce) != NONCE_BYTES:
-        raise SealedCopyError("this copy's salt or nonce is not of its size")
+        raise SealedCopyError(tr("this copy's salt or nonce is not of its size"))
     if sealed is None or len(sealed) < BUCKET + 16:
-        raise SealedCopyError("this copy's ciphertext is not canonical base64 of its size")
+        raise SealedCopyError(tr("this copy's ciphertext is not canonical base64 of its size"))
     day = data["delete_by"]
     if not isinstance(day, str) or not _DAY.fullmatch(day):
-        raise SealedCopyError("this copy's delete_by is not a date (YYYY-MM-DD)")
+        raise SealedCopyError(tr("this copy's delete_by is not a date (YYYY-MM-DD)"))
     try:
         delete_by = date.fromisoformat(day)
     except ValueError:
-        raise SealedCopyError("this copy's delete_by is not a date (YYYY-MM-DD)") from None
+        raise SealedCopyError(tr("this copy's delete_by is not a date (YYYY-MM-DD)")) from None
     return SealedBox(delete_by, salt, nonce, sealed)

@@ -14,6 +14,8 @@ import re
 from itertools import accumulate
 from typing import Any
 
+from ..i18n import tr
+
 MAX_DEPTH = 32
 """Deeper than any valid file (a payload is 4 levels deep); refused before Python recurses."""
 
@@ -40,7 +42,7 @@ def loads(data: bytes, *, depth_bounded: bool = False) -> Any:
     that fails it; so the depth rule holds, and costs nothing for the values that pass.
     """
     if data.startswith(b"\xef\xbb\xbf"):
-        raise JSONProblem("starts with a byte order mark")
+        raise JSONProblem(tr("starts with a byte order mark"))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -56,17 +58,23 @@ def loads(data: bytes, *, depth_bounded: bool = False) -> Any:
     except JSONProblem:
         raise
     except RecursionError:
-        raise JSONProblem("nesting too deep") from None
+        raise JSONProblem(tr("nesting too deep")) from None
     except json.JSONDecodeError as e:
         if e.msg == "Extra data":
-            raise JSONProblem("trailing data after the JSON object") from None
+            raise JSONProblem(tr("trailing data after the JSON object")) from None
         # Some of Python's messages end in " at" already ("Unterminated string starting at").
         what = e.msg.removesuffix(" at")
         raise JSONProblem(
-            f"not JSON ({what[:1].lower()}{what[1:]} at line {e.lineno}, column {e.colno})"
+            tr(
+                "not JSON ({lower}{value} at line {lineno}, column {colno})",
+                lower=what[:1].lower(),
+                value=what[1:],
+                lineno=e.lineno,
+                colno=e.colno,
+            )
         ) from None
     except ValueError:  # Python's own cap on the digits of an int, before parse_int runs
-        raise JSONProblem("not JSON (a number has too many digits)") from None
+        raise JSONProblem(tr("not JSON (a number has too many digits)")) from None
     if "\\" in text and _SURROGATE_ESCAPE.search(text):  # one char first: memchr
         _check_tree(value)  # depth and lone surrogates, exactly
     elif not depth_bounded:
@@ -77,7 +85,7 @@ def loads(data: bytes, *, depth_bounded: bool = False) -> Any:
 def check_depth(text: str) -> None:
     """Raise JSONProblem if valid JSON `text` nests deeper than MAX_DEPTH."""
     if text.count("[") + text.count("{") > MAX_DEPTH and _depth(text) > MAX_DEPTH:
-        raise JSONProblem("nesting too deep")
+        raise JSONProblem(tr("nesting too deep"))
 
 
 def quoted(name: str) -> str:
@@ -86,7 +94,7 @@ def quoted(name: str) -> str:
     Names (keys, format strings) are never answer text, but a hostile file could still
     put control characters or a megabyte into one.
     """
-    return f'"{name}"' if _PRINTABLE_NAME.fullmatch(name) else "(an unprintable name)"
+    return f'"{name}"' if _PRINTABLE_NAME.fullmatch(name) else tr("(an unprintable name)")
 
 
 def b64decode_canonical(text: str) -> bytes | None:
@@ -122,25 +130,25 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     seen: set[str] = set()
     for key, _ in pairs:
         if key in seen:
-            raise JSONProblem(f"duplicate key {quoted(key)}")
+            raise JSONProblem(tr("duplicate key {key}", key=quoted(key)))
         seen.add(key)
-    raise AssertionError("a dict shorter than its pairs has a duplicate key")
+    raise AssertionError(tr("a dict shorter than its pairs has a duplicate key"))
 
 
 def _no_constants(name: str) -> Any:
-    raise JSONProblem(f"not JSON ({name} is not a JSON number)")
+    raise JSONProblem(tr("not JSON ({name} is not a JSON number)", name=name))
 
 
 def _bounded_int(digits: str) -> int:
     if len(digits.lstrip("-")) > MAX_NUMBER_DIGITS:
-        raise JSONProblem("not JSON (a number has too many digits)")
+        raise JSONProblem(tr("not JSON (a number has too many digits)"))
     return int(digits)
 
 
 def _finite_float(text: str) -> float:
     value = float(text)
     if math.isinf(value):  # Python reads 1e400 as inf; other parsers refuse it
-        raise JSONProblem("not JSON (a number is too large)")
+        raise JSONProblem(tr("not JSON (a number is too large)"))
     return value
 
 
@@ -168,7 +176,7 @@ def _check_tree(value: Any) -> None:
         item, depth = stack.pop()
         if isinstance(item, str):
             if _SURROGATE.search(item):
-                raise JSONProblem("not JSON (a string holds a lone surrogate)")
+                raise JSONProblem(tr("not JSON (a string holds a lone surrogate)"))
             continue
         if isinstance(item, dict):
             children = [*item.keys(), *item.values()]
@@ -177,5 +185,5 @@ def _check_tree(value: Any) -> None:
         else:
             continue
         if depth > MAX_DEPTH:
-            raise JSONProblem("nesting too deep")
+            raise JSONProblem(tr("nesting too deep"))
         stack.extend((child, depth + 1) for child in children)

@@ -17,11 +17,12 @@ from pathlib import Path
 
 from ..errors import ArmorError, EnvelopeError, SluttsamtaleError
 from ..formats import armor
+from ..i18n import tr
 from .files import Item, is_response_file, mbox_message, read_capped, within_caps
 
-NOT_A_RESPONSE = (
-    "the file holds no Sluttsamtale response; save the attachment, or save the message as "
-    ".eml or .msg"
+NOT_A_RESPONSE = tr(
+    "the file holds no Sluttsamtale response; save the attachment, or save "
+    "the message as .eml or .msg"
 )
 """What a file with no response gets: most often a mail saved the wrong way."""
 
@@ -37,9 +38,9 @@ def extract_item(item: Item) -> bytes:
         return extract(item.path)
     found = _from_mail(mbox_message(item.path, item.message))
     if not found:
-        raise EnvelopeError("the message holds no Sluttsamtale response")
+        raise EnvelopeError(tr("the message holds no Sluttsamtale response"))
     if len(found) > 1:
-        raise EnvelopeError("the message holds more than one response; save each separately")
+        raise EnvelopeError(tr("the message holds more than one response; save each separately"))
     return found[0]
 
 
@@ -61,7 +62,7 @@ def extract_bytes(data: bytes, suffix: str) -> bytes:
     if not found:
         raise EnvelopeError(NOT_A_RESPONSE)
     if len(found) > 1:
-        raise EnvelopeError("the file holds more than one response; save each separately")
+        raise EnvelopeError(tr("the file holds more than one response; save each separately"))
     return found[0]
 
 
@@ -107,13 +108,19 @@ def _check_size(data: bytes) -> None:
     delimiters = [m.end() for m in _DELIMITER.finditer(data)]
     if len(delimiters) > MAX_PARTS:
         raise EnvelopeError(
-            f"the mail has more than {MAX_PARTS} parts; save the response file from it and "
-            "import that"
+            tr(
+                "the mail has more than {MAX_PARTS} parts; save the response file from "
+                "it and import that",
+                MAX_PARTS=MAX_PARTS,
+            )
         )
     if data.lower().count(b"multipart/") > MAX_MULTIPARTS:
         raise EnvelopeError(
-            f"the mail nests more than {MAX_MULTIPARTS} multipart levels; no real response "
-            "mail does"
+            tr(
+                "the mail nests more than {MAX_MULTIPARTS} multipart levels; no real "
+                "response mail does",
+                MAX_MULTIPARTS=MAX_MULTIPARTS,
+            )
         )
     for start in [0, *delimiters]:
         window = start + MAX_HEADER_BLOCK + 4  # look no further than a header may go
@@ -122,8 +129,12 @@ def _check_size(data: bytes) -> None:
         end = min(ends) if ends else min(window, len(data))
         if end - start > MAX_HEADER_BLOCK or data.count(b";", start, end) > MAX_PARAMETERS:
             raise EnvelopeError(
-                f"a header of the mail is longer than {MAX_HEADER_BLOCK // 1024} KiB or has "
-                f"more than {MAX_PARAMETERS} parameters; no real response mail's has"
+                tr(
+                    "a header of the mail is longer than {value} KiB or has more than "
+                    "{MAX_PARAMETERS} parameters; no real response mail's has",
+                    value=MAX_HEADER_BLOCK // 1024,
+                    MAX_PARAMETERS=MAX_PARAMETERS,
+                )
             )
 
 
@@ -148,7 +159,7 @@ def _from_mail(data: bytes) -> list[bytes]:
     except RecursionError:
         # The email package recurses once per nested part or comment; a hostile mail can
         # nest thousands deep.
-        raise EnvelopeError("the mail is nested too deeply to read") from None
+        raise EnvelopeError(tr("the mail is nested too deeply to read")) from None
     found = _unique(found)
     if not found and errors:
         raise errors[0]
@@ -184,7 +195,7 @@ def _from_outlook(data: bytes) -> list[bytes]:
         finally:
             message.close()
     except Exception:  # noqa: BLE001 - a hostile or damaged file must be one line, not a trace
-        raise EnvelopeError("the Outlook message (.msg) is damaged or cannot be read") from None
+        raise EnvelopeError(tr("the Outlook message (.msg) is damaged or cannot be read")) from None
     # As in a MIME mail: a text that fails to parse matters only when nothing else yields.
     errors: list[ArmorError] = []
     for text in texts:

@@ -25,6 +25,7 @@ from pathlib import Path
 from .. import osflags
 from ..errors import EnvelopeError, InputError
 from ..formats.envelope import MAX_FILE_BYTES
+from ..i18n import tr
 
 MAIL_MAX_BYTES = 25 * 1024 * 1024
 JSON_WHITESPACE = b" \t\r\n"
@@ -71,7 +72,7 @@ def mbox_items(path: Path) -> Iterator[Item]:
         yield Item(path, e)
         return
     if count == 0:
-        yield Item(path, InputError("the mailbox holds no messages"))
+        yield Item(path, InputError(tr("the mailbox holds no messages")))
         return
     for number in range(1, count + 1):
         yield Item(path, message=number)
@@ -81,13 +82,13 @@ def mbox_message(path: Path, number: int) -> bytes:
     """The bytes of the `number`-th message (from 1) of a mailbox file."""
     box, keys = _mailbox(path)
     if not 1 <= number <= len(keys):
-        raise InputError(f"the mailbox has no message {number}")
+        raise InputError(tr("the mailbox has no message {number}", number=number))
     try:
         data = box.get_bytes(keys[number - 1])
     except (OSError, mailbox.Error) as e:
-        raise InputError(f"the mailbox cannot be read ({e})") from None
+        raise InputError(tr("the mailbox cannot be read ({error})", error=e)) from None
     if len(data) > MAIL_MAX_BYTES:
-        raise EnvelopeError("the message is larger than 25 MiB, the most a mail may be")
+        raise EnvelopeError(tr("the message is larger than 25 MiB, the most a mail may be"))
     return data
 
 
@@ -97,7 +98,9 @@ def _mailbox(path: Path) -> tuple[mailbox.mbox, list[str]]:
     try:
         st = os.stat(path)
     except OSError as e:
-        raise InputError(f"the mailbox cannot be read ({e.strerror})") from None
+        raise InputError(
+            tr("the mailbox cannot be read ({strerror})", strerror=e.strerror)
+        ) from None
     return _scanned(path, st.st_size, st.st_mtime_ns)
 
 
@@ -107,7 +110,7 @@ def _scanned(path: Path, size: int, mtime_ns: int) -> tuple[mailbox.mbox, list[s
         box = mailbox.mbox(path, create=False)
         return box, list(box.keys())
     except (OSError, mailbox.Error) as e:
-        raise InputError(f"the mailbox cannot be read ({e})") from None
+        raise InputError(tr("the mailbox cannot be read ({error})", error=e)) from None
 
 
 def expand(paths: Iterable[Path], *, skip: Iterable[Path] = ()) -> Iterator[Item]:
@@ -168,7 +171,9 @@ def _walk(top: Path) -> Iterator[Item]:
             # Following links to folders invites loops; the user can name the folder itself.
             yield Item(
                 path,
-                InputError("is a link to a folder, which is not followed; name the folder itself"),
+                InputError(
+                    tr("is a link to a folder, which is not followed; name the folder itself")
+                ),
             )
         else:
             yield Item(path)
@@ -184,7 +189,7 @@ def _scan(folder: Path) -> Iterator[os.DirEntry[str]] | InputError:
         with os.scandir(folder) as it:
             entries = sorted((e for e in it if not e.name.startswith(".")), key=lambda e: e.name)
     except OSError as e:
-        return InputError(f"the folder cannot be read ({e.strerror})")
+        return InputError(tr("the folder cannot be read ({strerror})", strerror=e.strerror))
     return iter(entries)
 
 
@@ -193,35 +198,37 @@ def read_capped(path: Path) -> bytes:
     try:
         # stat first: a device or FIFO is refused before it is ever opened.
         if not stat.S_ISREG(os.stat(path).st_mode):
-            raise InputError("the path is not a regular file")
+            raise InputError(tr("the path is not a regular file"))
         # O_NONBLOCK: if the path was swapped for a FIFO since the stat, open must not hang.
         fd = os.open(path, osflags.READ)
     except FileNotFoundError:
-        raise InputError("the file does not exist") from None
+        raise InputError(tr("the file does not exist")) from None
     except OSError as e:
-        raise InputError(f"the file cannot be read ({e.strerror})") from None
+        raise InputError(tr("the file cannot be read ({strerror})", strerror=e.strerror)) from None
     try:
         with os.fdopen(fd, "rb") as fh:
             if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
-                raise InputError("the path is not a regular file")
+                raise InputError(tr("the path is not a regular file"))
             data = fh.read(MAX_FILE_BYTES + 1)
             if len(data) > MAX_FILE_BYTES and not is_response_file(data):
                 data += fh.read(MAIL_MAX_BYTES + 1 - len(data))
     except OSError as e:
-        raise InputError(f"the file cannot be read ({e.strerror})") from None
+        raise InputError(tr("the file cannot be read ({strerror})", strerror=e.strerror)) from None
     return within_caps(data)
 
 
 def within_caps(data: bytes) -> bytes:
     """`data`, if it is no larger than a response file or a mail carrying one may be."""
     if not data:
-        raise EnvelopeError("the file is empty")
+        raise EnvelopeError(tr("the file is empty"))
     if len(data) > MAX_FILE_BYTES and is_response_file(data):
-        raise EnvelopeError("the file is larger than 1 MiB, the most a response file may be")
+        raise EnvelopeError(tr("the file is larger than 1 MiB, the most a response file may be"))
     if len(data) > MAIL_MAX_BYTES:
         raise EnvelopeError(
-            "the file is larger than 25 MiB, the most a mail or text file "
-            "carrying a response may be"
+            tr(
+                "the file is larger than 25 MiB, the most a mail or text file carrying a "
+                "response may be"
+            )
         )
     return data
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from ..errors import SluttsamtaleError
+from ..i18n import tr
 from ..model import answers
 from ..model.payload import AnswerValue, Payload
 from ..model.questionset import QuestionSet, QuestionType
@@ -162,8 +163,11 @@ def _answered(
     """
     if old.anonymous:
         raise ClosedInvitation(
-            "this invitation has already given an answer for anonymous statistics only; "
-            "that one counts, and as nothing links it to the invitation, nothing replaces it"
+            tr(
+                "this invitation has already given an answer for anonymous statistics "
+                "only; that one counts, and as nothing links it to the invitation, "
+                "nothing replaces it"
+            )
         )
     payload = opened.payload
     sealed = min(payload.sealed_at, received).astimezone(UTC).isoformat()

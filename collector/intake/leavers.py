@@ -15,6 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ..errors import SluttsamtaleError
+from ..i18n import tr, tr_plural
 from ..model.employer import Employment, LeavingReason
 from ..model.loading import Catalog
 from ..model.questionset import SHORT_TEXT_MAX
@@ -38,11 +39,15 @@ class BadRows(InvitationError):
 
     def __init__(self, path: Path, problems: list[str]) -> None:
         self.problems = problems
-        rows = "1 row cannot" if len(problems) == 1 else f"{len(problems)} rows cannot"
-        them = "it" if len(problems) == 1 else "them"
         super().__init__(
-            f"{path}: {rows} be used, so nothing was written; fix {them}, or give --skip-bad "
-            "to invite the other rows"
+            tr_plural(
+                "{path}: 1 row cannot be used, so nothing was written; fix it, or give "
+                "--skip-bad to invite the other rows",
+                "{path}: {n} rows cannot be used, so nothing was written; fix them, or give "
+                "--skip-bad to invite the other rows",
+                len(problems),
+                path=path,
+            )
         )
 
 
@@ -117,8 +122,14 @@ def _word(text: str | None, known: Mapping[str, str], what: str, where: str) -> 
     if found is None:
         names = ", ".join(dict.fromkeys(known.values()))
         raise InvitationError(
-            f"{where}: {what} {text!r} is not one the rule knows; write {names} "
-            "(or a word such as fast, midlertidig, pensjon, oppsagt, tillsvidare, visstid)"
+            tr(
+                "{where}: {what} {text!r} is not one the rule knows; write {names} (or a "
+                "word such as fast, midlertidig, pensjon, oppsagt, tillsvidare, visstid)",
+                where=where,
+                what=what,
+                text=text,
+                names=names,
+            )
         )
     return found
 
@@ -127,7 +138,14 @@ def _months(text: str | None, where: str, called: str = "tenure_months") -> int 
     if not text:
         return None
     if not text.isdigit() or len(text) > 4:
-        raise InvitationError(f"{where}: {called} {text!r} is not a whole number of months")
+        raise InvitationError(
+            tr(
+                "{where}: {called} {text!r} is not a whole number of months",
+                where=where,
+                called=called,
+                text=text,
+            )
+        )
     return int(text)
 
 
@@ -147,29 +165,65 @@ def check_leaver(
 
     set_id = clean.get("set") or default_set
     if not set_id:
-        raise InvitationError(f"{where}: no question set; name one with --set or a 'set' column")
+        raise InvitationError(
+            tr(
+                "{where}: no question set; name one with --set or a 'set' column",
+                where=where,
+            )
+        )
     if catalog.latest_of(set_id) is None:
         known = ", ".join(sorted({q.id for q in catalog.latest()}))
-        raise InvitationError(f"{where}: no question set {set_id!r}; the sets are {known}")
+        raise InvitationError(
+            tr(
+                "{where}: no question set {set_id!r}; the sets are {known}",
+                where=where,
+                set_id=set_id,
+                known=known,
+            )
+        )
     for name, text in clean.items():
         if len(text) > SHORT_TEXT_MAX or _CONTROL.search(text):
             raise InvitationError(
-                f"{where}: {called(name)} is longer than {SHORT_TEXT_MAX} characters or holds a "
-                "control or hidden character"
+                tr(
+                    "{where}: {called} is longer than {SHORT_TEXT_MAX} characters or holds a "
+                    "control or hidden character",
+                    where=where,
+                    called=called(name),
+                    SHORT_TEXT_MAX=SHORT_TEXT_MAX,
+                )
             )
     if not clean.get("name"):
-        raise InvitationError(f"{where}: the name is empty")
+        raise InvitationError(tr("{where}: the name is empty", where=where))
     email = clean.get("email") or None
     if email is not None and not _EMAIL.fullmatch(email):
-        raise InvitationError(f"{where}: {email!r} is not an e-mail address")
+        raise InvitationError(
+            tr(
+                "{where}: {email!r} is not an e-mail address",
+                where=where,
+                email=email,
+            )
+        )
     last_day = _date(clean.get("last_day"), called("last_day"), where)
     if last_day is None:
-        raise InvitationError(f"{where}: the last working day ({called('last_day')}) is empty")
+        raise InvitationError(
+            tr(
+                "{where}: the last working day ({called}) is empty",
+                where=where,
+                called=called("last_day"),
+            )
+        )
     employed_from = _date(clean.get("employed_from"), called("employed_from"), where)
     if employed_from is not None and employed_from > last_day:
-        raise InvitationError(f"{where}: {called('employed_from')} is after {called('last_day')}")
-    employment = _word(clean.get("employment"), _EMPLOYMENT, "the employment kind", where)
-    reason = _word(clean.get("reason"), _REASONS, "the reason for leaving", where)
+        raise InvitationError(
+            tr(
+                "{where}: {called} is after {called2}",
+                where=where,
+                called=called("employed_from"),
+                called2=called("last_day"),
+            )
+        )
+    employment = _word(clean.get("employment"), _EMPLOYMENT, tr("the employment kind"), where)
+    reason = _word(clean.get("reason"), _REASONS, tr("the reason for leaving"), where)
     return Leaver(
         where=where,
         set_id=set_id,
@@ -195,7 +249,14 @@ def _date(text: str | None, name: str, where: str) -> date | None:
             return datetime.strptime(text, pattern).date()
         except ValueError:
             continue
-    raise InvitationError(f"{where}: {name} {text!r} is not a date; write 2026-06-30 or 30.06.2026")
+    raise InvitationError(
+        tr(
+            "{where}: {name} {text!r} is not a date; write 2026-06-30 or 30.06.2026",
+            where=where,
+            name=name,
+            text=text,
+        )
+    )
 
 
 _ALIASES: dict[str, str] = {
@@ -323,7 +384,13 @@ def read_leavers(
     try:
         raw = path.read_bytes()
     except OSError as e:
-        raise InvitationError(f"{path}: cannot be read ({e.strerror})") from None
+        raise InvitationError(
+            tr(
+                "{path}: cannot be read ({strerror})",
+                path=path,
+                strerror=e.strerror,
+            )
+        ) from None
     return parse_leavers(raw, path, default_set, catalog, skip_bad=skip_bad, today=today)
 
 
@@ -350,15 +417,25 @@ def parse_leavers(
                 out.ignored.append(heading.strip())
             continue
         if name in columns.values():
-            raise InvitationError(f"{path}: row 1: two columns are {name!r}")
+            raise InvitationError(
+                tr(
+                    "{path}: row 1: two columns are {name!r}",
+                    path=path,
+                    name=name,
+                )
+            )
         columns[i] = name
     named = "name" in columns.values() or {"first_name", "last_name"} <= set(columns.values())
     for needed, present in (("name", named), ("last_day", "last_day" in columns.values())):
         if not present:
             raise InvitationError(
-                f"{path}: row 1: no {needed!r} column; the headings must include name (or "
-                "first and last name) and last_day (or e.g. navn and sluttdato, or Fornavn, "
-                "Etternavn and Sluttdato)"
+                tr(
+                    "{path}: row 1: no {needed!r} column; the headings must include name (or "
+                    "first and last name) and last_day (or e.g. navn and sluttdato, or "
+                    "Fornavn, Etternavn and Sluttdato)",
+                    path=path,
+                    needed=needed,
+                )
             )
     # A value is called by its heading as the file writes it ("Sluttdato", not last_day).
     headings = {name: table.headings[i].strip() for i, name in columns.items()}
@@ -370,7 +447,12 @@ def parse_leavers(
             continue
         if len(cells) != len(table.headings):
             errors.append(
-                f"{where}: has {len(cells)} fields, but the headings have {len(table.headings)}"
+                tr(
+                    "{where}: has {n} fields, but the headings have {n2}",
+                    where=where,
+                    n=len(cells),
+                    n2=len(table.headings),
+                )
             )
             continue
         values = {name: cells[i] for i, name in columns.items()}
@@ -386,7 +468,13 @@ def parse_leavers(
             continue
         person = _person(leaver)
         if person in seen:
-            errors.append(f"{where}: the same person as {seen[person]}")
+            errors.append(
+                tr(
+                    "{where}: the same person as {value}",
+                    where=where,
+                    value=seen[person],
+                )
+            )
             continue
         seen[person] = where
         out.leavers.append(leaver)
@@ -395,7 +483,7 @@ def parse_leavers(
         raise BadRows(path, errors)
     out.skipped = errors
     if not out.leavers:
-        raise InvitationError(f"{path}: has headings but no leavers")
+        raise InvitationError(tr("{path}: has headings but no leavers", path=path))
     out.columns = frozenset(columns.values()) | ({"name"} if named else set())
     return out
 

@@ -14,6 +14,7 @@ from ..formats import at_rest, envelope, hpke, keys, links
 from ..formats import payload as payload_format
 from ..formats.envelope import Envelope, Part
 from ..formats.keyfile import HRKey
+from ..i18n import tr
 from ..model.loading import Catalog
 from ..model.payload import Payload, check_payload
 from ..model.questionset import QuestionSet
@@ -46,10 +47,17 @@ def choose_part(env: Envelope, hr_keys: Mapping[str, HRKey]) -> Part:
     """The first part, in file order, whose key id is among `hr_keys` (FORMAT.md 5.4)."""
     part = next((p for p in env.parts if p.key_id in hr_keys), None)
     if part is None:
-        ids = " and ".join(keys.fingerprint(p.key_id) for p in env.parts)
-        which = "that key id" if len(env.parts) == 1 else "either key id"
+        ids = tr(" and ").join(keys.fingerprint(p.key_id) for p in env.parts)
+        which = tr("that key id") if len(env.parts) == 1 else tr("either key id")
         noun = "key" if len(env.parts) == 1 else "keys"
-        raise NoKeyError(f"the file is sealed to {noun} {ids}, and no key given has {which}")
+        raise NoKeyError(
+            tr(
+                "the file is sealed to {noun} {ids}, and no key given has {which}",
+                noun=noun,
+                ids=ids,
+                which=which,
+            )
+        )
     return part
 
 
@@ -96,7 +104,7 @@ def open_response(
         invitation = find_link(part.link)
         if invitation is None:
             raise NoKeyError(
-                "the file is sealed with the link of an invitation this store does not hold"
+                tr("the file is sealed with the link of an invitation this store does not hold")
             )
     secret = invitation.secret if invitation is not None else None
     payload, plaintext = open_part(part, hr_keys[part.key_id], secret)
@@ -104,8 +112,12 @@ def open_response(
     qset = catalog.get(ref.id, ref.version)
     if qset is None:
         raise PayloadFailure(
-            f"answers are for question set {ref.id!r} version {ref.version}, "
-            f"which is not in {catalog.folder}"
+            tr(
+                "answers are for question set {id!r} version {version}, which is not in {folder}",
+                id=ref.id,
+                version=ref.version,
+                folder=catalog.folder,
+            )
         )
     check_payload(payload, qset, now=now, plaintext=plaintext)
     return OpenedResponse(
@@ -164,7 +176,11 @@ class Opened:
         """The payload and set; SluttsamtaleError if the row could not be opened."""
         if self.record is None:
             raise SluttsamtaleError(
-                f"response {self.row.response_id[:SHORT_ID]} cannot be opened: {self.problem}"
+                tr(
+                    "response {value} cannot be opened: {problem}",
+                    value=self.row.response_id[:SHORT_ID],
+                    problem=self.problem,
+                )
             )
         return self.record.payload, self.qset
 

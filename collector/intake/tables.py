@@ -12,6 +12,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 from ..errors import SluttsamtaleError
+from ..i18n import tr
 
 XLSX_MAGIC = b"PK\x03\x04"
 """A zip archive: what every .xlsx file is."""
@@ -39,10 +40,20 @@ def _csv(raw: bytes, path: Path) -> Table:
     try:
         text = raw.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a byte order mark
     except UnicodeDecodeError:
-        raise TableError(f'{path}: is not UTF-8 text; in Excel, save it as "CSV UTF-8"') from None
+        raise TableError(
+            tr(
+                '{path}: is not UTF-8 text; in Excel, save it as "CSV UTF-8"',
+                path=path,
+            )
+        ) from None
     lines = text.splitlines()
     if not lines or not lines[0].strip():
-        raise TableError(f"{path}: is empty; the first row must hold the column headings")
+        raise TableError(
+            tr(
+                "{path}: is empty; the first row must hold the column headings",
+                path=path,
+            )
+        )
     delimiter = max(";,\t", key=lines[0].count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows = list(_csv_rows(reader, path))
@@ -60,7 +71,14 @@ def _csv_rows(reader: Iterator[list[str]], path: Path) -> Iterator[tuple[int, li
             return
         except csv.Error as e:
             line = getattr(reader, "line_num", 0)
-            raise TableError(f"{path}: row {line}: cannot be read as CSV ({e})") from None
+            raise TableError(
+                tr(
+                    "{path}: row {line}: cannot be read as CSV ({error})",
+                    path=path,
+                    line=line,
+                    error=e,
+                )
+            ) from None
         yield getattr(reader, "line_num", 0), row
 
 
@@ -73,9 +91,19 @@ def _xlsx(raw: bytes, path: Path) -> Table:
     try:
         book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except zipfile.BadZipFile:
-        raise TableError(f"{path}: is not an Excel workbook (.xlsx) that can be read") from None
+        raise TableError(
+            tr(
+                "{path}: is not an Excel workbook (.xlsx) that can be read",
+                path=path,
+            )
+        ) from None
     except Exception:  # noqa: BLE001 - a hostile zip or XML inside: one line, never a trace
-        raise TableError(f"{path}: is not an Excel workbook (.xlsx) that can be read") from None
+        raise TableError(
+            tr(
+                "{path}: is not an Excel workbook (.xlsx) that can be read",
+                path=path,
+            )
+        ) from None
     try:
         sheet = book.worksheets[0]
         rows = []
@@ -86,16 +114,27 @@ def _xlsx(raw: bytes, path: Path) -> Table:
             rows.append((number, [_cell(value) for value in values]))
         if len(rows) > MAX_ROWS:
             raise TableError(
-                f"{path}: has more than {MAX_ROWS:,} rows; split it into smaller files"
+                tr(
+                    "{path}: has more than {MAX_ROWS:,} rows; split it into smaller files",
+                    path=path,
+                    MAX_ROWS=MAX_ROWS,
+                )
             )
     except TableError:
         raise
     except Exception:  # noqa: BLE001 - a damaged sheet must be one line, not a trace
-        raise TableError(f"{path}: the workbook's first sheet cannot be read") from None
+        raise TableError(
+            tr("{path}: the workbook's first sheet cannot be read", path=path)
+        ) from None
     finally:
         book.close()
     if not rows or not any(rows[0][1]):
-        raise TableError(f"{path}: is empty; the first row must hold the column headings")
+        raise TableError(
+            tr(
+                "{path}: is empty; the first row must hold the column headings",
+                path=path,
+            )
+        )
     headings = rows[0][1]
     width = len(headings)
     while width and not headings[width - 1]:
@@ -120,7 +159,12 @@ def _check_unpacked_size(raw: bytes, path: Path) -> None:
     except (zipfile.BadZipFile, OSError, ValueError):
         return  # load_workbook names it as not a workbook
     if unpacked > MAX_UNPACKED:
-        raise TableError(f"{path}: unpacks to more than 200 MiB, more than a leavers file holds")
+        raise TableError(
+            tr(
+                "{path}: unpacks to more than 200 MiB, more than a leavers file holds",
+                path=path,
+            )
+        )
 
 
 def _fit(cells: list[str], width: int) -> list[str]:

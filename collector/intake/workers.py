@@ -37,11 +37,13 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, TypeVar
 
+from .. import i18n
 from ..formats.keyfile import HRKey
 from ..formats.keys import private_from_raw, private_raw
 from ..model.loading import Catalog
 from ..store import BUSY_TIMEOUT, Store, invitations, responses
 from ..store.connection import translate
+from ..words import Language
 from .files import Item
 from .opening import Invitation, LinkFinder, open_invitation
 from .preparing import FileFinder, Ready, prepare, prepare_here
@@ -93,7 +95,7 @@ def prepared(
         max_workers=count,
         mp_context=get_context("spawn"),
         initializer=_start,
-        initargs=(keys, sets, str(store.db.path), now),
+        initargs=(keys, sets, str(store.db.path), now, i18n.language()),
     )
     try:
         yield _in_order(pool, head, stream, count, locally)
@@ -188,8 +190,11 @@ def _stop(pool: ProcessPoolExecutor) -> None:
 _worker: dict[str, Any] = {}
 
 
-def _start(keys: list[tuple[str, bytes, str]], sets: bytes, db: str, now: datetime) -> None:
+def _start(
+    keys: list[tuple[str, bytes, str]], sets: bytes, db: str, now: datetime, language: Language
+) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    i18n.use(language)  # a refused file is said in the import's language
     _end_with_parent()
     _quiet()
     catalog = pickle.loads(zlib.decompress(sets))

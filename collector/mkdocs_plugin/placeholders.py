@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable
 from typing import cast
 
+from ..i18n import tr
 from ..words import LANGUAGES, Language
 
 PLACEHOLDER = re.compile(r"\{\{\s*(?:([a-z]{2})\.)?([a-z_]+)\s*\}\}")
@@ -24,12 +25,29 @@ def fill(
         named, name = match.group(1), match.group(2)
         lang = named or language
         if lang is None:
-            raise ValueError(f"{match.group(0)} needs a language here: write {{{{ nb.{name} }}}}")
+            raise ValueError(
+                tr(
+                    "{group} needs a language here: write {{{{ nb.{name} }}}}",
+                    group=match.group(0),
+                    name=name,
+                )
+            )
         if lang not in LANGUAGES:
-            raise ValueError(f"{match.group(0)}: {lang!r} is not a language of the site")
+            raise ValueError(
+                tr(
+                    "{group}: {lang!r} is not a language of the site",
+                    group=match.group(0),
+                    lang=lang,
+                )
+            )
         found = sentences(cast(Language, lang)).get(name)
         if found is None:
-            raise ValueError(f"{match.group(0)} is not a sentence the build can fill in")
+            raise ValueError(
+                tr(
+                    "{group} is not a sentence the build can fill in",
+                    group=match.group(0),
+                )
+            )
         return _MARKDOWN.sub(r"\\\1", html.escape(found, quote=False))
 
     return PLACEHOLDER.sub(one, markdown)

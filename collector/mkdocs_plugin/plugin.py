@@ -29,6 +29,7 @@ from mkdocs.structure.pages import Page
 from .. import __version__, configfile
 from ..errors import KeyFileError, SluttsamtaleError
 from ..formats.keys import PublicKey, load_public_pem, receiver_key
+from ..i18n import tr
 from ..model import installation
 from ..model.loading import Catalog
 from ..model.questionset import QuestionSet
@@ -73,8 +74,10 @@ class SluttsamtalePlugin(BasePlugin[SluttsamtaleConfig]):
         base = Path(config.config_file_path or ".").resolve().parent
         if not self.config.public_key:
             raise PluginError(
-                "no public key for sealing answers: set SLUTTSAMTALE_PUBLIC_KEY or "
-                "plugins.sluttsamtale.public_key in mkdocs.yml"
+                tr(
+                    "no public key for sealing answers: set SLUTTSAMTALE_PUBLIC_KEY or "
+                    "plugins.sluttsamtale.public_key in mkdocs.yml"
+                )
             )
         self.key = _load_key(base / self.config.public_key)
         self.catalog = _load_catalog(
@@ -91,8 +94,12 @@ class SluttsamtalePlugin(BasePlugin[SluttsamtaleConfig]):
         site = Path(config.site_dir).resolve()
         if self.single_file_dir and self.single_file_dir.resolve().is_relative_to(site):
             raise PluginError(
-                f"{self.single_file_dir}: the single-file pages cannot go inside the site "
-                f"folder {config.site_dir}, whose manifest lists every file in it"
+                tr(
+                    "{single_file_dir}: the single-file pages cannot go inside the site "
+                    "folder {site_dir}, whose manifest lists every file in it",
+                    single_file_dir=self.single_file_dir,
+                    site_dir=config.site_dir,
+                )
             )
         return config
 
@@ -213,7 +220,13 @@ class SluttsamtalePlugin(BasePlugin[SluttsamtaleConfig]):
             try:
                 page = single_file.inline_page(html, _site_file(site, built))
             except ValueError as e:
-                raise PluginError(f"{built}: cannot be made one file: {e}") from None
+                raise PluginError(
+                    tr(
+                        "{built}: cannot be made one file: {error}",
+                        built=built,
+                        error=e,
+                    )
+                ) from None
             data = page.encode("utf-8")
             # The page's own path in the site, so an invitation link (FORMAT.md 14.1)
             # works with this folder as its base too.
@@ -237,7 +250,11 @@ class SluttsamtalePlugin(BasePlugin[SluttsamtaleConfig]):
     def _landing(self, html: str, page: Page, files: Files) -> str:
         if SETS_PLACEHOLDER not in html:
             raise PluginError(
-                f"{page.file.src_uri}: the landing page lacks the line {SETS_PLACEHOLDER}"
+                tr(
+                    "{src_uri}: the landing page lacks the line {SETS_PLACEHOLDER}",
+                    src_uri=page.file.src_uri,
+                    SETS_PLACEHOLDER=SETS_PLACEHOLDER,
+                )
             )
         sets = [
             render.Link(q.title, _url(files, page, uri) or "", q.language)
@@ -266,14 +283,23 @@ def _check_split(catalog: Catalog) -> None:
         for q in qset.questions():
             if q.special and q.required:
                 raise PluginError(
-                    f"set {qset.id!r}: the special question {q.id!r} is required, which would "
-                    "tell HR that every file holds a report; drop required: true"
+                    tr(
+                        "set {id!r}: the special question {id2!r} is required, which would tell "
+                        "HR that every file holds a report; drop required: true",
+                        id=qset.id,
+                        id2=q.id,
+                    )
                 )
             if q.show_if and q.show_if.question in special and not q.special:
                 raise PluginError(
-                    f"set {qset.id!r}: question {q.id!r} depends on the special question "
-                    f"{q.show_if.question!r}, whose answer goes only to the whistleblowing "
-                    "receiver; mark it special too or drop the condition"
+                    tr(
+                        "set {id!r}: question {id2!r} depends on the special question "
+                        "{question!r}, whose answer goes only to the whistleblowing receiver; "
+                        "mark it special too or drop the condition",
+                        id=qset.id,
+                        id2=q.id,
+                        question=q.show_if.question,
+                    )
                 )
 
 
@@ -324,11 +350,11 @@ def _site_file(site: Path, page_uri: str) -> Callable[[str], bytes]:
     def resolve(url: str) -> bytes:
         parts = urlsplit(url)
         if parts.scheme or parts.netloc:
-            raise ValueError(f"{url} is not a file of this site")
+            raise ValueError(tr("{url} is not a file of this site", url=url))
         path = posixpath.normpath(urljoin("/" + page_uri, unquote(parts.path)))
         file = site / path.lstrip("/")
         if path.startswith("/..") or not file.is_file():
-            raise ValueError(f"{url} names no file of the built site")
+            raise ValueError(tr("{url} names no file of the built site", url=url))
         return file.read_bytes()
 
     return resolve
@@ -341,7 +367,11 @@ def _secure(html: str, where: str, resolve: Callable[[str], bytes]) -> str:
         raise PluginError(f"{where}: {e}") from None
     if not postprocess.charset_in_window(out):
         raise PluginError(
-            f"{where}: the security headers push <meta charset> past the first "
-            f"{postprocess.CHARSET_WINDOW} bytes; shorten the page's inline scripts"
+            tr(
+                "{where}: the security headers push <meta charset> past the first "
+                "{CHARSET_WINDOW} bytes; shorten the page's inline scripts",
+                where=where,
+                CHARSET_WINDOW=postprocess.CHARSET_WINDOW,
+            )
         )
     return out

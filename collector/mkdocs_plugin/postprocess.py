@@ -15,6 +15,8 @@ import html as html_lib
 import re
 from collections.abc import Callable
 
+from ..i18n import tr
+
 # 'self' is the site's own origin over https (or http on 127.0.0.1). The site's tree does not
 # run from file://, where Chromium refuses Subresource Integrity (tests/test_site_offline.py);
 # the single-file page (single_file.py), whose policy has no 'self', is the page for that.
@@ -110,7 +112,7 @@ def add_security_meta(html: str) -> str:
     referrer policy."""
     head = HEAD.search(html)
     if head is None:
-        raise ValueError("the page has no <head>")
+        raise ValueError(tr("the page has no <head>"))
     csp = policy(inline_script_hashes(html))
     meta = (
         f'<meta http-equiv="Content-Security-Policy" content="{csp}">'
@@ -166,7 +168,7 @@ def add_integrity(html: str, resolve: Callable[[str], bytes]) -> str:
         if url is None:
             return tag
         if attribute(attrs, "integrity") is not None:
-            raise ValueError(f"{url} already carries an integrity attribute")
+            raise ValueError(tr("{url} already carries an integrity attribute", url=url))
         value = integrity(resolve(url))
         end = "/>" if tag.endswith("/>") else ">"
         return f'{tag[: -len(end)].rstrip()} integrity="{value}"{end}'

@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
+from ..i18n import tr
 from . import postprocess
 
 _SECURITY_META = re.compile(
@@ -52,10 +53,21 @@ def _inline_scripts(html: str, resolve: Callable[[str], bytes]) -> str:
             return m.group(0)
         for name in ("type", "defer", "async"):
             if re.search(rf"(?:^|\s){name}\b", attrs, re.IGNORECASE):
-                raise ValueError(f"{src}: a script with {name} would run differently inline")
+                raise ValueError(
+                    tr(
+                        "{src}: a script with {name} would run differently inline",
+                        src=src,
+                        name=name,
+                    )
+                )
         text = resolve(src).decode("utf-8")
         if re.search(r"</script|<!--", text, re.IGNORECASE):
-            raise ValueError(f"{src} holds </script or <!--, which would end it inline early")
+            raise ValueError(
+                tr(
+                    "{src} holds </script or <!--, which would end it inline early",
+                    src=src,
+                )
+            )
         return f"<script>{text}</script>"
 
     return postprocess.SCRIPT_ELEMENT.sub(one, html)
@@ -71,7 +83,12 @@ def _inline_links(html: str, resolve: Callable[[str], bytes]) -> str:
         if "stylesheet" in rel:
             text = resolve(href).decode("utf-8")
             if re.search(r"</style", text, re.IGNORECASE):
-                raise ValueError(f"{href} holds </style, which would end it inline early")
+                raise ValueError(
+                    tr(
+                        "{href} holds </style, which would end it inline early",
+                        href=href,
+                    )
+                )
             media = postprocess.attribute(attrs, "media")
             media_attr = f' media="{media}"' if media and media != "all" else ""
             return f"<style{media_attr}>{text}</style>"
@@ -79,7 +96,7 @@ def _inline_links(html: str, resolve: Callable[[str], bytes]) -> str:
             path = urlsplit(href).path
             kind = next((t for ext, t in _IMAGE_TYPES.items() if path.endswith(ext)), None)
             if kind is None:
-                raise ValueError(f"{href}: an icon of an unknown type")
+                raise ValueError(tr("{href}: an icon of an unknown type", href=href))
             data = base64.b64encode(resolve(href)).decode("ascii")
             return f'<link rel="icon" href="data:{kind};base64,{data}">'
         return ""  # prev, next and the like: pages this file does not have
@@ -109,7 +126,7 @@ def _check_no_request(html: str) -> None:
 
     postprocess.outside_scripts(html, look)
     if found:
-        raise ValueError(f"the page still names a file to load ({found[0]}...)")
+        raise ValueError(tr("the page still names a file to load ({value}...)", value=found[0]))
 
 
 def _add_meta(html: str) -> str:
@@ -130,7 +147,7 @@ def _add_meta(html: str) -> str:
     )
     head = postprocess.HEAD.search(html)
     if head is None:
-        raise ValueError("the page has no <head>")
+        raise ValueError(tr("the page has no <head>"))
     return html[: head.end()] + meta + html[head.end() :]
 
 

@@ -10,6 +10,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from ..clock import add_months
+from ..i18n import tr
 from ..words import Language
 from .questionset import Documented, PrivacyNotice
 
@@ -99,7 +100,7 @@ class OfferedTo(Documented):
     @classmethod
     def _once(cls, value: list[str] | None) -> list[str] | None:
         if value is not None and len(set(value)) != len(value):
-            raise ValueError("a value is named twice")
+            raise ValueError(tr("a value is named twice"))
         return value
 
     @property
@@ -129,7 +130,7 @@ class Policies(Documented):
     @classmethod
     def _distinct(cls, value: list[Interviewer]) -> list[Interviewer]:
         if len(set(value)) != len(value):
-            raise ValueError("an interviewer is named twice")
+            raise ValueError(tr("an interviewer is named twice"))
         return value
 
 
@@ -171,18 +172,32 @@ class Employer(Documented):
             for found in _MONTHS.findall(notice.retention or ""):
                 if int(found) != self.retention_months:
                     raise ValueError(
-                        f"privacy.{language}.retention says {found} months, but "
-                        f"retention_months is {self.retention_months}; make them agree"
+                        tr(
+                            "privacy.{language}.retention says {found} months, "
+                            "but retention_months is {retention_months}; make them agree",
+                            language=language,
+                            found=found,
+                            retention_months=self.retention_months,
+                        )
                     )
             authority = SUPERVISORY_AUTHORITY[self.followup.jurisdiction]
             if authority not in notice.complaints:
                 raise ValueError(
-                    f"privacy.{language}.complaints must name {authority}, the supervisory "
-                    f"authority where the employer is (followup.jurisdiction "
-                    f"{self.followup.jurisdiction!r})"
+                    tr(
+                        "privacy.{language}.complaints must name {authority}, the supervisory "
+                        "authority where the employer is (followup.jurisdiction {jurisdiction!r})",
+                        language=language,
+                        authority=authority,
+                        jurisdiction=self.followup.jurisdiction,
+                    )
                 )
         if self.return_address is not None and not _EMAIL.fullmatch(self.return_address):
-            raise ValueError(f"return_address {self.return_address!r} is not an e-mail address")
+            raise ValueError(
+                tr(
+                    "return_address {return_address!r} is not an e-mail address",
+                    return_address=self.return_address,
+                )
+            )
         return self
 
 

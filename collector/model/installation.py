@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..configfile import CONFIG_NAME, find
 from ..errors import SluttsamtaleError
+from ..i18n import tr
 from .employer import Employer
 
 if TYPE_CHECKING:
@@ -120,13 +121,19 @@ def load(path: Path) -> Found:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError(f"{path}: no such configuration file") from None
+        raise ConfigError(tr("{path}: no such configuration file", path=path)) from None
     except OSError as e:
-        raise ConfigError(f"{path}: cannot be read ({e.strerror})") from None
+        raise ConfigError(
+            tr(
+                "{path}: cannot be read ({strerror})",
+                path=path,
+                strerror=e.strerror,
+            )
+        ) from None
     except UnicodeDecodeError:
-        raise ConfigError(f"{path}: not UTF-8 text") from None
+        raise ConfigError(tr("{path}: not UTF-8 text", path=path)) from None
     except tomllib.TOMLDecodeError as e:
-        raise ConfigError(f"{path}: not valid TOML ({e})") from None
+        raise ConfigError(tr("{path}: not valid TOML ({error})", path=path, error=e)) from None
     try:
         config = Installation.model_validate(raw)
     except ValidationError as e:
@@ -169,5 +176,9 @@ def _first_problem(error: ValidationError) -> str:
     where = ".".join(str(part) for part in first["loc"]) or "the file"
     kind = first["type"]
     if kind == "extra_forbidden":
-        return f"{where}: not a setting Sluttsamtale knows (see {CONFIG_NAME}'s schema)"
+        return tr(
+            "{where}: not a setting Sluttsamtale knows (see {CONFIG_NAME}'s schema)",
+            where=where,
+            CONFIG_NAME=CONFIG_NAME,
+        )
     return f"{where}: {first['msg']}"

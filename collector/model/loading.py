@@ -19,6 +19,7 @@ import yaml
 from pydantic import ValidationError
 
 from ..errors import QuestionSetError
+from ..i18n import tr
 from ..words import LANGUAGES
 from .employer import Employer
 from .policy import offered
@@ -39,11 +40,11 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict
             hash(key)
         except TypeError:  # SafeLoader's own check, which this constructor replaces
             raise yaml.constructor.ConstructorError(
-                None, None, "a key is a list or a mapping", key_node.start_mark
+                None, None, tr("a key is a list or a mapping"), key_node.start_mark
             ) from None
         if key in mapping:
             raise yaml.constructor.ConstructorError(
-                None, None, f"key {key!r} appears twice", key_node.start_mark
+                None, None, tr("key {key!r} appears twice", key=key), key_node.start_mark
             )
         mapping[key] = loader.construct_object(value_node)
     return mapping
@@ -80,7 +81,13 @@ def read_yaml(path: Path) -> Any:
     try:
         data = path.read_bytes()
     except OSError as e:
-        raise QuestionSetError(f"{path}: cannot be read ({e.strerror})") from None
+        raise QuestionSetError(
+            tr(
+                "{path}: cannot be read ({strerror})",
+                path=path,
+                strerror=e.strerror,
+            )
+        ) from None
     return parse_yaml(data, path)
 
 
@@ -89,7 +96,7 @@ def parse_yaml(data: bytes, path: Path) -> Any:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        raise QuestionSetError(f"{path}: is not UTF-8 text") from None
+        raise QuestionSetError(tr("{path}: is not UTF-8 text", path=path)) from None
     done, data = _fast_load(text)
     if done:
         return data
@@ -99,20 +106,42 @@ def parse_yaml(data: bytes, path: Path) -> Any:
         line = text.count("\n", 0, e.position) + 1
         code = e.character if isinstance(e.character, int) else ord(e.character)
         raise QuestionSetError(
-            f"{path}: is not valid YAML at line {line}: the character U+{code:04X} is not "
-            "allowed in YAML"
+            tr(
+                "{path}: is not valid YAML at line {line}: the character U+{code:04X} is "
+                "not allowed in YAML",
+                path=path,
+                line=line,
+                code=code,
+            )
         ) from None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         problem = getattr(e, "problem", None) or str(e)
         if mark is None:
-            raise QuestionSetError(f"{path}: is not valid YAML: {problem}") from None
+            raise QuestionSetError(
+                tr(
+                    "{path}: is not valid YAML: {problem}",
+                    path=path,
+                    problem=problem,
+                )
+            ) from None
         line = mark.line + 1
         owner = _owner_at(text.splitlines(), mark.line)
         if owner:
-            message = f"{path}: {owner}: not valid YAML at line {line}: {problem}"
+            message = tr(
+                "{path}: {owner}: not valid YAML at line {line}: {problem}",
+                path=path,
+                owner=owner,
+                line=line,
+                problem=problem,
+            )
         else:
-            message = f"{path}: is not valid YAML at line {line}: {problem}"
+            message = tr(
+                "{path}: is not valid YAML at line {line}: {problem}",
+                path=path,
+                line=line,
+                problem=problem,
+            )
         raise QuestionSetError(message) from None
 
 
@@ -155,8 +184,8 @@ def _indent(line: str) -> int:
 
 # Plain words for the identifier patterns in schema.py.
 _PATTERNS = {
-    r"^[a-z][a-z0-9_]*$": "must be lowercase letters, digits and _, starting with a letter",
-    r"^[a-z0-9][a-z0-9-]*$": "must be lowercase letters, digits and -",
+    r"^[a-z][a-z0-9_]*$": tr("must be lowercase letters, digits and _, starting with a letter"),
+    r"^[a-z0-9][a-z0-9-]*$": tr("must be lowercase letters, digits and -"),
 }
 
 
@@ -169,14 +198,22 @@ def _describe(error: ValidationError, raw: Any) -> str:
         return message
     owner, field = _locate(raw, first["loc"])
     if first["type"] == "missing":
-        problem = f"{field!r} is missing"
+        problem = tr("{field!r} is missing", field=field)
     elif first["type"] == "extra_forbidden":
-        problem = f"{field!r} is not a known field"
+        problem = tr("{field!r} is not a known field", field=field)
     elif first["type"] == "enum" and field == "type":
         allowed = ", ".join(t.value for t in QuestionType)
-        problem = f"unknown question type {first['input']!r}; use one of {allowed}"
+        problem = tr(
+            "unknown question type {input!r}; use one of {allowed}",
+            input=first["input"],
+            allowed=allowed,
+        )
     elif first["type"] == "too_short":
-        problem = f"{field!r} needs at least {first['ctx']['min_length']} item"
+        problem = tr(
+            "{field!r} needs at least {min_length} item",
+            field=field,
+            min_length=first["ctx"]["min_length"],
+        )
     elif first["type"] == "string_pattern_mismatch" and first["ctx"]["pattern"] in _PATTERNS:
         problem = f"{field} {first['input']!r} {_PATTERNS[first['ctx']['pattern']]}"
     else:
@@ -205,7 +242,19 @@ def _locate(raw: Any, loc: tuple[int | str, ...]) -> tuple[str | None, str]:
             if isinstance(ident, str):
                 owner = f"{kind} {ident!r}"
             else:  # no id to name it by: count instead, within its section
-                owner = ", ".join(filter(None, [owner, f"{kind} number {part + 1}"]))
+                owner = ", ".join(
+                    filter(
+                        None,
+                        [
+                            owner,
+                            tr(
+                                "{kind} number {value}",
+                                kind=kind,
+                                value=part + 1,
+                            ),
+                        ],
+                    )
+                )
             field = []
     return owner, ".".join(field)
 
@@ -231,7 +280,12 @@ def question_set_from_raw(
     """One set from its parsed YAML (`parse_yaml`), read from `path`; `employer_file` is
     where the employer is written (to say where a missing notice belongs)."""
     if not isinstance(raw, dict):
-        raise QuestionSetError(f"{path}: must be a mapping with id, version, sections ...")
+        raise QuestionSetError(
+            tr(
+                "{path}: must be a mapping with id, version, sections ...",
+                path=path,
+            )
+        )
     raw.pop("$schema", None)
     try:
         qset = QuestionSet.model_validate(raw)
@@ -241,8 +295,12 @@ def question_set_from_raw(
         notice = employer.privacy.get(qset.language) if employer else None
         if notice is None:
             raise QuestionSetError(
-                f"{path}: no privacy notice in {qset.language!r}; add one to "
-                f"{_employer_place(employer_file or path.parent / EMPLOYER_FILE)}"
+                tr(
+                    "{path}: no privacy notice in {language!r}; add one to {_employer_place}",
+                    path=path,
+                    language=qset.language,
+                    _employer_place=_employer_place(employer_file or path.parent / EMPLOYER_FILE),
+                )
             )
         qset = qset.model_copy(update={"privacy": notice})
     if employer is not None:
@@ -250,7 +308,11 @@ def question_set_from_raw(
             qset = offered(qset, employer.policies)
         except ValidationError as e:
             raise QuestionSetError(
-                f"{path}: with the employer's policies: {_describe(e, qset.model_dump())}"
+                tr(
+                    "{path}: with the employer's policies: {_describe}",
+                    path=path,
+                    _describe=_describe(e, qset.model_dump()),
+                )
             ) from None
     return qset
 
@@ -316,7 +378,7 @@ def load_catalog(
     """Every set in `folder`, with `employer` (written in `employer_file`: the employer's
     configuration) or else the folder's employer.yml."""
     if not folder.is_dir():
-        raise QuestionSetError(f"{folder}: question-set folder not found")
+        raise QuestionSetError(tr("{folder}: question-set folder not found", folder=folder))
     if employer is None:
         employer_file = folder / EMPLOYER_FILE
         employer = load_employer(employer_file)
@@ -327,13 +389,19 @@ def load_catalog(
         key = (qset.id, qset.version)
         if key in sets:
             raise QuestionSetError(
-                f"{path}: question set {qset.id!r} version {qset.version} is also in "
-                f"{files[key]}; give the new one a higher version"
+                tr(
+                    "{path}: question set {id!r} version {version} is also in {value}; give "
+                    "the new one a higher version",
+                    path=path,
+                    id=qset.id,
+                    version=qset.version,
+                    value=files[key],
+                )
             )
         sets[key] = qset
         files[key] = path
     if not sets:
-        raise QuestionSetError(f"{folder}: holds no question sets")
+        raise QuestionSetError(tr("{folder}: holds no question sets", folder=folder))
     return Catalog(
         folder=folder, employer=employer, sets=sets, files=files, employer_file=employer_file
     )
@@ -342,4 +410,4 @@ def load_catalog(
 def _employer_place(file: Path) -> str:
     """employer.yml by its name (as the messages always said); the configuration as the
     table in it."""
-    return file.name if file.name == EMPLOYER_FILE else f"[employer] in {file}"
+    return file.name if file.name == EMPLOYER_FILE else tr("[employer] in {file}", file=file)

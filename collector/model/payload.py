@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 from pydantic import ConfigDict, Field, StringConstraints
 
 from ..errors import PayloadFailure
+from ..i18n import tr
 from ..words import Language
 from .questionset import (
     DECLINE_REASON_MAX,
@@ -107,17 +108,25 @@ def check_payload(
     ref = payload.questionnaire
     if (ref.id, ref.version, ref.language) != (qset.id, qset.version, qset.language):
         raise PayloadError(
-            f"answers are for question set {ref.id!r} version {ref.version} ({ref.language}), "
-            f"not {qset.id!r} version {qset.version} ({qset.language})"
+            tr(
+                "answers are for question set {id!r} version {version} ({language}), not "
+                "{id2!r} version {version2} ({language2})",
+                id=ref.id,
+                version=ref.version,
+                language=ref.language,
+                id2=qset.id,
+                version2=qset.version,
+                language2=qset.language,
+            )
         )
     if payload.sealed_at.tzinfo is None:
-        raise PayloadError("sealed_at has no time zone")
+        raise PayloadError(tr("sealed_at has no time zone"))
     if payload.sealed_at > now + timedelta(days=1):
-        raise PayloadError("sealed_at lies in the future")
+        raise PayloadError(tr("sealed_at lies in the future"))
     if payload.declined:
         _check_text("decline_reason", payload.decline_reason or "", DECLINE_REASON_MAX, True)
     elif payload.decline_reason is not None:
-        raise PayloadError("decline_reason is given but the response is not declined")
+        raise PayloadError(tr("decline_reason is given but the response is not declined"))
 
     plan = _plan(qset)
     questions = plan.questions
@@ -130,27 +139,50 @@ def check_payload(
         search = control_character(" ".join(_texts(payload)))
     if not answers.keys() <= questions.keys():
         qid = next(qid for qid in answers if qid not in questions)
-        raise PayloadError(f"answer to unknown question {_quote_id(qid)}")
+        raise PayloadError(
+            tr(
+                "answer to unknown question {_quote_id}",
+                _quote_id=_quote_id(qid),
+            )
+        )
     _check_scope(payload, questions)
     if search or not payload.wording.keys() <= questions.keys():
         for qid, words in payload.wording.items():
             if qid not in questions:
-                raise PayloadError(f"wording for unknown question {_quote_id(qid)}")
+                raise PayloadError(
+                    tr(
+                        "wording for unknown question {_quote_id}",
+                        _quote_id=_quote_id(qid),
+                    )
+                )
             # Shown to HR as the employee saw it, so held to the answers' rule (FORMAT.md 7).
             if search and any(
                 map(control_character, [words.label, *(words.options or {}).values()])
             ):
-                raise PayloadError(f"the wording of {qid!r} contains a control character")
+                raise PayloadError(
+                    tr(
+                        "the wording of {qid!r} contains a control character",
+                        qid=qid,
+                    )
+                )
     if search and control_character(ref.title):
-        raise PayloadError("the question set's title contains a control character")
+        raise PayloadError(tr("the question set's title contains a control character"))
     for qid, text in payload.other.items():
         q = questions.get(qid)
         if q is None or not q.other:
             raise PayloadError(
-                f"'other' text for question {_quote_id(qid)}, which offers no 'other'"
+                tr(
+                    "'other' text for question {_quote_id}, which offers no 'other'",
+                    _quote_id=_quote_id(qid),
+                )
             )
         if not _chose_other(answers.get(qid)):
-            raise PayloadError(f"'other' text for question {qid!r}, but 'other' is not chosen")
+            raise PayloadError(
+                tr(
+                    "'other' text for question {qid!r}, but 'other' is not chosen",
+                    qid=qid,
+                )
+            )
         _check_text(qid, text, OTHER_TEXT_MAX, search)
 
     receiver = payload.scope == "whistleblowing"
@@ -162,10 +194,15 @@ def check_payload(
         if value is None:
             missing = q.required and not payload.declined
             if visible and missing and not receiver:
-                raise PayloadError(f"required question {q.id!r} has no answer")
+                raise PayloadError(tr("required question {id!r} has no answer", id=q.id))
             continue
         if not visible:
-            raise PayloadError(f"question {q.id!r} is answered but hidden by its condition")
+            raise PayloadError(
+                tr(
+                    "question {id!r} is answered but hidden by its condition",
+                    id=q.id,
+                )
+            )
         _check_answer(q, value, options, limit, search)
 
 
@@ -229,26 +266,31 @@ def _check_scope(payload: Payload, questions: dict[str, Question]) -> None:
     if payload.scope == "hr":
         if payload.contact is not None:
             raise PayloadError(
-                "HR's payload carries contact details, which only the receiver's may"
+                tr("HR's payload carries contact details, which only the receiver's may")
             )
         return
     if payload.declined:
-        raise PayloadError("a whistleblowing payload cannot be a decline")
+        raise PayloadError(tr("a whistleblowing payload cannot be a decline"))
     for qid in payload.answers:
         if not questions[qid].special:
-            raise PayloadError(f"a whistleblowing payload answers question {qid!r}")
+            raise PayloadError(tr("a whistleblowing payload answers question {qid!r}", qid=qid))
     if payload.contact is not None:
         for name in ("name", "phone", "email"):
             text = getattr(payload.contact, name)
             if text is not None:
                 _check_text(f"contact.{name}", text, CONTACT_MAX, True)
                 if "\n" in text or "\r" in text or "\t" in text:
-                    raise PayloadError(f"contact.{name} holds a line break or a tab")
+                    raise PayloadError(
+                        tr(
+                            "contact.{name} holds a line break or a tab",
+                            name=name,
+                        )
+                    )
 
 
 def _quote_id(qid: str) -> str:
     """A question id from the file, quoted only if it is a well-formed id (files are hostile)."""
-    return repr(qid) if re.fullmatch(r"[a-z][a-z0-9_]{0,63}", qid) else "(a malformed id)"
+    return repr(qid) if re.fullmatch(r"[a-z][a-z0-9_]{0,63}", qid) else tr("(a malformed id)")
 
 
 def is_visible(q: Question, answers: dict[str, AnswerValue]) -> bool:
@@ -269,9 +311,15 @@ def _chose_other(value: AnswerValue | None) -> bool:
 def _check_text(qid: str, text: str, limit: int, search: bool) -> None:
     """Length, and with `search` control characters (False: `text` is known free of them)."""
     if len(text) > limit:
-        raise PayloadError(f"answer to {qid!r} is longer than {limit} characters")
+        raise PayloadError(
+            tr(
+                "answer to {qid!r} is longer than {limit} characters",
+                qid=qid,
+                limit=limit,
+            )
+        )
     if search and control_character(text):
-        raise PayloadError(f"answer to {qid!r} contains a control character")
+        raise PayloadError(tr("answer to {qid!r} contains a control character", qid=qid))
 
 
 def _check_answer(
@@ -281,29 +329,39 @@ def _check_answer(
     if t in TEXT_TYPES:
         # `not value or value.isspace()` is `not value.strip()`, without copying the text.
         if not isinstance(value, str) or not value or value.isspace():
-            raise PayloadError(f"answer to {q.id!r} must be non-empty text")
+            raise PayloadError(tr("answer to {id!r} must be non-empty text", id=q.id))
         _check_text(q.id, value, limit, search)
     elif t is QuestionType.single_choice:
         if not isinstance(value, str) or value not in options:
-            raise PayloadError(f"answer to {q.id!r} is not one of its options")
+            raise PayloadError(tr("answer to {id!r} is not one of its options", id=q.id))
     elif t is QuestionType.multiple_choice:
         if not isinstance(value, list) or not value:
-            raise PayloadError(f"answer to {q.id!r} must be a non-empty list of options")
+            raise PayloadError(
+                tr(
+                    "answer to {id!r} must be a non-empty list of options",
+                    id=q.id,
+                )
+            )
         if len(set(value)) != len(value) or any(v not in options for v in value):
-            raise PayloadError(f"answer to {q.id!r} holds a value that is not one of its options")
+            raise PayloadError(
+                tr(
+                    "answer to {id!r} holds a value that is not one of its options",
+                    id=q.id,
+                )
+            )
     elif t is QuestionType.scale:
         assert q.scale is not None
         if isinstance(value, bool) or not isinstance(value, int):
-            raise PayloadError(f"answer to {q.id!r} must be a whole number")
+            raise PayloadError(tr("answer to {id!r} must be a whole number", id=q.id))
         if not q.scale.min <= value <= q.scale.max:
-            raise PayloadError(f"answer to {q.id!r} is outside the scale")
+            raise PayloadError(tr("answer to {id!r} is outside the scale", id=q.id))
     elif t is QuestionType.yes_no:
         if not isinstance(value, bool):
-            raise PayloadError(f"answer to {q.id!r} must be true or false")
+            raise PayloadError(tr("answer to {id!r} must be true or false", id=q.id))
     elif t is QuestionType.date:
         if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            raise PayloadError(f"answer to {q.id!r} must be a date as YYYY-MM-DD")
+            raise PayloadError(tr("answer to {id!r} must be a date as YYYY-MM-DD", id=q.id))
         try:
             date.fromisoformat(value)
         except ValueError:
-            raise PayloadError(f"answer to {q.id!r} is not a real date") from None
+            raise PayloadError(tr("answer to {id!r} is not a real date", id=q.id)) from None

@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from ..i18n import tr
 from ..words import Language
 
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
@@ -120,26 +121,26 @@ class Question(Strict):
     def _check_shape(self) -> Question:
         if self.type in CHOICE_TYPES:
             if not self.options:
-                raise ValueError("a choice question needs at least one option")
+                raise ValueError(tr("a choice question needs at least one option"))
             values = [o.value for o in self.options]
             dupes = sorted({v for v in values if values.count(v) > 1})
             if dupes:
-                raise ValueError(f"option value {dupes[0]!r} is used twice")
+                raise ValueError(tr("option value {value!r} is used twice", value=dupes[0]))
             if self.other and "other" in values:
-                raise ValueError("'other: true' adds the option 'other'; do not list it too")
+                raise ValueError(tr("'other: true' adds the option 'other'; do not list it too"))
             if self.other and not self.other_label:
-                raise ValueError("'other: true' needs an other_label")
+                raise ValueError(tr("'other: true' needs an other_label"))
         elif self.options is not None or self.other:
-            raise ValueError(f"a {self.type.value} question cannot have options")
+            raise ValueError(tr("a {value} question cannot have options", value=self.type.value))
         if self.type is QuestionType.scale:
             if self.scale is None:
-                raise ValueError("a scale question needs 'scale' with min, max and end labels")
+                raise ValueError(tr("a scale question needs 'scale' with min, max and end labels"))
             if self.scale.min >= self.scale.max:
-                raise ValueError("scale min must be below scale max")
+                raise ValueError(tr("scale min must be below scale max"))
         elif self.scale is not None:
-            raise ValueError(f"a {self.type.value} question cannot have a scale")
+            raise ValueError(tr("a {value} question cannot have a scale", value=self.type.value))
         if self.max_length is not None and self.type not in TEXT_TYPES:
-            raise ValueError("max_length is only for text questions")
+            raise ValueError(tr("max_length is only for text questions"))
         return self
 
     @property
@@ -209,11 +210,11 @@ class QuestionSet(Strict):
         section_ids: set[str] = set()
         for section in self.sections:
             if section.id in section_ids:
-                raise ValueError(f"section {section.id!r}: section id is used twice")
+                raise ValueError(tr("section {id!r}: section id is used twice", id=section.id))
             section_ids.add(section.id)
             for q in section.questions:
                 if q.id in seen:
-                    raise ValueError(f"question {q.id!r}: question id is used twice")
+                    raise ValueError(tr("question {id!r}: question id is used twice", id=q.id))
                 if q.show_if is not None:
                     _check_condition(q, seen)
                 seen[q.id] = q
@@ -234,16 +235,29 @@ def _check_condition(q: Question, earlier: dict[str, Question]) -> None:
     target = earlier.get(q.show_if.question)
     if target is None:
         raise ValueError(
-            f"question {q.id!r}: condition refers to question {q.show_if.question!r}, "
-            "which does not come before it"
+            tr(
+                "question {id!r}: condition refers to question {question!r}, which does "
+                "not come before it",
+                id=q.id,
+                question=q.show_if.question,
+            )
         )
     if target.type not in CHOICE_TYPES | {QuestionType.yes_no}:
         raise ValueError(
-            f"question {q.id!r}: condition refers to {target.id!r}, which is not a choice"
+            tr(
+                "question {id!r}: condition refers to {id2!r}, which is not a choice",
+                id=q.id,
+                id2=target.id,
+            )
         )
     allowed = target.option_values()
     for value in q.show_if.equals:
         if value not in allowed:
             raise ValueError(
-                f"question {q.id!r}: condition value {value!r} is not an option of {target.id!r}"
+                tr(
+                    "question {id!r}: condition value {value!r} is not an option of {id2!r}",
+                    id=q.id,
+                    value=value,
+                    id2=target.id,
+                )
             )

@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from ..errors import SluttsamtaleError
+from ..i18n import tr
 from ..intake.opening import Opened
 from ..model.loading import Catalog
 from ..model.payload import AnswerValue
@@ -39,8 +40,12 @@ def table(
     entries, left = report.entries(opened, one_by_one=True)
     if len(entries) < min_group:
         raise ExportError(
-            f"only {len(entries)} responses are stored; an export needs at least {min_group}, "
-            "the smallest group shown, so that no one can be singled out"
+            tr(
+                "only {n} responses are stored; an export needs at least {min_group}, "
+                "the smallest group shown, so that no one can be singled out",
+                n=len(entries),
+                min_group=min_group,
+            )
         )
     words_ = catalogue(language)
     words = words_["export"]

@@ -17,6 +17,7 @@ from datetime import datetime
 from html import escape
 
 from ..errors import SluttsamtaleError
+from ..i18n import tr
 from ..intake.opening import SHORT_ID, Opened
 from ..model import answers
 from ..model.employer import Employer, Policies
@@ -75,19 +76,28 @@ def check_interviewer(opened: Opened, policies: Policies | None = None) -> None:
     payload, _ = opened.require()
     if opened.row.superseded:
         raise SluttsamtaleError(
-            f"response {opened.row.response_id[:SHORT_ID]} was replaced by a newer answer "
-            "from the same invitation; a copy is made only of the current one"
+            tr(
+                "response {value} was replaced by a newer answer from the same "
+                "invitation; a copy is made only of the current one",
+                value=opened.row.response_id[:SHORT_ID],
+            )
         )
     if payload.readers != "hr_and_interviewer":
         chose = catalogue("en").readers(payload.readers)
         raise SluttsamtaleError(
-            f"response {opened.row.response_id[:SHORT_ID]} is not for the person who holds "
-            f"the conversation: the employee chose {chose!r}; no copy is made"
+            tr(
+                "response {value} is not for the person who holds the conversation: the "
+                "employee chose {chose!r}; no copy is made",
+                value=opened.row.response_id[:SHORT_ID],
+                chose=chose,
+            )
         )
     if interviewer(opened, policies) is None:
         raise SluttsamtaleError(
-            f"response {opened.row.response_id[:SHORT_ID]} does not say who holds the "
-            "conversation; no copy is made"
+            tr(
+                "response {value} does not say who holds the conversation; no copy is made",
+                value=opened.row.response_id[:SHORT_ID],
+            )
         )
 
 

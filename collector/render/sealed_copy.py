@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ..formats import sealed_copy
+from ..i18n import tr
 from ..words import Language, catalogue
 
 SCRIPT_FILE = Path(__file__).with_name("sealed_copy.js")
@@ -67,7 +68,7 @@ def seal_record(record_html: str, *, delete_by: date, language: Language) -> Sea
     once it is open. The code is returned, never kept: show it to HR and forget it.
     """
     if _SCRIPT.search(record_html):
-        raise ValueError("a record to seal must have no script (FORMAT.md 17)")
+        raise ValueError(tr("a record to seal must have no script (FORMAT.md 17)"))
     code = sealed_copy.new_code()
     box = sealed_copy.seal(record_html.encode("utf-8"), code, delete_by)
     styles = [_text(m) for m in _STYLE.findall(record_html)]
@@ -145,7 +146,7 @@ def _script() -> str:
     }.items():
         text = text.replace(name, value)
     if re.search(r"</script|<!--", text, re.IGNORECASE):  # would end the element early
-        raise ValueError(f"{SCRIPT_FILE.name} holds </script or <!--")
+        raise ValueError(tr("{name} holds </script or <!--", name=SCRIPT_FILE.name))
     return text
 
 

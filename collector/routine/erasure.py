@@ -16,6 +16,7 @@ from datetime import date
 from ..errors import SluttsamtaleError
 from ..formats import at_rest, keys
 from ..formats.keyfile import HRKey
+from ..i18n import tr
 from ..intake import summaries
 from ..intake.opening import SHORT_ID, open_row, open_summary
 from ..model.records import Correction
@@ -85,8 +86,12 @@ def _erase(
     if held and not force and not dry_run:
         which = ", ".join(h[:SHORT_ID] for h in held)
         raise ErasureError(
-            f"the follow-up of special information in {which} is still open; close it with "
-            "`sluttsamtale followup ... --feedback` first, or erase anyway with --force"
+            tr(
+                "the follow-up of special information in {which} is still open; close it "
+                "with `sluttsamtale followup ... --feedback` first, or erase anyway with "
+                "--force",
+                which=which,
+            )
         )
     ids = [r.response_id for r in rows]
     if not dry_run:
@@ -106,13 +111,17 @@ def correct(
 ) -> StoredResponse:
     """Record a correction on a response (its record is sealed anew with the note)."""
     if not note.strip():
-        raise ErasureError("the correction note is empty; say what is wrong")
+        raise ErasureError(tr("the correction note is empty; say what is wrong"))
     row = store.find(prefix)
     opened = open_row(row, hr_keys, None)
     record = opened.record
     if record is None:
         raise ErasureError(
-            f"response {row.response_id[:SHORT_ID]} cannot be opened: {opened.problem}"
+            tr(
+                "response {value} cannot be opened: {problem}",
+                value=row.response_id[:SHORT_ID],
+                problem=opened.problem,
+            )
         )
     summary = open_summary(row, hr_keys).summary
     assert summary is not None

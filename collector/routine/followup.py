@@ -25,6 +25,7 @@ from typing import Literal
 
 from ..errors import SluttsamtaleError
 from ..formats.keyfile import HRKey
+from ..i18n import tr
 from ..intake import summaries
 from ..model import answers
 from ..model.employer import FollowupRules
@@ -99,14 +100,21 @@ def changes_for(
     for name, day in (("--acknowledged", asked.acknowledged), ("--feedback", asked.feedback)):
         if day is not None and day < case.reported_on:
             raise FollowupError(
-                f"{name}: {day} is before HR received the answers ({case.reported_on})"
+                tr(
+                    "{name}: {day} is before HR received the answers ({reported_on})",
+                    name=name,
+                    day=day,
+                    reported_on=case.reported_on,
+                )
             )
     if asked.feedback is not None and (asked.acknowledged or case.acknowledged_on) is None:
-        raise FollowupError("record the acknowledgement first (--acknowledged), then the feedback")
+        raise FollowupError(
+            tr("record the acknowledgement first (--acknowledged), then the feedback")
+        )
     note = None
     if asked.assessment:
         if key is None:
-            raise FollowupError("an assessment is sealed to HR's key; give it with --key")
+            raise FollowupError(tr("an assessment is sealed to HR's key; give it with --key"))
         note = notes.seal(asked.assessment, key)
     return FollowupChanges(
         acknowledged_on=asked.acknowledged,
@@ -132,8 +140,10 @@ def record(
     if case is None:
         if not answers.has_special(payload, qset):
             raise FollowupError(
-                f"response {response_id[:SHORT_ID]} holds no special information; "
-                "there is nothing to follow up"
+                tr(
+                    "response {value} holds no special information; there is nothing to follow up",
+                    value=response_id[:SHORT_ID],
+                )
             )
         store.open_followup(response_id, row.received_at[:10])
         case = store.followup(response_id)

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from ..clock import iso
 from ..formats import at_rest, keys, links
 from ..formats.keyfile import HRKey
+from ..i18n import tr
 from ..intake.leavers import InvitationError, Leaver
 from ..intake.opening import Invitation, open_invitation
 from ..model.loading import Catalog
@@ -32,19 +33,29 @@ def check_base_url(url: str | None) -> str:
     """The answering site's address without a trailing "/"; the page needs a secure origin."""
     if not url:
         raise InvitationError(
-            "no site address; give the answering site's address as base_url under [site] in "
-            "sluttsamtale.toml, with --base-url or with SLUTTSAMTALE_BASE_URL, e.g. "
-            "https://hr.example.org/sluttsamtale"
+            tr(
+                "no site address; give the answering site's address as base_url under "
+                "[site] in sluttsamtale.toml, with --base-url or with "
+                "SLUTTSAMTALE_BASE_URL, e.g. https://hr.example.org/sluttsamtale"
+            )
         )
     parts = urlsplit(url.strip())
     local = parts.scheme == "http" and parts.hostname in ("localhost", "127.0.0.1")
     if parts.scheme not in ("https", "file") and not local:
         raise InvitationError(
-            f"{url!r}: the site's address must start with https:// (the page cannot seal "
-            "answers over plain http)"
+            tr(
+                "{url!r}: the site's address must start with https:// (the page cannot "
+                "seal answers over plain http)",
+                url=url,
+            )
         )
     if parts.query or parts.fragment or parts.path.endswith(".html"):
-        raise InvitationError(f"{url!r}: give the site's base address, without a page, '?' or '#'")
+        raise InvitationError(
+            tr(
+                "{url!r}: give the site's base address, without a page, '?' or '#'",
+                url=url,
+            )
+        )
     return url.strip().rstrip("/")
 
 
@@ -167,18 +178,21 @@ def find(entries: list[Invitation], query: str) -> Invitation:
     """The one invitation a code, its first characters (6 or more) or a name points to."""
     wanted = query.strip()
     if not wanted:
-        raise InvitationError("give an invitation's code or the person's name")
+        raise InvitationError(tr("give an invitation's code or the person's name"))
     hits = [e for e in entries if e.row.code == wanted]
     if not hits and len(wanted) >= 6:
         hits = [e for e in entries if e.row.code.startswith(wanted)]
     if not hits:
         hits = [e for e in entries if e.record.name.casefold() == wanted.casefold()]
     if not hits:
-        raise InvitationError(f"no invitation has the code or name {wanted!r}")
+        raise InvitationError(tr("no invitation has the code or name {wanted!r}", wanted=wanted))
     if len(hits) > 1:
         raise InvitationError(
-            f"{len(hits)} invitations match {wanted!r}; give the code that "
-            "`sluttsamtale status` shows"
+            tr(
+                "{n} invitations match {wanted!r}; give the code that `sluttsamtale status` shows",
+                n=len(hits),
+                wanted=wanted,
+            )
         )
     return hits[0]
 
@@ -241,7 +255,13 @@ def record_decline(
     standing, since = state(entry.record, today)
     if standing == "answered":
         name = entry.record.name
-        raise InvitationError(f"{name} has already answered ({since}); no decline was recorded")
+        raise InvitationError(
+            tr(
+                "{name} has already answered ({since}); no decline was recorded",
+                name=name,
+                since=since,
+            )
+        )
     record = entry.record.model_copy(
         update={"declined_on": on.isoformat(), "decline_reason": reason or None}
     )

@@ -15,6 +15,7 @@ from pathlib import Path
 from ..errors import SluttsamtaleError
 from ..formats import keys
 from ..formats.keyfile import HRKey
+from ..i18n import tr
 from ..intake.leavers import Leaver
 from ..model.loading import Catalog
 from ..render import mail
@@ -51,14 +52,24 @@ def site_digest(site_dir: Path, key_id: str, sources: Iterable[Path] = ()) -> st
     built = manifest.read(data, str(path))
     if built.key_id != key_id:
         raise SiteMismatch(
-            f"{path}: the site was built for key {keys.fingerprint(built.key_id)}, not HR's "
-            f"key {keys.fingerprint(key_id)}; rebuild it (sluttsamtale build) or give --site"
+            tr(
+                "{path}: the site was built for key {fingerprint}, not HR's key "
+                "{fingerprint2}; rebuild it (sluttsamtale build) or give --site",
+                path=path,
+                fingerprint=keys.fingerprint(built.key_id),
+                fingerprint2=keys.fingerprint(key_id),
+            )
         )
     changed = manifest.changed_since_built(path, sources)
     if changed is not None:
         raise SiteMismatch(
-            f"{path}: the site was built before {changed} was last changed, so the page may "
-            "not say what the e-mail says; build it again (sluttsamtale build) and publish it"
+            tr(
+                "{path}: the site was built before {changed} was last changed, so the "
+                "page may not say what the e-mail says; build it again (sluttsamtale "
+                "build) and publish it",
+                path=path,
+                changed=changed,
+            )
         )
     return manifest.grouped(manifest.sha256_hex(data))
 

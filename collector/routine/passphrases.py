@@ -9,11 +9,13 @@ from collections.abc import Sequence
 
 from zxcvbn import zxcvbn
 
+from ..i18n import tr
+
 MIN_LENGTH = 12
 MIN_GUESSES_LOG10 = 12.0
-HINT = (
-    "use four or more random words, e.g. 'otter lantern gravel sixteen', or let the "
-    "organisation's password manager make one"
+HINT = tr(
+    "use four or more random words, e.g. 'otter lantern gravel sixteen', or "
+    "let the organisation's password manager make one"
 )
 
 
@@ -23,13 +25,17 @@ def weakness(passphrase: str, context: Sequence[str] = ()) -> str | None:
     try:
         passphrase.encode("utf-8")
     except UnicodeEncodeError:
-        return "the passphrase is not valid UTF-8 text; type it again in a UTF-8 terminal"
+        return tr("the passphrase is not valid UTF-8 text; type it again in a UTF-8 terminal")
     if len(passphrase) < MIN_LENGTH:
-        return f"the passphrase has fewer than {MIN_LENGTH} characters; {HINT}"
+        return tr(
+            "the passphrase has fewer than {MIN_LENGTH} characters; {HINT}",
+            MIN_LENGTH=MIN_LENGTH,
+            HINT=HINT,
+        )
     # zxcvbn's own limit: it only looks at the first 100 characters.
     result = zxcvbn(passphrase[:100], user_inputs=[*context, "sluttsamtale", "avslutssamtal"])
     if float(result["guesses_log10"]) < MIN_GUESSES_LOG10:
         warning = str(result["feedback"]["warning"] or "").rstrip(".")
         why = f" ({warning.lower()})" if warning else ""
-        return f"the passphrase is too easy to guess{why}; {HINT}"
+        return tr("the passphrase is too easy to guess{why}; {HINT}", why=why, HINT=HINT)
     return None

@@ -18,6 +18,7 @@ from typing import Literal
 from .. import osflags
 from ..errors import SluttsamtaleError
 from ..formats import keys
+from ..i18n import tr
 from ..model.employer import Employer
 from ..model.installation import catalog_with
 from ..model.loading import EMPLOYER_FILE, Catalog, load_employer
@@ -75,10 +76,11 @@ def before_build(folder: Folder, public_key: Path) -> tuple[str | None, list[Fin
         return None, []  # the build itself says what is wrong, in its own words
     markers = demo_markers(catalog.employer, shipped)
     if markers and not demo_key:
-        refusal = (
-            f"{_still_demo(catalog, markers)}, and the key is a real one: employees would be "
-            "told a false controller and address; put in your own details, or build with "
-            "--allow-demo to try it"
+        refusal = tr(
+            "{_still_demo}, and the key is a real one: employees would be told a "
+            "false controller and address; put in your own details, or build with "
+            "--allow-demo to try it",
+            _still_demo=_still_demo(catalog, markers),
         )
     return refusal, [*_unread_employer_file(folder, catalog), *_return_address(catalog)]
 
@@ -88,21 +90,32 @@ def _unread_employer_file(folder: Folder, catalog: Catalog) -> Iterable[Finding]
     if catalog.employer_file != unread and unread.exists():
         yield Finding(
             "problem",
-            f"{unread}: not read, as the employer is {catalog.employer_place}; delete it, so "
-            "that no one edits the file the page is not made from",
+            tr(
+                "{unread}: not read, as the employer is {employer_place}; delete it, so "
+                "that no one edits the file the page is not made from",
+                unread=unread,
+                employer_place=catalog.employer_place,
+            ),
         )
 
 
 def _still_demo(catalog: Catalog, markers: list[str]) -> str:
-    return f"{catalog.employer_place}: still the demo employer ({'; '.join(markers)})"
+    return tr(
+        "{employer_place}: still the demo employer ({join})",
+        employer_place=catalog.employer_place,
+        join="; ".join(markers),
+    )
 
 
 def _return_address(catalog: Catalog) -> Iterable[Finding]:
     if catalog.employer.return_address is None:
         yield Finding(
             "problem",
-            f"{catalog.employer_place}: no return_address, so the page cannot say "
-            "where to send the answers",
+            tr(
+                "{employer_place}: no return_address, so the page cannot say where to "
+                "send the answers",
+                employer_place=catalog.employer_place,
+            ),
         )
 
 
@@ -111,9 +124,14 @@ def demo_markers(employer: Employer, shipped: Employer) -> list[str]:
     phone number, an example domain anywhere in the notice."""
     found = []
     if employer.name == shipped.name:
-        found.append(f"the name {employer.name!r}")
+        found.append(tr("the name {name!r}", name=employer.name))
     if employer.return_address and _EXAMPLE_ADDRESS.search(employer.return_address):
-        found.append(f"the return address {employer.return_address}")
+        found.append(
+            tr(
+                "the return address {return_address}",
+                return_address=employer.return_address,
+            )
+        )
     texts = " ".join(
         value
         for notice in employer.privacy.values()
@@ -123,26 +141,39 @@ def demo_markers(employer: Employer, shipped: Employer) -> list[str]:
     # The demo's name without "(demo)", as its notices write it ("Eksempel kommune ved ...").
     plain_name = re.sub(r"\s*\(demo\)$", "", shipped.name)
     if plain_name and plain_name in texts:
-        found.append(f"the name {plain_name!r} in the privacy notice")
+        found.append(tr("the name {plain_name!r} in the privacy notice", plain_name=plain_name))
     addresses = sorted(set(_EXAMPLE_ADDRESS.findall(texts)))
     if addresses:
-        found.append("the example address " + ", ".join(addresses) + " in the privacy notice")
+        found.append(
+            tr(
+                "the example address {addresses} in the privacy notice",
+                addresses=", ".join(addresses),
+            )
+        )
     if _DEMO_PHONE in texts:
-        found.append(f"the phone number {_DEMO_PHONE} in the privacy notice")
+        found.append(
+            tr(
+                "the phone number {_DEMO_PHONE} in the privacy notice",
+                _DEMO_PHONE=_DEMO_PHONE,
+            )
+        )
     return found
 
 
 def _config(folder: Folder) -> Iterable[Finding]:
     if folder.config is None:
         yield Finding(
-            "warning", "no sluttsamtale.toml here or above; `sluttsamtale init` makes one"
+            "warning", tr("no sluttsamtale.toml here or above; `sluttsamtale init` makes one")
         )
     else:
         yield Finding("ok", f"configuration: {folder.config}")
     if not folder.base_url:
         yield Finding(
             "problem",
-            "no base_url under [site]: invitation links need the address the site is published at",
+            tr(
+                "no base_url under [site]: invitation links need the address the site is "
+                "published at"
+            ),
         )
 
 
@@ -152,15 +183,24 @@ def _employer(folder: Folder) -> Iterable[Finding]:
     except SluttsamtaleError as e:
         yield Finding("problem", str(e))
         return
-    yield Finding("ok", f"question sets: {len(catalog.sets)} in {folder.questionnaires}")
+    yield Finding(
+        "ok",
+        tr(
+            "question sets: {n} in {questionnaires}",
+            n=len(catalog.sets),
+            questionnaires=folder.questionnaires,
+        ),
+    )
     yield from _unread_employer_file(folder, catalog)
     employer = catalog.employer
     markers = demo_markers(employer, load_employer(folder.shipped_questionnaires / EMPLOYER_FILE))
     if markers:
         yield Finding(
             "problem",
-            f"{_still_demo(catalog, markers)}; put in your own details (a build refuses this "
-            "with a real key)",
+            tr(
+                "{_still_demo}; put in your own details (a build refuses this with a real key)",
+                _still_demo=_still_demo(catalog, markers),
+            ),
         )
     yield from _return_address(catalog)
 
@@ -169,7 +209,11 @@ def _keys(folder: Folder) -> Iterable[Finding]:
     if folder.public_key is None or not folder.public_key.is_file():
         where = folder.public_key or "site.public_key"
         yield Finding(
-            "problem", f"{where}: no public key yet; make HR's key pair with sluttsamtale keygen"
+            "problem",
+            tr(
+                "{where}: no public key yet; make HR's key pair with sluttsamtale keygen",
+                where=where,
+            ),
         )
     else:
         try:
@@ -178,29 +222,63 @@ def _keys(folder: Folder) -> Iterable[Finding]:
             yield Finding("problem", str(e))
         else:
             if public.demo:
-                yield Finding("warning", f"{folder.public_key}: a DEMO key, never for real answers")
-            yield Finding("ok", f"HR's key fingerprint: {public.fingerprint}")
+                yield Finding(
+                    "warning",
+                    tr(
+                        "{public_key}: a DEMO key, never for real answers",
+                        public_key=folder.public_key,
+                    ),
+                )
+            yield Finding(
+                "ok",
+                tr(
+                    "HR's key fingerprint: {fingerprint}",
+                    fingerprint=public.fingerprint,
+                ),
+            )
     for path in folder.keys:
         if not path.is_file():
-            yield Finding("warning", f"{path}: HR's key file is not here (kept offline?)")
+            yield Finding(
+                "warning",
+                tr(
+                    "{path}: HR's key file is not here (kept offline?)",
+                    path=path,
+                ),
+            )
             continue
         mode = stat.S_IMODE(path.stat().st_mode)
         if osflags.POSIX and mode & 0o077:
             yield Finding(
                 "problem",
-                f"{path}: others may read HR's key file (mode {mode:o}); chmod 600 {path}",
+                tr(
+                    "{path}: others may read HR's key file (mode {mode:o}); chmod 600 {path}",
+                    path=path,
+                    mode=mode,
+                ),
             )
         elif osflags.POSIX:
-            yield Finding("ok", f"HR's key file: {path}, readable by its owner only")
+            yield Finding(
+                "ok",
+                tr(
+                    "HR's key file: {path}, readable by its owner only",
+                    path=path,
+                ),
+            )
 
 
 def _store(folder: Folder) -> Iterable[Finding]:
     if folder.db.is_file():
         yield Finding("ok", f"store: {folder.db}")
     elif not folder.db.parent.is_dir():
-        yield Finding("problem", f"{folder.db}: the store's folder does not exist (unreachable?)")
+        yield Finding(
+            "problem",
+            tr(
+                "{db}: the store's folder does not exist (unreachable?)",
+                db=folder.db,
+            ),
+        )
     else:
-        yield Finding("warning", f"{folder.db}: no store yet; import creates it")
+        yield Finding("warning", tr("{db}: no store yet; import creates it", db=folder.db))
 
 
 def _site(folder: Folder) -> Iterable[Finding]:
@@ -208,7 +286,13 @@ def _site(folder: Folder) -> Iterable[Finding]:
 
     path = folder.site_out / manifest.MANIFEST_NAME
     if not path.is_file():
-        yield Finding("warning", f"{folder.site_out}: not built yet (sluttsamtale build)")
+        yield Finding(
+            "warning",
+            tr(
+                "{site_out}: not built yet (sluttsamtale build)",
+                site_out=folder.site_out,
+            ),
+        )
         return
     data = path.read_bytes()
     try:
@@ -216,7 +300,13 @@ def _site(folder: Folder) -> Iterable[Finding]:
     except SluttsamtaleError as e:
         yield Finding("problem", str(e))
         return
-    yield Finding("ok", f"last build: site digest {manifest.grouped(manifest.sha256_hex(data))}")
+    yield Finding(
+        "ok",
+        tr(
+            "last build: site digest {grouped}",
+            grouped=manifest.grouped(manifest.sha256_hex(data)),
+        ),
+    )
     if folder.public_key is not None and folder.public_key.is_file():
         try:
             current = keys.load_public_pem(folder.public_key).key_id
@@ -225,7 +315,11 @@ def _site(folder: Folder) -> Iterable[Finding]:
         if built.key_id != current:
             yield Finding(
                 "problem",
-                f"{folder.site_out}: built for another key than {folder.public_key}; build again",
+                tr(
+                    "{site_out}: built for another key than {public_key}; build again",
+                    site_out=folder.site_out,
+                    public_key=folder.public_key,
+                ),
             )
     try:
         sources = folder.catalog().sources
@@ -235,6 +329,10 @@ def _site(folder: Folder) -> Iterable[Finding]:
     if changed is not None:
         yield Finding(
             "problem",
-            f"{folder.site_out}: built before {changed} was last changed, so the published "
-            "page may say something else; build again and publish it",
+            tr(
+                "{site_out}: built before {changed} was last changed, so the published "
+                "page may say something else; build again and publish it",
+                site_out=folder.site_out,
+                changed=changed,
+            ),
         )

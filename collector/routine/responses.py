@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from ..errors import SluttsamtaleError
 from ..formats.keyfile import HRKey
+from ..i18n import tr
 from ..intake import summaries
 from ..intake.opening import SHORT_ID, Listed, Opened
 from ..store import Store
@@ -66,6 +67,9 @@ def refuse_anonymous(opened: Opened) -> None:
     """`show` and copies never show a statistics-only response (FORMAT.md 14.3)."""
     if opened.record is not None and opened.record.payload.readers == "statistics":
         raise AnonymousError(
-            f"response {opened.row.response_id[:SHORT_ID]} is for anonymous statistics only; "
-            "it is never shown one by one, only counted in reports"
+            tr(
+                "response {value} is for anonymous statistics only; it is never shown "
+                "one by one, only counted in reports",
+                value=opened.row.response_id[:SHORT_ID],
+            )
         )

@@ -16,6 +16,7 @@ from typing import TypeVar
 
 from .. import clock
 from ..errors import StoreError
+from ..i18n import tr
 from .migrations import FORMAT_2, MIGRATIONS, SCHEMA_VERSION
 
 APPLICATION_ID = 0x534C5454  # "SLTT": marks the file as ours for `file(1)` and for us
@@ -86,7 +87,12 @@ class Database:
         app_id = c.execute("PRAGMA application_id").fetchone()[0]
         tables = {r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if app_id not in (0, APPLICATION_ID) or (tables and "migrations" not in tables):
-            raise StoreError(f"{self.path}: is not a Sluttsamtale database or is damaged")
+            raise StoreError(
+                tr(
+                    "{path}: is not a Sluttsamtale database or is damaged",
+                    path=self.path,
+                )
+            )
 
     def version(self) -> int:
         c = self.conn
@@ -97,17 +103,24 @@ class Database:
     def _migrate(self) -> None:
         if self.version() > SCHEMA_VERSION:
             raise StoreError(
-                f"{self.path}: was made by a newer Sluttsamtale (schema {self.version()}); "
-                "upgrade Sluttsamtale to use it"
+                tr(
+                    "{path}: was made by a newer Sluttsamtale (schema {version}); upgrade "
+                    "Sluttsamtale to use it",
+                    path=self.path,
+                    version=self.version(),
+                )
             )
         for number, (name, statements) in enumerate(MIGRATIONS, start=1):
             if self.version() >= number:
                 continue
             if number == FORMAT_2 and self._holds_format_1_rows():
                 raise StoreError(
-                    f"{self.path}: was made by Sluttsamtale 0.1 for response format 1, which "
-                    "this version cannot read; keep it as it is and import the responses "
-                    "again into a new store"
+                    tr(
+                        "{path}: was made by Sluttsamtale 0.1 for response format 1, which this "
+                        "version cannot read; keep it as it is and import the responses again "
+                        "into a new store",
+                        path=self.path,
+                    )
                 )
             with self.transaction():
                 # Another process may have migrated while we waited for the lock.
@@ -179,7 +192,12 @@ class Database:
                 finally:
                     self._grouped = False
                 if self._group_lost:
-                    raise StoreError(f"{self.path}: SQLite undid the last writes; import again")
+                    raise StoreError(
+                        tr(
+                            "{path}: SQLite undid the last writes; import again",
+                            path=self.path,
+                        )
+                    )
         except sqlite3.Error as e:
             raise translate(e, self.path) from None
 
@@ -216,8 +234,11 @@ class Database:
         busy, _, _ = self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
         if busy:
             raise StoreError(
-                f"{self.path}: another program has the database open, so the deleted text may "
-                "linger in its log; close it and run purge again"
+                tr(
+                    "{path}: another program has the database open, so the deleted text may "
+                    "linger in its log; close it and run purge again",
+                    path=self.path,
+                )
             )
 
     def close(self) -> None:
@@ -230,14 +251,23 @@ def _check_path(path: Path, create: bool) -> None:
     except FileNotFoundError:
         if not create:
             raise StoreError(
-                f"{path}: no database here yet; import responses first (sluttsamtale import)"
+                tr(
+                    "{path}: no database here yet; import responses first (sluttsamtale import)",
+                    path=path,
+                )
             ) from None
         _create_private(path)
         return
     except OSError as e:
-        raise StoreError(f"{path}: cannot be opened ({e.strerror})") from None
+        raise StoreError(
+            tr(
+                "{path}: cannot be opened ({strerror})",
+                path=path,
+                strerror=e.strerror,
+            )
+        ) from None
     if not stat.S_ISREG(st.st_mode):
-        raise StoreError(f"{path}: is not a Sluttsamtale database or is damaged")
+        raise StoreError(tr("{path}: is not a Sluttsamtale database or is damaged", path=path))
 
 
 def _create_private(path: Path) -> None:
@@ -247,7 +277,13 @@ def _create_private(path: Path) -> None:
     except FileExistsError:
         return  # made by a concurrent import a moment ago
     except OSError as e:
-        raise StoreError(f"{path}: cannot be created ({e.strerror})") from None
+        raise StoreError(
+            tr(
+                "{path}: cannot be created ({strerror})",
+                path=path,
+                strerror=e.strerror,
+            )
+        ) from None
     os.close(fd)
 
 
@@ -258,13 +294,29 @@ _BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 5, 6, 8
 def translate(e: sqlite3.Error, path: Path) -> StoreError:
     code = (getattr(e, "sqlite_errorcode", None) or 0) & 0xFF
     if code in (_BUSY, _LOCKED):
-        return StoreError(f"{path}: is locked by another import; try again when it has finished")
+        return StoreError(
+            tr(
+                "{path}: is locked by another import; try again when it has finished",
+                path=path,
+            )
+        )
     if code in (_CORRUPT, _NOTADB):
-        return StoreError(f"{path}: is not a Sluttsamtale database or is damaged")
+        return StoreError(tr("{path}: is not a Sluttsamtale database or is damaged", path=path))
     if code == _READONLY:
-        return StoreError(f"{path}: cannot be written (it or its folder is read-only)")
+        return StoreError(
+            tr(
+                "{path}: cannot be written (it or its folder is read-only)",
+                path=path,
+            )
+        )
     if code == _FULL:
-        return StoreError(f"{path}: cannot be written because the disk is full")
+        return StoreError(tr("{path}: cannot be written because the disk is full", path=path))
     if code in (_CANTOPEN, _IOERR):
-        return StoreError(f"{path}: cannot be opened or written ({e})")
-    return StoreError(f"{path}: the database reported an error ({e})")
+        return StoreError(
+            tr(
+                "{path}: cannot be opened or written ({error})",
+                path=path,
+                error=e,
+            )
+        )
+    return StoreError(tr("{path}: the database reported an error ({error})", path=path, error=e))

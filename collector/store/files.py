@@ -15,18 +15,25 @@ from pathlib import Path
 
 from .. import osflags
 from ..errors import SluttsamtaleError
+from ..i18n import tr
 
 
 def write_private(path: Path, data: bytes) -> None:
     folder = path.parent if str(path.parent) else Path(".")
     if path.is_dir():
-        raise SluttsamtaleError(f"{path}: is a folder; give a file name")
+        raise SluttsamtaleError(tr("{path}: is a folder; give a file name", path=path))
     if not folder.is_dir():
-        raise SluttsamtaleError(f"{path}: the folder {folder} does not exist")
+        raise SluttsamtaleError(
+            tr(
+                "{path}: the folder {folder} does not exist",
+                path=path,
+                folder=folder,
+            )
+        )
     try:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as e:
-        raise SluttsamtaleError(f"{path}: cannot be written ({e.strerror})") from None
+        raise _unwritable(path, e) from None
     try:
         with os.fdopen(fd, "wb") as f:  # mkstemp already made it 0600
             f.write(data)
@@ -36,7 +43,7 @@ def write_private(path: Path, data: bytes) -> None:
     except OSError as e:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        raise SluttsamtaleError(f"{path}: cannot be written ({e.strerror})") from None
+        raise _unwritable(path, e) from None
 
 
 def prepare_folder(folder: Path) -> None:
@@ -44,9 +51,20 @@ def prepare_folder(folder: Path) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise SluttsamtaleError(f"{folder}: cannot be created ({e.strerror})") from None
+        raise SluttsamtaleError(
+            tr(
+                "{folder}: cannot be created ({strerror})",
+                folder=folder,
+                strerror=e.strerror,
+            )
+        ) from None
     if not folder.is_dir() or not os.access(folder, os.W_OK):
-        raise SluttsamtaleError(f"{folder}: is not a folder that can be written")
+        raise SluttsamtaleError(
+            tr(
+                "{folder}: is not a folder that can be written",
+                folder=folder,
+            )
+        )
 
 
 def write_new(folder: Path, stem: str, suffix: str, data: bytes) -> Path:
@@ -59,8 +77,26 @@ def write_new(folder: Path, stem: str, suffix: str, data: bytes) -> Path:
         except FileExistsError:
             continue
         except OSError as e:
-            raise SluttsamtaleError(f"{path}: cannot be written ({e.strerror})") from None
+            raise SluttsamtaleError(
+                tr(
+                    "{path}: cannot be written ({strerror})",
+                    path=path,
+                    strerror=e.strerror,
+                )
+            ) from None
         with os.fdopen(fd, "wb") as f:
             f.write(data)
         return path
-    raise SluttsamtaleError(f"{folder}: too many files named {stem!r} already")
+    raise SluttsamtaleError(
+        tr(
+            "{folder}: too many files named {stem!r} already",
+            folder=folder,
+            stem=stem,
+        )
+    )
+
+
+def _unwritable(path: Path, e: OSError) -> SluttsamtaleError:
+    return SluttsamtaleError(
+        tr("{path}: cannot be written ({strerror})", path=path, strerror=e.strerror)
+    )

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any, Literal
 
 from ..errors import StoreError
+from ..i18n import tr
 from .records import StoredResponse
 
 Outcome = Literal["imported", "duplicate"]
@@ -46,7 +47,11 @@ def insert(conn: sqlite3.Connection, response: StoredResponse) -> Outcome:
     ).fetchone()
     if gone is not None:
         raise DeletedError(
-            f"this response was {gone[1]} on {gone[0]} and is not taken again; delete the file too"
+            tr(
+                "this response was {value} on {value2} and is not taken again; delete the file too",
+                value=gone[1],
+                value2=gone[0],
+            )
         )
     row = conn.execute(
         "SELECT file_digest FROM responses WHERE response_id = ? OR enc_digest = ?",
@@ -59,10 +64,12 @@ def insert(conn: sqlite3.Connection, response: StoredResponse) -> Outcome:
             "SELECT 1 FROM responses WHERE enc_digest = ?", (response.enc_digest,)
         ).fetchone()
         if same_enc is None:
-            raise ConflictError("a different response with the same id is already stored")
+            raise ConflictError(tr("a different response with the same id is already stored"))
         raise ReplayError(
-            "its sealed part was taken from an earlier response; this file is a copy "
-            "altered to look new"
+            tr(
+                "its sealed part was taken from an earlier response; this file is a copy "
+                "altered to look new"
+            )
         )
     conn.execute(
         f"INSERT INTO responses ({COLUMNS}) VALUES ({_PLACEHOLDERS})",
@@ -129,8 +136,11 @@ def find(conn: sqlite3.Connection, prefix: str) -> StoredResponse:
     wanted = prefix.strip().lower()
     if not wanted or len(wanted) > 32 or any(ch not in "0123456789abcdef" for ch in wanted):
         raise StoreError(
-            f"{prefix!r} is not a response id; ids are hexadecimal, "
-            "as `sluttsamtale list` shows them"
+            tr(
+                "{prefix!r} is not a response id; ids are hexadecimal, as `sluttsamtale "
+                "list` shows them",
+                prefix=prefix,
+            )
         )
     rows = conn.execute(
         f"SELECT {COLUMNS} FROM responses WHERE substr(response_id, 1, ?) = ? "
@@ -138,10 +148,18 @@ def find(conn: sqlite3.Connection, prefix: str) -> StoredResponse:
         (len(wanted), wanted),
     ).fetchall()
     if not rows:
-        raise StoreError(f"no stored response has an id starting with {wanted!r}")
+        raise StoreError(
+            tr(
+                "no stored response has an id starting with {wanted!r}",
+                wanted=wanted,
+            )
+        )
     if len(rows) > 1:
         raise StoreError(
-            f"several stored responses have ids starting with {wanted!r}; give more characters"
+            tr(
+                "several stored responses have ids starting with {wanted!r}; give more characters",
+                wanted=wanted,
+            )
         )
     return row_of(rows[0])
 

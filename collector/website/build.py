@@ -16,6 +16,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
 from ..errors import SluttsamtaleError
+from ..i18n import tr
 from . import manifest
 
 
@@ -38,11 +39,15 @@ def check_out_folder(out: Path) -> None:
     if not out.exists():
         return
     if not out.is_dir():
-        raise BuildError(f"{out}: not a folder")
+        raise BuildError(tr("{out}: not a folder", out=out))
     if any(out.iterdir()) and not (out / manifest.MANIFEST_NAME).is_file():
         raise BuildError(
-            f"{out}: not empty and not a site built before (no {manifest.MANIFEST_NAME}); "
-            "the build empties its folder, so give a new or empty one"
+            tr(
+                "{out}: not empty and not a site built before (no {MANIFEST_NAME}); the "
+                "build empties its folder, so give a new or empty one",
+                out=out,
+                MANIFEST_NAME=manifest.MANIFEST_NAME,
+            )
         )
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..errors import SluttsamtaleError
+from ..i18n import tr
 
 FORMAT = "sluttsamtale-site/1"
 MANIFEST_NAME = "sluttsamtale-site.json"
@@ -131,18 +132,44 @@ def write(folder: Path, manifest: Manifest) -> str:
 def read(data: bytes, where: str) -> Manifest:
     """A manifest from its bytes, or SiteError naming `where` and the first problem."""
     if len(data) > MANIFEST_MAX:
-        raise SiteError(f"{where}: larger than {MANIFEST_MAX} bytes, so not a site manifest")
+        raise SiteError(
+            tr(
+                "{where}: larger than {MANIFEST_MAX} bytes, so not a site manifest",
+                where=where,
+                MANIFEST_MAX=MANIFEST_MAX,
+            )
+        )
     try:
         obj = json.loads(data.decode("utf-8"), object_pairs_hook=_no_repeats)
     except (UnicodeDecodeError, ValueError) as e:
-        raise SiteError(f"{where}: not a JSON site manifest ({_first_line(e)})") from None
+        raise SiteError(
+            tr(
+                "{where}: not a JSON site manifest ({_first_line})",
+                where=where,
+                _first_line=_first_line(e),
+            )
+        ) from None
     if not isinstance(obj, dict):
-        raise SiteError(f"{where}: not a site manifest (not a JSON object)")
+        raise SiteError(tr("{where}: not a site manifest (not a JSON object)", where=where))
     if obj.get("format") != FORMAT:
-        raise SiteError(f"{where}: not a {FORMAT} manifest (format {obj.get('format')!r})")
+        raise SiteError(
+            tr(
+                "{where}: not a {FORMAT} manifest (format {get!r})",
+                where=where,
+                FORMAT=FORMAT,
+                get=obj.get("format"),
+            )
+        )
     if set(obj) != _MEMBERS:
         odd = sorted(set(obj) ^ _MEMBERS)
-        raise SiteError(f"{where}: the manifest's members differ from {FORMAT}'s: {odd}")
+        raise SiteError(
+            tr(
+                "{where}: the manifest's members differ from {FORMAT}'s: {odd}",
+                where=where,
+                FORMAT=FORMAT,
+                odd=odd,
+            )
+        )
     return Manifest(
         app_version=_text(obj, "app_version", where),
         csp=_text(obj, "csp", where),
@@ -182,7 +209,7 @@ def parse_digest(text: str) -> str:
     """A site digest as HR may have copied it (spaces, dashes, capitals) in its one form."""
     digest = re.sub(r"[\s:-]", "", text).lower()
     if not _HEX64.fullmatch(digest):
-        raise SiteError(f"{text!r} is not a site digest (64 hexadecimal digits)")
+        raise SiteError(tr("{text!r} is not a site digest (64 hexadecimal digits)", text=text))
     return digest
 
 
@@ -193,7 +220,7 @@ def _no_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in pairs:
         if key in out:
-            raise ValueError(f"member {key!r} appears twice")
+            raise ValueError(tr("member {key!r} appears twice", key=key))
         out[key] = value
     return out
 
@@ -205,7 +232,7 @@ def _first_line(e: Exception) -> str:
 def _text(obj: dict[str, Any], name: str, where: str) -> str:
     value = obj[name]
     if not isinstance(value, str) or not value:
-        raise SiteError(f"{where}: {name} is not a non-empty string")
+        raise SiteError(tr("{where}: {name} is not a non-empty string", where=where, name=name))
     return value
 
 
@@ -213,20 +240,42 @@ def _question_sets(value: Any, where: str) -> dict[str, int]:
     if not isinstance(value, dict) or not all(
         isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in value.values()
     ):
-        raise SiteError(f"{where}: question_sets is not an object of set id to version")
+        raise SiteError(
+            tr(
+                "{where}: question_sets is not an object of set id to version",
+                where=where,
+            )
+        )
     return dict(value)
 
 
 def _files(value: Any, where: str) -> dict[str, str]:
     if not isinstance(value, dict) or not value:
-        raise SiteError(f"{where}: files is not an object of path to SHA-256")
+        raise SiteError(tr("{where}: files is not an object of path to SHA-256", where=where))
     for path, digest in value.items():
         if path == "/" + MANIFEST_NAME:
-            raise SiteError(f"{where}: the manifest lists itself among the files")
+            raise SiteError(
+                tr(
+                    "{where}: the manifest lists itself among the files",
+                    where=where,
+                )
+            )
         if not _safe_path(path):
-            raise SiteError(f"{where}: {path!r} is not a path inside the site")
+            raise SiteError(
+                tr(
+                    "{where}: {path!r} is not a path inside the site",
+                    where=where,
+                    path=path,
+                )
+            )
         if not isinstance(digest, str) or not _HEX64.fullmatch(digest):
-            raise SiteError(f"{where}: the SHA-256 of {path} is not 64 lowercase hex digits")
+            raise SiteError(
+                tr(
+                    "{where}: the SHA-256 of {path} is not 64 lowercase hex digits",
+                    where=where,
+                    path=path,
+                )
+            )
     return dict(value)
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import IO, Protocol
 from urllib.parse import quote, urlsplit, urlunsplit
 
+from ..i18n import tr
 from . import manifest
 from .manifest import Difference, SiteError
 
@@ -70,13 +71,22 @@ def expected_digest(given: str | None, build: Path) -> str:
     local = build / manifest.MANIFEST_NAME
     if not local.is_file():
         raise SiteError(
-            f"no site digest to check against: give --digest with the digest HR published, "
-            f"or --build with the folder HR built ({local} does not exist)"
+            tr(
+                "no site digest to check against: give --digest with the digest HR "
+                "published, or --build with the folder HR built ({local} does not exist)",
+                local=local,
+            )
         )
     try:
         return manifest.sha256_hex(local.read_bytes())
     except OSError as e:
-        raise SiteError(f"{local}: cannot be read ({e.strerror})") from None
+        raise SiteError(
+            tr(
+                "{local}: cannot be read ({strerror})",
+                local=local,
+                strerror=e.strerror,
+            )
+        ) from None
 
 
 def verify(copy: Copy, expected: str) -> Verified:
@@ -86,14 +96,23 @@ def verify(copy: Copy, expected: str) -> Verified:
     data = copy.read("/" + manifest.MANIFEST_NAME, manifest.MANIFEST_MAX)
     if data is None:
         raise SiteError(
-            f"{name}: not found, so {copy.where} is no Sluttsamtale site (or an old one)"
+            tr(
+                "{name}: not found, so {where} is no Sluttsamtale site (or an old one)",
+                name=name,
+                where=copy.where,
+            )
         )
     found = manifest.read(data, name)
     digest = manifest.sha256_hex(data)
     if digest != expected:
         raise SiteError(
-            f"{name}: its digest is {manifest.grouped(digest)}, not the expected "
-            f"{manifest.grouped(expected)}, so this copy is not the site HR published"
+            tr(
+                "{name}: its digest is {grouped}, not the expected {grouped2}, so this "
+                "copy is not the site HR published",
+                name=name,
+                grouped=manifest.grouped(digest),
+                grouped2=manifest.grouped(expected),
+            )
         )
     return Verified(
         digest, len(found.files), manifest.compare(found, copy.file_hash, copy.listing())
@@ -108,8 +127,18 @@ def open_copy(location: str, *, timeout: float = TIMEOUT) -> Copy:
     if folder.is_dir():
         return FolderCopy(folder)
     if folder.exists():
-        raise SiteError(f"{location}: not a folder (unpack a zip of the site first)")
-    raise SiteError(f"{location}: no such folder, and not an https:// address")
+        raise SiteError(
+            tr(
+                "{location}: not a folder (unpack a zip of the site first)",
+                location=location,
+            )
+        )
+    raise SiteError(
+        tr(
+            "{location}: no such folder, and not an https:// address",
+            location=location,
+        )
+    )
 
 
 # --------------------------------------------------------------------------- a folder
@@ -137,7 +166,7 @@ class FolderCopy:
             with file.open("rb") as f:
                 return _capped(f, limit, str(file))
         except OSError as e:
-            raise SiteError(f"{file}: cannot be read ({e.strerror})") from None
+            raise _unreadable(file, e) from None
 
     def file_hash(self, path: str) -> str | None:
         file = self._file(path)
@@ -149,7 +178,7 @@ class FolderCopy:
                 while chunk := f.read(_CHUNK):
                     digest.update(chunk)
         except OSError as e:
-            raise SiteError(f"{file}: cannot be read ({e.strerror})") from None
+            raise _unreadable(file, e) from None
         return digest.hexdigest()
 
     def listing(self) -> list[str]:
@@ -164,15 +193,29 @@ def _base_url(location: str) -> str:
     parts = urlsplit(location)
     scheme, host = parts.scheme.lower(), (parts.hostname or "")
     if scheme not in ("https", "http"):
-        raise SiteError(f"{location}: give an https:// address or a folder")
+        raise SiteError(
+            tr(
+                "{location}: give an https:// address or a folder",
+                location=location,
+            )
+        )
     if not host:
-        raise SiteError(f"{location}: the address names no host")
+        raise SiteError(tr("{location}: the address names no host", location=location))
     if parts.username is not None or parts.password is not None:
-        raise SiteError(f"{scheme}://{host}: give the address without a user name or password")
+        raise SiteError(
+            tr(
+                "{scheme}://{host}: give the address without a user name or password",
+                scheme=scheme,
+                host=host,
+            )
+        )
     if scheme == "http" and host not in LOCAL_HOSTS:
         raise SiteError(
-            f"{location}: plain http is only for this machine (localhost, 127.0.0.1); "
-            "give the site's https:// address"
+            tr(
+                "{location}: plain http is only for this machine (localhost, 127.0.0.1); "
+                "give the site's https:// address",
+                location=location,
+            )
         )
     path = parts.path or "/"
     for page in (manifest.MANIFEST_NAME, "index.html"):
@@ -197,7 +240,13 @@ class _SameOrigin(urllib.request.HTTPRedirectHandler):
     ) -> urllib.request.Request | None:
         old, new = urlsplit(req.full_url), urlsplit(newurl)
         if (old.scheme, old.netloc) != (new.scheme.lower(), new.netloc):
-            raise SiteError(f"{req.full_url}: redirects to another host or scheme ({newurl})")
+            raise SiteError(
+                tr(
+                    "{full_url}: redirects to another host or scheme ({newurl})",
+                    full_url=req.full_url,
+                    newurl=newurl,
+                )
+            )
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
@@ -232,13 +281,38 @@ class WebCopy:
             e.close()
             if e.code in (404, 410):
                 return None
-            raise SiteError(f"{url}: the server answered {e.code} {e.reason}") from None
+            raise SiteError(
+                tr(
+                    "{url}: the server answered {code} {reason}",
+                    url=url,
+                    code=e.code,
+                    reason=e.reason,
+                )
+            ) from None
         except urllib.error.URLError as e:
-            raise SiteError(f"{url}: cannot be fetched ({_reason(e.reason)})") from None
+            raise SiteError(
+                tr(
+                    "{url}: cannot be fetched ({_reason})",
+                    url=url,
+                    _reason=_reason(e.reason),
+                )
+            ) from None
         except TimeoutError:
-            raise SiteError(f"{url}: no answer within {self.timeout:g} seconds") from None
+            raise SiteError(
+                tr(
+                    "{url}: no answer within {timeout:g} seconds",
+                    url=url,
+                    timeout=self.timeout,
+                )
+            ) from None
         except (http.client.HTTPException, OSError) as e:
-            raise SiteError(f"{url}: cannot be fetched ({_reason(e)})") from None
+            raise SiteError(
+                tr(
+                    "{url}: cannot be fetched ({_reason})",
+                    url=url,
+                    _reason=_reason(e),
+                )
+            ) from None
 
     def file_hash(self, path: str) -> str | None:
         data = self.read(path, FILE_MAX)
@@ -254,7 +328,13 @@ def _capped(stream: IO[bytes], limit: int, where: str) -> bytes:
     while chunk := stream.read(_CHUNK):
         size += len(chunk)
         if size > limit:
-            raise SiteError(f"{where}: larger than {limit} bytes, more than any file of the site")
+            raise SiteError(
+                tr(
+                    "{where}: larger than {limit} bytes, more than any file of the site",
+                    where=where,
+                    limit=limit,
+                )
+            )
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -264,3 +344,7 @@ def _reason(reason: object) -> str:
         return reason.strerror
     text = str(reason) or type(reason).__name__
     return text.splitlines()[0]
+
+
+def _unreadable(file: Path, e: OSError) -> SiteError:
+    return SiteError(tr("{file}: cannot be read ({strerror})", file=file, strerror=e.strerror))

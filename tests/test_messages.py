@@ -1,0 +1,167 @@
+"""Issue 12 (8): help, messages and errors in bokmål, nynorsk, Swedish and English through
+gettext catalogues made by Babel, with the English text as the message id.
+
+The catalogues are held to the code (every message the code and the help hold is in the
+template, and every language translates all of it, placeholders and all), the compiled
+files to the catalogues, and the CLI to what it prints in each language."""
+
+from __future__ import annotations
+
+import ast
+import gettext
+import inspect
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from collector import i18n
+from collector.cli import main
+from testing import messages
+from testing.fixtures import Env
+
+LOCALES = {"nb": "nb_NO.UTF-8", "nn": "nn_NO.UTF-8", "sv": "sv_SE.UTF-8"}
+
+
+def _ids(catalog: object) -> set[str | tuple[str, ...]]:
+    return {m.id for m in catalog if m.id}  # type: ignore[attr-defined]
+
+
+def test_the_template_holds_every_message_of_the_code_and_the_help() -> None:
+    fresh = {m for m, _ in messages.our_messages()} | {m for m, _ in messages.help_messages()}
+    committed = _ids(messages.read(messages.TEMPLATE))
+    assert fresh - committed == set(), "run: python scripts/messages.py extract update"
+    gone = committed - fresh - {m for m, _ in messages.click_messages()}
+    assert gone == set(), "run: python scripts/messages.py extract update"
+
+
+def test_every_message_is_a_literal_the_extractor_can_read() -> None:
+    """tr(f"...") or tr(variable) would be looked up but never translated."""
+    wrong = []
+    for path in sorted(messages.PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+                continue
+            count = {"tr": 1, "tr_plural": 2}.get(node.func.id)
+            if count is None:
+                continue
+            given = node.args[:count]
+            if len(given) < count or not all(
+                isinstance(a, ast.Constant) and isinstance(a.value, str) for a in given
+            ):
+                wrong.append(f"{path.relative_to(messages.ROOT)}:{node.lineno}")
+    assert wrong == []
+
+
+@pytest.mark.parametrize("language", messages.LANGUAGES)
+def test_every_language_translates_every_message(language: str) -> None:
+    assert messages.problems(language) == []
+
+
+@pytest.mark.parametrize("language", messages.LANGUAGES)
+def test_the_compiled_catalogue_is_the_catalogue(language: str) -> None:
+    with messages.mo_path(language).open("rb") as f:
+        compiled = gettext.GNUTranslations(f)
+    for message in messages.read(messages.po_path(language), language):
+        if not message.id:
+            continue
+        if isinstance(message.id, str):
+            assert compiled.gettext(message.id) == message.string, message.id
+        else:
+            singular, plural = message.id
+            assert compiled.ngettext(singular, plural, 1) == message.string[0]
+            assert compiled.ngettext(singular, plural, 5) == message.string[1]
+
+
+def test_english_needs_no_catalogue_and_is_the_code_itself() -> None:
+    i18n.use("en")
+    assert i18n.tr("{path}: no such configuration file", path="x") == (
+        "x: no such configuration file"
+    )
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _commands() -> list[list[str]]:
+    return [[]] + [[name] for name in sorted(main.commands)]
+
+
+@pytest.mark.parametrize("language", messages.LANGUAGES)
+def test_every_help_page_is_in_the_language(language: str) -> None:
+    """Each command's help, each option's help and click's own words, as printed: the
+    translation of every paragraph is there, and no English paragraph the language
+    translates differently is left."""
+    catalogue = i18n.translations(language)  # type: ignore[arg-type]
+    runner = CliRunner()
+    for args in _commands():
+        result = runner.invoke(main, [*args, "--help"], env={"LANG": LOCALES[language]})
+        assert result.exit_code == 0, result.output
+        shown = _plain(result.output)
+        command = main if not args else main.commands[args[0]]
+        english = i18n._english(command)  # the help as written, kept aside
+        texts = [english["help"], *(help_text for _, help_text in english["params"])]
+        for text in texts:
+            for paragraph in i18n.help_paragraphs(text or ""):
+                translated = catalogue.gettext(paragraph)
+                assert _plain(translated) in shown, (args, paragraph)
+                if translated != paragraph:
+                    assert _plain(paragraph) not in shown, (args, paragraph)
+        for word in ("Usage:", "Options:", "Show this message and exit."):
+            assert catalogue.gettext(word) != word
+            assert _plain(catalogue.gettext(word)) in shown, (args, word)
+        if not args:
+            for name in main.commands:  # the list of commands, with their short help
+                assert name in shown
+
+
+def test_the_configurations_language_wins_for_the_main_help(env: Env, tmp_path: Path) -> None:
+    (tmp_path / "sluttsamtale.toml").write_text('language = "nn"\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["--help"], env={"LANG": "sv_SE.UTF-8"})
+    nn = i18n.translations("nn")
+    assert _plain(nn.gettext("Show this message and exit.")) in _plain(result.output)
+    first = inspect.cleandoc(main.help or "").split("\n\n")[0]
+    assert nn.gettext(first) in result.output
+
+
+@pytest.mark.parametrize("language", messages.LANGUAGES)
+def test_an_error_is_said_in_the_language(env: Env, tmp_path: Path, language: str) -> None:
+    (tmp_path / "empty.json").write_bytes(b"")
+    result = CliRunner().invoke(main, ["import", "empty.json"], env={"LANG": LOCALES[language]})
+    catalogue = i18n.translations(language)  # type: ignore[arg-type]
+    said = catalogue.gettext("empty file")
+    assert said != "empty file"
+    assert said in result.output, result.output
+    assert "empty file" not in result.output
+
+
+@pytest.mark.parametrize("language", messages.LANGUAGES)
+def test_a_usage_error_is_said_in_the_language(language: str) -> None:
+    """click's own words: the "Error:" before the sentence, and the sentence."""
+    result = CliRunner().invoke(main, ["list", "--no-such"], env={"LANG": LOCALES[language]})
+    catalogue = i18n.translations(language)  # type: ignore[arg-type]
+    assert result.exit_code == 2
+    error = catalogue.gettext("Error: {message}").format(message="")
+    no_such = catalogue.gettext("No such option: {name}").format(name="--no-such")
+    assert error.strip() and error.strip() != "Error:"
+    assert error.strip() in result.output and no_such in result.output, result.output
+
+
+def test_a_language_change_in_one_process_changes_every_word_back() -> None:
+    """The desk and the tests run several commands in one process: the help and click's
+    words follow each call, from the English kept aside."""
+    runner = CliRunner()
+    sv = runner.invoke(main, ["list", "--help"], env={"LANG": "sv_SE.UTF-8"}).output
+    en = runner.invoke(main, ["list", "--help"], env={"LANG": "C.UTF-8"}).output
+    assert "Usage:" in en and "Show this message and exit." in en
+    assert "Usage:" not in sv
+    written = i18n._english(main.commands["list"])["help"]
+    assert inspect.cleandoc(written).partition("\f")[0] == main.commands["list"].help
+
+
+def test_help_paragraphs_leave_out_blocks_of_commands() -> None:
+    text = "Say this.\n\nExample:\n\n\b\n    sluttsamtale init x\n    sluttsamtale doctor\n"
+    assert i18n.help_paragraphs(text) == ["Say this.", "Example:"]
+    assert isinstance(main, click.Group)
