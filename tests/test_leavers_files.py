@@ -108,6 +108,27 @@ def test_every_bad_row_named_and_nothing_written(flow: Flow) -> None:
     assert [r["name"] for r in status_json()["invitations"]] == ["Kari Nordmann"]
 
 
+def test_every_problem_of_a_row_is_named_at_once(flow: Flow) -> None:
+    path = csv_file(
+        flow.root / "sluttere.csv",
+        ["1002;;Hansen;ola@example;Rådgiver;01.03.2027;neste uke"],
+    )
+    result = run("invite", "--csv", str(path), "--set", "kommune-nb")
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == (
+        "bad      row 2: 'ola@example' is not an e-mail address; Sluttdato 'neste uke' is not "
+        "a date; write 2026-06-30 or 30.06.2026"
+    )
+    both = csv_file(
+        flow.root / "to.csv", ["1003;Per;Olsen;per@example;Vaktmester;01.03.2027;30.06.2026"]
+    )
+    said = run("invite", "--csv", str(both), "--set", "kommune-nb").output.splitlines()[0]
+    assert said == (
+        "bad      row 2: 'per@example' is not an e-mail address; Ansettelsesdato is after "
+        "Sluttdato"
+    )
+
+
 def test_the_employee_number_is_who_a_person_is(flow: Flow) -> None:
     first = csv_file(
         flow.root / "juni.csv", ["1001;Kari;Nordmann;kari@example.org;Lærer;01.08.2019;30.06.2026"]

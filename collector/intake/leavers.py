@@ -9,10 +9,11 @@ a kind of employment and a reason for leaving, which employer.yml `offered_to` m
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import TypeVar
 
 from ..errors import SluttsamtaleError
 from ..i18n import tr, tr_plural
@@ -22,6 +23,7 @@ from ..model.questionset import SHORT_TEXT_MAX
 from ..safetext import fold
 from .tables import TableError, read_table
 
+T = TypeVar("T")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 # Controls, and the bidi overrides and zero-width characters safetext shows: a name that
 # turns its own text around would do so in the e-mail and on HR's screen.
@@ -159,21 +161,30 @@ def check_leaver(
     """One leaver from raw texts; InvitationError starts with `where` and calls a value by
     its column's heading in `headings` (as the file writes it: "Sluttdato"), if given."""
     clean = {k: (v or "").strip() for k, v in values.items()}
+    problems: list[str] = []  # every problem of the row, so HR fixes it in one go
+    flagged: set[str] = set()
 
     def called(name: str) -> str:
         return (headings or {}).get(name, name)
 
+    def checked(read: Callable[[], T]) -> T | None:
+        try:
+            return read()
+        except InvitationError as e:
+            problems.append(str(e))
+            return None
+
     set_id = clean.get("set") or default_set
     if not set_id:
-        raise InvitationError(
+        problems.append(
             tr(
                 "{where}: no question set; name one with --set or a 'set' column",
                 where=where,
             )
         )
-    if catalog.latest_of(set_id) is None:
+    elif catalog.latest_of(set_id) is None:
         known = ", ".join(sorted({q.id for q in catalog.latest()}))
-        raise InvitationError(
+        problems.append(
             tr(
                 "{where}: no question set {set_id!r}; the sets are {known}",
                 where=where,
@@ -183,7 +194,7 @@ def check_leaver(
         )
     for name, text in clean.items():
         if len(text) > SHORT_TEXT_MAX or _CONTROL.search(text):
-            raise InvitationError(
+            problems.append(
                 tr(
                     "{where}: {called} is longer than {SHORT_TEXT_MAX} characters or holds a "
                     "control or hidden character",
@@ -192,29 +203,33 @@ def check_leaver(
                     SHORT_TEXT_MAX=SHORT_TEXT_MAX,
                 )
             )
-    if not clean.get("name"):
-        raise InvitationError(tr("{where}: the name is empty", where=where))
+            flagged.add(name)  # said once; not checked again below
+    clean = {k: v for k, v in clean.items() if k not in flagged}
+    if "name" not in flagged and not clean.get("name"):
+        problems.append(tr("{where}: the name is empty", where=where))
     email = clean.get("email") or None
     if email is not None and not _EMAIL.fullmatch(email):
-        raise InvitationError(
+        problems.append(
             tr(
                 "{where}: {email!r} is not an e-mail address",
                 where=where,
                 email=email,
             )
         )
-    last_day = _date(clean.get("last_day"), called("last_day"), where)
-    if last_day is None:
-        raise InvitationError(
+    last_day = checked(lambda: _date(clean.get("last_day"), called("last_day"), where))
+    if last_day is None and "last_day" not in flagged and not clean.get("last_day"):
+        problems.append(
             tr(
                 "{where}: the last working day ({called}) is empty",
                 where=where,
                 called=called("last_day"),
             )
         )
-    employed_from = _date(clean.get("employed_from"), called("employed_from"), where)
-    if employed_from is not None and employed_from > last_day:
-        raise InvitationError(
+    employed_from = checked(
+        lambda: _date(clean.get("employed_from"), called("employed_from"), where)
+    )
+    if employed_from is not None and last_day is not None and employed_from > last_day:
+        problems.append(
             tr(
                 "{where}: {called} is after {called2}",
                 where=where,
@@ -222,8 +237,16 @@ def check_leaver(
                 called2=called("last_day"),
             )
         )
-    employment = _word(clean.get("employment"), _EMPLOYMENT, tr("the employment kind"), where)
-    reason = _word(clean.get("reason"), _REASONS, tr("the reason for leaving"), where)
+    employment = checked(
+        lambda: _word(clean.get("employment"), _EMPLOYMENT, tr("the employment kind"), where)
+    )
+    reason = checked(
+        lambda: _word(clean.get("reason"), _REASONS, tr("the reason for leaving"), where)
+    )
+    tenure = checked(lambda: _months(clean.get("tenure_months"), where, called("tenure_months")))
+    if problems:
+        raise InvitationError(_together(where, problems))
+    assert set_id is not None and last_day is not None
     return Leaver(
         where=where,
         set_id=set_id,
@@ -236,9 +259,16 @@ def check_leaver(
         employed_from=employed_from,
         employment=_EMPLOYMENT[employment] if employment else None,
         reason=_REASONS[reason] if reason else None,
-        tenure_months=_months(clean.get("tenure_months"), where, called("tenure_months")),
+        tenure_months=tenure,
         employee_number=clean.get("employee_number") or None,
     )
+
+
+def _together(where: str, problems: list[str]) -> str:
+    """One row's problems in one line: "row 3: the name is empty; 'x' is not a date"."""
+    prefix = f"{where}: "
+    rest = [p.removeprefix(prefix) for p in problems[1:]]
+    return "; ".join([problems[0], *rest])
 
 
 def _date(text: str | None, name: str, where: str) -> date | None:
