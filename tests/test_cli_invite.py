@@ -281,7 +281,8 @@ def test_invite_one_person_prints_link_and_mail_in_english(flow: Flow) -> None:
         "Roads & Parks",
     )
     assert result.exit_code == 0, result.output
-    first, blank, *mail = result.output.splitlines()
+    assert result.stderr.startswith("Note: invitation: no e-mail address for Jane Doe")
+    first, blank, *mail = result.stdout.splitlines()
     link = first.split()[-1]
     assert first.startswith("invited         Jane Doe  last day 2026-06-30  https://")
     assert list(fragment(link)) == ["k"] and "Roads" not in link
@@ -615,3 +616,21 @@ def test_invite_refuses_a_site_built_for_another_key(flow: Flow) -> None:
     assert result.exit_code == 1
     assert "the site was built for key 0000 0000" in result.output
     assert result.output.count("\n") == 1
+
+
+def test_one_person_is_told_about_as_a_row_would_be(flow: Flow) -> None:
+    """No --email: the mail has no To; a last day already past: invited all the same. Both
+    said, as for a row of a leavers file (the walk-through found one person told nothing)."""
+    result = run("invite", "--set", "kommune-nb", "--name", "Kari", "--last-day", "2026-04-30")
+    assert result.exit_code == 0, result.output
+    assert (
+        "Note: invitation: the last working day 2026-04-30 has passed; invited all the same"
+        in result.stderr
+    )
+    assert "Note: invitation: no e-mail address for Kari; fill in the recipient" in result.stderr
+    addressed = run(
+        "invite", "--set", "kommune-nb", "--name", "Ola", "--last-day", "2026-06-30",
+        "--email", "ola@example.org",
+    )  # fmt: skip
+    assert addressed.exit_code == 0, addressed.output
+    assert "Note:" not in addressed.stderr

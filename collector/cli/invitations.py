@@ -151,6 +151,7 @@ def invite(
     }
     given = {k: v for k, v in person.items() if v is not None}
     left_out: list[dict[str, Any]] = []
+    notes: list[tuple[str, str, str]] = []
     if csv_file is not None:
         if given:
             raise click.ClickException(tr("give either --csv or one person's details, not both"))
@@ -168,12 +169,9 @@ def invite(
             click.echo(
                 tr("Note: columns not used: {join}", join=", ".join(parsed.ignored)), err=True
             )
-        c = env.words["cli"]
         for problem in parsed.skipped:
-            env.say(c["leavers_skipped"].format(problem=problem))
-        for where, kind, detail in parsed.notes:
-            line = c["leavers_past"] if kind == "past" else c["leavers_no_email"]
-            click.echo(visible(line.format(where=where, day=detail, name=detail)), err=True)
+            env.say(env.words["cli"]["leavers_skipped"].format(problem=problem))
+        _say_notes(env, parsed.notes)
         rule = catalog.employer.offered_to
         leavers, left_out = _offered(env, csv_file, parsed, rule, include_outside)
     else:
@@ -182,6 +180,9 @@ def invite(
                 tr("give --name and --last-day for one person, or --csv FILE for many")
             )
         leavers = [leaver_files.check_leaver(dict(given), "invitation", set_id, catalog)]
+        # One person is told about as a row would be (once invited): a last day past, no
+        # address.
+        notes = leaver_files.notes_on(leavers[0], env.today(), has_email=True)
     if out is not None:
         files.prepare_folder(out)
     key = env.first_key(key_paths)
@@ -198,6 +199,7 @@ def invite(
             key=key,
             again=again,
         )
+        _say_notes(env, notes)
         for made_letter in made:
             invited, letter = made_letter.invited, made_letter.mail
             record, row = invited.invitation.record, invited.invitation.row
@@ -419,3 +421,10 @@ def decline(
             isoformat=day.isoformat(),
         )
     )
+
+
+def _say_notes(env: Env, notes: list[tuple[str, str, str]]) -> None:
+    c = env.words["cli"]
+    for where, kind, detail in notes:
+        line = c["leavers_past"] if kind == "past" else c["leavers_no_email"]
+        click.echo(visible(line.format(where=where, day=detail, name=detail)), err=True)

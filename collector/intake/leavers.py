@@ -508,7 +508,7 @@ def parse_leavers(
             continue
         seen[person] = where
         out.leavers.append(leaver)
-        out.notes.extend(_notes(leaver, today, "email" in columns.values()))
+        out.notes.extend(notes_on(leaver, today, "email" in columns.values()))
     if errors and not skip_bad:
         raise BadRows(path, errors)
     out.skipped = errors
@@ -526,7 +526,7 @@ def _person(leaver: Leaver) -> tuple[str, ...]:
     return (leaver.name.casefold(), leaver.last_day.isoformat())
 
 
-def _notes(leaver: Leaver, today: date | None, has_email: bool) -> list[tuple[str, str, str]]:
+def notes_on(leaver: Leaver, today: date | None, has_email: bool) -> list[tuple[str, str, str]]:
     """A last day already past; an empty e-mail cell (a file with no e-mail column at all is
     one HR sends by other means, and is not remarked on row by row)."""
     notes = []
