@@ -28,7 +28,7 @@ from collector.formats import links
 from collector.model.loading import load_catalog
 from collector.render.promises import promises
 from collector.store import Store
-from testing.fixtures import BASE_URL, CODE, Flow
+from testing.fixtures import BASE_URL, CODE, NOW, Flow
 
 # slow: HR's routine, command after command, each unlocking the real key (Argon2id)
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("flow")]
@@ -427,10 +427,14 @@ def test_import_matches_answers_to_their_invitation(flow: Flow) -> None:
     assert entries[p_stray.response_id]["invited"] == "not invited"
 
 
-def test_status_orders_overdue_first_then_by_last_day(flow: Flow) -> None:
-    # The clock stands at 2026-05-04.
+def test_status_orders_overdue_first_then_by_last_day(
+    flow: Flow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The clock stands at 2026-05-04; Anne and Bo were invited in March, before their last day.
+    monkeypatch.setenv("SLUTTSAMTALE_NOW", "2026-03-02T09:00:00Z")
     late = invite_one("Anne Overdue", "2026-04-20")
     later = invite_one("Bo Overdue", "2026-03-31")
+    monkeypatch.setenv("SLUTTSAMTALE_NOW", NOW)
     answered = invite("Cecilie Answered", "2026-04-01")
     declined = invite("Dag Declined", "2026-06-01")
     invite_one("Eva Waiting", "2026-05-20")
@@ -455,6 +459,21 @@ def test_status_orders_overdue_first_then_by_last_day(flow: Flow) -> None:
     assert later[:8] in lines[1] and late[:8] in lines[2]
     assert "6 invitations: 2 overdue, 2 not yet, 1 answered, 1 declined" in table.output
     assert "No follow-up of special information is open." in table.output
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [("2026-05-04", "not yet"), ("2026-05-18", "not yet"), ("2026-05-19", "overdue")],
+)
+def test_one_invited_after_the_last_day_has_two_weeks(
+    flow: Flow, monkeypatch: pytest.MonkeyPatch, today: str, expected: str
+) -> None:
+    """The walk-through: invited on 4 May for a last day of 20 April, Anne was overdue the
+    moment she was invited. She has two weeks from the invitation instead."""
+    invite_one("Anne Late", "2026-04-20")
+    monkeypatch.setenv("SLUTTSAMTALE_NOW", f"{today}T09:00:00Z")
+    [row] = status_json()["invitations"]
+    assert row["status"] == expected
 
 
 def test_status_without_invitations(flow: Flow) -> None:

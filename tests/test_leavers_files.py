@@ -124,8 +124,7 @@ def test_every_problem_of_a_row_is_named_at_once(flow: Flow) -> None:
     )
     said = run("invite", "--csv", str(both), "--set", "kommune-nb").output.splitlines()[0]
     assert said == (
-        "bad      row 2: 'per@example' is not an e-mail address; Ansettelsesdato is after "
-        "Sluttdato"
+        "bad      row 2: 'per@example' is not an e-mail address; Ansettelsesdato is after Sluttdato"
     )
 
 

@@ -279,7 +279,8 @@ def status(
     """Where each invitation stands, and what follow-up of special information is due.
 
     Invitations are answered, declined, not yet answered, or overdue (the last working day
-    has passed without an answer); the overdue come first, then by last working day.
+    has passed without an answer; for one invited on or after it, two weeks since the
+    invitation); the overdue come first, then by last working day.
     HR's record of whom it invited is sealed to HR's key like the answers, so the key is
     needed. With WHO (a code or a name), one invitation, with the decline reason HR
     recorded.

@@ -11,7 +11,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -154,6 +154,19 @@ def link(base_url: str, record: InvitationRecord) -> str:
 
 State = Literal["answered", "declined", "overdue", "not yet"]
 STATES: tuple[State, ...] = ("overdue", "not yet", "answered", "declined")
+LATE_INVITATION_DAYS = 14
+"""One invited on or after their last working day has this many days to answer before the
+invitation is overdue, so that nobody is overdue on the day they are invited."""
+
+
+def due_on(record: InvitationRecord) -> date:
+    """The last day an answer is waited for: the last working day, or two weeks after an
+    invitation sent on or after it."""
+    last_day = date.fromisoformat(record.last_day)
+    invited_on = date.fromisoformat(record.invited_at[:10])
+    if invited_on >= last_day:
+        return invited_on + timedelta(days=LATE_INVITATION_DAYS)
+    return last_day
 
 
 def state(record: InvitationRecord, today: date) -> tuple[State, str | None]:
@@ -165,7 +178,7 @@ def state(record: InvitationRecord, today: date) -> tuple[State, str | None]:
         return ("declined" if record.current_declined else "answered"), answered
     if declined_by_hr:
         return "declined", declined_by_hr
-    if today > date.fromisoformat(record.last_day):
+    if today > due_on(record):
         return "overdue", None
     return "not yet", None
 
