@@ -172,12 +172,12 @@ def test_followup_of_a_response_without_special_information(flow: Flow) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--feedback"], "record the acknowledgement first (--acknowledged), then the feedback"),
+        (["--feedback"], "record the acknowledgement first, then the feedback"),
         (["--acknowledged", "2026-05-06"], "--acknowledged: 2026-05-06 lies in the future"),
         (["--acknowledged", "4 May"], "--acknowledged: '4 May' is not a date; write 2026-07-01"),
         (
             ["--acknowledged", "2026-04-30"],
-            "--acknowledged: 2026-04-30 is before HR received the answers (2026-05-01)",
+            "the acknowledgement: 2026-04-30 is before HR received the answers (2026-05-01)",
         ),
     ],
 )

@@ -238,11 +238,11 @@ def invite(
         print_json(results + left_out)
         return
     for r in results:
-        where = f"e-mail {r['email_file']}" if r["email_file"] else r["link"]
+        where = tr("e-mail {file}", file=r["email_file"]) if r["email_file"] else r["link"]
         env.say(
             tr(
                 "{outcome:<15} {name}  last day {last_day}  {where}",
-                outcome=r["outcome"],
+                outcome=_outcome_word(r["outcome"]),
                 name=r["name"],
                 last_day=r["last_day"],
                 where=where,
@@ -365,7 +365,7 @@ def _offered(
         leaver = person.leaver
         left_out.append(
             {
-                "outcome": tr("outside the rule"),
+                "outcome": "outside the rule",
                 "name": leaver.name,
                 "last_day": leaver.last_day.isoformat(),
                 "set": leaver.set_id,
@@ -429,3 +429,10 @@ def _say_notes(env: Env, notes: list[tuple[str, str, str]]) -> None:
     for where, kind, detail in notes:
         line = c["leavers_past"] if kind == "past" else c["leavers_no_email"]
         click.echo(visible(line.format(where=where, day=detail, name=detail)), err=True)
+
+
+def _outcome_word(outcome: str) -> str:
+    """The table's word for an outcome; --json keeps the English one, for scripts."""
+    return {"invited": tr("invited"), "already invited": tr("already invited")}.get(
+        outcome, outcome
+    )

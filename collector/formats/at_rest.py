@@ -36,6 +36,17 @@ AT_REST_BUCKET = 1024
 statistics-only record (which keeps less) from another."""
 
 
+def stored(kind: Kind) -> str:
+    """What a person is told a blob of `kind` is."""
+    return {
+        "record": tr("a stored record"),
+        "summary": tr("a stored summary"),
+        "summaries": tr("a stored page of summaries"),
+        "invitation": tr("a stored invitation"),
+        "note": tr("a stored note"),
+    }[kind]
+
+
 def padded(data: bytes) -> bytes:
     size = AT_REST_BUCKET
     while size < len(data):
@@ -64,15 +75,12 @@ def open_as(
         data = hpke.open_with_info(sealed, key.private, info(kind, key_id))
     except DecryptError:
         raise SluttsamtaleError(
-            tr(
-                "a stored {kind} does not open: the store is damaged",
-                kind=kind,
-            )
+            tr("{what} does not open: the store is damaged", what=stored(kind))
         ) from None
     try:
         return cls.model_validate_json(data)
     except ValidationError:
-        raise SluttsamtaleError(tr("a stored {kind} is damaged", kind=kind)) from None
+        raise SluttsamtaleError(tr("{what} is damaged", what=stored(kind))) from None
 
 
 def index_key(key: HRKey) -> bytes:

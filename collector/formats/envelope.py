@@ -97,7 +97,7 @@ def _read(obj: Any, data: bytes) -> Envelope:
             )
         )
     # Name the part only where there is more than one, so the usual message stays short.
-    labels = [f"part {n}: " if len(items) > 1 else "" for n in range(1, len(items) + 1)]
+    labels = [tr("part {n}: ", n=n) if len(items) > 1 else "" for n in range(1, len(items) + 1)]
     parts = tuple(_part(item, label) for item, label in zip(items, labels, strict=True))
     if len({p.key_id for p in parts}) != len(parts):
         raise EnvelopeError(tr("two parts have the same key id"))

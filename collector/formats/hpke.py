@@ -47,7 +47,7 @@ def open_sealed(
     """Open a response part; DecryptError on any failure, including a low-order `enc`.
     `kid`: the key id of `private`, if known (else it is worked out)."""
     kid = kid or key_id(public_of(private))
-    what = "this key and this invitation's link" if link_secret else "this key"
+    what = tr("this key and this invitation's link") if link_secret else tr("this key")
     return open_with_info(sealed, private, response_info(kid, link_secret), what)
 
 
@@ -58,7 +58,7 @@ def seal_with_info(plaintext: bytes, recipient_raw: bytes, info: bytes) -> bytes
 
 
 def open_with_info(
-    sealed: bytes, private: X25519PrivateKey, info: bytes, what: str = "this key"
+    sealed: bytes, private: X25519PrivateKey, info: bytes, what: str | None = None
 ) -> bytes:
     if len(sealed) < ENC_LEN + TAG_LEN:
         raise DecryptError(tr("the sealed part is too short to hold a key and a tag"))
@@ -70,7 +70,7 @@ def open_with_info(
             tr(
                 "the sealed part does not open with {what}; it was altered or sealed to "
                 "another key",
-                what=what,
+                what=what or tr("this key"),
             )
         ) from None
 

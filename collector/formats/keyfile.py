@@ -283,15 +283,25 @@ def _read_private(path: Path) -> bytes:
             raise KeyFileError(tr("{path} is not a regular file", path=path))
         mode = stat.S_IMODE(info.st_mode)
         if osflags.POSIX and mode & 0o077:
-            what = "readable" if mode & 0o044 else "writable" if mode & 0o022 else "usable"
-            raise KeyFileError(
-                tr(
-                    "{path} is {what} by others (mode {mode:04o}); run chmod 600 {path}",
+            if mode & 0o044:
+                said = tr(
+                    "{path} is readable by others (mode {mode:04o}); run chmod 600 {path}",
                     path=path,
-                    what=what,
                     mode=mode,
                 )
-            )
+            elif mode & 0o022:
+                said = tr(
+                    "{path} is writable by others (mode {mode:04o}); run chmod 600 {path}",
+                    path=path,
+                    mode=mode,
+                )
+            else:
+                said = tr(
+                    "{path} is usable by others (mode {mode:04o}); run chmod 600 {path}",
+                    path=path,
+                    mode=mode,
+                )
+            raise KeyFileError(said)
         with os.fdopen(os.dup(fd), "rb") as fh:
             data = fh.read(MAX_KEY_FILE_BYTES + 1)
     except OSError as e:
@@ -325,7 +335,7 @@ class _Fields:
         )
 
     def parse(self, document: Any) -> tuple[str, bytes, KdfParams, bytes, bytes, bytes]:
-        top = self.object(document, "the file", _FIELDS)
+        top = self.object(document, None, _FIELDS)
         fmt = self.string(top, "format")
         if fmt != KEY_FORMAT:
             raise self.fail(tr("unsupported format {fmt}", fmt=quoted(fmt)))
@@ -333,7 +343,7 @@ class _Fields:
         if not _KEY_ID.fullmatch(kid):
             raise self.fail(tr('"key_id" must be 32 lowercase hex characters'))
         public = self.base64(top, "public_key", 32)
-        kdf = self.object(top["kdf"], '"kdf"', _KDF_FIELDS)
+        kdf = self.object(top["kdf"], "kdf", _KDF_FIELDS)
         name = self.string(kdf, "name", "kdf.")
         if name != KDF_NAME:
             raise KeyFileError(
@@ -350,22 +360,28 @@ class _Fields:
         sealed = self.base64(top, "sealed_key", SEALED_KEY_LEN)
         return kid, public, params, salt, nonce, sealed
 
-    def object(self, value: Any, what: str, fields: tuple[str, ...]) -> dict[str, Any]:
+    def object(self, value: Any, member: str | None, fields: tuple[str, ...]) -> dict[str, Any]:
+        """The file itself (`member` None) or one of its members, as an object of `fields`."""
         if not isinstance(value, dict):
-            raise self.fail(tr("{what} must be a JSON object", what=what))
-        where = "" if what == "the file" else tr(" in {what}", what=what)
+            raise self.fail(
+                tr("the file must be a JSON object")
+                if member is None
+                else tr('"{member}" must be a JSON object', member=member)
+            )
         for name in value:
             if name not in fields:
                 raise self.fail(
-                    tr(
-                        "unknown field {name}{where}",
-                        name=quoted(name),
-                        where=where,
-                    )
+                    tr("unknown field {name}", name=quoted(name))
+                    if member is None
+                    else tr('unknown field {name} in "{member}"', name=quoted(name), member=member)
                 )
         for name in fields:
             if name not in value:
-                raise self.fail(tr('missing field "{name}"{where}', name=name, where=where))
+                raise self.fail(
+                    tr('missing field "{name}"', name=name)
+                    if member is None
+                    else tr('missing field "{name}" in "{member}"', name=name, member=member)
+                )
         return value
 
     def string(self, obj: dict[str, Any], name: str, scope: str = "") -> str:

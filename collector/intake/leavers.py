@@ -472,7 +472,7 @@ def parse_leavers(
     seen: dict[tuple[str, ...], str] = {}
     errors: list[str] = []
     for line, cells in table.rows:
-        where = f"row {line}"
+        where = tr("row {n}", n=line)
         if not any(c.strip() for c in cells):
             continue
         if len(cells) != len(table.headings):

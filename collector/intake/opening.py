@@ -47,15 +47,13 @@ def choose_part(env: Envelope, hr_keys: Mapping[str, HRKey]) -> Part:
     """The first part, in file order, whose key id is among `hr_keys` (FORMAT.md 5.4)."""
     part = next((p for p in env.parts if p.key_id in hr_keys), None)
     if part is None:
-        ids = tr(" and ").join(keys.fingerprint(p.key_id) for p in env.parts)
-        which = tr("that key id") if len(env.parts) == 1 else tr("either key id")
-        noun = "key" if len(env.parts) == 1 else "keys"
+        ids = [keys.fingerprint(p.key_id) for p in env.parts]
         raise NoKeyError(
-            tr(
-                "the file is sealed to {noun} {ids}, and no key given has {which}",
-                noun=noun,
-                ids=ids,
-                which=which,
+            tr("the file is sealed to key {id}, and no key given has that key id", id=ids[0])
+            if len(ids) == 1
+            else tr(
+                "the file is sealed to keys {ids}, and no key given has either key id",
+                ids=tr(" and ").join(ids),
             )
         )
     return part

@@ -168,13 +168,25 @@ def _owner_at(lines: list[str], index: int) -> str | None:
     return None
 
 
+def _named(parent: str, ident: str) -> str:
+    if parent == "sections":
+        return tr("section {id!r}", id=ident)
+    return tr("question {id!r}", id=ident)
+
+
+def _numbered(parent: str, n: int) -> str:
+    if parent == "sections":
+        return tr("section number {n}", n=n)
+    return tr("question number {n}", n=n)
+
+
 def _kind_of(lines: list[str], index: int, column: int, ident: str) -> str | None:
     """Name the block whose `id:` is at `lines[index]` by the list key it sits under."""
     for line in reversed(lines[:index]):
         key = _KEY_LINE.match(line)
         if key and len(key["lead"]) < column:
-            kind = {"questions": "question", "sections": "section"}.get(line.split(":")[0].strip())
-            return f"{kind} {ident!r}" if kind else None
+            kind = line.split(":")[0].strip()
+            return _named(kind, ident) if kind in ("questions", "sections") else None
     return None
 
 
@@ -237,24 +249,11 @@ def _locate(raw: Any, loc: tuple[int | str, ...]) -> tuple[str | None, str]:
             node = None
         field.append(str(part))
         if isinstance(part, int) and parent in ("sections", "questions"):
-            kind = "section" if parent == "sections" else "question"
             ident = node.get("id") if isinstance(node, dict) else None
             if isinstance(ident, str):
-                owner = f"{kind} {ident!r}"
+                owner = _named(parent, ident)
             else:  # no id to name it by: count instead, within its section
-                owner = ", ".join(
-                    filter(
-                        None,
-                        [
-                            owner,
-                            tr(
-                                "{kind} number {value}",
-                                kind=kind,
-                                value=part + 1,
-                            ),
-                        ],
-                    )
-                )
+                owner = ", ".join(filter(None, [owner, _numbered(parent, part + 1)]))
             field = []
     return owner, ".".join(field)
 

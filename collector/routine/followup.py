@@ -97,20 +97,22 @@ def changes_for(
     case: Followup, asked: Requested, key: HRKey | None, today: date
 ) -> FollowupChanges:
     """What to record for `asked`, in the order the law gives; FollowupError if out of order."""
-    for name, day in (("--acknowledged", asked.acknowledged), ("--feedback", asked.feedback)):
+    # Said without the CLI's options: the desk shows these words too.
+    for what, day in (
+        (tr("the acknowledgement"), asked.acknowledged),
+        (tr("the feedback"), asked.feedback),
+    ):
         if day is not None and day < case.reported_on:
             raise FollowupError(
                 tr(
-                    "{name}: {day} is before HR received the answers ({reported_on})",
-                    name=name,
+                    "{what}: {day} is before HR received the answers ({reported_on})",
+                    what=what,
                     day=day,
                     reported_on=case.reported_on,
                 )
             )
     if asked.feedback is not None and (asked.acknowledged or case.acknowledged_on) is None:
-        raise FollowupError(
-            tr("record the acknowledgement first (--acknowledged), then the feedback")
-        )
+        raise FollowupError(tr("record the acknowledgement first, then the feedback"))
     note = None
     if asked.assessment:
         if key is None:

@@ -46,11 +46,16 @@ def insert(conn: sqlite3.Connection, response: StoredResponse) -> Outcome:
         (response.enc_digest, response.file_digest),
     ).fetchone()
     if gone is not None:
+        on, how = gone[0], gone[1]
         raise DeletedError(
             tr(
-                "this response was {value} on {value2} and is not taken again; delete the file too",
-                value=gone[1],
-                value2=gone[0],
+                "this response was purged on {day} and is not taken again; delete the file too",
+                day=on,
+            )
+            if how == "purged"
+            else tr(
+                "this response was erased on {day} and is not taken again; delete the file too",
+                day=on,
             )
         )
     row = conn.execute(
