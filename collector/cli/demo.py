@@ -60,21 +60,19 @@ def demo_(env: Env, folder: Path, port: int, config_file: Path | None, once: boo
     key_file, pem, created = demo.ensure_demo_key(folder)
     fingerprint = load_public_pem(pem).fingerprint
     click.echo(
-
-            tr(
-                "Made the DEMO key {key_file} (fingerprint {fingerprint}); never use it for "
-                "real answers.",
-                key_file=key_file,
-                fingerprint=fingerprint,
-            )
-            if created
-            else tr(
-                "Using the DEMO key {key_file} (fingerprint {fingerprint}); never use it for "
-                "real answers.",
-                key_file=key_file,
-                fingerprint=fingerprint,
-            )
-
+        tr(
+            "Made the DEMO key {key_file} (fingerprint {fingerprint}); never use it for "
+            "real answers.",
+            key_file=key_file,
+            fingerprint=fingerprint,
+        )
+        if created
+        else tr(
+            "Using the DEMO key {key_file} (fingerprint {fingerprint}); never use it for "
+            "real answers.",
+            key_file=key_file,
+            fingerprint=fingerprint,
+        )
     )
     site, inbox, db = folder / "site", folder / "inbox", folder / "sluttsamtale.db"
     inbox.mkdir(parents=True, exist_ok=True)

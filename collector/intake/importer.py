@@ -18,6 +18,7 @@ from typing import Any, Literal, TypeVar
 from .. import clock
 from ..errors import SluttsamtaleError, StoreError
 from ..formats.keyfile import HRKey
+from ..i18n import tr
 from ..model.employer import FollowupRules
 from ..model.loading import Catalog
 from ..store import ConflictError, DeletedError, ReplayError, Store, StoredResponse
@@ -372,7 +373,7 @@ def _unexpected(path: Path, name: str) -> FileResult:
         path,
         "rejected",
         kind="error",
-        reason=f"unexpected {name} while reading it; please report this",
+        reason=tr("unexpected {error} while reading it; please report this", error=name),
     )
 
 

@@ -124,9 +124,11 @@ class SluttsamtalePlugin(BasePlugin[SluttsamtaleConfig]):
             self.set_outputs[qset.id] = file.dest_uri
             if files.get_file_from_path(protection_uri(qset.language)) is None:
                 log.warning(
-                    "set %r links to %s, which does not exist",
-                    qset.id,
-                    protection_uri(qset.language),
+                    tr(
+                        "set {id!r} links to {page}, which does not exist",
+                        id=qset.id,
+                        page=protection_uri(qset.language),
+                    )
                 )
         spec = Path(config.config_file_path or ".").resolve().parent / "spec"
         for name in SCHEMAS:
@@ -309,10 +311,12 @@ def _warn_required(catalog: Catalog) -> None:
         for q in qset.questions():
             if q.required:
                 log.warning(
-                    "set %r: question %r is required, but the privacy notice says answering "
-                    "is voluntary; drop required: true or change the notice",
-                    qset.id,
-                    q.id,
+                    tr(
+                        "set {set_id!r}: question {id!r} is required, but the privacy notice "
+                        "says answering is voluntary; drop required: true or change the notice",
+                        set_id=qset.id,
+                        id=q.id,
+                    )
                 )
 
 
