@@ -59,6 +59,18 @@ def help_messages() -> Iterator[Message]:
         yield text, "collector/cli"
 
 
+def word_messages() -> Iterator[Message]:
+    """The CLI's own lines, written in English in collector/words/en.yml (words.OPERATORS)."""
+    import yaml
+
+    from collector.words import FOLDER, OPERATORS
+
+    english = yaml.safe_load((FOLDER / "en.yml").read_text(encoding="utf-8"))
+    for section in OPERATORS:
+        for text in english[section].values():
+            yield text, "collector/words/en.yml"
+
+
 def click_messages() -> Iterator[Message]:
     """click's own words ("Usage:", "Show this message and exit."), from its source."""
     import click
@@ -77,7 +89,7 @@ def template() -> Catalog:
         msgid_bugs_address="",
         fuzzy=False,
     )
-    for source in (help_messages(), our_messages(), click_messages()):
+    for source in (help_messages(), our_messages(), word_messages(), click_messages()):
         for message, where in source:
             catalog.add(message, locations=[(where, 0)])
     return catalog

@@ -29,7 +29,11 @@ def _ids(catalog: object) -> set[str | tuple[str, ...]]:
 
 
 def test_the_template_holds_every_message_of_the_code_and_the_help() -> None:
-    fresh = {m for m, _ in messages.our_messages()} | {m for m, _ in messages.help_messages()}
+    fresh = {
+        m
+        for source in (messages.our_messages(), messages.help_messages(), messages.word_messages())
+        for m, _ in source
+    }
     committed = _ids(messages.read(messages.TEMPLATE))
     assert fresh - committed == set(), "run: python scripts/messages.py extract update"
     gone = committed - fresh - {m for m, _ in messages.click_messages()}

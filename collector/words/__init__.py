@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, get_args
 
+from .. import i18n
+
 Language = Literal["nb", "nn", "sv", "en"]
 LANGUAGES: tuple[Language, ...] = get_args(Language)
 Section = Literal[
@@ -54,14 +56,33 @@ class Catalogue:
         return self.terms["yes" if value else "no"]
 
 
+OPERATORS: tuple[Section, ...] = ("cli",)
+"""The sections said to the person at the keyboard, not in a set's language: written in
+English in en.yml, translated in the gettext catalogues with the rest of the CLI (i18n.py),
+so a translator finds every line the command says in one place."""
+
+
 @functools.cache
 def catalogue(language: Language) -> Catalogue:
     """The catalogue of one language, read once per process."""
+    data = _read(language)
+    sections = {name: dict(data[name]) for name in SECTIONS if name not in OPERATORS}
+    english = _read("en")
+    translated = i18n.translations(language)
+    for name in OPERATORS:
+        sections[name] = {key: translated.gettext(text) for key, text in english[name].items()}
+    return Catalogue(language, sections)
+
+
+@functools.cache
+def _read(language: Language) -> dict[str, dict[str, str]]:
     with (FOLDER / f"{language}.yml").open(encoding="utf-8") as f:
         import yaml  # here, so that importing the words costs no YAML parser
 
-        data = yaml.load(f, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    return Catalogue(language, {name: dict(data[name]) for name in SECTIONS})
+        data: dict[str, dict[str, str]] = yaml.load(
+            f, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        )
+    return data
 
 
 def missing_keys() -> dict[str, set[str]]:
