@@ -66,7 +66,9 @@ so a translator finds every line the command says in one place."""
 def catalogue(language: Language) -> Catalogue:
     """The catalogue of one language, read once per process."""
     data = _read(language)
-    sections = {name: dict(data[name]) for name in SECTIONS if name not in OPERATORS}
+    sections: dict[str, dict[str, str]] = {
+        name: dict(data[name]) for name in SECTIONS if name not in OPERATORS
+    }
     english = _read("en")
     translated = i18n.translations(language)
     for name in OPERATORS:
