@@ -75,7 +75,7 @@ def _only_commands(paragraph: str) -> bool:
     lines = paragraph.splitlines()
     if not lines or lines[0].strip() != "\b":
         return False
-    return all(line.strip().startswith(("sluttsamtale", "#", "$")) for line in lines[1:])
+    return all(line.strip().startswith(("sluttsamtale", "cd ", "#", "$")) for line in lines[1:])
 
 
 def translate_help(text: str | None) -> str | None:

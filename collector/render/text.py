@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from ..i18n import tr
 from ..intake.opening import SHORT_ID, Listed, Opened
 from ..model import answers
 from ..model.records import Summary
@@ -234,6 +235,22 @@ def show_text(opened: Opened, w: Catalogue) -> str:
 # --------------------------------------------------------------------------- import
 
 
+def kind_word(kind: str | None) -> str:
+    """The failure class as said to HR (--json keeps the testkit's English name)."""
+    words = {
+        "envelope failure": tr("envelope failure"),
+        "armor failure": tr("armor failure"),
+        "no key": tr("no key"),
+        "decrypt failure": tr("decrypt failure"),
+        "payload failure": tr("payload failure"),
+        "replay": tr("replay"),
+        "conflict": tr("conflict"),
+        "deleted": tr("deleted"),
+        "error": tr("error"),
+    }
+    return words.get(kind or "error", kind or "")
+
+
 def import_line(result: FileResult, w: Catalogue) -> str:
     """The report line HR sees, e.g. `imported  a.json  receipt 3f2a-91bc-04de`.
 
@@ -245,7 +262,7 @@ def import_line(result: FileResult, w: Catalogue) -> str:
     if result.message is not None:
         where += " " + c["import_message"].format(n=result.message)
     if result.outcome == "rejected":
-        return f"{c['rejected']}  {where}: {result.kind}: {result.reason}"
+        return f"{c['rejected']}  {where}: {kind_word(result.kind)}: {result.reason}"
     line = f"{c[result.outcome]:<9} {where}  {c['receipt']} {result.receipt}"
     notes = []
     if result.outcome == "empty":
