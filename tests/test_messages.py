@@ -8,9 +8,9 @@ files to the catalogues, and the CLI to what it prints in each language."""
 from __future__ import annotations
 
 import ast
-import re
 import gettext
 import inspect
+import re
 from pathlib import Path
 
 import click
