@@ -109,6 +109,10 @@ def speak_help(group: click.Group) -> None:
         command.epilog = translate_help(english["epilog"])
         for param, help_text in english["params"]:
             param.help = translate_help(help_text)
+        # click makes --help once, in the language of that moment, and keeps it.
+        made = getattr(command, "_help_option", None)
+        if made is not None:
+            made.help = _current.gettext("Show this message and exit.")
 
 
 def _walk(command: click.Command) -> list[click.Command]:

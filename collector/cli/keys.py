@@ -9,14 +9,16 @@ import click
 from ..i18n import tr
 from .options import Env, pass_env
 
-BACKUP_WARNING = tr(
-    "Keep this key safe. If hr-key.json or its passphrase is lost, the "
-    "answers sealed to it\ncannot be read by anyone: not by HR, not by IT, "
-    "not by the makers of Sluttsamtale.\n  - Back up hr-key.json on offline "
-    "media, e.g. two USB sticks kept in separate locked places.\n  - Keep the "
-    "passphrase in the organisation's password safe.\n  - Only hr-public.pem "
-    "goes into the site build; hr-key.json never leaves HR."
-)
+
+def backup_warning() -> str:
+    return tr(
+        "Keep this key safe. If hr-key.json or its passphrase is lost, the "
+        "answers sealed to it\ncannot be read by anyone: not by HR, not by IT, "
+        "not by the makers of Sluttsamtale.\n  - Back up hr-key.json on offline "
+        "media, e.g. two USB sticks kept in separate locked places.\n  - Keep the "
+        "passphrase in the organisation's password safe.\n  - Only hr-public.pem "
+        "goes into the site build; hr-key.json never leaves HR."
+    )
 
 
 def _new_passphrase(env: Env) -> str:
@@ -101,4 +103,4 @@ def keygen(env: Env, out: Path) -> None:
     click.echo(tr("Wrote {pem_path} (public key, for the site build)", pem_path=pem_path))
     click.echo(tr("Key id: {fingerprint}", fingerprint=fingerprint(kid)))
     click.echo("")
-    click.echo(BACKUP_WARNING)
+    click.echo(backup_warning())

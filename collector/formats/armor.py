@@ -25,7 +25,10 @@ BEGIN = "-----BEGIN SLUTTSAMTALE RESPONSE-----"
 END = "-----END SLUTTSAMTALE RESPONSE-----"
 COLUMNS = 64
 
-REWRAPPED = tr("it looks re-wrapped by an e-mail program; attach the .json file instead")
+
+def rewrapped() -> str:
+    return tr("it looks re-wrapped by an e-mail program; attach the .json file instead")
+
 
 # What makes a line look like ours, in any case: it is then held to the rules, so that a
 # damaged block is reported instead of silently skipped.
@@ -82,7 +85,7 @@ def _begin(line: str, number: int) -> str | None:
             tr(
                 "line {number} has text before the BEGIN line; {REWRAPPED}",
                 number=number,
-                REWRAPPED=REWRAPPED,
+                REWRAPPED=rewrapped(),
             )
         )
     content = line[len(prefix) :]
@@ -93,7 +96,7 @@ def _begin(line: str, number: int) -> str | None:
             tr(
                 "line {number} has text after the BEGIN line; {REWRAPPED}",
                 number=number,
-                REWRAPPED=REWRAPPED,
+                REWRAPPED=rewrapped(),
             )
         )
     raise ArmorError(
@@ -158,7 +161,7 @@ def _decode(block: _Block) -> bytes:
                 "{where} has lines that are not {COLUMNS} characters long; {REWRAPPED}",
                 where=where,
                 COLUMNS=COLUMNS,
-                REWRAPPED=REWRAPPED,
+                REWRAPPED=rewrapped(),
             )
         )
     if not all(_BASE64_LINE.fullmatch(line) for line in body):

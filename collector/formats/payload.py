@@ -187,7 +187,8 @@ def describe(error: ValidationError) -> str:
 
 def _path(loc: list[int | str]) -> str:
     parts = [
-        str(p) if isinstance(p, int) or _PLAIN_NAME.fullmatch(p) else "(unprintable)" for p in loc
+        str(p) if isinstance(p, int) or _PLAIN_NAME.fullmatch(p) else tr("(unprintable)")
+        for p in loc
     ]
     return f'"{".".join(parts)}"' if parts else ""
 

@@ -20,11 +20,14 @@ from ..formats import armor
 from ..i18n import tr
 from .files import Item, is_response_file, mbox_message, read_capped, within_caps
 
-NOT_A_RESPONSE = tr(
-    "the file holds no Sluttsamtale response; save the attachment, or save "
-    "the message as .eml or .msg"
-)
-"""What a file with no response gets: most often a mail saved the wrong way."""
+
+def not_a_response() -> str:
+    """What a file with no response gets: most often a mail saved the wrong way."""
+    return tr(
+        "the file holds no Sluttsamtale response; save the attachment, or save "
+        "the message as .eml or .msg"
+    )
+
 
 OUTLOOK_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 """The Compound File Binary signature that opens every Outlook .msg file (MS-CFB 2.2)."""
@@ -60,7 +63,7 @@ def extract_bytes(data: bytes, suffix: str) -> bytes:
     else:
         found = _from_text(data)
     if not found:
-        raise EnvelopeError(NOT_A_RESPONSE)
+        raise EnvelopeError(not_a_response())
     if len(found) > 1:
         raise EnvelopeError(tr("the file holds more than one response; save each separately"))
     return found[0]

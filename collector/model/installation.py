@@ -173,7 +173,7 @@ def catalog_with(questionnaires: Path, config_file: Path | None) -> Catalog:
 
 def _first_problem(error: ValidationError) -> str:
     first = error.errors()[0]
-    where = ".".join(str(part) for part in first["loc"]) or "the file"
+    where = ".".join(str(part) for part in first["loc"]) or tr("the file")
     kind = first["type"]
     if kind == "extra_forbidden":
         return tr(

@@ -194,19 +194,22 @@ def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" "))
 
 
-# Plain words for the identifier patterns in schema.py.
-_PATTERNS = {
-    r"^[a-z][a-z0-9_]*$": tr("must be lowercase letters, digits and _, starting with a letter"),
-    r"^[a-z0-9][a-z0-9-]*$": tr("must be lowercase letters, digits and -"),
-}
+def _pattern_words(pattern: str) -> str | None:
+    """Plain words for the identifier patterns in schema.py."""
+    if pattern == r"^[a-z][a-z0-9_]*$":
+        return tr("must be lowercase letters, digits and _, starting with a letter")
+    if pattern == r"^[a-z0-9][a-z0-9-]*$":
+        return tr("must be lowercase letters, digits and -")
+    return None
 
 
 def _describe(error: ValidationError, raw: Any) -> str:
     """One sentence for the first error: the question (or section) it is in, then the problem."""
     first = error.errors()[0]
     message = first["msg"].removeprefix("Value error, ")
-    # Cross-question checks in the models already start with the question they are about.
-    if first["type"] == "value_error" and message.startswith(("question ", "section ")):
+    # The set's own cross-question checks (loc is the set itself) already start with the
+    # question or section they are about, in any language.
+    if first["type"] == "value_error" and not first["loc"]:
         return message
     owner, field = _locate(raw, first["loc"])
     if first["type"] == "missing":
@@ -226,8 +229,8 @@ def _describe(error: ValidationError, raw: Any) -> str:
             field=field,
             min_length=first["ctx"]["min_length"],
         )
-    elif first["type"] == "string_pattern_mismatch" and first["ctx"]["pattern"] in _PATTERNS:
-        problem = f"{field} {first['input']!r} {_PATTERNS[first['ctx']['pattern']]}"
+    elif first["type"] == "string_pattern_mismatch" and _pattern_words(first["ctx"]["pattern"]):
+        problem = f"{field} {first['input']!r} {_pattern_words(first['ctx']['pattern'])}"
     else:
         problem = message[:1].lower() + message[1:]
         if field:

@@ -13,10 +13,13 @@ from ..i18n import tr
 
 MIN_LENGTH = 12
 MIN_GUESSES_LOG10 = 12.0
-HINT = tr(
-    "use four or more random words, e.g. 'otter lantern gravel sixteen', or "
-    "let the organisation's password manager make one"
-)
+
+
+def hint() -> str:
+    return tr(
+        "use four or more random words, e.g. 'otter lantern gravel sixteen', or "
+        "let the organisation's password manager make one"
+    )
 
 
 def weakness(passphrase: str, context: Sequence[str] = ()) -> str | None:
@@ -30,12 +33,12 @@ def weakness(passphrase: str, context: Sequence[str] = ()) -> str | None:
         return tr(
             "the passphrase has fewer than {MIN_LENGTH} characters; {HINT}",
             MIN_LENGTH=MIN_LENGTH,
-            HINT=HINT,
+            HINT=hint(),
         )
     # zxcvbn's own limit: it only looks at the first 100 characters.
     result = zxcvbn(passphrase[:100], user_inputs=[*context, "sluttsamtale", "avslutssamtal"])
     if float(result["guesses_log10"]) < MIN_GUESSES_LOG10:
         warning = str(result["feedback"]["warning"] or "").rstrip(".")
         why = f" ({warning.lower()})" if warning else ""
-        return tr("the passphrase is too easy to guess{why}; {HINT}", why=why, HINT=HINT)
+        return tr("the passphrase is too easy to guess{why}; {HINT}", why=why, HINT=hint())
     return None

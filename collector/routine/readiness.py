@@ -166,7 +166,7 @@ def _config(folder: Folder) -> Iterable[Finding]:
             "warning", tr("no sluttsamtale.toml here or above; `sluttsamtale init` makes one")
         )
     else:
-        yield Finding("ok", f"configuration: {folder.config}")
+        yield Finding("ok", tr("configuration: {path}", path=folder.config))
     if not folder.base_url:
         yield Finding(
             "problem",
@@ -268,7 +268,7 @@ def _keys(folder: Folder) -> Iterable[Finding]:
 
 def _store(folder: Folder) -> Iterable[Finding]:
     if folder.db.is_file():
-        yield Finding("ok", f"store: {folder.db}")
+        yield Finding("ok", tr("store: {path}", path=folder.db))
     elif not folder.db.parent.is_dir():
         yield Finding(
             "problem",
