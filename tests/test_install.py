@@ -48,13 +48,18 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return env_dir / "bin" / "sluttsamtale"
 
 
-def run(command: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def run(
+    command: Path, cwd: Path, *args: str, lang: str = "C.UTF-8"
+) -> subprocess.CompletedProcess[str]:
     env = {
         k: v
         for k, v in os.environ.items()
         if not k.startswith("SLUTTSAMTALE_") and k != "PYTHONPATH"
     }
     env["SLUTTSAMTALE_PASSPHRASE"] = PASSPHRASE
+    env.pop("LC_ALL", None)
+    env.pop("LC_MESSAGES", None)
+    env["LANG"] = lang
     return subprocess.run(
         [str(command), *args], cwd=cwd, env=env, capture_output=True, text=True, check=False
     )
@@ -145,6 +150,14 @@ def test_the_installed_tool_knows_its_commands_and_sets(installed: Path, tmp_pat
     assert shown.returncode == 0
     for command in ("init", "doctor", "build", "invite", "import", "list", "report"):
         assert f"  {command} " in shown.stdout or f"  {command}\n" in shown.stdout
+    # The catalogues ship in the wheel: the help in the locale's language.
+    for lang, usage, words in (
+        ("nb_NO.UTF-8", "Bruk:", "Vis denne meldingen og avslutt."),
+        ("nn_NO.UTF-8", "Bruk:", "Vis denne meldinga og avslutt."),
+        ("sv_SE.UTF-8", "Användning:", "Visa det här meddelandet och avsluta."),
+    ):
+        said = run(installed, tmp_path, "--help", lang=lang)
+        assert said.stdout.startswith(usage) and words in said.stdout, said.stdout
     schema = run(installed, tmp_path, "schema", "config")
     assert schema.returncode == 0
     assert schema.stdout == (ROOT / "spec" / "config.schema.json").read_text(encoding="utf-8")

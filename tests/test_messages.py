@@ -59,6 +59,25 @@ def test_every_message_is_a_literal_the_extractor_can_read() -> None:
     assert wrong == []
 
 
+def test_no_message_is_translated_when_its_module_is_imported() -> None:
+    """A tr() outside a function runs before the CLI has chosen a language: English always."""
+    found = []
+
+    def visit(node: ast.AST, inside: bool, path: Path) -> None:
+        for child in ast.iter_child_nodes(node):
+            deeper = inside or isinstance(
+                child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+            )
+            call = isinstance(child, ast.Call) and isinstance(child.func, ast.Name)
+            if call and child.func.id in ("tr", "tr_plural") and not inside:  # type: ignore[attr-defined]
+                found.append(f"{path.relative_to(messages.ROOT)}:{child.lineno}")
+            visit(child, deeper, path)
+
+    for path in sorted(messages.PACKAGE.rglob("*.py")):
+        visit(ast.parse(path.read_text(encoding="utf-8")), False, path)
+    assert found == []
+
+
 @pytest.mark.parametrize("language", messages.LANGUAGES)
 def test_every_language_translates_every_message(language: str) -> None:
     assert messages.problems(language) == []
