@@ -175,6 +175,24 @@ def test_a_file_that_is_not_a_workbook(flow: Flow) -> None:
     )
 
 
+def test_a_zip_of_an_unknown_version_is_not_a_workbook() -> None:
+    """Found by the fuzzer (2026-12-03): zipfile raises NotImplementedError for a zip that
+    says it needs version 10.1, which reached HR as "unexpected NotImplementedError"."""
+    import io
+    import zipfile
+
+    from collector.intake.tables import TableError, read_table
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        z.writestr("xl/workbook.xml", "<workbook/>")
+    raw = bytearray(buffer.getvalue())
+    central = raw.rindex(b"PK\x01\x02")
+    raw[central + 6 : central + 8] = (101).to_bytes(2, "little")  # version needed: 10.1
+    with pytest.raises(TableError, match=r"^leavers\.xlsx: is not an Excel workbook \(\.xlsx\)"):
+        read_table(bytes(raw), Path("leavers.xlsx"))
+
+
 def _sparse_workbook(last_cell: str, row: int) -> bytes:
     """A 1.4 KB workbook whose second cell sits far out: openpyxl would spread the sheet
     over every empty cell up to it (the attacker's pass of 2026-12-03)."""
