@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import inspect
 import re
+import string
 import sys
 from collections.abc import Iterator
 from io import BytesIO
@@ -29,7 +30,6 @@ TEMPLATE = LOCALE / "sluttsamtale.pot"
 LANGUAGES = ("nb", "nn", "sv")
 OUR_KEYWORDS = {"tr": None, "tr_plural": (1, 2)}
 CLICK_KEYWORDS = {"_": None, "ngettext": (1, 2)}
-PLACEHOLDER = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)(?:![rsa])?(?::[^{}]*)?\}")
 
 Message = tuple[str | tuple[str, ...], str]  # (id or (singular, plural), where)
 
@@ -99,9 +99,18 @@ PERCENT = re.compile(r"%\(([A-Za-z_]+)\)[sdr]")
 
 
 def placeholders(text: str) -> set[str]:
-    """The {name} and %(name)s fields a translation must keep (click uses both)."""
-    braces = set(PLACEHOLDER.findall(text.replace("{{", "").replace("}}", "")))
-    return braces | {f"%{name}" for name in PERCENT.findall(text)}
+    """The {name} and %(name)s fields a translation must keep (click uses both), each as
+    written: a translation's `{path.__class__}` or `{path!r}` for `{path}` is a difference,
+    since str.format would look up what it names."""
+    try:
+        fields = {
+            f"{{{name}{'!' + conversion if conversion else ''}{':' + spec if spec else ''}}}"
+            for _, name, spec, conversion in string.Formatter().parse(text)
+            if name is not None
+        }
+    except ValueError:  # a lone brace: str.format would refuse it
+        fields = {"(a lone brace)"}
+    return fields | {f"%{name}" for name in PERCENT.findall(text)}
 
 
 def write(catalog: Catalog, path: Path) -> None:

@@ -191,3 +191,14 @@ def test_help_paragraphs_leave_out_blocks_of_commands() -> None:
     text = "Say this.\n\nExample:\n\n\b\n    sluttsamtale init x\n    sluttsamtale doctor\n"
     assert i18n.help_paragraphs(text) == ["Say this.", "Example:"]
     assert isinstance(main, click.Group)
+
+
+def test_a_translation_may_not_name_more_than_its_english() -> None:
+    """str.format follows what a field names: `{path.__class__}` in a catalogue would print
+    an attribute the English never shows."""
+    english = messages.placeholders("{path}: no such file ({error!r})")
+    assert english == {"{path}", "{error!r}"}
+    assert messages.placeholders("{path.__class__}: finst ikkje ({error!r})") != english
+    assert messages.placeholders("{path}: finst ikkje ({error})") != english
+    assert messages.placeholders("({error!r}) {path}: finst ikkje") == english
+    assert messages.placeholders("{path: ikkje") == {"(a lone brace)"}
