@@ -239,7 +239,9 @@ def test_material_scripts_are_not_shipped(built_site: Path) -> None:
     for script in scripts:
         assert (built_site / script).is_file()
     html = (built_site / "sets" / f"{SETS[0].id}.html").read_text(encoding="utf-8")
-    assert re.findall(r'<script src="\.\./([^"]+)"', html) == scripts
+    # The head's early.js (site/overrides/main.html) first, then the body's.
+    assert re.findall(r'<script src="\.\./([^"]+)"', html) == ["js/early.js", *scripts]
+    assert (built_site / "js" / "early.js").is_file()
 
 
 def test_every_page_starts_its_head_with_the_csp(built_site: Path) -> None:

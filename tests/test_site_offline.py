@@ -81,7 +81,7 @@ def test_the_single_files_policy_allows_only_what_it_holds(single_file_pages: Pa
         for sources in policy.values():
             assert "'self'" not in sources and "'unsafe-inline'" not in sources
         assert all(s.startswith("'sha256-") for s in policy["script-src"])
-        assert len(policy["script-src"]) == 9  # the site's nine scripts, each by its hash
+        assert len(policy["script-src"]) == 10  # the site's ten scripts, each by its hash
         assert all(s.startswith("'sha256-") for s in policy["style-src"])
         assert policy["img-src"] == ["data:"]
         assert policy["connect-src"] == ["'none'"] and policy["default-src"] == ["'none'"]
@@ -97,4 +97,45 @@ def test_the_sites_tree_does_not_run_from_a_file(recorded: RecordedPage, built_s
     expect(page.locator("[data-sl-progress]")).to_be_hidden()
     assert page.evaluate("typeof Sluttsamtale") == "undefined"
     refused = [m for m in console if "Subresource Integrity" in m and "CORS" in m]
-    assert len(refused) == 11, console  # two stylesheets and nine scripts
+    assert len(refused) == 12, console  # two stylesheets and ten scripts
+
+
+LATER_PART_AT_START = """
+document.addEventListener("DOMContentLoaded", () => {
+  // Before the form's own DOMContentLoaded listener: what the first layout would lay out.
+  const later = document.querySelector("#sl-section-1");
+  window.__laterPart = later ? getComputedStyle(later).display : "missing";
+}, { once: true });
+"""
+
+
+def test_the_first_layout_is_of_one_part(recorded: RecordedPage, single_file_pages: Path) -> None:
+    """js/early.js hides the later parts before the body is laid out, so a slow phone lays
+    out one part, not the whole set (issue 14), and the form's script shows them in turn."""
+    page = recorded.page
+    page.add_init_script(LATER_PART_AT_START)
+    page.goto((single_file_pages / "sets" / f"{SETS[0].id}.html").as_uri())
+    expect(page.locator("[data-sl-progress]")).to_be_visible()
+    assert page.evaluate("window.__laterPart") == "none"
+    assert page.evaluate("document.documentElement.classList.contains('sl-starting')") is False
+    expect(page.locator("#sl-section-0")).to_be_visible()
+    expect(page.locator("#sl-section-1")).to_be_hidden()
+
+
+def test_every_part_shows_when_the_forms_script_does_not_run(
+    recorded: RecordedPage, single_file_pages: Path, tmp_path: Path
+) -> None:
+    """A browser that runs early.js but not the form's script (here: its text altered, so
+    the policy's hash refuses it) reads every question, as without JavaScript."""
+    html = (single_file_pages / "sets" / f"{SETS[0].id}.html").read_text(encoding="utf-8")
+    altered = html.replace("function goTo(", "function goTo (", 1)
+    assert altered != html
+    page_file = tmp_path / "altered.html"
+    page_file.write_text(altered, encoding="utf-8")
+    page = recorded.page
+    page.goto(page_file.as_uri())
+    page.wait_for_load_state("load")
+    expect(page.locator("[data-sl-progress]")).to_be_hidden()  # the form's script did not run
+    assert page.evaluate("document.documentElement.classList.contains('sl-starting')") is False
+    for index in range(len(SETS[0].sections)):
+        expect(page.locator(f"#sl-section-{index}")).to_be_visible()

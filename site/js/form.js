@@ -577,6 +577,7 @@
     writeAll(page);
     writeCounts(page);
     render(page);
+    document.documentElement.classList.remove("sl-starting"); // each part is hidden by now
     return page;
   }
 
