@@ -28,7 +28,7 @@ from multiprocessing.connection import Client, Listener
 from pathlib import Path
 
 from .i18n import tr
-from .keyagent import AgentError, handed
+from .keyagent import AgentError
 
 MAX_REPLY = 1 << 20
 FAMILY = "AF_PIPE" if sys.platform == "win32" else "AF_UNIX"
@@ -149,7 +149,17 @@ def start(rendezvous: Path, payload: str, idle: float, family: str = FAMILY) -> 
         close_fds=True,
         **detached,  # type: ignore[call-overload]
     )
-    handed(process, payload, lambda: ask(rendezvous, {"op": "status"}) is not None, rendezvous)
+    assert process.stdin is not None
+    process.stdin.write(payload.encode())
+    process.stdin.close()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if ask(rendezvous, {"op": "status"}) is not None:
+            return
+        if process.poll() is not None:
+            break
+        time.sleep(0.05)
+    raise AgentError(tr("{path}: the key agent did not start", path=rendezvous))
 
 
 def _write_private(path: Path, text: str) -> None:

@@ -20,7 +20,7 @@ import stat
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,8 +28,6 @@ from .errors import SluttsamtaleError
 from .i18n import tr
 
 if TYPE_CHECKING:
-    import subprocess
-
     from .formats.keyfile import HRKey
 
 MAX_REQUEST = 4096
@@ -212,24 +210,17 @@ def start(path: Path, keys: dict[str, bytes], idle: float) -> None:
         start_new_session=True,  # survives the terminal's Ctrl+C and the command's exit
         close_fds=True,
     )
-    handed(process, payload, lambda: ask(path, {"op": "status"}) is not None, path)
-
-
-def handed(
-    process: subprocess.Popen[bytes], payload: str, answers: Callable[[], bool], where: Path
-) -> None:
-    """Give a new agent its keys on its standard input, and wait until it answers."""
     assert process.stdin is not None
     process.stdin.write(payload.encode())
     process.stdin.close()
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
-        if answers():
+        if ask(path, {"op": "status"}) is not None:
             return
         if process.poll() is not None:
             break
         time.sleep(0.05)
-    raise AgentError(tr("{path}: the key agent did not start", path=where))
+    raise AgentError(tr("{path}: the key agent did not start", path=path))
 
 
 def hand_over(path: Path, opened: Mapping[str, HRKey], idle: float) -> None:
