@@ -38,17 +38,7 @@ class AgentError(SluttsamtaleError):
 
 
 def available() -> bool:
-    """A Unix socket, or on Windows a named pipe (agent_pipe.py)."""
-    return _unix() or sys.platform == "win32"
-
-
-def _unix() -> bool:
     return hasattr(socket, "AF_UNIX")
-
-
-def _rendezvous(path: Path) -> Path:
-    """Where the named-pipe agent writes its pipe's name and secret, beside the socket's."""
-    return path.with_name("agent.json")
 
 
 def socket_path(runtime_dir: str | None) -> Path:
@@ -60,12 +50,9 @@ def socket_path(runtime_dir: str | None) -> Path:
 
 
 def safe_folder(folder: Path, *, create: bool) -> None:
-    """The socket's folder must be the user's own and closed to everyone else (on Windows,
-    where modes and owners are not told this way, the user's own temporary folder)."""
+    """The socket's folder must be the user's own and closed to everyone else."""
     if create:
         folder.mkdir(mode=0o700, exist_ok=True)
-    if not hasattr(os, "getuid"):
-        return
     try:
         st = os.lstat(folder)
     except FileNotFoundError:
@@ -83,11 +70,7 @@ def safe_folder(folder: Path, *, create: bool) -> None:
 
 def ask(path: Path, request: dict[str, object], timeout: float = 5.0) -> dict[str, object] | None:
     """One request to the agent, or None when no agent is listening there."""
-    if not _unix():
-        from . import agent_pipe
-
-        return agent_pipe.ask(_rendezvous(path), request) if available() else None
-    if not path.exists():
+    if not available() or not path.exists():
         return None
     safe_folder(path.parent, create=False)
     try:
@@ -195,13 +178,8 @@ def start(path: Path, keys: dict[str, bytes], idle: float) -> None:
     if not available():
         raise AgentError(tr("this system has no Unix sockets, so the key cannot be kept unlocked"))
     safe_folder(path.parent, create=True)
-    payload = json.dumps({k: base64.b64encode(v).decode() for k, v in keys.items()})
-    if not _unix():
-        from . import agent_pipe
-
-        agent_pipe.start(_rendezvous(path), payload, idle)
-        return
     ask(path, {"op": "stop"})  # one agent at a time: the newest unlock wins
+    payload = json.dumps({k: base64.b64encode(v).decode() for k, v in keys.items()})
     process = subprocess.Popen(
         [sys.executable, "-m", "collector.keyagent", str(path), str(idle)],
         stdin=subprocess.PIPE,

@@ -24,9 +24,8 @@ def unlock(env: Env, key_paths: tuple[Path, ...], minutes: int | None) -> None:
     """Open HR's key once: every command uses it without asking until it is left unused.
 
     The opened key is kept in memory only, by a small background process of yours that
-    answers only you (a Unix socket in a folder closed to others; on Windows, a named pipe
-    that asks for a secret kept in your own temporary folder); it forgets the key after the
-    idle time, at logout, or at once with `sluttsamtale lock`.
+    answers only you (a Unix socket in a folder closed to others); it forgets the key after
+    the idle time, at logout, or at once with `sluttsamtale lock`.
 
     Example:
 
