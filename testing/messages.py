@@ -116,7 +116,7 @@ def placeholders(text: str) -> set[str]:
 def write(catalog: Catalog, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     out = BytesIO()
-    write_po(out, catalog, width=100, include_lineno=False, sort_output=False)
+    write_po(out, catalog, width=100, include_lineno=False, sort_output=False, ignore_obsolete=True)
     path.write_bytes(out.getvalue())
 
 
