@@ -13,6 +13,7 @@ Run as `python -m collector.keyagent SOCKET IDLE_SECONDS`, the keys on standard 
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import socket
@@ -148,23 +149,27 @@ def serve(path: Path, keys: dict[str, str], idle: float) -> None:
             except TimeoutError:
                 continue
             with conn:
-                conn.settimeout(5)
-                if not _same_user(conn):
-                    continue
+                # One caller that stalls or leaves early (a timeout, a reset) ends only its
+                # own request, never the agent (the attacker's pass of 2026-12-03).
                 try:
+                    conn.settimeout(2)
+                    if not _same_user(conn):
+                        continue
                     request = json.loads(_read_line(conn, MAX_REQUEST) or b"{}")
-                except ValueError:
+                    op = request.get("op") if isinstance(request, dict) else None
+                    if op == "keys":
+                        last = time.monotonic()
+                        conn.sendall(json.dumps({"keys": keys}).encode() + b"\n")
+                    elif op == "status":
+                        left = int(idle - (time.monotonic() - last))
+                        reply = {"keys": len(keys), "left": left}
+                        conn.sendall(json.dumps(reply).encode() + b"\n")
+                    elif op == "stop":
+                        with contextlib.suppress(OSError):
+                            conn.sendall(b'{"stopped": true}\n')
+                        return
+                except (OSError, ValueError):
                     continue
-                op = request.get("op") if isinstance(request, dict) else None
-                if op == "keys":
-                    last = time.monotonic()
-                    conn.sendall(json.dumps({"keys": keys}).encode() + b"\n")
-                elif op == "status":
-                    left = int(idle - (time.monotonic() - last))
-                    conn.sendall(json.dumps({"keys": len(keys), "left": left}).encode() + b"\n")
-                elif op == "stop":
-                    conn.sendall(b'{"stopped": true}\n')
-                    return
     finally:
         keys.clear()
         server.close()
@@ -208,8 +213,29 @@ def hand_over(path: Path, opened: Mapping[str, HRKey], idle: float) -> None:
     start(path, {kid: keys_format.private_raw(k.private) for kid, k in opened.items()}, idle)
 
 
+def _no_core_dumps() -> None:
+    """A crash of the agent must not write its memory, the keys, to a core file; on Linux
+    the process is also closed to ptrace by the user's other processes."""
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    except (ImportError, ValueError, OSError):
+        pass
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            pr_set_dumpable = 4
+            ctypes.CDLL(None, use_errno=True).prctl(pr_set_dumpable, 0, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+
+
 def _main() -> None:
-    path, idle = Path(sys.argv[1]), float(sys.argv[2])
+    _no_core_dumps()
+    path, idle = Path(sys.argv[1]).absolute(), float(sys.argv[2])
+    os.chdir("/")  # not the folder unlock was run in
     keys = json.loads(sys.stdin.read())
     sys.stdin.close()
     serve(path, keys, idle)

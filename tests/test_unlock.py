@@ -95,3 +95,60 @@ def test_a_folder_others_can_enter_is_refused(tmp_path: Path) -> None:
     folder.chmod(0o755)
     with pytest.raises(AgentError, match="not a folder of your own closed to others"):
         safe_folder(folder, create=False)
+
+
+def test_a_caller_that_stalls_or_leaves_does_not_end_the_agent(env: Env) -> None:
+    """The attacker's pass (2026-12-03): one client that connected and said nothing, or
+    asked for the keys and closed at once, ended the agent and HR's unlock with it."""
+    import socket
+
+    from collector import keyagent
+
+    path = socket_folder() / "agent.sock"
+    keyagent.start(path, {"k": b"KEY"}, idle=30)
+    try:
+        silent = socket.socket(socket.AF_UNIX)
+        silent.connect(str(path))
+        for _ in range(5):
+            rude = socket.socket(socket.AF_UNIX)
+            rude.connect(str(path))
+            rude.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\1\0\0\0\0\0\0\0")
+            rude.sendall(b'{"op": "keys"}\n')
+            rude.close()
+        time.sleep(3)  # past the agent's wait for the silent caller
+        silent.close()
+        assert keyagent.held_keys(path) == {"k": b"KEY"}
+    finally:
+        assert keyagent.ask(path, {"op": "stop"}) == {"stopped": True}
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc")
+def test_the_agent_writes_no_core_file(env: Env) -> None:
+    """A crash must not put the keys on disk (the attacker's pass found a core dump with
+    them): the agent takes a core size of 0 (and is not dumpable, which only another
+    user's view of /proc would show), and leaves the folder unlock ran in."""
+    from collector import keyagent
+
+    path = socket_folder() / "agent.sock"
+    keyagent.start(path, {"k": b"KEY"}, idle=30)
+    try:
+        pids = [
+            p.name
+            for p in Path("/proc").iterdir()
+            if p.name.isdigit() and b"collector.keyagent" in _cmdline(p)
+        ]
+        assert pids
+        for pid in pids:
+            limits = Path(f"/proc/{pid}/limits").read_text()
+            core = next(line for line in limits.splitlines() if line.startswith("Max core"))
+            assert core.split()[4:6] == ["0", "0"], core
+            assert Path(f"/proc/{pid}/cwd").resolve() == Path("/")  # as root, still readable
+    finally:
+        keyagent.ask(path, {"op": "stop"})
+
+
+def _cmdline(proc: Path) -> bytes:
+    try:
+        return (proc / "cmdline").read_bytes()
+    except OSError:
+        return b""
