@@ -21,7 +21,7 @@ import stat
 import sys
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -139,6 +139,7 @@ def serve(path: Path, keys: dict[str, str], idle: float) -> None:
         server.bind(str(path))
     finally:
         os.umask(old)
+    own = os.stat(path)  # the socket's file as bound: only this one is removed at the end
     server.listen(8)
     server.settimeout(0.5)
     last = time.monotonic()
@@ -173,17 +174,58 @@ def serve(path: Path, keys: dict[str, str], idle: float) -> None:
     finally:
         keys.clear()
         server.close()
+        _unlink_own(path, own)
+
+
+def _unlink_own(path: Path, own: os.stat_result) -> None:
+    """Remove the socket's file if it is still the one this agent bound, never a newer
+    agent's that has replaced it (which would leave that agent unreachable by lock)."""
+    try:
+        now = os.stat(path)
+    except OSError:
+        return
+    if (now.st_dev, now.st_ino) == (own.st_dev, own.st_ino):
         path.unlink(missing_ok=True)
 
 
 def start(path: Path, keys: dict[str, bytes], idle: float) -> None:
     """Start the agent in the background with `keys`, and wait until it answers."""
-    import subprocess
 
     if not available():
         raise AgentError(tr("this system has no Unix sockets, so the key cannot be kept unlocked"))
     safe_folder(path.parent, create=True)
-    ask(path, {"op": "stop"})  # one agent at a time: the newest unlock wins
+    # One unlock at a time (the CLI and the desk may race): the old agent is stopped and
+    # gone before the new one binds, so none is left holding keys where lock cannot reach.
+    with _exclusive(path.parent / "agent.lock"):
+        if ask(path, {"op": "stop"}) is not None:  # the newest unlock wins
+            _wait_gone(path)
+        _spawn(path, keys, idle)
+
+
+def _exclusive(lock_file: Path) -> contextlib.AbstractContextManager[None]:
+    import fcntl
+
+    @contextlib.contextmanager
+    def held() -> Iterator[None]:
+        fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # releases the lock
+
+    return held()
+
+
+def _wait_gone(path: Path, seconds: float = 5.0) -> None:
+    deadline = time.monotonic() + seconds
+    while path.exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
+def _spawn(path: Path, keys: dict[str, bytes], idle: float) -> None:
+    import subprocess
+
     payload = json.dumps({k: base64.b64encode(v).decode() for k, v in keys.items()})
     process = subprocess.Popen(
         [sys.executable, "-m", "collector.keyagent", str(path), str(idle)],
@@ -203,6 +245,7 @@ def start(path: Path, keys: dict[str, bytes], idle: float) -> None:
         if process.poll() is not None:
             break
         time.sleep(0.05)
+    process.kill()  # an agent that does not answer must not keep the keys either
     raise AgentError(tr("{path}: the key agent did not start", path=path))
 
 

@@ -55,10 +55,12 @@ def test_unlocked_once_for_a_whole_routine(env: Env) -> None:
             assert "Passphrase" not in done.stderr, command
             assert done.returncode == 0, (command, done.stderr)
 
-        # Nothing of the key on disk: the folder holds the socket and nothing else.
+        # Nothing of the key on disk: the folder holds the socket and the (empty) file
+        # that keeps two unlocks from racing, nothing else.
         folder = socket_folder()
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700
-        assert [p.name for p in folder.iterdir()] == ["agent.sock"]
+        assert sorted(p.name for p in folder.iterdir()) == ["agent.lock", "agent.sock"]
+        assert (folder / "agent.lock").stat().st_size == 0
         assert stat.S_ISSOCK((folder / "agent.sock").stat().st_mode)
         private = keys.private_raw(keyfile.load(env.key, PASSPHRASE).private)
         for path in Path(env.root).rglob("*"):
@@ -145,6 +147,48 @@ def test_the_agent_writes_no_core_file(env: Env) -> None:
             assert Path(f"/proc/{pid}/cwd").resolve() == Path("/")  # as root, still readable
     finally:
         keyagent.ask(path, {"op": "stop"})
+
+
+def _agents(path: Path) -> list[str]:
+    """The agent processes serving `path`."""
+    wanted = f"collector.keyagent\0{path}\0".encode()
+    return [p.name for p in Path("/proc").iterdir() if p.name.isdigit() and wanted in _cmdline(p)]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc")
+def test_two_unlocks_at_once_leave_one_agent_that_lock_stops(env: Env) -> None:
+    """The attacker's pass (2026-12-03): two unlocks at once (the CLI and the desk) left an
+    agent that held the key where lock could not reach it, and that agent, at the end of
+    its idle time, removed the socket of the one after it."""
+    import threading
+
+    from collector import keyagent
+
+    path = socket_folder() / "agent.sock"
+    failed: list[BaseException] = []
+
+    def unlock() -> None:
+        try:
+            keyagent.start(path, {"k": b"KEY"}, idle=30)
+        except BaseException as e:  # noqa: BLE001 - reported below
+            failed.append(e)
+
+    threads = [threading.Thread(target=unlock) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failed == []
+    deadline = time.monotonic() + 5
+    while len(_agents(path)) > 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(_agents(path)) == 1
+    assert keyagent.ask(path, {"op": "stop"}) == {"stopped": True}
+    deadline = time.monotonic() + 5
+    while _agents(path) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _agents(path) == []
+    assert keyagent.held_keys(path) == {}
 
 
 def _cmdline(proc: Path) -> bytes:
