@@ -196,18 +196,19 @@ def start(path: Path, keys: dict[str, bytes], idle: float) -> None:
     safe_folder(path.parent, create=True)
     # One unlock at a time (the CLI and the desk may race): the old agent is stopped and
     # gone before the new one binds, so none is left holding keys where lock cannot reach.
-    with _exclusive(path.parent / "agent.lock"):
+    with _exclusive(path.parent):
         if ask(path, {"op": "stop"}) is not None:  # the newest unlock wins
             _wait_gone(path)
         _spawn(path, keys, idle)
 
 
-def _exclusive(lock_file: Path) -> contextlib.AbstractContextManager[None]:
+def _exclusive(folder: Path) -> contextlib.AbstractContextManager[None]:
+    """A lock on the agent's folder itself (flock takes a folder too): nothing is written."""
     import fcntl
 
     @contextlib.contextmanager
     def held() -> Iterator[None]:
-        fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o600)
+        fd = os.open(folder, os.O_RDONLY)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             yield

@@ -168,8 +168,11 @@ def test_a_stopped_import_leaves_no_worker_behind(tmp_path: Path, how: signal.Si
     batch = cs.make_batch(tmp_path, workers.PARALLEL_FROM * 3, seed=11)
     process, spawned = started_in_parallel(batch)
     os.kill(process.pid, how)
-    _, err = process.communicate(timeout=60)
-    if how == signal.SIGINT:
+    out, err = process.communicate(timeout=60)
+    # On a loaded machine the import may finish its batch before the signal lands (CI saw
+    # it once): its summary is then printed and there was nothing left to interrupt.
+    finished = f"{len(batch.by_id)} imported".encode() in out + err
+    if how == signal.SIGINT and not finished:
         assert process.returncode != 0
         assert b"Traceback" not in err, err.decode()
         assert b"interrupted" in err, err.decode()

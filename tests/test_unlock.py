@@ -55,12 +55,10 @@ def test_unlocked_once_for_a_whole_routine(env: Env) -> None:
             assert "Passphrase" not in done.stderr, command
             assert done.returncode == 0, (command, done.stderr)
 
-        # Nothing of the key on disk: the folder holds the socket and the (empty) file
-        # that keeps two unlocks from racing, nothing else.
+        # Nothing of the key on disk: the folder holds the socket and nothing else.
         folder = socket_folder()
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700
-        assert sorted(p.name for p in folder.iterdir()) == ["agent.lock", "agent.sock"]
-        assert (folder / "agent.lock").stat().st_size == 0
+        assert [p.name for p in folder.iterdir()] == ["agent.sock"]
         assert stat.S_ISSOCK((folder / "agent.sock").stat().st_mode)
         private = keys.private_raw(keyfile.load(env.key, PASSPHRASE).private)
         for path in Path(env.root).rglob("*"):
