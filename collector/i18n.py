@@ -56,6 +56,12 @@ def tr(message: str, /, **values: Any) -> str:
     return text.format(**values) if values else text
 
 
+def number(n: int) -> str:
+    """A whole number as the language writes it: 20,000 in English, 20 000 in the Nordic
+    languages (a no-break space, as the page writes its counts)."""
+    return f"{n:,}".replace(",", "," if _language == "en" else "\u00a0")
+
+
 def tr_plural(singular: str, plural: str, n: int, /, **values: Any) -> str:
     """The form for `n` (`{n}` is filled in too)."""
     return _current.ngettext(singular, plural, n).format(n=n, **values)

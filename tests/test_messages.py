@@ -202,3 +202,11 @@ def test_a_translation_may_not_name_more_than_its_english() -> None:
     assert messages.placeholders("{path}: finst ikkje ({error})") != english
     assert messages.placeholders("({error!r}) {path}: finst ikkje") == english
     assert messages.placeholders("{path: ikkje") == {"(a lone brace)"}
+
+
+def test_a_number_is_written_as_the_language_writes_it() -> None:
+    i18n.use("en")
+    assert i18n.number(20_000) == "20,000"
+    i18n.use("nb")
+    assert i18n.number(20_000) == "20\u00a0000"
+    i18n.use("en")

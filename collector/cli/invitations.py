@@ -42,8 +42,9 @@ from .options import (
     type=click.Path(dir_okay=False, path_type=Path),
     help="Leavers as an HR system exports them: a CSV (; or , between fields, UTF-8, a BOM "
     "is fine) or an Excel workbook (.xlsx, its first sheet). Columns: name (or first and last "
-    "name) and last_day, optional email, employee_number (then who a person is), position, "
-    "workplace, department, employed_from, set, and for the employer's offered_to the kind of "
+    "name) and last_day, optional email, employee_number (which then identifies the person), "
+    "position, workplace, department, employed_from, set, and for the employer's offered_to "
+    "the kind of "
     "employment, the reason for leaving and tenure_months (Norwegian and Swedish headings "
     "such as Fornavn, Etternavn, Stillingstittel, Ansettelsesdato, Ansattnummer, Sluttdato, "
     "Anställningsnummer work too). Every bad row is named; nothing is written unless all "
@@ -63,8 +64,8 @@ from .options import (
     "--include-outside-rule",
     "include_outside",
     is_flag=True,
-    help="Invite also the leavers of the CSV outside the employer's offered_to (who is "
-    "offered the conversation); without it they are only listed, each with the reason.",
+    help="Also invite the leavers in the file who are outside the employer's offered_to (who "
+    "is offered the conversation); without it they are only listed, each with the reason.",
 )
 @click.option(
     "--base-url",
@@ -119,7 +120,7 @@ def invite(
     invitation, in the part after "#" (never sent to the web server); it holds no name or
     date. HR's record of the invitation is sealed to HR's key, so the key is needed. The
     e-mail, in the set's language, says the conversation is voluntary, that the questions
-    come ahead, who reads the answers and how they are protected. A whole CSV is stored or
+    come in advance, who reads the answers and how they are protected. A whole CSV is stored or
     none of it; a person already invited is not invited twice. From a CSV, only those
     inside the employer's offered_to are invited (by default everyone); the others are
     listed, one line each with the reason.

@@ -134,7 +134,7 @@ def _check_size(data: bytes) -> None:
             raise EnvelopeError(
                 tr(
                     "a header of the mail is longer than {value} KiB or has more than "
-                    "{MAX_PARAMETERS} parameters; no real response mail's has",
+                    "{MAX_PARAMETERS} parameters, which no real response mail has",
                     value=MAX_HEADER_BLOCK // 1024,
                     MAX_PARAMETERS=MAX_PARAMETERS,
                 )

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 
+from .. import i18n
 from ..errors import SluttsamtaleError
 from ..i18n import tr
 
@@ -106,9 +107,9 @@ def _xlsx(raw: bytes, path: Path) -> Table:
         if len(rows) > MAX_ROWS:
             raise TableError(
                 tr(
-                    "{path}: has more than {MAX_ROWS:,} rows; split it into smaller files",
+                    "{path}: has more than {rows} rows; split it into smaller files",
                     path=path,
-                    MAX_ROWS=MAX_ROWS,
+                    rows=i18n.number(MAX_ROWS),
                 )
             )
     except TableError:

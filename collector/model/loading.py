@@ -19,7 +19,7 @@ import yaml
 from pydantic import ValidationError
 
 from ..errors import QuestionSetError
-from ..i18n import tr
+from ..i18n import tr, tr_plural
 from ..words import LANGUAGES
 from .employer import Employer
 from .policy import offered
@@ -224,10 +224,11 @@ def _describe(error: ValidationError, raw: Any) -> str:
             allowed=allowed,
         )
     elif first["type"] == "too_short":
-        problem = tr(
-            "{field!r} needs at least {min_length} item",
+        problem = tr_plural(
+            "{field!r} needs at least 1 item",
+            "{field!r} needs at least {n} items",
+            first["ctx"]["min_length"],
             field=field,
-            min_length=first["ctx"]["min_length"],
         )
     elif first["type"] == "string_pattern_mismatch" and _pattern_words(first["ctx"]["pattern"]):
         problem = f"{field} {first['input']!r} {_pattern_words(first['ctx']['pattern'])}"
