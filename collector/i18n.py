@@ -73,8 +73,12 @@ def tr_plural(singular: str, plural: str, n: int, /, **values: Any) -> str:
 def help_paragraphs(text: str) -> list[str]:
     """A help text's paragraphs, each one message. A block kept as written (click's `\\b`)
     that holds only commands is not a message: a command reads the same in any language."""
-    cleaned = inspect.cleandoc(text).partition("\f")[0]
-    return [p for p in cleaned.split("\n\n") if p.strip() and not _only_commands(p)]
+    return [p for p in _paragraphs(text) if p.strip() and not _only_commands(p)]
+
+
+def _paragraphs(text: str) -> list[str]:
+    """As click shows a help text: dedented, cut at a form feed, in paragraphs."""
+    return inspect.cleandoc(text).partition("\f")[0].split("\n\n")
 
 
 def _only_commands(paragraph: str) -> bool:
@@ -87,8 +91,7 @@ def _only_commands(paragraph: str) -> bool:
 def translate_help(text: str | None) -> str | None:
     if text is None:
         return None
-    cleaned = inspect.cleandoc(text).partition("\f")[0]
-    return "\n\n".join(_current.gettext(p) for p in cleaned.split("\n\n"))
+    return "\n\n".join(_current.gettext(p) for p in _paragraphs(text))
 
 
 def help_texts(group: click.Group) -> list[str]:

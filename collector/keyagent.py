@@ -190,7 +190,6 @@ def _unlink_own(path: Path, own: os.stat_result) -> None:
 
 def start(path: Path, keys: dict[str, bytes], idle: float) -> None:
     """Start the agent in the background with `keys`, and wait until it answers."""
-
     if not available():
         raise AgentError(tr("this system has no Unix sockets, so the key cannot be kept unlocked"))
     safe_folder(path.parent, create=True)
@@ -202,20 +201,17 @@ def start(path: Path, keys: dict[str, bytes], idle: float) -> None:
         _spawn(path, keys, idle)
 
 
-def _exclusive(folder: Path) -> contextlib.AbstractContextManager[None]:
+@contextlib.contextmanager
+def _exclusive(folder: Path) -> Iterator[None]:
     """A lock on the agent's folder itself (flock takes a folder too): nothing is written."""
     import fcntl
 
-    @contextlib.contextmanager
-    def held() -> Iterator[None]:
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            yield
-        finally:
-            os.close(fd)  # releases the lock
-
-    return held()
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def _wait_gone(path: Path, seconds: float = 5.0) -> None:

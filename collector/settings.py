@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, cast
 from . import clock, configfile, shipped
 from .errors import SluttsamtaleError
 from .i18n import tr
-from .words import Language
+from .words import LANGUAGES, Language
 
 if TYPE_CHECKING:
     from .model.installation import Found
@@ -165,8 +165,7 @@ def from_environ(
         if k.startswith(PREFIX) and v != ""
     }
     start = cwd or Path.cwd()
-    named = config_file or _path(env.get("CONFIG"))
-    found = named if named is not None else configfile.find(start)
+    found = _configuration(config_file, env.get("CONFIG"), start)
     from .keyagent import socket_path
 
     whole = os.environ if environ is None else environ
@@ -196,8 +195,7 @@ def early_language(
     or a configuration that fails its check): its `language` read as plain TOML, else the
     locale's. The standard library only, so `--help` starts at once."""
     whole = os.environ if environ is None else environ
-    named = _config_argument(args) or _path(whole.get(PREFIX + "CONFIG") or None)
-    found = named if named is not None else configfile.find(cwd or Path.cwd())
+    found = _configuration(_config_argument(args), whole.get(PREFIX + "CONFIG"), cwd or Path.cwd())
     if found is not None:
         import tomllib
 
@@ -206,9 +204,15 @@ def early_language(
                 chosen = tomllib.load(f).get("language")
         except (OSError, ValueError):
             chosen = None
-        if chosen in _OURS:
+        if chosen in LANGUAGES:
             return cast(Language, chosen)
     return locale_language(whole)
+
+
+def _configuration(named: Path | None, variable: str | None, start: Path) -> Path | None:
+    """--config, else SLUTTSAMTALE_CONFIG, else the nearest sluttsamtale.toml from `start`."""
+    chosen = named or _path(variable or None)
+    return chosen if chosen is not None else configfile.find(start)
 
 
 def _config_argument(args: Sequence[str]) -> Path | None:
@@ -220,7 +224,6 @@ def _config_argument(args: Sequence[str]) -> Path | None:
     return None
 
 
-_OURS = ("nb", "nn", "sv", "en")
 _LOCALE_CODES: dict[str, Language] = {"nb": "nb", "no": "nb", "nn": "nn", "sv": "sv"}
 
 

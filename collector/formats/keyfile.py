@@ -202,36 +202,26 @@ def _write_new(path: Path, data: bytes, mode: int) -> None:
 # --------------------------------------------------------------------------- reading
 
 
-def public_of_file(path: Path) -> tuple[str, bytes]:
-    """The key id and raw public key a key file names, read without its passphrase."""
-    data = _read_private(path)
+def _document(path: Path) -> Any:
+    """The key file's JSON, read strictly; KeyFileError if it is not JSON."""
     try:
-        document = loads(data)
+        return loads(_read_private(path))
     except JSONProblem as e:
         raise KeyFileError(
-            tr(
-                "{path} is not a Sluttsamtale key file: {error}",
-                path=path,
-                error=e,
-            )
+            tr("{path} is not a Sluttsamtale key file: {error}", path=path, error=e)
         ) from None
+
+
+def public_of_file(path: Path) -> tuple[str, bytes]:
+    """The key id and raw public key a key file names, read without its passphrase."""
+    document = _document(path)
     kid, public, *_ = _Fields(path).parse(document)
     return kid, public
 
 
 def load(path: Path, passphrase: str) -> HRKey:
     """Open HR's key file with the passphrase; KeyFileError names the file and the problem."""
-    data = _read_private(path)
-    try:
-        document = loads(data)
-    except JSONProblem as e:
-        raise KeyFileError(
-            tr(
-                "{path} is not a Sluttsamtale key file: {error}",
-                path=path,
-                error=e,
-            )
-        ) from None
+    document = _document(path)
     fields = _Fields(path)
     kid, public, params, salt, nonce, sealed = fields.parse(document)
     if keys.key_id(public) != kid:
