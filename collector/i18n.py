@@ -72,7 +72,8 @@ def tr_plural(singular: str, plural: str, n: int, /, **values: Any) -> str:
 
 def help_paragraphs(text: str) -> list[str]:
     """A help text's paragraphs, each one message. A block kept as written (click's `\\b`)
-    that holds only commands is not a message: a command reads the same in any language."""
+    that holds only commands is not a message: a command reads the same in any language;
+    but one with a quoted text (a note, a reason) is, as the text is written in words."""
     return [p for p in _paragraphs(text) if p.strip() and not _only_commands(p)]
 
 
@@ -83,7 +84,7 @@ def _paragraphs(text: str) -> list[str]:
 
 def _only_commands(paragraph: str) -> bool:
     lines = paragraph.splitlines()
-    if not lines or lines[0].strip() != "\b":
+    if not lines or lines[0].strip() != "\b" or '"' in paragraph:
         return False
     return all(line.strip().startswith(("sluttsamtale", "cd ", "#", "$")) for line in lines[1:])
 

@@ -30,6 +30,9 @@ TEMPLATE = LOCALE / "sluttsamtale.pot"
 LANGUAGES = ("nb", "nn", "sv")
 OUR_KEYWORDS = {"tr": None, "tr_plural": (1, 2)}
 CLICK_KEYWORDS = {"_": None, "ngettext": (1, 2)}
+CLICK_WORDS_AS_VALUES = ("required",)
+"""click's words that it looks up as a variable, `_(extra["required"])`, which no extractor
+finds: an option's "[required]"."""
 
 Message = tuple[str | tuple[str, ...], str]  # (id or (singular, plural), where)
 
@@ -80,6 +83,8 @@ def click_messages() -> Iterator[Message]:
         folder, method_map=[("**.py", "python")], keywords=CLICK_KEYWORDS, comment_tags=()
     ):
         yield message, f"click/{filename}"
+    for message in CLICK_WORDS_AS_VALUES:
+        yield message, "click/core.py"
 
 
 def template() -> Catalog:

@@ -180,16 +180,16 @@ BYTE_CASES: dict[str, tuple[Any, str]] = {
     # Without a BOM, ASCII in UTF-16 is valid UTF-8 holding NULs: JSON says what is wrong.
     "utf-16 without bom": (
         lambda g: g.decode().encode("utf-16-le"),
-        "not JSON (expecting property name enclosed in double quotes at line 1, column 2)",
+        "not JSON (a name in double quotes was expected at line 1, column 2)",
     ),
     "not json": (
         lambda g: b"Hei HR,\nher er svarene mine.\n",
-        "not JSON (expecting value at line 1, column 1)",
+        "not JSON (a value was expected at line 1, column 1)",
     ),
-    "cut short": (lambda g: g[:40], "not JSON (unterminated string starting at line 1, column 39)"),
+    "cut short": (lambda g: g[:40], "not JSON (a string that does not end at line 1, column 39)"),
     "single quotes": (
         lambda g: g.replace(b'"', b"'"),
-        "not JSON (expecting property name enclosed in double quotes at line 1, column 2)",
+        "not JSON (a name in double quotes was expected at line 1, column 2)",
     ),
     "trailing object": (lambda g: g + b"{}", "trailing data after the JSON object"),
     "trailing text": (lambda g: g + b"-- \nHilsen Kari\n", "trailing data after the JSON object"),

@@ -215,8 +215,8 @@ def test_load_refuses_a_huge_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("data", "problem"),
     [
-        (b"", "not JSON (expecting value at line 1, column 1)"),
-        (b"PRIVATE KEY", "not JSON (expecting value at line 1, column 1)"),
+        (b"", "not JSON (a value was expected at line 1, column 1)"),
+        (b"PRIVATE KEY", "not JSON (a value was expected at line 1, column 1)"),
         (b"\xef\xbb\xbf{}", "starts with a byte order mark"),
         (b'{"format": "\xff"}', "not UTF-8"),
         (b'{"format": 1, "format": 2}', 'duplicate key "format"'),

@@ -11,14 +11,20 @@ import ast
 import gettext
 import inspect
 import re
+import typing
 from pathlib import Path
 
 import click
 import pytest
 from click.testing import CliRunner
+from pydantic import ValidationError
+from pydantic_core import core_schema
 
 from collector import i18n
 from collector.cli import main
+from collector.formats import strictjson
+from collector.model import problems
+from collector.model.payload import QuestionnaireRef
 from testing import messages
 from testing.fixtures import Env
 
@@ -137,6 +143,9 @@ def test_every_help_page_is_in_the_language(language: str) -> None:
         for word in ("Usage:", "Options", "Show this message and exit."):
             assert catalogue.gettext(word) != word
             assert _plain(catalogue.gettext(word)) in shown, (args, word)
+        for word in messages.CLICK_WORDS_AS_VALUES:  # "[required]"
+            assert catalogue.gettext(word) != word
+            assert f"[{word}]" not in shown, (args, word)
         if not args:
             for name in main.commands:  # the list of commands, with their short help
                 assert name in shown
@@ -161,6 +170,36 @@ def test_an_error_is_said_in_the_language(env: Env, tmp_path: Path, language: st
         assert said != english
         assert said in result.output, result.output
         assert english not in result.output
+
+
+def test_every_problem_pydantic_has_words_of_ours_named_by_a_type_it_has() -> None:
+    """A misspelt type would leave its problem in pydantic's English without a sound."""
+    known = set(typing.get_args(core_schema.ErrorType))
+    assert set(problems._words()) <= known, set(problems._words()) - known
+
+
+@pytest.mark.parametrize("language", messages.LANGUAGES)
+def test_the_parsers_problems_are_said_in_the_language(language: str) -> None:
+    """pydantic's and Python's JSON decoder's English, inside our sentences, is ours."""
+    i18n.use(language)  # type: ignore[arg-type]
+    said = []
+    for value in ("1", 1.5, None, [1], {"a": 1}):
+        with pytest.raises(ValidationError) as caught:
+            QuestionnaireRef.model_validate(
+                {"id": "s", "version": value, "language": "nb", "title": "T"}, strict=True
+            )
+        said.append(problems.problem(caught.value.errors()[0]))
+    with pytest.raises(ValidationError) as caught:
+        QuestionnaireRef.model_validate({"id": "s", "version": 1, "language": "xx", "title": "T"})
+    said.append(problems.problem(caught.value.errors()[0]))
+    for text in (b"", b"{a", b'{"a" 1}', b'{"a":1 "b"}', b'"\x01"', b'"\\x"', b'"abc'):
+        with pytest.raises(strictjson.JSONProblem) as problem:
+            strictjson.loads(text)
+        said.append(str(problem.value))
+    english = ("Input", "input", "should", "Expecting", "Invalid", "Unterminated")
+    for sentence in said:
+        assert not any(word in sentence for word in english), sentence
+    assert "'nb', 'nn', 'sv'" in said[5], said[5]  # the values allowed, in the language's "or"
 
 
 @pytest.mark.parametrize("language", messages.LANGUAGES)

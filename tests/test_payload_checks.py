@@ -5,6 +5,7 @@ holds the character and however the JSON writes it (raw, or as a \\u escape)."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.usefixtures("env")
 NOW = datetime.now(UTC)
 
 CONTROLS = ["\x00", "\x07", "\x0b", "\x0c", "\x1b", "\x7f", "\x85", "\x9f", "\u2028", "\u2029"]
-HARMLESS = ["", "\\", "\\b", "\\u0041", "\u00a0 æøå – “ok”", "\n\t\r"]
+HARMLESS = ["", "\\", "\\b", "\\u0041", "\u00a0 æøå – “ok”", "André © è ¨", "\n\t\r"]
 
 
 def _put(obj: dict[str, Any], where: str, text: str) -> None:
@@ -101,6 +102,35 @@ def _hostile(env: Env) -> list[bytes]:
         text.replace('"sealed_at":"', '"sealed_at": "', 1),
         text.replace('Z"', '+01:00"', 1),
         text.replace('"format":', '"contact":null,"format":', 1),
+        # JSON's types against Python's: the fast reading validates jiter's objects.
+        re.sub(r'"sealed_at":"[^"]*"', '"sealed_at":1700000000', text, count=1),
+        re.sub(r'"sealed_at":"[^"]*"', '"sealed_at":null', text, count=1),
+        re.sub(r'"sealed_at":"[^"]*"', '"sealed_at":"2026-01-02"', text, count=1),
+        re.sub(r'"sealed_at":"[^"]*"', '"sealed_at":"2026-01-02 03:04:05Z"', text, count=1),
+        re.sub(r'"sealed_at":"[^"]*"', '"sealed_at":"1700000000Z"', text, count=1),
+        re.sub(r'"sealed_at":"([^"]*)"', r'"sealed_at":"\1\\u0000"', text, count=1),
+        text.replace('"declined":false', '"declined":0', 1),
+        text.replace('"declined":false', '"declined":"false"', 1),
+        re.sub(r'"version":\d+', '"version":true', text, count=1),
+        re.sub(r'"version":\d+', '"version":1.0', text, count=1),
+        re.sub(r'"version":\d+', '"version":"1"', text, count=1),
+        text.replace('"answers":{', '"answers":{"score":true,', 1),
+        text.replace('"answers":{', '"answers":{"liked":"tasks",', 1),
+        text.replace('"answers":{', '"answers":{"liked":{"0":"tasks"},', 1),
+        text.replace('"other":{', '"other":[', 1),
+        text.replace('"wording":{', '"wording":{"x":{"label":"L","options":[]},', 1),
+        text.replace('"wording":{', '"wording":{"x":{"label":"L","options":null},', 1),
+        text.replace('"readers":"', '"readers":["', 1),
+        "[" + text + "]",
+        # The strict reading's 32 digits, wherever the model takes a number.
+        text.replace('"answers":{', '"answers":{"score":' + "9" * 32 + ",", 1),
+        text.replace('"answers":{', '"answers":{"score":-' + "9" * 32 + ",", 1),
+        text.replace('"answers":{', '"answers":{"score":1' + "0" * 32 + ",", 1),
+        text.replace('"answers":{', '"answers":{"score":-1' + "0" * 32 + ",", 1),
+        re.sub(r'"version":\d+', '"version":' + "9" * 32, text, count=1),
+        re.sub(r'"version":\d+', '"version":1' + "0" * 32, text, count=1),
+        re.sub(r'"version":\d+', '"version":1' + "0" * 5000, text, count=1),
+        text.replace('"answers":{', '"answers":{"score":-0,', 1),
     ]
     out = [payload_format.pad(v.encode("utf-8", "surrogatepass"), "hr") for v in variants]
     out.append(payload_format.pad(good.replace(b'"a', b'"\xff', 1), "hr"))  # not UTF-8

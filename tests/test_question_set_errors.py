@@ -217,7 +217,7 @@ def test_the_base_set_is_valid(tmp_path: Path):
     [
         (
             "id: broken\nversion: zero\n",
-            "version: input should be a valid integer, unable to parse string as an integer",
+            "version: input should be a whole number",
         ),
         ("id: broken\nid: again\n", "is not valid YAML at line 2: key 'id' appears twice"),
         ("- just\n- a list\n", "must be a mapping with id, version, sections ..."),

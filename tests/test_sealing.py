@@ -426,9 +426,9 @@ PAYLOAD_CASES: dict[str, tuple[Callable[[], bytes], str]] = {
     ),
     "not json": (
         lambda: CANARY.encode(),
-        "the payload: not JSON (expecting value at line 1, column 1)",
+        "the payload: not JSON (a value was expected at line 1, column 1)",
     ),
-    "empty": (lambda: b"", "the payload: not JSON (expecting value at line 1, column 4097)"),
+    "empty": (lambda: b"", "the payload: not JSON (a value was expected at line 1, column 4097)"),
     "trailing": (
         lambda: pagesim.payload_bytes(good_payload()) + b"\n{}",
         "the payload: trailing data after the JSON object",
@@ -456,19 +456,19 @@ PAYLOAD_CASES: dict[str, tuple[Callable[[], bytes], str]] = {
     "array": (lambda: b"[]", "the payload is not a JSON object"),
     "version as text": (
         lambda: changed(_set("3", "questionnaire", "version")),
-        'the payload: field "questionnaire.version" is not valid (input should be a valid integer)',
+        'the payload: field "questionnaire.version" is not valid (input should be a whole number)',
     ),
     "version as float": (
         lambda: changed(_set(3.0, "questionnaire", "version")),
-        'the payload: field "questionnaire.version" is not valid (input should be a valid integer)',
+        'the payload: field "questionnaire.version" is not valid (input should be a whole number)',
     ),
     "declined as text": (
         lambda: changed(_set("false", "declined")),
-        'the payload: field "declined" is not valid (input should be a valid boolean)',
+        'the payload: field "declined" is not valid (input should be true or false)',
     ),
     "declined as number": (
         lambda: changed(_set(0, "declined")),
-        'the payload: field "declined" is not valid (input should be a valid boolean)',
+        'the payload: field "declined" is not valid (input should be true or false)',
     ),
     "format 2": (
         lambda: changed(_set("sluttsamtale-payload/3", "format")),
@@ -476,7 +476,7 @@ PAYLOAD_CASES: dict[str, tuple[Callable[[], bytes], str]] = {
     ),
     "response id upper": (
         lambda: changed(_set("AB" * 16, "response_id")),
-        'the payload: field "response_id" is not valid (string should match pattern '
+        'the payload: field "response_id" is not valid (text should match the pattern '
         "'^[0-9a-f]{32}$')",
     ),
     "readers": (
@@ -517,29 +517,29 @@ PAYLOAD_CASES: dict[str, tuple[Callable[[], bytes], str]] = {
     ),
     "answers list": (
         lambda: changed(_set([CANARY], "answers")),
-        'the payload: field "answers" is not valid (input should be an object)',
+        'the payload: field "answers" is not valid (input should be a mapping of names to values)',
     ),
     "other not text": (
         lambda: changed(_set([CANARY], "other", "reason")),
-        'the payload: field "other.reason" is not valid (input should be a valid string)',
+        'the payload: field "other.reason" is not valid (input should be text)',
     ),
     "decline reason not text": (
         lambda: changed(_set({"why": CANARY}, "decline_reason")),
-        'the payload: field "decline_reason" is not valid (input should be a valid string)',
+        'the payload: field "decline_reason" is not valid (input should be text)',
     ),
     "option label not text": (
         lambda: changed(_set(1, "wording", "reason", "options", "pay")),
-        'the payload: field "wording.reason.options.pay" is not valid (input should be a '
-        "valid string)",
+        'the payload: field "wording.reason.options.pay" is not valid (input should be text)',
     ),
     "sealed_at not a time": (
         lambda: changed(_set(CANARY, "sealed_at")),
-        'the payload: field "sealed_at" is not valid (input should be a valid datetime, '
-        "invalid character in year)",
+        'the payload: field "sealed_at" is not valid (input should be a moment, such as '
+        "2026-05-31T12:00:00Z)",
     ),
     "sealed_at number": (
         lambda: changed(_set(1_750_000_000, "sealed_at")),
-        'the payload: field "sealed_at" is not valid (input should be a valid datetime)',
+        'the payload: field "sealed_at" is not valid (input should be a moment, such as '
+        "2026-05-31T12:00:00Z)",
     ),
     "sealed_at local time": (
         lambda: changed(_set("2025-06-30T14:00:00+02:00", "sealed_at")),

@@ -406,7 +406,7 @@ def decline(
 
     \b
         sluttsamtale decline "Kari Nordmann"
-        sluttsamtale decline Ab12Cd34 --reason "Ønsket ikke samtale"
+        sluttsamtale decline Ab12Cd34 --reason "Did not want a conversation"
     """
     from ..routine import invitations
 

@@ -47,7 +47,7 @@ def open_sealed(
     """Open a response part; DecryptError on any failure, including a low-order `enc`.
     `kid`: the key id of `private`, if known (else it is worked out)."""
     kid = kid or key_id(public_of(private))
-    what = tr("this key and this invitation's link") if link_secret else tr("this key")
+    what = tr("this key and this invitation's link") if link_secret else None  # "this key"
     return open_with_info(sealed, private, response_info(kid, link_secret), what)
 
 

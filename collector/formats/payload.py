@@ -12,12 +12,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 import jiter
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from ..errors import PayloadFailure
 from ..i18n import tr
+from ..model import problems
 from ..model.payload import Payload
-from .strictjson import JSONProblem, check_depth, loads
+from .strictjson import MAX_NUMBER_DIGITS, JSONProblem, check_depth, loads
 
 HR_BUCKETS = tuple(4096 << n for n in range(8))
 """The lengths HR's plaintext may have: 4 KiB to 512 KiB, the smallest that holds it."""
@@ -26,8 +27,10 @@ RECEIVER_BUCKET = 32768
 _LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _PLAIN_NAME = re.compile(r"[A-Za-z0-9_]{1,64}")
 _UTC_SUFFIXES = ("Z", "+00:00")
-_DIGITS_ONLY = bytes(0x30 if 0x30 <= b <= 0x39 else 0x20 for b in range(256))
-_DIGIT_RUN = b"0" * 33
+_TOO_MANY_DIGITS = 10**MAX_NUMBER_DIGITS
+"""The least whole number the strict reading refuses (FORMAT.md 1: at most 32 digits)."""
+_MOMENT = TypeAdapter(datetime)
+"""Payload.sealed_at's type, read from JSON as the model reads it."""
 
 
 class TooLong(PayloadFailure):
@@ -111,26 +114,36 @@ def parse(plaintext: bytes) -> Payload:
 
 
 def _parsed_at_once(plaintext: bytes) -> tuple[dict[str, Any], Payload] | None:
-    """The payload read by two parsers in Rust, or None to read it strictly instead.
+    """The payload read by jiter and validated by pydantic, or None to read it strictly.
 
-    jiter (told to refuse duplicate keys, NaN and Infinity) and pydantic's own parser
-    accept only what the strict reading accepts too: each refuses a byte order mark, text
-    that is not UTF-8, a lone surrogate, trailing data; the model takes no float (so no
-    1e400) and nothing deep. What only the strict reading checks is a number of more than
-    32 digits, and a text with 33 digits in a row sends the payload there. Whatever either
-    refuses is read strictly, whose error is the one said: the same payload is accepted,
-    and refused with the same words, either way; only faster (tests/test_payload_checks.py).
+    jiter (told to refuse duplicate keys, NaN and Infinity) accepts only what the strict
+    reading accepts too: it refuses a byte order mark, text that is not UTF-8, a lone
+    surrogate, trailing data. Its objects are then validated by the same model, strictly,
+    as Python data, which is what makes one parse enough: JSON's types are Python's here
+    (the model takes no float, so no 1e400, and nothing deep), except a moment, which
+    pydantic takes strictly only from JSON, so "sealed_at" alone is read as JSON text
+    again. What only the strict reading checks is a number of more than 32 digits: in a
+    payload the model takes, the numbers are the set's version and the whole-number
+    answers, so those are looked at. Whatever either refuses is read strictly, whose
+    error is the one said: the same payload is accepted, and refused with the same words,
+    either way; only faster (tests/test_payload_checks.py).
     """
-    if _DIGIT_RUN in plaintext.translate(_DIGITS_ONLY):  # 10x a regular expression's speed
-        return None
     try:
         obj = jiter.from_json(
             plaintext, catch_duplicate_keys=True, allow_inf_nan=False, cache_mode="keys"
         )
-        payload = Payload.model_validate_json(plaintext, strict=True)
+        if not isinstance(obj, dict) or not isinstance(obj.get("sealed_at"), str):
+            return None
+        data = dict(obj)
+        data["sealed_at"] = _MOMENT.validate_json(json.dumps(obj["sealed_at"]), strict=True)
+        payload = Payload.model_validate(data, strict=True)
     except (ValueError, ValidationError):  # ValidationError is a ValueError too
         return None
-    return (obj, payload) if isinstance(obj, dict) else None
+    numbers = [payload.questionnaire.version]
+    numbers += [v for v in payload.answers.values() if type(v) is int]  # not a bool
+    if any(not -_TOO_MANY_DIGITS < n < _TOO_MANY_DIGITS for n in numbers):
+        return None
+    return obj, payload
 
 
 def _parsed_strictly(plaintext: bytes) -> tuple[dict[str, Any], Payload]:
@@ -154,9 +167,10 @@ def _parsed_strictly(plaintext: bytes) -> tuple[dict[str, Any], Payload]:
 
 
 def describe(error: ValidationError) -> str:
-    """One sentence for the first problem. pydantic's `msg` never holds the input value;
-    the path is built from field names and question ids only, each checked to be plain."""
-    first = error.errors(include_url=False, include_input=False, include_context=False)[0]
+    """One sentence for the first problem. Its words name the model's context (a length,
+    the values allowed), never the input; the path is built from field names and question
+    ids only, each checked to be plain."""
+    first = error.errors(include_url=False, include_input=False)[0]
     loc = list(first["loc"])
     if loc and loc[0] == "answers" and len(loc) >= 2:
         # The rest of the path names the branches of the answer union ("str", "int", ...).
@@ -176,13 +190,8 @@ def describe(error: ValidationError) -> str:
         return tr("the payload: missing field {path}", path=path)
     if kind == "extra_forbidden":
         return tr("the payload: unknown field {path}", path=path)
-    msg = first["msg"]
-    return tr(
-        "the payload: field {path} is not valid ({lower}{value})",
-        path=path,
-        lower=msg[:1].lower(),
-        value=msg[1:],
-    )
+    words = problems.problem(first)
+    return tr("the payload: field {path} is not valid ({problem})", path=path, problem=words)
 
 
 def _path(loc: list[int | str]) -> str:

@@ -62,13 +62,10 @@ def loads(data: bytes, *, depth_bounded: bool = False) -> Any:
     except json.JSONDecodeError as e:
         if e.msg == "Extra data":
             raise JSONProblem(tr("trailing data after the JSON object")) from None
-        # Some of Python's messages end in " at" already ("Unterminated string starting at").
-        what = e.msg.removesuffix(" at")
         raise JSONProblem(
             tr(
-                "not JSON ({lower}{value} at line {lineno}, column {colno})",
-                lower=what[:1].lower(),
-                value=what[1:],
+                "not JSON ({problem} at line {lineno}, column {colno})",
+                problem=_decoder_words(e.msg),
                 lineno=e.lineno,
                 colno=e.colno,
             )
@@ -80,6 +77,26 @@ def loads(data: bytes, *, depth_bounded: bool = False) -> Any:
     elif not depth_bounded:
         check_depth(text)
     return value
+
+
+def _decoder_words(msg: str) -> str:
+    """Python's JSON decoder's message in the user's language (its few messages are
+    English only); one it does not know yet, in its English."""
+    words = {
+        "Expecting value": tr("a value was expected"),
+        "Expecting property name enclosed in double quotes": tr(
+            "a name in double quotes was expected"
+        ),
+        "Expecting ':' delimiter": tr("a ':' was expected"),
+        "Expecting ',' delimiter": tr("a ',' was expected"),
+        "Invalid control character at": tr("a control character in a string"),
+        "Invalid \\escape": tr("an escape that JSON does not have"),
+        "Invalid \\uXXXX escape": tr("a \\u escape without four hex digits"),
+        "Unterminated string starting at": tr("a string that does not end"),
+    }
+    # Some of Python's messages end in " at" already ("Unterminated string starting at").
+    what = words.get(msg) or msg.removesuffix(" at")
+    return what[:1].lower() + what[1:]
 
 
 def check_depth(text: str) -> None:

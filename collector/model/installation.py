@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ..configfile import CONFIG_NAME, find
 from ..errors import SluttsamtaleError
 from ..i18n import tr
+from . import problems
 from .employer import Employer
 
 if TYPE_CHECKING:
@@ -181,4 +182,4 @@ def _first_problem(error: ValidationError) -> str:
             where=where,
             CONFIG_NAME=CONFIG_NAME,
         )
-    return f"{where}: {first['msg']}"
+    return f"{where}: {problems.problem(first)}"

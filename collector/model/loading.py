@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from ..errors import QuestionSetError
 from ..i18n import tr, tr_plural
 from ..words import LANGUAGES
+from . import problems
 from .employer import Employer
 from .policy import offered
 from .questionset import QuestionSet, QuestionType
@@ -206,7 +207,7 @@ def _pattern_words(pattern: str) -> str | None:
 def _describe(error: ValidationError, raw: Any) -> str:
     """One sentence for the first error: the question (or section) it is in, then the problem."""
     first = error.errors()[0]
-    message = first["msg"].removeprefix("Value error, ")
+    message = problems.problem(first)
     # The set's own cross-question checks (loc is the set itself) already start with the
     # question or section they are about, in any language.
     if first["type"] == "value_error" and not first["loc"]:
@@ -233,7 +234,7 @@ def _describe(error: ValidationError, raw: Any) -> str:
     elif first["type"] == "string_pattern_mismatch" and _pattern_words(first["ctx"]["pattern"]):
         problem = f"{field} {first['input']!r} {_pattern_words(first['ctx']['pattern'])}"
     else:
-        problem = message[:1].lower() + message[1:]
+        problem = message
         if field:
             problem = f"{field}: {problem}"
     return f"{owner}: {problem}" if owner else problem
