@@ -141,7 +141,8 @@ def test_export_csv_by_the_same_rules(flow: Flow) -> None:
     assert result.exit_code == 0, result.output
     # The 4 statistics-only answers are no rows: a row is one person's answers.
     assert result.output == (
-        "Wrote svar.csv: 6 rows; groups under 5 held back; 4 for statistics only are no rows\n"
+        "Wrote svar.csv: 6 rows; groups under 5 held back\n"
+        "4 answers for statistics only are not rows: a row is one person's answers.\n"
     )
     rows = read_csv("svar.csv")
     assert len(rows) == 6

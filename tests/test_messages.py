@@ -249,3 +249,29 @@ def test_a_number_is_written_as_the_language_writes_it() -> None:
     i18n.use("nb")
     assert i18n.number(20_000) == "20\u00a0000"
     i18n.use("en")
+
+
+GLOSSARY = {
+    "nb": {"kontrollsum": "sjekksum"},
+    "nn": {"kontrollsum": "sjekksum"},
+    "sv": {"kontrollsumma": "checksumma"},
+}
+"""Per language, a term the product uses and the other word for the same thing that it
+does not: HR reads the CLI's digest out to IT, and the employee's page names it too."""
+
+
+@pytest.mark.parametrize("language", messages.LANGUAGES)
+def test_the_cli_and_the_page_use_one_word_for_one_thing(language: str) -> None:
+    from collector.words import FOLDER
+
+    page = (FOLDER / f"{language}.yml").read_text(encoding="utf-8").lower()
+    catalogue = messages.read(messages.po_path(language), language)
+    said = " ".join(
+        s
+        for m in catalogue
+        if m.id
+        for s in ([m.string] if isinstance(m.string, str) else m.string)
+    ).lower()
+    for used, avoided in GLOSSARY[language].items():
+        assert used in page and used in said, used
+        assert avoided not in page and avoided not in said, avoided

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from ..i18n import tr
+from ..i18n import tr_plural
 from ..words import LANGUAGES, Language
 from .options import Env, db_option, key_option, pass_env, past_day, questionnaires_option
 
@@ -72,10 +72,11 @@ def report_(
         )
         out = env.write_output(store, out, made.data, "report", made.delete_by)
     click.echo(
-        tr(
-            "Wrote {out}: {count} responses; groups under {min_group} held back",
+        tr_plural(
+            "Wrote {out}: {n} response; groups under {min_group} held back",
+            "Wrote {out}: {n} responses; groups under {min_group} held back",
+            made.count,
             out=out,
-            count=made.count,
             min_group=made.min_group,
         )
     )
@@ -135,21 +136,23 @@ def export_(
             min_group=min_group,
         )
         out = env.write_output(store, out, made.data, "export", made.delete_by, suffix=made.suffix)
-    anonymous = made.statistics_only
-    left_out = (
-        tr("; {anonymous} for statistics only are no rows", anonymous=anonymous)
-        if anonymous
-        else ""
-    )
     click.echo(
-        tr(
-            "Wrote {out}: {count} rows; groups under {min_group} held back{left_out}",
+        tr_plural(
+            "Wrote {out}: {n} row; groups under {min_group} held back",
+            "Wrote {out}: {n} rows; groups under {min_group} held back",
+            made.count,
             out=out,
-            count=made.count,
             min_group=made.min_group,
-            left_out=left_out,
         )
     )
+    if made.statistics_only:
+        click.echo(
+            tr_plural(
+                "{n} answer for statistics only is not a row: a row is one person's answers.",
+                "{n} answers for statistics only are not rows: a row is one person's answers.",
+                made.statistics_only,
+            )
+        )
 
 
 @click.command("job-analysis")
