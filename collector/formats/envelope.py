@@ -210,8 +210,12 @@ def _dumped(parts: list[tuple[str, str | None, str]]) -> bytes:
 
 def receipt(file_bytes: bytes) -> str:
     """The code the employee is shown and HR can look up, e.g. "3f2a-91bc-04de"."""
-    digest = hashlib.sha256(file_bytes).hexdigest()
-    return f"{digest[0:4]}-{digest[4:8]}-{digest[8:12]}"
+    return receipt_of(hashlib.sha256(file_bytes).hexdigest())
+
+
+def receipt_of(file_digest: str) -> str:
+    """The receipt code of the file whose SHA-256 hex is `file_digest`."""
+    return f"{file_digest[0:4]}-{file_digest[4:8]}-{file_digest[8:12]}"
 
 
 def file_name(file_bytes: bytes, day: date) -> str:

@@ -207,9 +207,15 @@ def read_capped(path: Path) -> bytes:
         raise InputError(tr("the file cannot be read ({strerror})", strerror=e.strerror)) from None
     try:
         with os.fdopen(fd, "rb") as fh:
-            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+            st = os.fstat(fh.fileno())
+            if not stat.S_ISREG(st.st_mode):
                 raise InputError(tr("the path is not a regular file"))
-            data = fh.read(MAX_FILE_BYTES + 1)
+            # Its size and one byte more, not the cap: a 1 MiB buffer for a 20 KB file
+            # costs more than reading it. A file that grew since is read on to the cap.
+            want = min(st.st_size, MAX_FILE_BYTES) + 1
+            data = fh.read(want)
+            if len(data) == want and want <= MAX_FILE_BYTES:
+                data += fh.read(MAX_FILE_BYTES + 1 - len(data))
             if len(data) > MAX_FILE_BYTES and not is_response_file(data):
                 data += fh.read(MAIL_MAX_BYTES + 1 - len(data))
     except OSError as e:

@@ -118,11 +118,12 @@ def open_response(
             )
         )
     check_payload(payload, qset, now=now, plaintext=plaintext)
+    file_digest = hashlib.sha256(data).hexdigest()
     return OpenedResponse(
         response_id=payload.response_id,
         key_id=part.key_id,
-        receipt=envelope.receipt(data),
-        file_digest=hashlib.sha256(data).hexdigest(),
+        receipt=envelope.receipt_of(file_digest),
+        file_digest=file_digest,
         enc_digest=hashlib.sha256(hpke.enc_of(part.sealed)).hexdigest(),
         payload=payload,
         qset=qset,

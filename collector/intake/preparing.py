@@ -141,7 +141,7 @@ def _known(
     file_digest = hashlib.sha256(data).hexdigest()
     if stored != file_digest:
         return None  # the same part in another file: a replay, which opening and storing say
-    return Known(envelope.receipt(data), part.link is not None, enc_digest, file_digest)
+    return Known(envelope.receipt_of(file_digest), part.link is not None, enc_digest, file_digest)
 
 
 def sealed(response: OpenedResponse, hr_keys: Mapping[str, HRKey], now: datetime) -> Prepared:
