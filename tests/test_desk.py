@@ -7,6 +7,7 @@ import base64
 import html
 import io
 import os
+import re
 import tempfile
 import zipfile
 from datetime import UTC, datetime
@@ -493,3 +494,32 @@ def test_the_leavers_page_says_at_once_when_the_site_address_is_missing(  # type
         page = c.get("/leavers")
         assert page.status_code == 200
         assert "no site address" in page.text and "base_url" in page.text
+
+
+def test_the_sets_are_read_again_when_a_file_changed_and_only_then(
+    desk, flow: Flow, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """A page asks for the catalogue more than once; parsing the YAML each time was most of
+    a page's time. HR's edit is still on the next page."""
+    from collector.model import installation
+    from collector.model.loading import question_set_files
+
+    reads = []
+    real = installation.catalog_with
+    monkeypatch.setattr(
+        installation, "catalog_with", lambda *args: reads.append(args) or real(*args)
+    )
+    with client(desk) as c:
+        assert c.get("/leavers").status_code == 200
+        assert c.get("/").status_code == 200
+        assert len(reads) == 1
+        for path in question_set_files(desk.settings.questionnaire_folder(None)):
+            text = path.read_text(encoding="utf-8")
+            title = re.search(r"^title: .+$", text, re.MULTILINE)
+            assert title is not None
+            path.write_text(text.replace(title.group(0), "title: Endret tittel", 1), "utf-8")
+        assert c.get("/leavers").status_code == 200
+        assert len(reads) == 2
+        assert {q.title for q in desk.catalog().latest()} == {"Endret tittel"}
+        c.get("/leavers")
+        assert len(reads) == 2

@@ -59,6 +59,7 @@ class Desk:
     settings: Settings
     access: Access = field(default_factory=Access)
     _waiting: dict[str, Waiting] = field(default_factory=dict)
+    _catalog: tuple[tuple[object, ...], Catalog] | None = None
 
     @property
     def env(self) -> DeskEnv:
@@ -79,8 +80,32 @@ class Desk:
         return self.now().date()
 
     def catalog(self) -> Catalog:
-        """Read afresh on every page: HR may have edited the sets since the last click."""
-        return self.env.catalog(None)
+        """Read afresh whenever a file it is read from has changed since the last read
+        (HR may have edited the sets or the configuration since the last click); else the
+        last read again, as a page asks for it more than once and YAML is slow to parse."""
+        stamp = self._catalog_stamp()
+        if self._catalog is not None and self._catalog[0] == stamp:
+            return self._catalog[1]
+        read = self.env.catalog(None)
+        self._catalog = (stamp, read)
+        return read
+
+    def _catalog_stamp(self) -> tuple[object, ...]:
+        """Every file the catalogue is read from, with what a change to it changes."""
+        config = self.settings.config.file if self.settings.config is not None else None
+        try:
+            folder = self.settings.questionnaire_folder(None)
+            files = sorted(folder.rglob("*")) if folder.is_dir() else []
+        except (OSError, SluttsamtaleError):
+            return (time.monotonic(),)  # nothing to compare: read afresh (and say why)
+        stamp: list[object] = [folder]
+        for path in [*([config] if config is not None else []), *files]:
+            try:
+                st = path.stat()
+            except OSError:
+                return (time.monotonic(),)
+            stamp.append((path, st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns))
+        return tuple(stamp)
 
     def keys(self) -> dict[str, HRKey]:
         return self.env.keys(())
