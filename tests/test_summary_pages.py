@@ -273,3 +273,19 @@ def test_a_list_while_another_program_writes_waits_for_nothing(batch: cs.Batch) 
     with Store.open(batch.db) as store:
         summaries.listed(store, keys)
         assert store.count_summary_pages() == 1
+
+
+def test_a_lookup_gives_the_responses_asked_for_still_stored_in_the_listing_order(
+    batch: cs.Batch,
+) -> None:
+    keys = {batch.key.key_id: batch.key}
+    with Store.open(batch.db) as store:
+        every = as_seen(summaries.listed(store, keys))
+        ids = [row[0] for row in every]
+        asked = [ids[20], ids[3], "0" * 32, ids[11], ids[3]]  # any order, one not stored
+        assert as_seen(summaries.lookup(store, asked, keys)) == [
+            every[3],
+            every[11],
+            every[20],
+        ]
+        assert summaries.lookup(store, [], keys) == []

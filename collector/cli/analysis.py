@@ -62,15 +62,25 @@ def report_(
     \b
         sluttsamtale report --out rapport-2026.html
     """
-    catalog = env.catalog(questionnaires)
-    with env.store(db_path, create=False) as store:
-        hr_keys = env.keys(key_paths)
-        from ..routine import documents
+    from ..render.charts import painter
 
-        made = documents.report(
-            store, hr_keys, catalog, language=language, min_group=min_group, now=env.now()
-        )
-        out = env.write_output(store, out, made.data, "report", made.delete_by)
+    # Started first: matplotlib loads on another core while the key and records open.
+    with painter() as charts:
+        catalog = env.catalog(questionnaires)
+        with env.store(db_path, create=False) as store:
+            hr_keys = env.keys(key_paths)
+            from ..routine import documents
+
+            made = documents.report(
+                store,
+                hr_keys,
+                catalog,
+                language=language,
+                min_group=min_group,
+                now=env.now(),
+                draw=charts.draw_all,
+            )
+            out = env.write_output(store, out, made.data, "report", made.delete_by)
     click.echo(
         tr_plural(
             "Wrote {out}: {n} response; groups under {min_group} held back",

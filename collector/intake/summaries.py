@@ -65,10 +65,8 @@ def lookup(store: Store, response_ids: Iterable[str], hr_keys: Mapping[str, HRKe
     """The summaries of some stored responses (those of `response_ids` still stored,
     oldest first), as open_summary would give them, each page opened once; no page is
     written."""
-    wanted = set(response_ids)
     with no_cycle_collection():
-        rows = [(row, page) for row, page in store.listing() if row.response_id in wanted]
-        return _resolve(store, rows, hr_keys, repair=False)
+        return _resolve(store, store.listing_of(response_ids), hr_keys, repair=False)
 
 
 def _resolve(

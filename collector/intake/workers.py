@@ -17,14 +17,9 @@ pipes a caller reads the import's report from.
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
-import multiprocessing.connection
 import os
 import pickle
-import signal
 import sqlite3
-import sys
-import threading
 import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -33,11 +28,10 @@ from concurrent.futures import TimeoutError as FuturesTimeout
 from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
 from itertools import chain, islice
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .. import i18n
+from .. import children, i18n
 from ..formats.keyfile import HRKey
 from ..formats.keys import private_from_raw, private_raw
 from ..model.loading import Catalog
@@ -93,7 +87,7 @@ def prepared(
     sets = zlib.compress(pickle.dumps(catalog, protocol=pickle.HIGHEST_PROTOCOL))
     pool = ProcessPoolExecutor(
         max_workers=count,
-        mp_context=get_context("spawn"),
+        mp_context=children.spawning(),
         initializer=_start,
         initargs=(keys, sets, str(store.db.path), now, i18n.language()),
     )
@@ -193,10 +187,8 @@ _worker: dict[str, Any] = {}
 def _start(
     keys: list[tuple[str, bytes, str]], sets: bytes, db: str, now: datetime, language: Language
 ) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    children.settle()
     i18n.use(language)  # a refused file is said in the import's language
-    _end_with_parent()
-    _quiet()
     catalog = pickle.loads(zlib.decompress(sets))
     hr_keys = {kid: HRKey(kid, private_from_raw(raw), Path(path)) for kid, raw, path in keys}
     reader = _ReadOnly(Path(db))
@@ -207,28 +199,6 @@ def _start(
         find_link=reader.links(hr_keys),
         find_file=reader.files(),
     )
-
-
-def _end_with_parent() -> None:
-    parent = multiprocessing.parent_process()
-    if parent is None:
-        return
-
-    def watch() -> None:
-        multiprocessing.connection.wait([parent.sentinel])
-        os._exit(1)
-
-    threading.Thread(target=watch, daemon=True).start()
-
-
-def _quiet() -> None:
-    null = os.open(os.devnull, os.O_WRONLY)
-    for stream in (sys.stdout, sys.stderr):
-        if stream is not None:
-            stream.flush()
-    os.dup2(null, 1)
-    os.dup2(null, 2)
-    os.close(null)
 
 
 def _prepare_chunk(chunk: list[Item]) -> list[Ready]:

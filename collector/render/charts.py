@@ -1,13 +1,26 @@
 """The report's charts: SVG drawn by matplotlib, embedded as data: images.
 
-matplotlib is imported only when a chart is drawn: it takes a second to load.
+matplotlib is imported only when a chart is drawn: it takes a large part of a report's
+time to load. A command that writes a report starts a Painter first, which loads it in a
+process of its own on another core while the records are opened, then draws the charts
+there; what goes to it is only what the charts show (labels and counts).
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import textwrap
-from typing import Any
+from collections.abc import Callable, Iterator, Sequence
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from typing import Any, Literal
+
+from .. import children
+
+Chart = tuple[Literal["bars", "months"], tuple[Any, ...]]
+"""A chart to draw: ("bars", (labels, counts)) or ("months", (months, series))."""
+Drawer = Callable[[Sequence[Chart]], list[bytes]]
 
 COLOURS = ("#1f5fa8", "#b34700", "#5c5c5c")  # blue, orange, grey: apart in greyscale too
 # A fixed salt keeps the SVG ids stable, so the same data draws the same file.
@@ -61,3 +74,83 @@ def months_svg(months: list[str], series: list[tuple[str, list[int]]]) -> bytes:
         ax.spines[["top", "right"]].set_visible(False)
         ax.legend(frameon=False)
         return _svg(fig)
+
+
+def draw(chart: Chart) -> bytes:
+    kind, args = chart
+    return bars_svg(*args) if kind == "bars" else months_svg(*args)
+
+
+def draw_here(charts: Sequence[Chart]) -> list[bytes]:
+    """The charts' SVG, drawn in this process."""
+    return [draw(chart) for chart in charts]
+
+
+class Painter:
+    """Draws charts in a helper process started at once, so that loading matplotlib
+    overlaps whatever this process does before it asks for them. Drawn the same, byte for
+    byte, as here; if the helper cannot start, fails or dies, they are drawn here instead.
+    A painter never asked is stopped at once, not waited for (a command refused before
+    its key says so without delay)."""
+
+    def __init__(self) -> None:
+        self._process: BaseProcess | None = None
+        self._pipe: Connection | None = None
+        try:
+            mine, theirs = children.spawning().Pipe()
+            process = children.spawning().Process(target=_serve, args=(theirs,), daemon=True)
+            process.start()
+            theirs.close()
+        except (OSError, RuntimeError):
+            return
+        self._process, self._pipe = process, mine
+
+    def draw_all(self, charts: Sequence[Chart]) -> list[bytes]:
+        pipe = self._pipe
+        if pipe is not None and charts:
+            try:
+                pipe.send(list(charts))
+                answer = pipe.recv()
+            except (OSError, EOFError):
+                answer = None
+            if isinstance(answer, list):
+                return answer
+            self.close()  # it failed or is gone: drawn here, where a failure is said
+        return draw_here(charts)
+
+    def close(self) -> None:
+        process, pipe = self._process, self._pipe
+        self._process = self._pipe = None
+        if process is None or pipe is None:
+            return
+        with contextlib.suppress(OSError):
+            pipe.close()
+        process.kill()
+        process.join(timeout=5)
+
+
+@contextlib.contextmanager
+def painter() -> Iterator[Painter]:
+    started = Painter()
+    try:
+        yield started
+    finally:
+        started.close()
+
+
+def _serve(pipe: Connection) -> None:
+    """The helper: loads matplotlib, then draws each batch of charts it is sent."""
+    children.settle()
+    import matplotlib.backends.backend_svg  # noqa: F401 - what drawing the first chart loads
+    import matplotlib.figure  # noqa: F401
+
+    while True:
+        try:
+            charts = pipe.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            answer: list[bytes] | None = draw_here(charts)
+        except Exception:  # noqa: BLE001 - drawn again by the parent, which says why
+            answer = None
+        pipe.send(answer)

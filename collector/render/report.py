@@ -14,7 +14,7 @@ from html import escape
 
 from ..routine.analysis import Distribution, Report
 from ..words import catalogue
-from .charts import bars_svg, months_svg
+from .charts import Chart, Drawer, draw_here
 from .html import document
 
 CSS = """
@@ -36,8 +36,32 @@ ul.texts li { margin: 0 0 .5rem; white-space: pre-wrap; }
 """
 
 
-def render(report: Report, *, employer: str, generated: datetime) -> str:
+class _Figures:
+    """The report's charts, gathered as the page is written and drawn at the end, all at
+    once: each stands in the page as a token of its own until then."""
+
+    def __init__(self) -> None:
+        self.charts: list[Chart] = []
+        self.alts: list[str] = []
+
+    def add(self, chart: Chart, alt: str) -> str:
+        self.charts.append(chart)
+        self.alts.append(alt)
+        return f"\x00figure {len(self.charts) - 1}\x00"
+
+    def drawn(self, out: list[str], draw: Drawer) -> list[str]:
+        svgs = draw(self.charts)
+        html = {
+            f"\x00figure {i}\x00": _figure(svg, alt)
+            for i, (svg, alt) in enumerate(zip(svgs, self.alts, strict=True))
+        }
+        return [html.get(item, item) for item in out]
+
+
+def render(report: Report, *, employer: str, generated: datetime, draw: Drawer = draw_here) -> str:
+    """The report's page; `draw` draws its charts (charts.Painter.draw_all: elsewhere)."""
     w = catalogue(report.language)["report"]
+    figures = _Figures()
     n = report.min_group
     out = [
         "<header>",
@@ -50,21 +74,24 @@ def render(report: Report, *, employer: str, generated: datetime) -> str:
         *_summary(report, w),
     ]
     if report.responses:
-        out += _over_time(report, w)
-        out += [f"<section><h2>{escape(w['reasons'])}</h2>", *_distribution(report.reasons, w, n)]
+        out += _over_time(report, w, figures)
+        out += [
+            f"<section><h2>{escape(w['reasons'])}</h2>",
+            *_distribution(report.reasons, w, n, figures),
+        ]
         out.append("</section>")
         out.append(f"<section><h2>{escape(w['wishes'])}</h2>")
         for d in report.wishes:
-            out += [f"<h3>{escape(d.title)}</h3>", *_distribution(d, w, n)]
+            out += [f"<h3>{escape(d.title)}</h3>", *_distribution(d, w, n, figures)]
         out.append("</section>")
         out += _departments(report, w)
         out.append(f"<section><h2>{escape(w['questions'])}</h2>")
         for d in report.questions:
-            out += [f"<h3>{escape(d.title)}</h3>", *_distribution(d, w, n)]
+            out += [f"<h3>{escape(d.title)}</h3>", *_distribution(d, w, n, figures)]
         out.append("</section>")
         out += _suggestions(report, w)
     out.append("</main>")
-    return document(report.language, w["title"], CSS, out)
+    return document(report.language, w["title"], CSS, figures.drawn(out, draw))
 
 
 def _summary(report: Report, w: dict[str, str]) -> list[str]:
@@ -85,7 +112,7 @@ def _summary(report: Report, w: dict[str, str]) -> list[str]:
     return out
 
 
-def _over_time(report: Report, w: dict[str, str]) -> list[str]:
+def _over_time(report: Report, w: dict[str, str], figures: _Figures) -> list[str]:
     months = [m.month for m in report.months]
     series = [
         (w["answered"], [m.answered for m in report.months]),
@@ -97,13 +124,15 @@ def _over_time(report: Report, w: dict[str, str]) -> list[str]:
     alt = f"{w['over_time']}: " + "; ".join(f"{m}: {a}, {d}, {h}" for m, a, d, h in rows)
     return [
         f"<section><h2>{escape(w['over_time'])}</h2>",
-        _figure(months_svg(months, series), alt),
+        figures.add(("months", (months, series)), alt),
         _table(head, rows),
         "</section>",
     ]
 
 
-def _distribution(d: Distribution, w: dict[str, str], min_group: int) -> list[str]:
+def _distribution(
+    d: Distribution, w: dict[str, str], min_group: int, figures: _Figures
+) -> list[str]:
     if not d.rows:
         return [f'<p class="held">{escape(w["held_back"].format(n=min_group))}</p>']
     labels = [label for label, _ in d.rows]
@@ -113,7 +142,7 @@ def _distribution(d: Distribution, w: dict[str, str], min_group: int) -> list[st
     if d.mean is not None:
         rows.append((w["mean"], f"{d.mean:.1f}"))
     return [
-        _figure(bars_svg(labels, counts), alt),
+        figures.add(("bars", (labels, counts)), alt),
         _table((w["answers"], f"{w['count']} (n = {d.n})"), rows),
     ]
 

@@ -10,13 +10,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from ..formats.keyfile import HRKey
 from ..model.loading import Catalog
 from ..store import Store
 from ..words import Language
 from . import analysis
+
+if TYPE_CHECKING:
+    from ..render.charts import Drawer
 
 ExportFormat = Literal["csv", "xlsx"]
 MEDIA_TYPES = {
@@ -51,8 +54,11 @@ def report(
     language: Language,
     min_group: int | None,
     now: datetime,
+    draw: Drawer | None = None,
 ) -> Document:
+    """The report; `draw` draws its charts (a charts.Painter's, started early), else here."""
     from ..render import report as report_page
+    from ..render.charts import draw_here
 
     group = min_group or catalog.employer.analysis.min_group
     stored = analysis.load_streamed(store, hr_keys, catalog)  # each record once, as read
@@ -63,7 +69,9 @@ def report(
         min_group=group,
         hr_declines=stored.hr_declines,
     )
-    html = report_page.render(built, employer=catalog.employer.name, generated=now)
+    html = report_page.render(
+        built, employer=catalog.employer.name, generated=now, draw=draw or draw_here
+    )
     return Document(
         "report", ".html", html.encode("utf-8"), stored.delete_by(), built.responses, group
     )

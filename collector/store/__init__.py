@@ -132,6 +132,10 @@ class Store:
         the rows come without their sealed record and summary (b""), which are not read."""
         return self.db.run(summaries.listing)
 
+    def listing_of(self, response_ids: Iterable[str]) -> list[tuple[StoredResponse, int | None]]:
+        """`listing`, of these responses only."""
+        return self.db.run(lambda c: summaries.listing_of(c, response_ids))
+
     def summary_page(self, page: int) -> tuple[str, bytes] | None:
         """A page's key id and sealed bytes; None if it is gone."""
         return self.db.run(lambda c: summaries.page(c, page))

@@ -7,6 +7,7 @@ migrations.py drop a page with any response in it that is deleted or given a new
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -28,6 +29,21 @@ def listing(conn: sqlite3.Connection) -> list[tuple[StoredResponse, int | None]]
         f"SELECT {LISTING} FROM responses AS r INDEXED BY responses_listing "
         "LEFT JOIN summary_index AS s ON s.response_id = r.response_id "
         "ORDER BY r.received_at, r.response_id"
+    )
+    return [_listed(row) for row in cursor]
+
+
+def listing_of(
+    conn: sqlite3.Connection, response_ids: Iterable[str]
+) -> list[tuple[StoredResponse, int | None]]:
+    """As `listing`, of these responses only (those still stored): the index is still read
+    alone, and rows are made only of the responses asked for."""
+    cursor = conn.execute(
+        f"SELECT {LISTING} FROM responses AS r INDEXED BY responses_listing "
+        "LEFT JOIN summary_index AS s ON s.response_id = r.response_id "
+        "WHERE r.response_id IN (SELECT value FROM json_each(?)) "
+        "ORDER BY r.received_at, r.response_id",
+        (json.dumps(list(response_ids)),),
     )
     return [_listed(row) for row in cursor]
 
