@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 
-from collector.formats import at_rest
+from collector.formats import at_rest, hpke
 from collector.intake import files, importer, summaries
 from collector.intake.opening import Listed, open_summary
 from collector.model.loading import load_catalog
-from collector.model.records import SummaryPage
+from collector.model.records import ResponseRecord, SummaryPage
 from collector.routine import erasure, responses
 from collector.store import Store
 from testing import crash as cs
@@ -147,7 +147,8 @@ def test_erase_leaves_nothing_of_the_person_in_the_file(batch: cs.Batch) -> None
         assert row is not None
         [(page,)] = sql(batch.db, f"SELECT page FROM summary_index WHERE response_id = '{rid}'")
         [(sealed_page,)] = sql(batch.db, f"SELECT sealed FROM summary_pages WHERE page = {page}")
-        traces = [row.record[:40], row.record[-40:], row.summary[:40], row.summary[-40:]]
+        assert row.summary == b""  # the record carries it, sealed with it
+        traces = [row.record[:40], row.record[-40:]]
         traces += [bytes(sealed_page)[:40], bytes(sealed_page)[-40:]]
         on_disk = db_bytes(batch.db)
         assert all(t in on_disk for t in traces)
@@ -155,7 +156,7 @@ def test_erase_leaves_nothing_of_the_person_in_the_file(batch: cs.Batch) -> None
         on_disk = db_bytes(batch.db)
         assert [t for t in traces if t in on_disk] == []
         assert rid.encode() not in on_disk
-        # Its page went with it; its neighbours are listed from their own summaries and
+        # Its page went with it; its neighbours are listed from their records and
         # sealed into a new page, which does not hold the erased person either.
         assert sql(batch.db, f"SELECT count(*) FROM summary_pages WHERE page = {page}") == [(0,)]
         assert as_seen(summaries.listed(store, keys)) == as_seen(one_by_one(store, batch))
@@ -289,3 +290,80 @@ def test_a_lookup_gives_the_responses_asked_for_still_stored_in_the_listing_orde
             every[20],
         ]
         assert summaries.lookup(store, [], keys) == []
+
+
+def as_before_records_carried_summaries(batch: cs.Batch, store: Store, rid: str) -> None:
+    """Rewrite one row as a store from before kept it: its record sealed without a summary
+    (the field absent), its summary sealed in the row's own column."""
+    keys = {batch.key.key_id: batch.key}
+    row = store.response(rid)
+    assert row is not None
+    record = at_rest.open_as(ResponseRecord, row.record, "record", row.key_id, keys)
+    assert record.summary is not None
+    old = record.model_dump_json(exclude={"summary"}).encode()
+    assert b'"summary"' not in old
+    info = at_rest.info("record", row.key_id)
+    sealed_record = hpke.seal_with_info(at_rest.padded(old), batch.env.public_raw, info)
+    own = at_rest.seal(record.summary, "summary", batch.env.public_raw)
+    store.update_record(rid, sealed_record, own)
+
+
+def test_rows_from_before_records_carried_summaries_list_the_same(batch: cs.Batch) -> None:
+    keys = {batch.key.key_id: batch.key}
+    with Store.open(batch.db) as store:
+        before = as_seen(summaries.listed(store, keys))
+        rid = canary_id(store, batch)
+        olds = [str(row[0]) for row in before[::3]]
+        olds += [] if rid in olds else [rid]
+        for old in olds:
+            as_before_records_carried_summaries(batch, store, old)
+        assert store.count_summary_pages() == 0  # each page held one of them
+        assert as_seen(summaries.listed(store, keys, repair=False)) == before
+        assert as_seen(summaries.listed(store, keys)) == before
+        assert store.count_summary_pages() == 1
+        assert as_seen(summaries.listed(store, keys)) == before
+        # A correction of such a row moves its summary into its new record.
+        erasure.correct(store, rid[:8], "Feil sluttdato", date(2026, 5, 5), keys)
+        row = store.response(rid)
+        assert row is not None and row.summary == b""
+        record = at_rest.open_as(ResponseRecord, row.record, "record", row.key_id, keys)
+        assert record.summary is not None and record.summary.name == CANARY_NAME
+        assert as_seen(summaries.listed(store, keys)) == before
+
+
+def test_a_row_whose_summary_is_nowhere_is_listed_with_its_problem(batch: cs.Batch) -> None:
+    keys = {batch.key.key_id: batch.key}
+    with Store.open(batch.db) as store:
+        rid = canary_id(store, batch)
+        as_before_records_carried_summaries(batch, store, rid)
+        row = store.response(rid)
+        assert row is not None
+        store.update_record(rid, row.record, b"")  # neither the record nor the row has it
+        [listed] = [item for item in summaries.listed(store, keys) if item.row.response_id == rid]
+        assert listed.summary is None
+        assert listed.problem == "a stored summary is damaged"
+        with pytest.raises(erasure.ErasureError, match="a stored summary is damaged"):
+            erasure.correct(store, rid[:8], "Feil sluttdato", date(2026, 5, 5), keys)
+
+
+def test_a_page_is_written_only_from_the_record_its_response_still_has(
+    batch: cs.Batch,
+) -> None:
+    """The bytes a reading command sealed a page from are its responses' records now: one
+    corrected in between (a new record) gets no page from the old one."""
+    keys = {batch.key.key_id: batch.key}
+    public = batch.env.public_raw
+    with Store.open(batch.db) as store:
+        rid = canary_id(store, batch)
+        [(page,)] = sql(batch.db, f"SELECT page FROM summary_index WHERE response_id = '{rid}'")
+        assert store.try_drop_summary_page(page)
+        row = store.response(rid)
+        assert row is not None
+        summary = open_summary(row, keys).summary
+        assert summary is not None
+        sealed = summaries.seal_page({rid: summary}, public)
+        erasure.correct(store, rid[:8], "Feil sluttdato", date(2026, 5, 5), keys)
+        assert store.try_add_summary_page(batch.key.key_id, sealed, {rid: row.record}) is None
+        again = store.response(rid)
+        assert again is not None and again.record != row.record
+        assert store.try_add_summary_page(batch.key.key_id, sealed, {rid: again.record})

@@ -311,7 +311,7 @@ def store_prepared(
             file_digest=prepared.file_digest,
             enc_digest=prepared.enc_digest,
             record=prepared.sealed_record,
-            summary=prepared.sealed_summary,
+            summary=b"",  # the record carries it
             superseded=prepared.superseded,
         ),
         special=prepared.special,

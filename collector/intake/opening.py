@@ -206,7 +206,16 @@ class Listed:
 
 
 def open_summary(row: StoredResponse, hr_keys: Mapping[str, HRKey]) -> Listed:
+    """The row's summary: its own column's, or, where that is empty, its record's (a
+    response stored since records carry their summary)."""
     try:
-        return Listed(row, at_rest.open_as(Summary, row.summary, "summary", row.key_id, hr_keys))
+        if row.summary:
+            return Listed(
+                row, at_rest.open_as(Summary, row.summary, "summary", row.key_id, hr_keys)
+            )
+        record = at_rest.open_as(ResponseRecord, row.record, "record", row.key_id, hr_keys)
     except SluttsamtaleError as e:
         return Listed(row, problem=str(e))
+    if record.summary is None:
+        return Listed(row, problem=tr("{what} is damaged", what=at_rest.stored("summary")))
+    return Listed(row, record.summary)

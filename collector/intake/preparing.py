@@ -52,7 +52,7 @@ class Prepared:
     wording_differs: bool
     parts: int
     sealed_record: bytes = b""
-    sealed_summary: bytes = b""
+    """The record sealed with its summary in it (records.ResponseRecord.summary)."""
     summary: Summary | None = None
     """None when nothing is kept (`empty`, `refusal`)."""
     special: bool = False
@@ -174,8 +174,10 @@ def sealed(response: OpenedResponse, hr_keys: Mapping[str, HRKey], now: datetime
         invitation = (row.code, sealed_invitation, response.key_id, row.delete_by)
     return replace(
         file,
-        sealed_record=at_rest.seal(kept.record, "record", public),
-        sealed_summary=at_rest.seal(kept.summary, "summary", public),
+        # The record carries its summary: one seal, not two (the row's own is left empty).
+        sealed_record=at_rest.seal(
+            kept.record.model_copy(update={"summary": kept.summary}), "record", public
+        ),
         summary=kept.summary,
         special=kept.special,
         superseded=kept.superseded,

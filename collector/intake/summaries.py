@@ -4,11 +4,12 @@ response without opening each one.
 At import, every group of files committed together also stores one page: the summaries of
 its new responses, sealed as one to HR's key with the store's at-rest sealing (HPKE, kind
 "summaries", formats/at_rest.py). A reading command then opens one page per group instead
-of one summary per response. Each response keeps its own sealed summary too, which stays
-the source: the store drops a page with any response in it that is erased, purged or
+of one summary per response. Each response's sealed record carries its summary too (one
+stored before records did keeps it sealed in a column of its own), which stays the
+source: the store drops a page with any response in it that is erased, purged or
 corrected (triggers, store/migrations.py), and a response stored before pages were kept
-has none. Such responses are read from their own summaries, and the reading command that
-found them seals a page for them (lazily, when it can write at once: a command that finds
+has none. Such responses are read one by one, and the reading command that found them
+seals a page for them (lazily, when it can write at once: a command that finds
 the store locked or read-only still lists, and a later one seals the page).
 """
 
@@ -125,7 +126,8 @@ def _open_own(
     *,
     repair: bool,
 ) -> set[int]:
-    """Open the own summaries of the responses at `missing` (in place) and, with `repair`,
+    """Open the summaries of the responses at `missing` one by one (in place: from their
+    own column, else their record) and, with `repair`,
     seal pages of those that opened; the positions of those no longer stored."""
     own = store.own_summaries(out[i].row.response_id for i in missing)
     fresh: dict[str, dict[str, tuple[Summary, bytes]]] = {}
@@ -136,11 +138,11 @@ def _open_own(
         if found is None:
             gone.add(i)
             continue
-        key_id, sealed = found
-        listed = open_summary(replace(row, key_id=key_id, summary=sealed), hr_keys)
+        key_id, sealed, record = found
+        listed = open_summary(replace(row, key_id=key_id, summary=sealed, record=record), hr_keys)
         out[i] = Listed(row, listed.summary, listed.problem)
         if listed.summary is not None:
-            fresh.setdefault(key_id, {})[row.response_id] = (listed.summary, sealed)
+            fresh.setdefault(key_id, {})[row.response_id] = (listed.summary, sealed or record)
     if not repair:
         return gone
     for key_id, summaries in fresh.items():

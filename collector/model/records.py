@@ -36,6 +36,25 @@ class Correction(Strict):
     note: str
 
 
+class Summary(Strict):
+    """What `list` and `status` show of a response, sealed apart so they open little."""
+
+    set_id: str
+    version: int
+    language: str
+    declined: bool
+    readers: Readers
+    scope: Literal["hr", "whistleblowing"]
+    special: bool
+    invited: Invited
+    name: str | None = None
+    department: str | None = None
+    invitation: str | None = None
+    wording_differs: bool = False
+    contact: bool = False
+    """A receiver's response with contact details (the receiver's store only)."""
+
+
 class ResponseRecord(Strict):
     """One response as stored. For "statistics only" the payload is reduced at import to
     what counts need, and `invitation` and `facts` are None (FORMAT.md 14.3)."""
@@ -54,25 +73,10 @@ class ResponseRecord(Strict):
     """The file had a part for the whistleblowing receiver, so HR's part holds no answer to
     a special question: HR's views leave those questions out rather than call them
     unanswered (the same for every such file, so nothing tells who used the channel)."""
-
-
-class Summary(Strict):
-    """What `list` and `status` show of a response, sealed apart so they open little."""
-
-    set_id: str
-    version: int
-    language: str
-    declined: bool
-    readers: Readers
-    scope: Literal["hr", "whistleblowing"]
-    special: bool
-    invited: Invited
-    name: str | None = None
-    department: str | None = None
-    invitation: str | None = None
-    wording_differs: bool = False
-    contact: bool = False
-    """A receiver's response with contact details (the receiver's store only)."""
+    summary: Summary | None = None
+    """Its summary, sealed with it: what a list reads when no page holds it. None in a
+    record stored before records carried it; that row keeps its summary in a column of its
+    own (intake/summaries.py)."""
 
 
 class SummaryPage(Strict):

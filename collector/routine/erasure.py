@@ -123,16 +123,19 @@ def correct(
                 problem=opened.problem,
             )
         )
-    summary = open_summary(row, hr_keys).summary
-    assert summary is not None
+    listed = open_summary(row, hr_keys)
+    if listed.summary is None:
+        raise ErasureError(
+            tr(
+                "response {value} cannot be opened: {problem}",
+                value=row.response_id[:SHORT_ID],
+                problem=listed.problem,
+            )
+        )
     key = hr_keys[row.key_id]
     public = keys.public_of(key.private)
-    new = record.model_copy(
-        update={"corrections": [*record.corrections, Correction(on=today.isoformat(), note=note)]}
-    )
-    store.update_record(
-        row.response_id,
-        at_rest.seal(new, "record", public),
-        at_rest.seal(summary, "summary", public),
-    )
+    corrections = [*record.corrections, Correction(on=today.isoformat(), note=note)]
+    # The new record carries the summary (the row's own column is emptied): one source.
+    new = record.model_copy(update={"corrections": corrections, "summary": listed.summary})
+    store.update_record(row.response_id, at_rest.seal(new, "record", public), b"")
     return row

@@ -140,8 +140,8 @@ class Store:
         """A page's key id and sealed bytes; None if it is gone."""
         return self.db.run(lambda c: summaries.page(c, page))
 
-    def own_summaries(self, response_ids: Iterable[str]) -> dict[str, tuple[str, bytes]]:
-        """Response id -> (key id, its own sealed summary), for those still stored."""
+    def own_summaries(self, response_ids: Iterable[str]) -> dict[str, tuple[str, bytes, bytes]]:
+        """Response id -> (key id, own sealed summary, sealed record if that is empty)."""
         return self.db.run(lambda c: summaries.own_summaries(c, response_ids))
 
     def add_summary_page(
@@ -162,7 +162,8 @@ class Store:
             return None
 
     def try_drop_summary_page(self, page: int) -> bool:
-        """Delete a page that does not open (its responses keep their own summaries), as
+        """Delete a page that does not open (its responses' records or own columns keep
+        their summaries), as
         try_add_summary_page writes: at once or not at all."""
         try:
             return self.db.write_at_once(lambda c: summaries.drop_page(c, page))

@@ -1,8 +1,9 @@
 """SQL for `summary_pages` and `summary_index`: the summaries of many responses sealed
 together, so that lists open a page per import group, not a summary per response.
 
-A page repeats what its responses' own `summary` columns hold; the triggers of
-migrations.py drop a page with any response in it that is deleted or given a new summary.
+A page repeats what its responses' sealed records carry (or, for a response stored before
+records carried their summary, its own `summary` column); the triggers of migrations.py
+drop a page with any response in it that is deleted or given a new summary.
 """
 
 from __future__ import annotations
@@ -56,17 +57,24 @@ def page(conn: sqlite3.Connection, number: int) -> tuple[str, bytes] | None:
     return (str(row[0]), bytes(row[1])) if row is not None else None
 
 
+SOURCE = "CASE WHEN length(summary) > 0 THEN summary ELSE record END"
+"""The sealed bytes a response's summary is read from: its own column, else its record."""
+
+
 def own_summaries(
     conn: sqlite3.Connection, response_ids: Iterable[str]
-) -> dict[str, tuple[str, bytes]]:
-    """Response id -> (key id, its own sealed summary), for those still stored."""
-    out: dict[str, tuple[str, bytes]] = {}
+) -> dict[str, tuple[str, bytes, bytes]]:
+    """Response id -> (key id, its own sealed summary, its sealed record if that is empty:
+    the record then carries the summary), for those still stored."""
+    out: dict[str, tuple[str, bytes, bytes]] = {}
     for rid in response_ids:
         row = conn.execute(
-            "SELECT key_id, summary FROM responses WHERE response_id = ?", (rid,)
+            "SELECT key_id, summary, CASE WHEN length(summary) > 0 THEN x'' ELSE record END "
+            "FROM responses WHERE response_id = ?",
+            (rid,),
         ).fetchone()
         if row is not None:
-            out[rid] = (str(row[0]), bytes(row[1]))
+            out[rid] = (str(row[0]), bytes(row[1]), bytes(row[2]))
     return out
 
 
@@ -78,16 +86,16 @@ def add_page(
 ) -> int | None:
     """Store a page of summaries inside the caller's transaction; its number.
 
-    `members` are the response ids it holds; given as a mapping to the sealed summaries the
-    page was made from, each is checked to be still stored with that very summary, sealed
-    to `key_id`, and in no other page (a concurrent erasure or correction may have come
+    `members` are the response ids it holds; given as a mapping to the sealed bytes the
+    page was made from (SOURCE), each is checked to be still stored with those very bytes,
+    sealed to `key_id`, and in no other page (a concurrent erasure or correction may have come
     between reading and writing): if one is not, nothing is written and None comes back,
     so that no page ever holds a summary its response no longer has.
     """
     if isinstance(members, Mapping):
         for rid, summary in members.items():
             row = conn.execute(
-                "SELECT key_id, summary, "
+                f"SELECT key_id, {SOURCE}, "
                 "EXISTS (SELECT 1 FROM summary_index WHERE response_id = ?1) "
                 "FROM responses WHERE response_id = ?1",
                 (rid,),
