@@ -60,12 +60,13 @@ from pathlib import Path
 from typing import Any
 
 from collector.errors import QuestionSetError
-from collector.formats import envelope, hpke, keyfile
-from collector.formats.keys import load_public_pem
+from collector.formats import at_rest, envelope, hpke, keyfile
+from collector.formats.keys import load_public_pem, public_of
 from collector.intake import files, importer, opening
 from collector.model.loading import load_catalog
 from collector.model.payload import AnswerValue, Payload, check_payload, is_visible
 from collector.model.questionset import QuestionSet, QuestionType
+from collector.model.records import ResponseRecord
 from collector.settings import Settings
 from collector.store import Store
 from testing import pagesim
@@ -277,14 +278,30 @@ def confirm_all(db: Path) -> None:
         store.db.write(lambda conn: conn.execute("UPDATE responses SET confirmed = 1"))
 
 
-def without_pages(db: Path, copy: Path) -> None:
+def without_pages(db: Path, copy: Path, keys: dict[str, keyfile.HRKey]) -> None:
     """A copy of the store as one from before pages of summaries were kept (their schema
-    stays, empty: each response is then read from its own summary)."""
+    stays, empty), which was also from before records carried their summary: each row's
+    record is sealed again without it, and its summary sealed in the row's own column.
+    The first list then reads each response's own summary and seals the pages."""
     source = sqlite3.connect(db)
     target = sqlite3.connect(copy)
     try:
         source.backup(target)
         target.execute("DELETE FROM summary_pages")
+        rows = target.execute("SELECT response_id, key_id, record FROM responses").fetchall()
+        for rid, kid, sealed in rows:
+            record = at_rest.open_as(ResponseRecord, bytes(sealed), "record", kid, keys)
+            assert record.summary is not None
+            public = public_of(keys[kid].private)
+            old = at_rest.padded(record.model_dump_json(exclude={"summary"}).encode())
+            target.execute(
+                "UPDATE responses SET record = ?, summary = ? WHERE response_id = ?",
+                (
+                    hpke.seal_with_info(old, public, at_rest.info("record", kid)),
+                    at_rest.seal(record.summary, "summary", public),
+                    rid,
+                ),
+            )
         target.commit()
     finally:
         target.close()
@@ -495,7 +512,7 @@ def main() -> None:
         # A store from before pages of summaries: the first list reads every response's own
         # summary and seals the pages (once; the next list is as above).
         upgraded = tmp / "upgraded.db"
-        without_pages(store, upgraded)
+        without_pages(store, upgraded, keys)
         t_upgrade = cli(["list", "--db", upgraded, "--key", key_path])[0]
 
         memory: list[tuple[str, int, int, int, int]] = []
