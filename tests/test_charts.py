@@ -47,3 +47,23 @@ def test_a_chart_the_helper_cannot_draw_fails_here_with_its_own_error() -> None:
     bad: list[Chart] = [("bars", (["one", "two"], [1]))]  # a count short
     with charts.painter() as painter, pytest.raises(ValueError):
         painter.draw_all(bad)
+
+
+def test_a_painter_stuck_is_given_up_and_the_charts_drawn_here(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import os
+    import signal
+
+    monkeypatch.setattr(charts, "PAINTER_PATIENCE", 0.5)
+    with charts.painter() as painter:
+        process = painter._process
+        assert process is not None and process.pid is not None
+        os.kill(process.pid, signal.SIGSTOP)  # alive, answering nothing
+        try:
+            assert painter.draw_all(CHARTS) == charts.draw_here(CHARTS)
+        finally:
+            if process.exitcode is None:
+                os.kill(process.pid, signal.SIGCONT)
+        assert painter._process is None
+        assert process.exitcode is not None  # stopped, not left behind

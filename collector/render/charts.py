@@ -21,6 +21,9 @@ from .. import children
 Chart = tuple[Literal["bars", "months"], tuple[Any, ...]]
 """A chart to draw: ("bars", (labels, counts)) or ("months", (months, series))."""
 Drawer = Callable[[Sequence[Chart]], list[bytes]]
+PAINTER_PATIENCE = 60.0
+"""Seconds a report's charts may take in the helper (under a second here) before they
+are drawn here instead."""
 
 COLOURS = ("#1f5fa8", "#b34700", "#5c5c5c")  # blue, orange, grey: apart in greyscale too
 # A fixed salt keeps the SVG ids stable, so the same data draws the same file.
@@ -108,11 +111,13 @@ class Painter:
     def draw_all(self, charts: Sequence[Chart]) -> list[bytes]:
         pipe = self._pipe
         if pipe is not None and charts:
+            answer = None
             try:
                 pipe.send(list(charts))
-                answer = pipe.recv()
+                if pipe.poll(PAINTER_PATIENCE):  # a helper stuck is given up, never waited on
+                    answer = pipe.recv()
             except (OSError, EOFError):
-                answer = None
+                pass
             if isinstance(answer, list):
                 return answer
             self.close()  # it failed or is gone: drawn here, where a failure is said
