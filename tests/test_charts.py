@@ -4,6 +4,9 @@ stopped, not waited for."""
 
 from __future__ import annotations
 
+import os
+import signal
+
 import pytest
 
 from collector.render import charts
@@ -49,12 +52,10 @@ def test_a_chart_the_helper_cannot_draw_fails_here_with_its_own_error() -> None:
         painter.draw_all(bad)
 
 
+@pytest.mark.skipif(not hasattr(signal, "SIGSTOP"), reason="SIGSTOP")
 def test_a_painter_stuck_is_given_up_and_the_charts_drawn_here(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import os
-    import signal
-
     monkeypatch.setattr(charts, "PAINTER_PATIENCE", 0.5)
     with charts.painter() as painter:
         process = painter._process
