@@ -54,6 +54,7 @@ def test_store_open_creates_private_file_with_migrations_and_pragmas(db: Path) -
             "invitations_and_followups",
             "sealed_at_rest",
             "summary_pages",
+            "summaries_in_records",
         ]
         save(store, _row())
         for suffix in ("", "-wal"):

@@ -217,7 +217,7 @@ def test_a_page_is_not_written_for_a_summary_that_changed_meanwhile(batch: cs.Ba
         assert summary is not None
         store.erase([rid], "2026-05-05")
         sealed = summaries.seal_page({rid: summary}, public)
-        assert store.try_add_summary_page(batch.key.key_id, sealed, {rid: row.summary}) is None
+        assert store.try_add_summary_page(batch.key.key_id, sealed, {rid: row.record}) is None
         assert sql(batch.db, f"SELECT count(*) FROM summary_index WHERE response_id = '{rid}'") == [
             (0,)
         ]
@@ -322,12 +322,24 @@ def test_rows_from_before_records_carried_summaries_list_the_same(batch: cs.Batc
         assert as_seen(summaries.listed(store, keys)) == before
         assert store.count_summary_pages() == 1
         assert as_seen(summaries.listed(store, keys)) == before
-        # A correction of such a row moves its summary into its new record.
+        # A correction of such a row keeps its form (its summary sealed apart, anew), so a
+        # copied store does not tell the corrected rows from the other older ones.
+        old = store.response(rid)
+        assert old is not None
         erasure.correct(store, rid[:8], "Feil sluttdato", date(2026, 5, 5), keys)
         row = store.response(rid)
+        assert row is not None and row.summary and row.summary != old.summary
+        assert len(row.summary) == len(old.summary)
+        record = at_rest.open_as(ResponseRecord, row.record, "record", row.key_id, keys)
+        assert record.summary is None and record.corrections
+        assert as_seen(summaries.listed(store, keys)) == before
+        # A newer row corrected keeps its form too: the summary in its record.
+        newer = next(str(r[0]) for r in before if str(r[0]) not in olds)
+        erasure.correct(store, newer[:8], "Feil sluttdato", date(2026, 5, 5), keys)
+        row = store.response(newer)
         assert row is not None and row.summary == b""
         record = at_rest.open_as(ResponseRecord, row.record, "record", row.key_id, keys)
-        assert record.summary is not None and record.summary.name == CANARY_NAME
+        assert record.summary is not None and record.corrections
         assert as_seen(summaries.listed(store, keys)) == before
 
 
@@ -367,3 +379,30 @@ def test_a_page_is_written_only_from_the_record_its_response_still_has(
         again = store.response(rid)
         assert again is not None and again.record != row.record
         assert store.try_add_summary_page(batch.key.key_id, sealed, {rid: again.record})
+
+
+def test_a_record_sealed_anew_takes_its_page_with_it(batch: cs.Batch) -> None:
+    """The summary lives in the record now: a page goes when a row's record is rewritten,
+    by any statement, not only when its summary column is (the schema's trigger)."""
+    keys = {batch.key.key_id: batch.key}
+    with Store.open(batch.db) as store:
+        rid = canary_id(store, batch)
+        [(page,)] = sql(batch.db, f"SELECT page FROM summary_index WHERE response_id = '{rid}'")
+        row = store.response(rid)
+        assert row is not None
+        record = at_rest.open_as(ResponseRecord, row.record, "record", row.key_id, keys)
+        assert record.summary is not None
+        renamed = record.summary.model_copy(update={"name": "Someone Else"})
+        new = at_rest.seal(
+            record.model_copy(update={"summary": renamed}), "record", batch.env.public_raw
+        )
+    conn = sqlite3.connect(batch.db)
+    conn.execute("UPDATE responses SET record = ? WHERE response_id = ?", (new, rid))
+    conn.commit()
+    conn.close()
+    assert sql(batch.db, f"SELECT count(*) FROM summary_pages WHERE page = {page}") == [(0,)]
+    with Store.open(batch.db) as store:
+        names = {
+            i.row.response_id: i.summary.name for i in summaries.listed(store, keys) if i.summary
+        }
+        assert names[rid] == "Someone Else"

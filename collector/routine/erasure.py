@@ -134,8 +134,11 @@ def correct(
         )
     key = hr_keys[row.key_id]
     public = keys.public_of(key.private)
-    corrections = [*record.corrections, Correction(on=today.isoformat(), note=note)]
-    # The new record carries the summary (the row's own column is emptied): one source.
-    new = record.model_copy(update={"corrections": corrections, "summary": listed.summary})
-    store.update_record(row.response_id, at_rest.seal(new, "record", public), b"")
+    new = record.model_copy(
+        update={"corrections": [*record.corrections, Correction(on=today.isoformat(), note=note)]}
+    )
+    # A row keeps its form: an older one (its summary sealed apart) is sealed anew as it
+    # was, so that a copied store does not tell which of them were corrected.
+    own = at_rest.seal(listed.summary, "summary", public) if row.summary else b""
+    store.update_record(row.response_id, at_rest.seal(new, "record", public), own)
     return row

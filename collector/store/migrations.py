@@ -228,4 +228,26 @@ MIGRATIONS.append(
         ],
     )
 )
+MIGRATIONS.append(
+    (
+        "summaries_in_records",
+        [
+            # A response stored from this migration on has its summary sealed in its
+            # record (records.ResponseRecord.summary) and an empty `summary` column; an
+            # older row keeps its own. So a page must also go when a row's record is
+            # sealed anew, and an older release, which would call such a record damaged,
+            # is told the store is newer instead (connection.py).
+            "DROP TRIGGER summary_page_of_changed",
+            """
+            CREATE TRIGGER summary_page_of_changed
+            AFTER UPDATE OF summary, record, key_id ON responses
+            BEGIN
+                DELETE FROM summary_pages WHERE page IN
+                    (SELECT page FROM summary_index WHERE response_id = OLD.response_id);
+                DELETE FROM summary_index WHERE response_id = OLD.response_id;
+            END
+            """,
+        ],
+    )
+)
 SCHEMA_VERSION = len(MIGRATIONS)
