@@ -8,17 +8,43 @@ anyway.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import multiprocessing.connection
 import os
 import signal
 import sys
 import threading
+from collections.abc import Iterator
 from multiprocessing.context import SpawnContext
 
 
 def spawning() -> SpawnContext:
     return multiprocessing.get_context("spawn")
+
+
+@contextlib.contextmanager
+def born_quiet() -> Iterator[None]:
+    """Helpers started inside have the null device as their standard error from birth.
+
+    A spawned helper reads what it is to run from its parent before any code of ours runs
+    in it; if the parent is killed in that moment, the helper's Python prints a traceback,
+    and multiprocessing's resource tracker, started with the first helper, warns of what
+    the parent left, both on the standard error they were born with: the person's
+    terminal. So this process's own standard error is the null device while they start
+    (a few milliseconds), and is given back at once."""
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:
+            stream.flush()
+    saved = os.dup(2)
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(null)
 
 
 def settle() -> None:

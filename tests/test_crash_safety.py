@@ -16,7 +16,7 @@ from testing import crash as cs
 
 pytestmark = pytest.mark.slow  # kill -9 campaigns of real imports
 
-FILES = 200
+FILES = 600  # several groups of 200 even on a fast machine, so that kills land mid-batch
 KILLS = 10
 SEED = 20261123
 

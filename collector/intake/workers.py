@@ -85,12 +85,17 @@ def prepared(
     # Compressed, so that what a worker starts with fits the pipe's buffer: a start that
     # writes more waits until the new process has read it, after its imports.
     sets = zlib.compress(pickle.dumps(catalog, protocol=pickle.HIGHEST_PROTOCOL))
-    pool = ProcessPoolExecutor(
-        max_workers=count,
-        mp_context=children.spawning(),
-        initializer=_start,
-        initargs=(keys, sets, str(store.db.path), now, i18n.language()),
-    )
+    with children.born_quiet():
+        pool = ProcessPoolExecutor(
+            max_workers=count,
+            mp_context=children.spawning(),
+            initializer=_start,
+            initargs=(keys, sets, str(store.db.path), now, i18n.language()),
+        )
+        # The pool starts a worker at each task until it has them all: started here,
+        # inside, so that none is born with the terminal as its standard error.
+        for _ in range(count):
+            pool.submit(_ready)
     try:
         yield _in_order(pool, head, stream, count, locally)
     finally:
@@ -199,6 +204,10 @@ def _start(
         find_link=reader.links(hr_keys),
         find_file=reader.files(),
     )
+
+
+def _ready() -> None:
+    """A first task: it only makes the pool start a worker."""
 
 
 def _prepare_chunk(chunk: list[Item]) -> list[Ready]:

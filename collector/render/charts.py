@@ -102,7 +102,8 @@ class Painter:
         try:
             mine, theirs = children.spawning().Pipe()
             process = children.spawning().Process(target=_serve, args=(theirs,), daemon=True)
-            process.start()
+            with children.born_quiet():
+                process.start()
             theirs.close()
         except (OSError, RuntimeError):
             return
