@@ -217,3 +217,34 @@ def test_store_keeps_in_clear_only_what_retention_and_duplicates_need(db: Path) 
         "deleted": ["enc_digest", "file_digest", "deleted_on", "how"],
         "outputs": ["path", "kind", "written_at", "delete_by"],
     }
+
+
+def test_a_store_is_made_or_upgraded_whole_or_not_at_all(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every pending migration in one transaction: a store stopped while it is being made
+    (the kill campaign killed one between two migrations) or upgraded is left as it was,
+    never at a version in between."""
+    from collector.store import connection, migrations
+
+    failing = [*migrations.MIGRATIONS, ("broken", ["CREATE TABLE responses (x)"])]
+    monkeypatch.setattr(connection, "MIGRATIONS", failing)
+    monkeypatch.setattr(connection, "SCHEMA_VERSION", len(failing))
+    with pytest.raises(StoreError):
+        Store.open(db)
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("SELECT name FROM sqlite_master").fetchall() == []
+    finally:
+        conn.close()
+    monkeypatch.undo()
+    with Store.open(db) as store:  # made whole the next time
+        assert store.version() == SCHEMA_VERSION
+        save(store, _row())
+    monkeypatch.setattr(connection, "MIGRATIONS", failing)
+    monkeypatch.setattr(connection, "SCHEMA_VERSION", len(failing))
+    with pytest.raises(StoreError):
+        Store.open(db)
+    monkeypatch.undo()
+    with Store.open(db) as store:  # the failed upgrade left it as it was
+        assert store.version() == SCHEMA_VERSION and store.count() == 1

@@ -110,22 +110,25 @@ class Database:
                     version=self.version(),
                 )
             )
-        for number, (name, statements) in enumerate(MIGRATIONS, start=1):
-            if self.version() >= number:
-                continue
-            if number == FORMAT_2 and self._holds_format_1_rows():
-                raise StoreError(
-                    tr(
-                        "{path}: was made by Sluttsamtale 0.1 for response format 1, which this "
-                        "version cannot read; keep it as it is and import the responses again "
-                        "into a new store",
-                        path=self.path,
-                    )
-                )
-            with self.transaction():
+        if self.version() == SCHEMA_VERSION:
+            return
+        # Every pending migration in one transaction: a store being made or upgraded is at
+        # its old version or at the new one, never in between, however it is stopped (the
+        # kill campaign found a new store killed between two of its migrations).
+        with self.transaction():
+            for number, (name, statements) in enumerate(MIGRATIONS, start=1):
                 # Another process may have migrated while we waited for the lock.
                 if self.version() >= number:
                     continue
+                if number == FORMAT_2 and self._holds_format_1_rows():
+                    raise StoreError(
+                        tr(
+                            "{path}: was made by Sluttsamtale 0.1 for response format 1, which "
+                            "this version cannot read; keep it as it is and import the "
+                            "responses again into a new store",
+                            path=self.path,
+                        )
+                    )
                 if number == 1:
                     self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
                     self.conn.execute(
