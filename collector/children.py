@@ -33,9 +33,7 @@ def born_quiet() -> Iterator[None]:
     the parent left, both on the standard error they were born with: the person's
     terminal. So this process's own standard error is the null device while they start
     (a few milliseconds), and is given back at once."""
-    for stream in (sys.stdout, sys.stderr):
-        if stream is not None:
-            stream.flush()
+    _flush()
     saved = os.dup(2)
     null = os.open(os.devnull, os.O_WRONLY)
     try:
@@ -69,11 +67,16 @@ def _end_with_parent() -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
-def _quiet() -> None:
-    null = os.open(os.devnull, os.O_WRONLY)
+def _flush() -> None:
+    """What Python holds for standard output and error, written before their fds move."""
     for stream in (sys.stdout, sys.stderr):
         if stream is not None:
             stream.flush()
+
+
+def _quiet() -> None:
+    null = os.open(os.devnull, os.O_WRONLY)
+    _flush()
     os.dup2(null, 1)
     os.dup2(null, 2)
     os.close(null)

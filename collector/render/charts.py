@@ -100,8 +100,9 @@ class Painter:
         self._process: BaseProcess | None = None
         self._pipe: Connection | None = None
         try:
-            mine, theirs = children.spawning().Pipe()
-            process = children.spawning().Process(target=_serve, args=(theirs,), daemon=True)
+            context = children.spawning()
+            mine, theirs = context.Pipe()
+            process = context.Process(target=_serve, args=(theirs,), daemon=True)
             with children.born_quiet():
                 process.start()
             theirs.close()
