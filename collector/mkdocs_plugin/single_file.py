@@ -1,13 +1,14 @@
 """A question set's built page as one self-contained HTML file, for the employee who opens
 it from an e-mail attachment or a USB stick: no web host, and no other file beside it.
 
-The page's scripts and stylesheets are written into it, byte for byte as the site serves
-them, and its icon becomes a data: URL. Links to the site's other pages are dropped (there
-are no other pages), and so is the link to the protection page. Its CSP names each inline
-script and style by hash and has no 'self' at all, so the page runs exactly what it holds
-and can load and send nothing. Browsers refuse Subresource Integrity on file:// (see
-spec/FORMAT.md 16); here the hashes in the CSP do that job, inside the one file whose
-SHA-256 HR publishes.
+The page's scripts and its own stylesheet are written into it, byte for byte as the site
+serves them; the theme's stylesheet keeps only the rules that can apply to this page
+(css_subset), and its icon becomes a data: URL. Links to the site's other pages are
+dropped (there are no other pages), and so is the link to the protection page. Its CSP
+names each inline script and style by hash and has no 'self' at all, so the page runs
+exactly what it holds and can load and send nothing. Browsers refuse Subresource
+Integrity on file:// (see spec/FORMAT.md 16); here the hashes in the CSP do that job,
+inside the one file whose SHA-256 HR publishes.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from ..i18n import tr
-from . import postprocess
+from . import css_subset, postprocess
 
 _SECURITY_META = re.compile(
     r"<meta\s+http-equiv=\"Content-Security-Policy\"[^>]*>|<meta\s+name=\"referrer\"[^>]*>"
@@ -39,7 +40,8 @@ def inline_page(html: str, resolve: Callable[[str], bytes]) -> str:
     html = _SECURITY_META.sub("", html)
     html = _PROTECTION.sub("", html)
     html = _inline_scripts(html, resolve)
-    html = postprocess.outside_scripts(html, lambda text: _inline_links(text, resolve))
+    page = html
+    html = postprocess.outside_scripts(html, lambda text: _inline_links(text, resolve, page))
     html = postprocess.outside_scripts(html, _unlink)
     _check_no_request(html)
     return _add_meta(html)
@@ -73,7 +75,7 @@ def _inline_scripts(html: str, resolve: Callable[[str], bytes]) -> str:
     return postprocess.SCRIPT_ELEMENT.sub(one, html)
 
 
-def _inline_links(html: str, resolve: Callable[[str], bytes]) -> str:
+def _inline_links(html: str, resolve: Callable[[str], bytes], page: str) -> str:
     def one(m: re.Match[str]) -> str:
         attrs = m.group(1)
         rel = (postprocess.attribute(attrs, "rel") or "").lower().split()
@@ -89,6 +91,8 @@ def _inline_links(html: str, resolve: Callable[[str], bytes]) -> str:
                         href=href,
                     )
                 )
+            if _is_theme_stylesheet(href):
+                text = css_subset.subset(text, page)
             media = postprocess.attribute(attrs, "media")
             media_attr = f' media="{media}"' if media and media != "all" else ""
             return f"<style{media_attr}>{text}</style>"
@@ -102,6 +106,11 @@ def _inline_links(html: str, resolve: Callable[[str], bytes]) -> str:
         return ""  # prev, next and the like: pages this file does not have
 
     return postprocess.LINK_TAG.sub(one, html)
+
+
+def _is_theme_stylesheet(href: str) -> bool:
+    """Material's own stylesheet (the site's assets/stylesheets/), not the page's."""
+    return "/assets/stylesheets/" in "/" + urlsplit(href).path.lstrip("./")
 
 
 def _unlink(html: str) -> str:

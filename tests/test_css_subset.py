@@ -1,0 +1,261 @@
+"""The single-file page keeps only the theme's rules that can apply to it (css_subset).
+
+First what the cut keeps and drops, on small sheets; then that the page's scripts make and
+mark nothing the cut does not know of; then, in Chromium, that the cut changes nothing the
+employee sees: every element's computed style (and its ::before, ::after and ::marker), in
+every state the page goes through, on screen and in print, is the same with the cut sheet
+as with the whole of Material's.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, TestKey
+from playwright.sync_api import Browser, Page, expect
+from site_support import (
+    Filled,
+    choose_readers,
+    fill_section,
+    latest_sets,
+    press,
+    ui,
+)
+
+from collector.mkdocs_plugin import css_subset
+
+SETS = latest_sets()
+PAGE = (
+    '<html><body class="page"><div class="md-typeset"><p class="lead first">x</p>'
+    '<a id="top" class="lead">y</a><input type="checkbox"></div></body></html>'
+)
+
+
+def kept(css: str, html: str = PAGE) -> str:
+    return css_subset.subset(css, html)
+
+
+def test_a_rule_no_element_can_match_is_dropped_and_one_that_can_is_kept() -> None:
+    assert kept(".md-search{color:red}") == ""
+    assert kept(".lead{color:red}") == ".lead{color:red}"
+    assert kept("p.lead.first{color:red}") == "p.lead.first{color:red}"
+    assert kept("a.first{color:red}") == ""  # both exist, never on one element
+    assert kept("#top{color:red}#gone{color:blue}") == "#top{color:red}"
+    assert kept(".md-typeset > p + a ~ input{x:y}") == ".md-typeset > p + a ~ input{x:y}"
+    assert kept(".md-typeset .md-tabs{x:y}") == ""
+    assert kept(".gone,.lead{x:y}") == ".gone,.lead{x:y}"  # one selector of the list is enough
+
+
+def test_states_attributes_and_what_not_says_never_drop_a_rule() -> None:
+    for css in (
+        ".lead:hover{x:y}",
+        "input:checked+a{x:y}",
+        "a[href^=http]{x:y}",
+        "[dir=rtl] .lead{x:y}",
+        ".lead::before{x:y}",
+        "p:not(.gone){x:y}",
+        ":is(.gone,.lead) a{x:y}",
+        ":root{--c:1}",
+        "*,:after{x:y}",
+        ".md-typeset :first-child{x:y}",
+    ):
+        assert kept(css) == css, css
+
+
+def test_what_cannot_be_read_is_kept() -> None:
+    assert kept("svg|a{x:y}") == "svg|a{x:y}"
+    assert kept(".{x:y}") == ".{x:y}"
+
+
+def test_media_and_supports_are_cut_inside_and_other_at_rules_kept() -> None:
+    css = "@media print{.lead{x:y}.gone{x:y}}@media screen{.gone{x:y}}"
+    assert kept(css) == "@media print{.lead{x:y}}"
+    assert kept("@supports (display:grid){.gone{x:y}}") == ""
+    for css in (
+        '@charset "UTF-8";',
+        "@keyframes spin{0%{x:y}to{x:z}}",
+        "@font-face{font-family:x}",
+        "@page{margin:1cm}",
+    ):
+        assert kept(css) == css, css
+
+
+def test_a_kept_rule_is_the_sources_own_text() -> None:
+    css = (
+        '.lead{background:url("a\\3c !--b")} /* gone */ .gone{x:y}\n@media print {\n .lead {x:y}\n}'
+    )
+    # Each rule as written; what lies between rules (space, comments) is left out.
+    assert kept(css) == '.lead{background:url("a\\3c !--b")}@media print {.lead {x:y}}'
+
+
+def test_materials_sheet_is_read_whole_and_cut_from_its_own_text() -> None:
+    import material
+
+    folder = Path(material.__file__).parent / "templates" / "assets" / "stylesheets"
+    sheet = next(folder.glob("main.*.min.css")).read_text(encoding="utf-8")
+
+    def written(rules: tuple[css_subset._Rule, ...]) -> str:
+        return "".join(
+            r.text + (written(r.inside) if r.inside is not None else "") + r.end for r in rules
+        )
+
+    assert written(css_subset._rules(sheet)) == sheet
+
+
+def test_what_the_scripts_make_is_kept_though_the_built_page_has_none() -> None:
+    assert kept(".md-typeset dl{x:y}") == ".md-typeset dl{x:y}"
+    assert kept(".sl-review__row .md-typeset{x:y}") == ".sl-review__row .md-typeset{x:y}"
+    assert kept(".md-typeset table{x:y}") == ""
+
+
+def _site_scripts() -> str:
+    return "\n".join(
+        p.read_text(encoding="utf-8") for p in sorted((ROOT / "site" / "js").glob("*.js"))
+    )
+
+
+def test_the_scripts_make_and_mark_only_what_the_cut_knows_of() -> None:
+    code = _site_scripts()
+    tags = set(re.findall(r"createElement\(\s*[\"'](\w+)[\"']", code))
+    assert tags and tags <= css_subset.SCRIPT_TAGS, tags - css_subset.SCRIPT_TAGS
+    classes = set(re.findall(r"className\s*=\s*[\"']([^\"']+)[\"']", code))
+    for call in re.findall(r"classList\.(?:add|toggle)\(([^)]*)\)", code):
+        classes |= set(re.findall(r"[\"']([^\"']+)[\"']", call.split(",")[0]))
+    classes = {c for value in classes for c in value.split()}
+    assert classes and classes <= css_subset.SCRIPT_CLASSES, classes - css_subset.SCRIPT_CLASSES
+    # Nothing else that could bring in an element, a class or an id unseen here.
+    assert not re.search(r"(?:inner|outer)HTML\s*[+]?=|\.id\s*=(?!=)", code)
+    for other in (
+        "insertAdjacentHTML",
+        "createElementNS",
+        "DOMParser",
+        'setAttribute("class"',
+        'setAttribute("id"',
+        "cloneNode",
+        "className +=",
+        "classList.replace",
+    ):
+        assert other not in code, other
+
+
+# --------------------------------------------------------------------------- in Chromium
+
+SNAPSHOT = """
+(name) => {
+  // A transition under way (the print preview's switch back starts some) is taken to its
+  // end, so both sheets are compared at rest.
+  for (const a of document.getAnimations()) if (a instanceof CSSTransition) a.finish();
+  const out = [];
+  const styleOf = (cs) => {
+    const style = new Map();
+    for (let i = 0; i < cs.length; i++) {
+      if (!cs[i].startsWith("--")) style.set(cs[i], cs.getPropertyValue(cs[i]));
+    }
+    return style;
+  };
+  // What is drawn: every element with a box (a hidden one is compared in the state that
+  // shows it), its ::before and ::after where they have content, a list item's marker.
+  // Custom properties are left out; what they set shows in the properties that use them.
+  for (const el of document.documentElement.querySelectorAll("*")) {
+    if (!el.getClientRects().length) continue;
+    out.push({el: el.tagName + (el.id ? "#" + el.id : ""), style: styleOf(getComputedStyle(el))});
+    for (const part of ["::before", "::after", "::marker"]) {
+      const cs = getComputedStyle(el, part);
+      const drawn = part === "::marker"
+        ? getComputedStyle(el).display === "list-item" && cs.display !== "none"
+        : cs.content !== "none" && cs.content !== "normal";
+      if (!drawn) continue;
+      out.push({el: el.tagName + (el.id ? "#" + el.id : "") + part, style: styleOf(cs)});
+    }
+  }
+  const focused = document.activeElement ? document.activeElement.id : "";
+  out.push({el: "focus", style: new Map([["at", focused]])});
+  (window.__styles ||= {})[name] = out;
+}
+"""
+
+DIFFERENCES = """
+() => {
+  const [a, b] = [window.__styles.cut, window.__styles.whole];
+  if (a.length !== b.length) return [`${a.length} boxes drawn against ${b.length}`];
+  const found = [];
+  for (let n = 0; n < a.length && found.length < 5; n++) {
+    const names = new Set([...a[n].style.keys(), ...b[n].style.keys()]);
+    for (const k of names) {
+      if (a[n].style.get(k) !== b[n].style.get(k)) {
+        found.push(`${a[n].el} ${k}: ${a[n].style.get(k)} (whole sheet: ${b[n].style.get(k)})`);
+        break;
+      }
+    }
+  }
+  return found;
+}
+"""
+
+SWAP = """
+([from, to]) => {
+  const style = [...document.querySelectorAll("style")].find((s) => s.textContent === from);
+  if (!style) throw new Error("the theme's stylesheet is not in the page");
+  style.textContent = to;
+}
+"""
+
+
+def _same_with_the_whole_sheet(page: Page, cut: str, whole: str, state: str) -> None:
+    # The pointer off what was just pressed: Chromium updates :hover under a still pointer
+    # only a moment after the page moves, which would differ between the two snapshots.
+    page.mouse.move(0, 0)
+    page.evaluate("() => new Promise((done) => requestAnimationFrame(() => done()))")
+    page.evaluate(SNAPSHOT, "cut")
+    page.evaluate(SWAP, [cut, whole])
+    page.evaluate(SNAPSHOT, "whole")
+    page.evaluate(SWAP, [whole, cut])
+    differences = page.evaluate(DIFFERENCES)
+    assert not differences, f"{state}: the cut sheet changes " + "; ".join(differences)
+
+
+def _both_media(page: Page, cut: str, whole: str, state: str) -> None:
+    _same_with_the_whole_sheet(page, cut, whole, f"{state}, on screen")
+    page.emulate_media(media="print")
+    _same_with_the_whole_sheet(page, cut, whole, f"{state}, in print")
+    page.emulate_media(media="screen")
+
+
+@pytest.fixture
+def open_page(browser: Browser):  # type: ignore[no-untyped-def]
+    """A page whose CSP lets the test put the whole theme sheet in for a moment."""
+    context = browser.new_context(bypass_csp=True, viewport={"width": 390, "height": 844})
+    yield context.new_page()
+    context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("qset", SETS, ids=[s.id for s in SETS])
+def test_the_cut_sheet_looks_exactly_as_the_whole_one_in_every_state(
+    open_page: Page, single_file_pages: Path, qset, test_key: TestKey
+) -> None:
+    page = open_page
+    site = single_file_pages.parent / "site"
+    whole = next((site / "assets" / "stylesheets").glob("main.*.min.css")).read_text("utf-8")
+    html = (single_file_pages / "sets" / f"{qset.id}.html").read_text(encoding="utf-8")
+    cut = css_subset.subset(whole, html)
+    assert cut in html and len(cut) < len(whole) / 2
+    t = ui(qset)
+    page.goto((single_file_pages / "sets" / f"{qset.id}.html").as_uri())
+    expect(page.locator("[data-sl-progress]")).to_be_visible()
+    _both_media(page, cut, whole, "opened")
+    filled = Filled({}, {})
+    for index in range(len(qset.sections)):
+        fill_section(page, qset, index, filled)
+        _same_with_the_whole_sheet(page, cut, whole, f"part {index + 1} filled in")
+        press(page, t["next"])
+    _same_with_the_whole_sheet(page, cut, whole, "checking the answers")
+    press(page, t["finish"])
+    expect(page.locator("[data-sl-form] [data-sl-error-summary]")).to_be_visible()
+    _same_with_the_whole_sheet(page, cut, whole, "the reader choice missing")
+    choose_readers(page, qset)
+    press(page, t["finish"])
+    expect(page.locator("[data-sl-result]")).to_be_visible()
+    _both_media(page, cut, whole, "sealed")
