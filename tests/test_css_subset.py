@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, TestKey
+from conftest import ROOT
 from playwright.sync_api import Browser, Page, expect
 from site_support import (
     Filled,
@@ -25,6 +25,7 @@ from site_support import (
 )
 
 from collector.mkdocs_plugin import css_subset
+from collector.model.questionset import QuestionSet
 
 SETS = latest_sets()
 PAGE = (
@@ -223,6 +224,17 @@ def _both_media(page: Page, cut: str, whole: str, state: str) -> None:
     page.emulate_media(media="screen")
 
 
+def _sheets(single_file_pages: Path, qset: QuestionSet) -> tuple[Path, str, str]:
+    """A set's single-file page, the cut sheet it holds and Material's whole sheet."""
+    site = single_file_pages.parent / "site"
+    whole = next((site / "assets" / "stylesheets").glob("main.*.min.css")).read_text("utf-8")
+    path = single_file_pages / "sets" / f"{qset.id}.html"
+    html = path.read_text(encoding="utf-8")
+    cut = css_subset.subset(whole, html)
+    assert cut in html and len(cut) < len(whole) / 2
+    return path, cut, whole
+
+
 @pytest.fixture
 def open_page(browser: Browser):  # type: ignore[no-untyped-def]
     """A page whose CSP lets the test put the whole theme sheet in for a moment."""
@@ -234,16 +246,12 @@ def open_page(browser: Browser):  # type: ignore[no-untyped-def]
 @pytest.mark.browser
 @pytest.mark.parametrize("qset", SETS, ids=[s.id for s in SETS])
 def test_the_cut_sheet_looks_exactly_as_the_whole_one_in_every_state(
-    open_page: Page, single_file_pages: Path, qset, test_key: TestKey
+    open_page: Page, single_file_pages: Path, qset: QuestionSet
 ) -> None:
     page = open_page
-    site = single_file_pages.parent / "site"
-    whole = next((site / "assets" / "stylesheets").glob("main.*.min.css")).read_text("utf-8")
-    html = (single_file_pages / "sets" / f"{qset.id}.html").read_text(encoding="utf-8")
-    cut = css_subset.subset(whole, html)
-    assert cut in html and len(cut) < len(whole) / 2
+    path, cut, whole = _sheets(single_file_pages, qset)
     t = ui(qset)
-    page.goto((single_file_pages / "sets" / f"{qset.id}.html").as_uri())
+    page.goto(path.as_uri())
     expect(page.locator("[data-sl-progress]")).to_be_visible()
     _both_media(page, cut, whole, "opened")
     filled = Filled({}, {})
@@ -259,3 +267,35 @@ def test_the_cut_sheet_looks_exactly_as_the_whole_one_in_every_state(
     press(page, t["finish"])
     expect(page.locator("[data-sl-result]")).to_be_visible()
     _both_media(page, cut, whole, "sealed")
+
+
+@pytest.mark.browser
+def test_the_cut_sheet_holds_wide_in_the_draft_panel_and_on_declining(
+    open_page: Page, single_file_pages: Path
+) -> None:
+    page = open_page
+    qset = SETS[-1]
+    t = ui(qset)
+    path, cut, whole = _sheets(single_file_pages, qset)
+    page.goto(path.as_uri())
+    expect(page.locator("[data-sl-progress]")).to_be_visible()
+    for width, height in ((1280, 900), (768, 1024)):
+        page.set_viewport_size({"width": width, "height": height})
+        _both_media(page, cut, whole, f"opened {width} px wide")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.locator("[data-sl-nav]").get_by_role("button", name=t["save_draft"]).click()
+    panel = page.locator("[data-sl-save-panel]")
+    expect(panel).to_be_visible()
+    _same_with_the_whole_sheet(page, cut, whole, "the draft panel open")
+    panel.get_by_role("button", name=t["save"], exact=True).click()
+    _same_with_the_whole_sheet(page, cut, whole, "the draft panel's error")
+    toggle = page.get_by_role("button", name=t["decline_toggle"])
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    press(page, t["decline_seal"])
+    expect(page.locator("[data-sl-decline-form] [data-sl-error-summary]")).to_be_visible()
+    _same_with_the_whole_sheet(page, cut, whole, "declining without the reader choice")
+    page.get_by_role("radio", name=t["readers_statistics"], exact=True).check()
+    press(page, t["decline_seal"])
+    expect(page.locator("[data-sl-result-title]")).to_have_text(t["result_declined_title"])
+    _both_media(page, cut, whole, "declined")
