@@ -9,7 +9,10 @@ as with the whole of Material's.
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -24,7 +27,7 @@ from site_support import (
     ui,
 )
 
-from collector.mkdocs_plugin import css_subset
+from collector.mkdocs_plugin import css_subset, own_sheet
 from collector.model.questionset import QuestionSet
 
 SETS = latest_sets()
@@ -109,6 +112,41 @@ def test_what_the_scripts_make_is_kept_though_the_built_page_has_none() -> None:
     assert kept(".md-typeset dl{x:y}") == ".md-typeset dl{x:y}"
     assert kept(".sl-review__row .md-typeset{x:y}") == ".sl-review__row .md-typeset{x:y}"
     assert kept(".md-typeset table{x:y}") == ""
+
+
+SET_PAGE = (
+    '<html><head><link rel="stylesheet" href="../assets/stylesheets/main.1.min.css">'
+    '<link rel="stylesheet" href="../css/sluttsamtale.css"></head>'
+    '<body><p class="lead">x</p></body></html>'
+)
+
+
+def _site_with_sheet(tmp_path: Path) -> Callable[[str], bytes]:
+    (tmp_path / "assets" / "stylesheets").mkdir(parents=True)
+    (tmp_path / "assets" / "stylesheets" / "main.1.min.css").write_text(
+        ".lead{x:y}.gone{x:y}", encoding="utf-8"
+    )
+    return lambda url: (tmp_path / "assets" / "stylesheets" / url.rsplit("/", 1)[1]).read_bytes()
+
+
+def test_a_set_page_links_its_cut_written_beside_the_theme_sheet(tmp_path: Path) -> None:
+    html = own_sheet.link_own_sheet(SET_PAGE, tmp_path, _site_with_sheet(tmp_path), "sets/x.html")
+    found = re.search(r'href="\.\./assets/stylesheets/(theme-cut\.([0-9a-f]{8})\.css)"', html)
+    assert found and '"../css/sluttsamtale.css"' in html and "main.1.min.css" not in html
+    written = (tmp_path / "assets" / "stylesheets" / found.group(1)).read_bytes()
+    assert written == b".lead{x:y}"
+    assert hashlib.sha256(written).hexdigest()[:8] == found.group(2)
+
+
+def test_a_stylesheet_link_it_cannot_rewrite_is_refused(tmp_path: Path) -> None:
+    page = SET_PAGE.replace(
+        '"../assets/stylesheets/main.1.min.css"', "'../assets/stylesheets/main.1.min.css'"
+    )
+    with pytest.raises(ValueError, match="main.1.min.css: a stylesheet link"):
+        own_sheet.link_own_sheet(page, tmp_path, _site_with_sheet(tmp_path), "sets/x.html")
+    assert list((tmp_path / "assets" / "stylesheets").iterdir()) == [
+        tmp_path / "assets" / "stylesheets" / "main.1.min.css"
+    ]
 
 
 def _site_scripts() -> str:
@@ -203,36 +241,115 @@ SWAP = """
 }
 """
 
+LINKED_TO_WHOLE = """
+(whole) => {
+  const links = [...document.querySelectorAll('link[rel="stylesheet"]')];
+  const link = links.find((l) => l.href.includes("/assets/stylesheets/theme-cut."));
+  if (!link) throw new Error("the page links no cut of the theme's stylesheet");
+  const style = document.createElement("style");
+  style.id = "whole-theme-sheet";
+  style.textContent = whole;
+  link.before(style);
+  link.sheet.disabled = true; // the sheet, not the link: re-enabling a link loads it anew
+}
+"""
 
-def _same_with_the_whole_sheet(page: Page, cut: str, whole: str, state: str) -> None:
+LINKED_TO_CUT = """
+() => {
+  const style = document.getElementById("whole-theme-sheet");
+  style.nextElementSibling.sheet.disabled = false;
+  style.remove();
+}
+"""
+
+
+RULES_IN_FORCE = """
+() => [...document.styleSheets].filter((s) => !s.disabled)
+  .reduce((n, s) => n + s.cssRules.length, 0)
+"""
+
+
+@dataclass(frozen=True)
+class Sheets:
+    """A set's page, the cut of the theme's sheet it loads, and the whole sheet; `inline`
+    for the single-file page, else the site's page linking its cut."""
+
+    url: str
+    cut: str
+    whole: str
+    inline: bool
+
+    def to_whole(self, page: Page) -> None:
+        if self.inline:
+            page.evaluate(SWAP, [self.cut, self.whole])
+        else:
+            page.evaluate(LINKED_TO_WHOLE, self.whole)
+
+    def to_cut(self, page: Page) -> None:
+        if self.inline:
+            page.evaluate(SWAP, [self.whole, self.cut])
+        else:
+            page.evaluate(LINKED_TO_CUT)
+
+
+def _same_with_the_whole_sheet(page: Page, sheets: Sheets, state: str) -> None:
     # The pointer off what was just pressed: Chromium updates :hover under a still pointer
     # only a moment after the page moves, which would differ between the two snapshots.
     page.mouse.move(0, 0)
     page.evaluate("() => new Promise((done) => requestAnimationFrame(() => done()))")
     page.evaluate(SNAPSHOT, "cut")
-    page.evaluate(SWAP, [cut, whole])
+    with_cut = page.evaluate(RULES_IN_FORCE)
+    sheets.to_whole(page)
+    assert page.evaluate(RULES_IN_FORCE) > with_cut, "the whole sheet did not take the cut's place"
     page.evaluate(SNAPSHOT, "whole")
-    page.evaluate(SWAP, [whole, cut])
+    sheets.to_cut(page)
+    assert page.evaluate(RULES_IN_FORCE) == with_cut
     differences = page.evaluate(DIFFERENCES)
     assert not differences, f"{state}: the cut sheet changes " + "; ".join(differences)
 
 
-def _both_media(page: Page, cut: str, whole: str, state: str) -> None:
-    _same_with_the_whole_sheet(page, cut, whole, f"{state}, on screen")
+def _both_media(page: Page, sheets: Sheets, state: str) -> None:
+    _same_with_the_whole_sheet(page, sheets, f"{state}, on screen")
     page.emulate_media(media="print")
-    _same_with_the_whole_sheet(page, cut, whole, f"{state}, in print")
+    _same_with_the_whole_sheet(page, sheets, f"{state}, in print")
     page.emulate_media(media="screen")
 
 
-def _sheets(single_file_pages: Path, qset: QuestionSet) -> tuple[Path, str, str]:
-    """A set's single-file page, the cut sheet it holds and Material's whole sheet."""
-    site = single_file_pages.parent / "site"
-    whole = next((site / "assets" / "stylesheets").glob("main.*.min.css")).read_text("utf-8")
-    path = single_file_pages / "sets" / f"{qset.id}.html"
-    html = path.read_text(encoding="utf-8")
-    cut = css_subset.subset(whole, html)
-    assert cut in html and len(cut) < len(whole) / 2
-    return path, cut, whole
+def _whole_sheet(site: Path) -> str:
+    return next((site / "assets" / "stylesheets").glob("main.*.min.css")).read_text("utf-8")
+
+
+@pytest.fixture(params=["single file", "site"])
+def sheets_of(request: pytest.FixtureRequest) -> Callable[[QuestionSet], Sheets]:
+    """For a set: its single-file page from file://, or its page in the site over http."""
+    if request.param == "single file":
+        pages: Path = request.getfixturevalue("single_file_pages")
+        site = pages.parent / "site"
+        whole = _whole_sheet(site)
+
+        def single(qset: QuestionSet) -> Sheets:
+            path = pages / "sets" / f"{qset.id}.html"
+            cut = _cut_of(site, qset, whole)
+            assert cut in path.read_text(encoding="utf-8")
+            return Sheets(path.as_uri(), cut, whole, inline=True)
+
+        return single
+    built: Path = request.getfixturevalue("built_site")
+    base: str = request.getfixturevalue("http_site")
+    whole_sheet = _whole_sheet(built)
+    return lambda qset: Sheets(
+        f"{base}/sets/{qset.id}.html", _cut_of(built, qset, whole_sheet), whole_sheet, inline=False
+    )
+
+
+def _cut_of(site: Path, qset: QuestionSet, whole: str) -> str:
+    """The cut of the theme's sheet that a set's page in the built site links."""
+    html = (site / "sets" / f"{qset.id}.html").read_text(encoding="utf-8")
+    found = re.search(r'href="\.\./(assets/stylesheets/theme-cut\.[0-9a-f]{8}\.css)"', html)
+    assert found, "the set's page links no cut of the theme's stylesheet"
+    cut = (site / found.group(1)).read_text(encoding="utf-8")
+    assert cut == css_subset.subset(whole, html) and len(cut) < len(whole) / 2
+    return cut
 
 
 @pytest.fixture
@@ -246,56 +363,56 @@ def open_page(browser: Browser):  # type: ignore[no-untyped-def]
 @pytest.mark.browser
 @pytest.mark.parametrize("qset", SETS, ids=[s.id for s in SETS])
 def test_the_cut_sheet_looks_exactly_as_the_whole_one_in_every_state(
-    open_page: Page, single_file_pages: Path, qset: QuestionSet
+    open_page: Page, sheets_of: Callable[[QuestionSet], Sheets], qset: QuestionSet
 ) -> None:
     page = open_page
-    path, cut, whole = _sheets(single_file_pages, qset)
+    sheets = sheets_of(qset)
     t = ui(qset)
-    page.goto(path.as_uri())
+    page.goto(sheets.url)
     expect(page.locator("[data-sl-progress]")).to_be_visible()
-    _both_media(page, cut, whole, "opened")
+    _both_media(page, sheets, "opened")
     filled = Filled({}, {})
     for index in range(len(qset.sections)):
         fill_section(page, qset, index, filled)
-        _same_with_the_whole_sheet(page, cut, whole, f"part {index + 1} filled in")
+        _same_with_the_whole_sheet(page, sheets, f"part {index + 1} filled in")
         press(page, t["next"])
-    _same_with_the_whole_sheet(page, cut, whole, "checking the answers")
+    _same_with_the_whole_sheet(page, sheets, "checking the answers")
     press(page, t["finish"])
     expect(page.locator("[data-sl-form] [data-sl-error-summary]")).to_be_visible()
-    _same_with_the_whole_sheet(page, cut, whole, "the reader choice missing")
+    _same_with_the_whole_sheet(page, sheets, "the reader choice missing")
     choose_readers(page, qset)
     press(page, t["finish"])
     expect(page.locator("[data-sl-result]")).to_be_visible()
-    _both_media(page, cut, whole, "sealed")
+    _both_media(page, sheets, "sealed")
 
 
 @pytest.mark.browser
 def test_the_cut_sheet_holds_wide_in_the_draft_panel_and_on_declining(
-    open_page: Page, single_file_pages: Path
+    open_page: Page, sheets_of: Callable[[QuestionSet], Sheets]
 ) -> None:
     page = open_page
     qset = SETS[-1]
     t = ui(qset)
-    path, cut, whole = _sheets(single_file_pages, qset)
-    page.goto(path.as_uri())
+    sheets = sheets_of(qset)
+    page.goto(sheets.url)
     expect(page.locator("[data-sl-progress]")).to_be_visible()
     for width, height in ((1280, 900), (768, 1024)):
         page.set_viewport_size({"width": width, "height": height})
-        _both_media(page, cut, whole, f"opened {width} px wide")
+        _both_media(page, sheets, f"opened {width} px wide")
     page.set_viewport_size({"width": 390, "height": 844})
     page.locator("[data-sl-nav]").get_by_role("button", name=t["save_draft"]).click()
     panel = page.locator("[data-sl-save-panel]")
     expect(panel).to_be_visible()
-    _same_with_the_whole_sheet(page, cut, whole, "the draft panel open")
+    _same_with_the_whole_sheet(page, sheets, "the draft panel open")
     panel.get_by_role("button", name=t["save"], exact=True).click()
-    _same_with_the_whole_sheet(page, cut, whole, "the draft panel's error")
+    _same_with_the_whole_sheet(page, sheets, "the draft panel's error")
     toggle = page.get_by_role("button", name=t["decline_toggle"])
     toggle.click()
     expect(toggle).to_have_attribute("aria-expanded", "true")
     press(page, t["decline_seal"])
     expect(page.locator("[data-sl-decline-form] [data-sl-error-summary]")).to_be_visible()
-    _same_with_the_whole_sheet(page, cut, whole, "declining without the reader choice")
+    _same_with_the_whole_sheet(page, sheets, "declining without the reader choice")
     page.get_by_role("radio", name=t["readers_statistics"], exact=True).check()
     press(page, t["decline_seal"])
     expect(page.locator("[data-sl-result-title]")).to_have_text(t["result_declined_title"])
-    _both_media(page, cut, whole, "declined")
+    _both_media(page, sheets, "declined")

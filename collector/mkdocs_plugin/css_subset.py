@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from urllib.parse import urlsplit
 
 import tinycss2
 from tinycss2 import ast
@@ -45,6 +46,12 @@ SCRIPT_CLASSES = frozenset(
 )
 
 _NESTED = frozenset({"media", "supports"})
+
+
+def is_theme_stylesheet(href: str) -> bool:
+    """Material's stylesheet, or a cut of it (the site's assets/stylesheets/), not the
+    page's own (css/)."""
+    return "/assets/stylesheets/" in "/" + urlsplit(href).path.lstrip("./")
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ from ..model.questionset import QuestionSet
 from ..render.promises import promises
 from ..website import manifest
 from ..words import LANGUAGES, Language, catalogue
-from . import placeholders, postprocess, render, single_file
+from . import own_sheet, placeholders, postprocess, render, single_file
 from .config import SluttsamtaleConfig
 
 log = logging.getLogger("mkdocs.plugins.sluttsamtale")
@@ -179,7 +179,16 @@ class SluttsamtalePlugin(BasePlugin[SluttsamtaleConfig]):
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         language = page.meta.get("lang") or config.theme["language"]
         html = postprocess.set_lang(output, str(language))
-        return _secure(html, page.file.src_uri, _resolver(config, page.file.dest_uri))
+        resolve = _resolver(config, page.file.dest_uri)
+        qset = self.set_pages.get(page.file.src_uri)
+        if qset is not None:
+            try:
+                html = own_sheet.link_own_sheet(
+                    html, Path(config.site_dir), resolve, page.file.dest_uri
+                )
+            except ValueError as e:
+                raise PluginError(f"{page.file.src_uri}: {e}") from None
+        return _secure(html, page.file.src_uri, resolve)
 
     def on_post_template(
         self, output_content: str, *, template_name: str, config: MkDocsConfig

@@ -1,9 +1,9 @@
 """A question set's built page as one self-contained HTML file, for the employee who opens
 it from an e-mail attachment or a USB stick: no web host, and no other file beside it.
 
-The page's scripts and its own stylesheet are written into it, byte for byte as the site
-serves them; the theme's stylesheet keeps only the rules that can apply to this page
-(css_subset), and its icon becomes a data: URL. Links to the site's other pages are
+The page's scripts and stylesheets are written into it, byte for byte as the site serves
+them to the set's page (whose theme stylesheet is already its cut: own_sheet), and its
+icon becomes a data: URL. Links to the site's other pages are
 dropped (there are no other pages), and so is the link to the protection page. Its CSP
 names each inline script and style by hash and has no 'self' at all, so the page runs
 exactly what it holds and can load and send nothing. Browsers refuse Subresource
@@ -19,7 +19,7 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from ..i18n import tr
-from . import css_subset, postprocess
+from . import postprocess
 
 _SECURITY_META = re.compile(
     r"<meta\s+http-equiv=\"Content-Security-Policy\"[^>]*>|<meta\s+name=\"referrer\"[^>]*>"
@@ -40,8 +40,7 @@ def inline_page(html: str, resolve: Callable[[str], bytes]) -> str:
     html = _SECURITY_META.sub("", html)
     html = _PROTECTION.sub("", html)
     html = _inline_scripts(html, resolve)
-    page = html
-    html = postprocess.outside_scripts(html, lambda text: _inline_links(text, resolve, page))
+    html = postprocess.outside_scripts(html, lambda text: _inline_links(text, resolve))
     html = postprocess.outside_scripts(html, _unlink)
     _check_no_request(html)
     return _add_meta(html)
@@ -75,7 +74,7 @@ def _inline_scripts(html: str, resolve: Callable[[str], bytes]) -> str:
     return postprocess.SCRIPT_ELEMENT.sub(one, html)
 
 
-def _inline_links(html: str, resolve: Callable[[str], bytes], page: str) -> str:
+def _inline_links(html: str, resolve: Callable[[str], bytes]) -> str:
     def one(m: re.Match[str]) -> str:
         attrs = m.group(1)
         rel = (postprocess.attribute(attrs, "rel") or "").lower().split()
@@ -91,8 +90,6 @@ def _inline_links(html: str, resolve: Callable[[str], bytes], page: str) -> str:
                         href=href,
                     )
                 )
-            if _is_theme_stylesheet(href):
-                text = css_subset.subset(text, page)
             media = postprocess.attribute(attrs, "media")
             media_attr = f' media="{media}"' if media and media != "all" else ""
             return f"<style{media_attr}>{text}</style>"
@@ -106,11 +103,6 @@ def _inline_links(html: str, resolve: Callable[[str], bytes], page: str) -> str:
         return ""  # prev, next and the like: pages this file does not have
 
     return postprocess.LINK_TAG.sub(one, html)
-
-
-def _is_theme_stylesheet(href: str) -> bool:
-    """Material's own stylesheet (the site's assets/stylesheets/), not the page's."""
-    return "/assets/stylesheets/" in "/" + urlsplit(href).path.lstrip("./")
 
 
 def _unlink(html: str) -> str:
