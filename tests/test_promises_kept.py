@@ -148,11 +148,18 @@ def test_a_newer_answer_or_decline_supersedes_the_older(flow: Flow) -> None:
         link=kari2.secret,
         sealed_at=datetime(2026, 5, 1, tzinfo=UTC),
     )
-    import_files(flow, new, old)
+    import_files(flow, new)
+    import_files(flow, old)  # received after the newer one, so listed after it too
     listed = run("list").output
     assert pn.response_id[:8] in listed and po.response_id[:8] not in listed
-    [report] = json.loads(run("list", "--json").stdout)["responses"][-1:]
-    assert report["earlier"] >= 0
+    [line] = [x for x in listed.splitlines() if x.startswith(pn.response_id[:8])]
+    assert line.endswith("replaces 1 earlier"), line
+    entries = json.loads(run("list", "--json").stdout)["responses"]
+    [report] = [e for e in entries if e["id"] == pn.response_id]
+    assert report["earlier"] == 1
+    earlier = json.loads(run("list", "--json", "--earlier").stdout)["responses"]
+    ids = [e["id"] for e in earlier]
+    assert ids.index(pn.response_id) < ids.index(po.response_id)
 
 
 # --------------------------------------------------------------------------- 9.7

@@ -5,6 +5,7 @@ disagrees with, a response in it (erase, purge, correct). Real stores, real seal
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -17,8 +18,10 @@ from collector.intake import files, importer, summaries
 from collector.intake.opening import Listed, open_summary
 from collector.model.loading import load_catalog
 from collector.model.records import ResponseRecord, SummaryPage
+from collector.render import text
 from collector.routine import erasure, responses
 from collector.store import Store
+from collector.words import catalogue
 from testing import crash as cs
 from testing.fixtures import GOOD_ANSWERS, db_bytes, seal
 
@@ -44,11 +47,12 @@ def one_by_one(store: Store, batch: cs.Batch) -> list[Listed]:
 
 
 def as_seen(listed: list[Listed]) -> list[tuple[object, ...]]:
-    """What a list shows of each response (the row without its sealed bytes)."""
-    return [
+    """What a list shows of each response (the row without its sealed bytes), by id: the
+    order of the list is test_the_list_goes_oldest_first_a_page_at_a_time's."""
+    return sorted(
         (item.row.response_id, item.row.received_at, item.row.superseded, item.summary)
         for item in listed
-    ]
+    )
 
 
 def sql(db: Path, query: str) -> list[tuple[Any, ...]]:
@@ -100,9 +104,28 @@ def test_import_seals_one_page_per_group_holding_what_each_summary_holds(
         assert as_seen(listed) == as_seen(one_by_one(store, batch))
         assert all(item.row.record == b"" and item.row.summary == b"" for item in listed)
         view = responses.load_overview(store, keys)
-        assert [i.row.response_id for i in view.shown] == [r.response_id for r in store.responses()]
+        assert [i.row.response_id for i in view.shown] == [i.row.response_id for i in listed]
         assert store.count_summary_pages() == 3  # nothing to repair, nothing written
     assert sorted(len(p.summaries) for p in open_pages(batch.db, batch)) == [5, 10, 10]
+
+
+def test_the_list_goes_oldest_first_a_page_at_a_time(batch: cs.Batch) -> None:
+    keys = {batch.key.key_id: batch.key}
+    with Store.open(batch.db) as store:
+        store.db.run(  # one response received long before the others
+            lambda c: c.execute(
+                "UPDATE responses SET received_at = '2020-01-01T00:00:00Z' WHERE response_id = ?",
+                (list(store.responses())[-1].response_id,),
+            )
+        )
+        listed = summaries.listed(store, keys, repair=False)
+        streamed = list(summaries.streamed(store, keys, repair=False))
+        page_of = dict(sql(batch.db, "SELECT response_id, page FROM summary_index"))
+    order = [(i.row.received_at, page_of[i.row.response_id], i.row.response_id) for i in listed]
+    assert order == sorted(order)  # by receipt, then by page: each page's rows together
+    assert order[0][0] == "2020-01-01T00:00:00Z"
+    assert len({p for _, p, _ in order}) == 3
+    assert [i.row.response_id for i in streamed] == [i.row.response_id for i in listed]
 
 
 def test_a_store_without_pages_lists_the_same_and_then_has_them(batch: cs.Batch) -> None:
@@ -406,3 +429,33 @@ def test_a_record_sealed_anew_takes_its_page_with_it(batch: cs.Batch) -> None:
             i.row.response_id: i.summary.name for i in summaries.listed(store, keys) if i.summary
         }
         assert names[rid] == "Someone Else"
+
+
+def test_the_streamed_list_is_the_list(batch: cs.Batch) -> None:
+    """`list` reads the store a page at a time (stream_overview); it prints what the whole
+    overview would, in JSON to the byte, with an earlier answer replaced and a problem row."""
+    keys = {batch.key.key_id: batch.key}
+    with Store.open(batch.db) as store:
+        rows = list(store.responses())
+        store.db.run(
+            lambda c: c.execute(
+                "UPDATE responses SET superseded = 1 WHERE response_id = ?",
+                (rows[3].response_id,),
+            )
+        )
+        for include_earlier in (False, True):
+            whole = responses.load_overview(store, keys, include_earlier=include_earlier)
+            streamed = responses.stream_overview(store, keys, include_earlier=include_earlier)
+            assert "".join(text.overview_json_text(streamed)) == json.dumps(
+                text.overview_json(whole), indent=2, ensure_ascii=False
+            )
+            assert streamed.tally.superseded == whole.superseded == 1
+            words = catalogue("en")
+            again = responses.stream_overview(store, keys, include_earlier=include_earlier)
+            assert text.list_table(again, words) == text.list_table(whole, words)
+    with Store.open(batch.db) as store:
+        store.db.run(lambda c: c.execute("DELETE FROM responses"))
+        empty = responses.stream_overview(store, keys)
+        assert "".join(text.overview_json_text(empty)) == json.dumps(
+            text.overview_json(responses.load_overview(store, keys)), indent=2
+        )

@@ -17,7 +17,6 @@ from .options import (
     json_option,
     key_option,
     pass_env,
-    print_json,
     questionnaires_option,
 )
 
@@ -58,11 +57,15 @@ def list_(
         from ..render import text
         from ..routine import responses
 
-        view = responses.load_overview(store, keys, include_earlier=earlier)
-    if as_json:
-        print_json(text.overview_json(view))
-    else:
-        env.say(text.list_table(view, env.words))
+        # Read a page of summaries at a time, not every response at once.
+        view = responses.stream_overview(store, keys, include_earlier=earlier)
+        if as_json:
+            for chunk in text.overview_json_text(view):
+                click.echo(json_visible(chunk), nl=False)
+            click.echo("")
+            return
+        table = text.list_table(view, env.words)
+    env.say(table)
 
 
 @click.command()

@@ -15,7 +15,7 @@ the store locked or read-only still lists, and a later one seals the page).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 
 from ..bulk import no_cycle_collection
@@ -59,7 +59,18 @@ def listed(store: Store, hr_keys: Mapping[str, HRKey], *, repair: bool = True) -
     each one (a row that does not open comes with its problem); the rows leave their
     sealed record and summary empty. With `repair`, responses without a page get one."""
     with no_cycle_collection():
-        return _resolve(store, store.listing(), hr_keys, repair=repair)
+        return list(_stream(store, store.listing(), hr_keys, repair=repair))
+
+
+def streamed(
+    store: Store, hr_keys: Mapping[str, HRKey], *, repair: bool = True
+) -> Iterator[Listed]:
+    """As `listed`, one at a time: the listing is read in batches and in the order of the
+    pages (store/summaries.ORDER), so only one page is open at any moment. What `repair`
+    seals, it seals once the last one has been read. The cyclic collector is paused only
+    while a page opens, not while the reader works between rows (its garbage would pile
+    up)."""
+    yield from _stream(store, store.listing_rows(), hr_keys, repair=repair)
 
 
 def lookup(store: Store, response_ids: Iterable[str], hr_keys: Mapping[str, HRKey]) -> list[Listed]:
@@ -67,40 +78,66 @@ def lookup(store: Store, response_ids: Iterable[str], hr_keys: Mapping[str, HRKe
     oldest first), as open_summary would give them, each page opened once; no page is
     written."""
     with no_cycle_collection():
-        return _resolve(store, store.listing_of(response_ids), hr_keys, repair=False)
+        return list(_stream(store, store.listing_of(response_ids), hr_keys, repair=False))
 
 
-def _resolve(
+def _stream(
     store: Store,
-    rows: list[tuple[StoredResponse, int | None]],
+    rows: Iterable[tuple[StoredResponse, int | None]],
     hr_keys: Mapping[str, HRKey],
     *,
     repair: bool,
-) -> list[Listed]:
-    opened: dict[int, dict[str, Summary] | None] = {}
-    out: list[Listed] = []
-    missing: list[int] = []
+) -> Iterator[Listed]:
+    """Each row with its summary, from its page (the last page opened is kept for the rows
+    after it, which the listing's order groups by page), else from its own column or
+    record. A row deleted since the listing was read is left out, as if read a moment
+    later."""
+    open_page: tuple[int, dict[str, Summary] | None] | None = None
+    damaged: set[int] = set()
+    fresh: dict[str, dict[str, tuple[Summary, bytes]]] = {}
     for row, page in rows:
-        summary = None
         if page is not None:
-            if page not in opened:
-                opened[page] = _open_page(store, page, hr_keys)
-            held = opened[page]
+            if open_page is None or open_page[0] != page:
+                with no_cycle_collection():
+                    open_page = (page, _open_page(store, page, hr_keys))
+                if open_page[1] is None:
+                    damaged.add(page)
+            held = open_page[1]
             summary = held.get(row.response_id) if held is not None else None
-        if summary is None:
-            missing.append(len(out))
-        out.append(Listed(row, summary))
-    if missing:
-        if repair:  # a page that does not open with its key is sealed anew, not kept
-            damaged = [p for p, held in opened.items() if held is None]
-            for page in damaged:
-                found = store.summary_page(page)
-                if found is not None and found[0] in hr_keys:
-                    store.try_drop_summary_page(page)
-        gone = _open_own(store, out, missing, hr_keys, repair=repair)
-        if gone:  # deleted since the listing was read: as if read a moment later
-            out = [item for i, item in enumerate(out) if i not in gone]
-    return out
+            if summary is not None:
+                yield Listed(row, summary)
+                continue
+        found = store.own_summaries([row.response_id]).get(row.response_id)
+        if found is None:
+            continue
+        key_id, sealed, record = found
+        listed = open_summary(replace(row, key_id=key_id, summary=sealed, record=record), hr_keys)
+        if listed.summary is not None:
+            fresh.setdefault(key_id, {})[row.response_id] = (listed.summary, sealed or record)
+        yield Listed(row, listed.summary, listed.problem)
+    if repair:
+        _repair(store, damaged, fresh, hr_keys)
+
+
+def _repair(
+    store: Store,
+    damaged: set[int],
+    fresh: dict[str, dict[str, tuple[Summary, bytes]]],
+    hr_keys: Mapping[str, HRKey],
+) -> None:
+    """Drop the pages that did not open with their key (their responses' summaries are
+    sealed in their rows too), then seal pages of the summaries read one by one."""
+    for page in damaged:
+        found = store.summary_page(page)
+        if found is not None and found[0] in hr_keys:
+            store.try_drop_summary_page(page)
+    for key_id, summaries in fresh.items():
+        public = keys.public_of(hr_keys[key_id].private)
+        items = list(summaries.items())
+        for start in range(0, len(items), PAGE_SIZE):
+            chunk = dict(items[start : start + PAGE_SIZE])
+            sealed = seal_page({rid: s for rid, (s, _) in chunk.items()}, public)
+            store.try_add_summary_page(key_id, sealed, {rid: b for rid, (_, b) in chunk.items()})
 
 
 def _open_page(store: Store, page: int, hr_keys: Mapping[str, HRKey]) -> dict[str, Summary] | None:
@@ -116,40 +153,3 @@ def _open_page(store: Store, page: int, hr_keys: Mapping[str, HRKey]) -> dict[st
         return at_rest.open_as(SummaryPage, sealed, "summaries", key_id, hr_keys).summaries
     except SluttsamtaleError:
         return None
-
-
-def _open_own(
-    store: Store,
-    out: list[Listed],
-    missing: list[int],
-    hr_keys: Mapping[str, HRKey],
-    *,
-    repair: bool,
-) -> set[int]:
-    """Open the summaries of the responses at `missing` one by one (in place: from their
-    own column, else their record) and, with `repair`,
-    seal pages of those that opened; the positions of those no longer stored."""
-    own = store.own_summaries(out[i].row.response_id for i in missing)
-    fresh: dict[str, dict[str, tuple[Summary, bytes]]] = {}
-    gone: set[int] = set()
-    for i in missing:
-        row = out[i].row
-        found = own.get(row.response_id)
-        if found is None:
-            gone.add(i)
-            continue
-        key_id, sealed, record = found
-        listed = open_summary(replace(row, key_id=key_id, summary=sealed, record=record), hr_keys)
-        out[i] = Listed(row, listed.summary, listed.problem)
-        if listed.summary is not None:
-            fresh.setdefault(key_id, {})[row.response_id] = (listed.summary, sealed or record)
-    if not repair:
-        return gone
-    for key_id, summaries in fresh.items():
-        public = keys.public_of(hr_keys[key_id].private)
-        items = list(summaries.items())
-        for start in range(0, len(items), PAGE_SIZE):
-            chunk = dict(items[start : start + PAGE_SIZE])
-            page = seal_page({rid: s for rid, (s, _) in chunk.items()}, public)
-            store.try_add_summary_page(key_id, page, {rid: b for rid, (_, b) in chunk.items()})
-    return gone

@@ -7,9 +7,10 @@ employee saw them, even if the question set has been reworded since.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..i18n import tr
 from ..intake.opening import SHORT_ID, Listed, Opened
@@ -17,7 +18,6 @@ from ..model import answers
 from ..model.records import Summary
 from ..routine import followup
 from ..routine.invitations import STATES, StatusRow, counts
-from ..routine.responses import Overview
 from ..safetext import visible as safe
 from ..store import Deletion, Followup
 from ..words import Catalogue
@@ -101,7 +101,21 @@ def list_entry(item: Listed, earlier: int = 0) -> dict[str, Any]:
     return entry | summary.model_dump() | {"earlier": earlier, "problem": None}
 
 
-def overview_json(view: Overview) -> dict[str, Any]:
+class ListView(Protocol):
+    """What `list` prints from: an Overview, or a StreamedOverview read once (its counts
+    are read only after its responses)."""
+
+    @property
+    def shown(self) -> Iterable[Listed]: ...
+    @property
+    def earlier(self) -> Mapping[str, int]: ...
+    @property
+    def anonymous(self) -> int: ...
+    @property
+    def superseded(self) -> int: ...
+
+
+def overview_json(view: ListView) -> dict[str, Any]:
     return {
         "responses": [list_entry(i, _earlier(view, i)) for i in view.shown],
         "anonymous": view.anonymous,
@@ -109,18 +123,32 @@ def overview_json(view: Overview) -> dict[str, Any]:
     }
 
 
-def _earlier(view: Overview, item: Listed) -> int:
+def overview_json_text(view: ListView) -> Iterator[str]:
+    """overview_json's text as json.dumps(indent=2) writes it, a response at a time."""
+    yield '{\n  "responses": ['
+    listed = False
+    for item in view.shown:
+        entry = json.dumps(list_entry(item, _earlier(view, item)), indent=2, ensure_ascii=False)
+        yield ("," if listed else "") + "\n    " + entry.replace("\n", "\n    ")
+        listed = True
+    yield "\n  ]" if listed else "]"
+    yield f',\n  "anonymous": {view.anonymous},\n  "superseded": {view.superseded}\n}}'
+
+
+def _earlier(view: ListView, item: Listed) -> int:
     code = item.summary.invitation if item.summary is not None else None
     return view.earlier.get(code, 0) if code is not None and not item.row.superseded else 0
 
 
-def list_table(view: Overview, w: Catalogue) -> str:
+def list_table(view: ListView, w: Catalogue) -> str:
     c = w["cli"]
     header = [c[k] for k in ("col_id", "col_received", "col_set", "col_name")]
     header += [c["col_department"], c["col_flags"]]
     rows: list[tuple[str, ...]] = []
+    any_superseded = False
     for item in view.shown:
         row, summary = item.row, item.summary
+        any_superseded = any_superseded or row.superseded
         received = row.received_at[:10]
         short = row.response_id[:SHORT_ID]
         if summary is None:
@@ -139,7 +167,7 @@ def list_table(view: Overview, w: Catalogue) -> str:
                 ),
             )
         )
-    hidden = view.superseded if not any(i.row.superseded for i in view.shown) else 0
+    hidden = view.superseded if not any_superseded else 0
     lines = [columns(header, rows)] if rows else [c["no_current" if hidden else "no_responses"]]
     if hidden:
         lines.append(c["earlier_hidden"].format(n=plural(hidden, "response", w)))

@@ -4,7 +4,7 @@ invitation, never one for anonymous statistics, and never a superseded one unles
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from ..errors import SluttsamtaleError
@@ -32,27 +32,46 @@ class Overview:
     problems: int = 0
 
 
-def overview(listed: Iterable[Listed], *, include_earlier: bool = False) -> Overview:
-    shown: list[Listed] = []
-    anonymous = superseded = problems = 0
-    earlier: Counter[str] = Counter()
+@dataclass
+class Tally:
+    """What a list counts as it is read."""
+
+    anonymous: int = 0
+    superseded: int = 0
+    problems: int = 0
+
+
+def _current(
+    listed: Iterable[Listed],
+    tally: Tally,
+    *,
+    include_earlier: bool,
+    earlier: Counter[str] | None,
+) -> Iterator[Listed]:
+    """The responses HR sees one by one, counting the rest in `tally` (and the earlier
+    answers of each invitation in `earlier`, if given)."""
     for item in listed:
         summary = item.summary
         if summary is None:
-            problems += 1
-            shown.append(item)
+            tally.problems += 1
+            yield item
             continue
         if item.row.superseded:
-            superseded += 1
-            if summary.invitation is not None:
+            tally.superseded += 1
+            if earlier is not None and summary.invitation is not None:
                 earlier[summary.invitation] += 1
             if not include_earlier or summary.readers == "statistics":
                 continue
         elif summary.readers == "statistics":
-            anonymous += 1
+            tally.anonymous += 1
             continue
-        shown.append(item)
-    return Overview(shown, anonymous, earlier, superseded, problems)
+        yield item
+
+
+def overview(listed: Iterable[Listed], *, include_earlier: bool = False) -> Overview:
+    tally, earlier = Tally(), Counter[str]()
+    shown = list(_current(listed, tally, include_earlier=include_earlier, earlier=earlier))
+    return Overview(shown, tally.anonymous, earlier, tally.superseded, tally.problems)
 
 
 def load_overview(
@@ -61,6 +80,45 @@ def load_overview(
     """The overview of every stored response, from pages of summaries (intake/summaries.py):
     the rows in it come without their sealed record and summary."""
     return overview(summaries.listed(store, hr_keys), include_earlier=include_earlier)
+
+
+@dataclass(frozen=True)
+class StreamedOverview:
+    """An Overview for a reader that goes down the list once, while the store is open:
+    `shown` is read from the store as it is iterated, and `tally` is whole once it has
+    been. `earlier` is whole from the start."""
+
+    shown: Iterator[Listed]
+    earlier: Counter[str]
+    tally: Tally
+
+    @property
+    def anonymous(self) -> int:
+        return self.tally.anonymous
+
+    @property
+    def superseded(self) -> int:
+        return self.tally.superseded
+
+
+def stream_overview(
+    store: Store, hr_keys: Mapping[str, HRKey], *, include_earlier: bool = False
+) -> StreamedOverview:
+    """The overview, holding a page of summaries at a time instead of every response: the
+    earlier answers of each invitation are counted first, from the responses marked
+    superseded alone (a column in the clear), since an invitation's current answer can be
+    listed before an earlier one that arrived later (FORMAT.md 14.3: "later" goes by
+    sealed_at)."""
+    earlier = Counter(
+        item.summary.invitation
+        for item in summaries.lookup(store, store.superseded_ids(), hr_keys)
+        if item.summary is not None and item.summary.invitation is not None
+    )
+    tally = Tally()
+    shown = _current(
+        summaries.streamed(store, hr_keys), tally, include_earlier=include_earlier, earlier=None
+    )
+    return StreamedOverview(shown, earlier, tally)
 
 
 def refuse_anonymous(opened: Opened) -> None:

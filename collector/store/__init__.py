@@ -30,6 +30,9 @@ from .records import (
 )
 from .responses import ConflictError, DeletedError, Outcome, ReplayError
 
+LISTING_BATCH = 500
+"""Rows a streamed listing reads from SQLite at a time."""
+
 __all__ = [
     "BUSY_TIMEOUT",
     "ConflictError",
@@ -131,6 +134,16 @@ class Store:
         """Every response, oldest first, with the page that holds its summary (or None):
         the rows come without their sealed record and summary (b""), which are not read."""
         return self.db.run(summaries.listing)
+
+    def listing_rows(self) -> Iterator[tuple[StoredResponse, int | None]]:
+        """`listing`, read a batch at a time, so that its reader need not hold every row."""
+        cursor = self.db.run(summaries.listing_cursor)
+        while batch := self.db.run(lambda _: cursor.fetchmany(LISTING_BATCH)):
+            yield from map(summaries.listed_row, batch)
+
+    def superseded_ids(self) -> list[str]:
+        """The ids of the responses a later answer to the same invitation replaced."""
+        return self.db.run(summaries.superseded_ids)
 
     def listing_of(self, response_ids: Iterable[str]) -> list[tuple[StoredResponse, int | None]]:
         """`listing`, of these responses only."""

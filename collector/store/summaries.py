@@ -22,16 +22,25 @@ LISTING = (
 )
 
 
-def listing(conn: sqlite3.Connection) -> list[tuple[StoredResponse, int | None]]:
-    """Every response, oldest first, without its sealed record and summary (left empty),
-    with the page that holds its summary, if one does. Read from the `responses_listing`
+# Oldest first; among responses received at the same moment (one import's), by the page
+# that holds their summaries, so that a reader going down the list needs one page at a time.
+ORDER = "ORDER BY r.received_at, s.page, r.response_id"
+
+
+def listing_cursor(conn: sqlite3.Connection) -> sqlite3.Cursor:
+    """Every response (ORDER), without its sealed record and summary, with the page that
+    holds its summary, if one does; rows for listed_row. Read from the `responses_listing`
     index alone: the rows themselves, with their sealed records, are not read."""
-    cursor = conn.execute(
+    return conn.execute(
         f"SELECT {LISTING} FROM responses AS r INDEXED BY responses_listing "
-        "LEFT JOIN summary_index AS s ON s.response_id = r.response_id "
-        "ORDER BY r.received_at, r.response_id"
+        f"LEFT JOIN summary_index AS s ON s.response_id = r.response_id {ORDER}"
     )
-    return [_listed(row) for row in cursor]
+
+
+def listing(conn: sqlite3.Connection) -> list[tuple[StoredResponse, int | None]]:
+    """Every response as listing_cursor reads it, with its sealed record and summary left
+    empty."""
+    return [listed_row(row) for row in listing_cursor(conn)]
 
 
 def listing_of(
@@ -42,11 +51,10 @@ def listing_of(
     cursor = conn.execute(
         f"SELECT {LISTING} FROM responses AS r INDEXED BY responses_listing "
         "LEFT JOIN summary_index AS s ON s.response_id = r.response_id "
-        "WHERE r.response_id IN (SELECT value FROM json_each(?)) "
-        "ORDER BY r.received_at, r.response_id",
+        f"WHERE r.response_id IN (SELECT value FROM json_each(?)) {ORDER}",
         (json.dumps(list(response_ids)),),
     )
-    return [_listed(row) for row in cursor]
+    return [listed_row(row) for row in cursor]
 
 
 def page(conn: sqlite3.Connection, number: int) -> tuple[str, bytes] | None:
@@ -123,7 +131,12 @@ def count_pages(conn: sqlite3.Connection) -> int:
     return int(conn.execute("SELECT count(*) FROM summary_pages").fetchone()[0])
 
 
-def _listed(row: tuple[Any, ...]) -> tuple[StoredResponse, int | None]:
+def superseded_ids(conn: sqlite3.Connection) -> list[str]:
+    """The responses a later one replaced (a column in the clear, set at import)."""
+    return [str(r[0]) for r in conn.execute("SELECT response_id FROM responses WHERE superseded")]
+
+
+def listed_row(row: tuple[Any, ...]) -> tuple[StoredResponse, int | None]:
     *columns, old, confirmed, page = row
     stored = responses.row_of((*columns, b"", b"", old, confirmed))  # no record, no summary
     return stored, int(page) if page is not None else None
