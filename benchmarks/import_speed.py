@@ -21,10 +21,10 @@ into a temporary folder, then measures in the same run, alternating, the best of
   start-up `sluttsamtale --help` and `sluttsamtale list` without a key (it stops before
            unlocking), wall seconds; target < 0.2 s;
   memory   peak RSS (VmHWM after exec, benchmarks/peak.py) of `import` as a subprocess over
-           COUNT/10 and COUNT files; of `list`, `status`, `report` and `export` over stores
-           of COUNT/10 and COUNT responses, from the key unlock on (Argon2id's 64 MiB would
-           hide the rest); and of the library import alone after the key unlock
-           (/proc/self/clear_refs, Linux); target: flat, a ratio near 1.0.
+           COUNT/10 and COUNT files; of `list`, `status`, `report`, `export` and
+           `list --json` over stores of COUNT/10 and COUNT responses, from the key unlock
+           on (Argon2id's 64 MiB would hide the rest); and of the library import alone
+           after the key unlock (/proc/self/clear_refs, Linux); target: flat, near 1.0.
 
 The commands run from bytecode compiled first, as an installed package's is (pip compiles
 it at install).
@@ -524,7 +524,10 @@ def main() -> None:
             small_store = tmp / "small-lib.db"
             library_import(tmp / "small", small_store, keys, questionnaires, small)
             confirm_all(small_store)
-            for name, command in commands:
+            # `list --json` too: it writes a response at a time, where the table holds a
+            # row of cells per response to align its columns.
+            as_json = ("list --json", [*commands[0][1], "--json"])
+            for name, command in [*commands, as_json]:
                 for made in tmp.glob(f"{name}.*"):
                     made.unlink()
                 rss_large = cli_peak(command, tmp, after_unlock=True)
