@@ -12,11 +12,12 @@ import contextlib
 import multiprocessing
 import multiprocessing.connection
 import os
-import signal
 import sys
 import threading
 from collections.abc import Iterator
 from multiprocessing.context import SpawnContext
+
+from . import interrupts
 
 
 def spawning() -> SpawnContext:
@@ -50,7 +51,7 @@ def settle() -> None:
     is gone (a pipe alone would not tell: the helper may hold its other end too), and send
     standard output and error to the null device, so that it never holds open the pipes a
     caller reads the parent's output from."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    interrupts.ignore()
     _end_with_parent()
     _quiet()
 

@@ -12,6 +12,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hpke
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 
+from .. import interrupts
 from ..errors import DecryptError
 from ..i18n import tr
 from .keys import key_id, public_of
@@ -63,7 +64,9 @@ def open_with_info(
     if len(sealed) < ENC_LEN + TAG_LEN:
         raise DecryptError(tr("the sealed part is too short to hold a key and a tag"))
     try:
-        return SUITE.decrypt(sealed, private, info=info)
+        # Held: a Ctrl+C inside the open would come out of it as InvalidTag (interrupts.py).
+        with interrupts.held():
+            return SUITE.decrypt(sealed, private, info=info)
     except (InvalidTag, ValueError):
         # ValueError: cryptography refuses an all-zero shared secret (low-order enc).
         raise DecryptError(
