@@ -2,6 +2,11 @@
 
     python3 -m scripts.kill_import                      # 10,000 files, 1,000 kills
     python3 -m scripts.kill_import --files 300 --kills 20 --seed 7
+    python3 -m scripts.kill_import --ctrl-c --files 2000 --kills 300
+
+With --ctrl-c the signal is SIGINT, as Ctrl+C sends: each run must also stop by itself
+with exit 130, say it was interrupted, and reject none of the (sound) files; the record
+goes to scripts/last-ctrl-c-run.json instead.
 
 After every kill the store is checked (integrity check, every stored row is exactly one
 file's sealed part and opens and fits its question set, follow-up rows match), and each
@@ -16,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 import tempfile
 import time
@@ -28,6 +34,7 @@ from testing import crash as cs
 ROOT = Path(__file__).resolve().parent.parent
 
 LAST_RUN = ROOT / "scripts" / "last-kill-run.json"
+LAST_CTRL_C_RUN = ROOT / "scripts" / "last-ctrl-c-run.json"
 
 
 def main() -> int:
@@ -35,9 +42,13 @@ def main() -> int:
     parser.add_argument("--files", type=int, default=10_000)
     parser.add_argument("--kills", type=int, default=1_000)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--out", type=Path, default=LAST_RUN)
+    parser.add_argument("--ctrl-c", action="store_true", help="SIGINT instead of SIGKILL.")
+    parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("-q", "--quiet", action="store_true", help="Print only the result.")
     args = parser.parse_args()
+    if args.out is None:
+        args.out = LAST_CTRL_C_RUN if args.ctrl_c else LAST_RUN
+    how = signal.SIGINT if args.ctrl_c else signal.SIGKILL
 
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="kill-import-") as folder:
@@ -61,13 +72,14 @@ def main() -> int:
             work=work / "check",
             progress=progress,
             after_round=record,
+            how=how,
         )
         record(rounds, finished=True)
     good, total = cs.survived(rounds)
     for r in rounds:
         for problem in [p for k in r.kills for p in k.problems] + r.problems:
             print(f"  {problem}", file=sys.stderr)
-    print(f"kills survived: {good}/{total}")
+    print(f"{'Ctrl+C' if args.ctrl_c else 'kills'} survived: {good}/{total}")
     return 0 if good == total else 1
 
 
@@ -84,6 +96,7 @@ def summary(
         "rounds": len(rounds),
         "phases": dict(Counter(k.phase for k in killed)),
         "mid_batch": sum(1 for k in killed if 0 < k.stored_after < args.files),
+        "signal": "SIGINT" if args.ctrl_c else "SIGKILL",
         "seed": args.seed,
         "seconds": round(time.monotonic() - started),
         "finished": finished,

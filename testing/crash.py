@@ -234,8 +234,16 @@ def _spawn(batch: Batch, *extra: str) -> subprocess.Popen[bytes]:
     )
 
 
-def kill_once(batch: Batch, rng: random.Random, stored: int, startup: float) -> Kill:
-    """Start an import and SIGKILL it at a random moment; the store is checked by the caller."""
+def kill_once(
+    batch: Batch,
+    rng: random.Random,
+    stored: int,
+    startup: float,
+    how: signal.Signals = signal.SIGKILL,
+) -> Kill:
+    """Start an import and send it `how` at a random moment; the store is checked by the
+    caller. SIGINT is Ctrl+C: the run must then stop by itself, say so, and reject nothing
+    (every file of the batch is sound)."""
     total = len(batch.by_id)
     proc = _spawn(batch)
     started = time.monotonic()
@@ -263,8 +271,15 @@ def kill_once(batch: Batch, rng: random.Random, stored: int, startup: float) -> 
     time.sleep(delay)
     killed = proc.poll() is None
     if killed:
-        os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
+        os.kill(proc.pid, how)
+    try:
+        proc.wait(timeout=120)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        kill_ = Kill("start-up" if in_startup else "import", stored, killed=killed)
+        kill_.problems.append(f"the run did not stop within 120 s of {how.name}")
+        return kill_
     reader.join(timeout=10)
     assert proc.stderr is not None
     err = proc.stderr.read().decode(errors="replace")
@@ -275,7 +290,29 @@ def kill_once(batch: Batch, rng: random.Random, stored: int, startup: float) -> 
         kill.problems.append(f"a traceback on stderr: {err[-300:]}")
     if not killed and proc.returncode != 0:
         kill.problems.append(f"the run finished with exit {proc.returncode}: {err.strip()}")
+    if how == signal.SIGINT and killed:
+        kill.problems += _after_ctrl_c(kill.phase, proc.returncode, lines, err)
     return kill
+
+
+def _after_ctrl_c(phase: str, code: int, lines: list[bytes], err: str) -> list[str]:
+    """What a run stopped by Ctrl+C must have done: stopped with its own exit code (or
+    finished first, the signal landing as it ended), said so once it was importing, and
+    called no file of the sound batch rejected."""
+    out = b"".join(lines).decode(errors="replace")
+    problems = []
+    last = out.strip().splitlines()[-1:]
+    finished = code == 0 and bool(last) and " imported, " in last[0]
+    if code == -signal.SIGINT:
+        problems.append("Ctrl+C killed the run instead of stopping it")
+    elif code != 130 and not finished and not (phase == "start-up" and code == 1):
+        problems.append(f"after Ctrl+C the run exited {code}: {err.strip()[-300:]}")
+    if phase == "import" and code == 130 and "interrupted" not in err:
+        problems.append(f"after Ctrl+C the run did not say it was interrupted: {err[-300:]}")
+    rejected = [line for line in out.splitlines() if line.startswith("rejected")]
+    if rejected:
+        problems.append(f"Ctrl+C made a sound file rejected: {rejected[0]}")
+    return problems
 
 
 def reported_imports(lines: list[bytes]) -> set[str]:
@@ -341,9 +378,10 @@ def campaign(
     work: Path,
     progress: Callable[[str], None] = lambda line: None,
     after_round: Callable[[list[Round]], None] = lambda rounds: None,
+    how: signal.Signals = signal.SIGKILL,
 ) -> list[Round]:
-    """`kills` SIGKILLs in rounds from an empty store; every round ends in a full rerun
-    (and `after_round`, to record the campaign so far)."""
+    """`kills` signals `how` (SIGKILL, or SIGINT: Ctrl+C) in rounds from an empty store;
+    every round ends in a full rerun (and `after_round`, to record the campaign so far)."""
     rng = random.Random(seed)
     rounds: list[Round] = []
     startup = 1.0  # refined from the runs: seconds until the first report line
@@ -355,7 +393,7 @@ def campaign(
         stored = 0
         verified: dict[str, str] = {}
         while done < kills and stored < len(batch.by_id):
-            kill = kill_once(batch, rng, stored, startup)
+            kill = kill_once(batch, rng, stored, startup, how)
             kill.stored_after, problems = check_store(batch, work, verified)
             kill.problems += problems
             on_disk = stored_receipts(work) if batch.db.exists() else set()

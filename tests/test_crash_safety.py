@@ -7,6 +7,7 @@ README's "kills survived" figure.
 
 from __future__ import annotations
 
+import signal
 import sqlite3
 from pathlib import Path
 
@@ -37,6 +38,31 @@ def test_crash_kill_9_at_random_points_leaves_a_whole_store(tmp_path: Path) -> N
     assert partial, "\n".join(log)
     for r in rounds:
         assert r.rerun["imported"] + r.rerun["duplicate"] == FILES
+    stored, problems = cs.check_store(batch, tmp_path / "check")
+    assert (stored, problems) == (FILES, [])
+
+
+def test_ctrl_c_at_random_points_stops_the_import_and_rejects_nothing(tmp_path: Path) -> None:
+    """Ctrl+C (SIGINT) instead of kill -9: besides all the above, each run stops by itself
+    with exit 130, says it was interrupted, and calls no file of the sound batch rejected
+    (a Ctrl+C inside an HPKE open once did, tests/test_interrupts.py)."""
+    batch = cs.make_batch(tmp_path, FILES, seed=SEED + 1)
+    log: list[str] = []
+
+    rounds = cs.campaign(
+        batch,
+        KILLS,
+        seed=SEED + 1,
+        work=tmp_path / "check",
+        progress=log.append,
+        how=signal.SIGINT,
+    )
+
+    problems = [p for r in rounds for k in r.kills for p in k.problems]
+    problems += [p for r in rounds for p in r.problems]
+    assert problems == [], "\n".join(log)
+    assert cs.survived(rounds) == (KILLS, KILLS)
+    assert [k for r in rounds for k in r.kills if 0 < k.stored_after < FILES], "\n".join(log)
     stored, problems = cs.check_store(batch, tmp_path / "check")
     assert (stored, problems) == (FILES, [])
 

@@ -13,6 +13,8 @@ import abc
 import contextlib
 import os
 import signal
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -210,3 +212,36 @@ def test_an_import_interrupted_inside_an_open_says_interrupted_and_rejects_nothi
     assert again.exit_code == 0, again.output
     with Store.open(Path(env.db), create=False) as store:
         assert len(list(store.responses())) == 5
+
+
+PRESSED_WHILE_LOADING = """
+import os, signal, sys
+
+class Press:
+    '''Ctrl+C as the command's first module of click starts to load.'''
+
+    def find_spec(self, name, path=None, target=None):
+        if name == "click":
+            sys.meta_path.remove(self)
+            os.kill(os.getpid(), signal.SIGINT)
+        return None
+
+sys.meta_path.insert(0, Press())
+sys.argv = ["sluttsamtale", "--help"]
+from collector.__main__ import run
+run()
+"""
+
+
+def test_ctrl_c_while_the_command_loads_stops_it_without_a_traceback() -> None:
+    # The interrupt campaign (scripts/kill_import.py --ctrl-c) found this one.
+    done = subprocess.run(
+        [sys.executable, "-c", PRESSED_WHILE_LOADING],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 130, done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stdout == ""
