@@ -12,7 +12,10 @@
   last `python3 -m fuzz.fuzz_import` (the whole import path, end to end);
 - kills survived: from scripts/last-kill-run.json, written by the last
   `python3 -m scripts.kill_import` run (SIGKILL at random points of a large import, the
-  store checked after each kill and a rerun importing every file exactly once).
+  store checked after each kill and a rerun importing every file exactly once);
+- Ctrl+C survived: from scripts/last-ctrl-c-run.json, written by the last
+  `python3 -m scripts.kill_import --ctrl-c` run (the same campaign with SIGINT: each run
+  must also stop by itself with exit 130, say so, and reject none of the sound files).
 
 The vectors and flips are the ones tests/test_testkit.py and tests/test_malleability.py
 check, through the same code (spec/testkit/testkit.py, testing/testkit_run.py).
@@ -36,6 +39,8 @@ LAST_IMPORT_RUN = ROOT / "fuzz" / "last-import-run.json"
 IMPORT_COMMAND = "python3 -m fuzz.fuzz_import -max_total_time=600 spec/testkit/vectors"
 LAST_KILL_RUN = ROOT / "scripts" / "last-kill-run.json"
 KILL_COMMAND = "python3 -m scripts.kill_import"
+LAST_CTRL_C_RUN = ROOT / "scripts" / "last-ctrl-c-run.json"
+CTRL_C_COMMAND = "python3 -m scripts.kill_import --ctrl-c --files 1000 --kills 300"
 
 
 def vectors_line(work: Path, keys: dict, catalog: object) -> tuple[str, list[str]]:
@@ -93,19 +98,39 @@ def _verdict(run: dict) -> str:
     return "clean" if run["crashes"] == 0 else f"{run['crashes']} crash(es)"
 
 
-def kills_line() -> str:
+def campaign_line(name: str, record: Path, command: str, what: str) -> str:
+    """`name: survived/sent (what ...; the reruns; date)` from a campaign's record."""
     try:
-        run = json.loads(LAST_KILL_RUN.read_text())
+        run = json.loads(record.read_text())
         survived, kills, files = run["survived"], run["kills"], run["files"]
     except (OSError, ValueError, KeyError):
-        return f"kills survived: not run yet ({KILL_COMMAND})"
+        return f"{name}: not run yet ({command})"
     return (
-        f"kills survived: {survived}/{kills} (kill -9 at random points of a {files:,}-file "
-        f"import committed in groups; the store whole after every kill, every file reported "
-        f"imported before a kill stored, and each of {run['rounds']} reruns left every file "
-        f"stored exactly once; {run['date']}"
+        f"{name}: {survived}/{kills} ({what.format(files=f'{files:,}')}, and each of "
+        f"{run['rounds']} reruns left every file stored exactly once; {run['date']}"
         + ("" if run.get("finished", True) else "; the campaign was cut short here")
         + ")"
+    )
+
+
+def kills_line() -> str:
+    return campaign_line(
+        "kills survived",
+        LAST_KILL_RUN,
+        KILL_COMMAND,
+        "kill -9 at random points of a {files}-file import committed in groups; the store "
+        "whole after every kill, every file reported imported before a kill stored",
+    )
+
+
+def ctrl_c_line() -> str:
+    return campaign_line(
+        "Ctrl+C survived",
+        LAST_CTRL_C_RUN,
+        CTRL_C_COMMAND,
+        "SIGINT at random points of a {files}-file import, from the moment Python has "
+        "started: each run stopped by itself with exit 130, said so once importing, "
+        "rejected no sound file and left the store whole",
     )
 
 
@@ -116,7 +141,7 @@ def main() -> int:
         work = Path(folder)
         vectors, failed = vectors_line(work, keys, catalog)
         flips, notes = flips_line(work, keys, catalog)
-    for line in (vectors, flips, fuzz_line(), import_fuzz_line(), kills_line()):
+    for line in (vectors, flips, fuzz_line(), import_fuzz_line(), kills_line(), ctrl_c_line()):
         print(line)
     for line in failed + notes:
         print(line, file=sys.stderr)

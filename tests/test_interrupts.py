@@ -245,3 +245,38 @@ def test_ctrl_c_while_the_command_loads_stops_it_without_a_traceback() -> None:
     assert done.returncode == 130, done.stderr
     assert "Traceback" not in done.stderr
     assert done.stdout == ""
+
+
+@pytest.mark.parametrize("statement", ["SAVEPOINT one", "RELEASE one", "COMMIT"])
+def test_ctrl_c_as_the_store_keeps_its_books_is_an_interrupt_and_nothing_half_done(
+    tmp_path: Path, signals: Signals, statement: str
+) -> None:
+    # The Ctrl+C campaign saw one land as a savepoint was released: the rollback that
+    # followed named a savepoint gone already, and the run said "no such savepoint".
+    with Store.open(tmp_path / "store.db") as store:
+        db = store.db
+        db.run(lambda c: c.execute("CREATE TABLE t (x INTEGER)"))
+        real = db.conn
+
+        class Pressing:
+            """The connection, with Ctrl+C pressed as `statement` returns."""
+
+            def execute(self, sql: str, *args: Any) -> Any:
+                done = real.execute(sql, *args)
+                if sql == statement:
+                    os.kill(os.getpid(), signal.SIGINT)
+                return done
+
+            def __getattr__(self, name: str) -> Any:
+                return getattr(real, name)
+
+        db.conn = Pressing()  # type: ignore[assignment]
+        try:
+            with pytest.raises(KeyboardInterrupt), db.group():
+                db.write(lambda c: c.execute("INSERT INTO t VALUES (1)"))
+                db.write(lambda c: c.execute("INSERT INTO t VALUES (2)"))
+        finally:
+            db.conn = real
+        assert not real.in_transaction
+        count = db.run(lambda c: c.execute("SELECT count(*) FROM t").fetchone()[0])
+        assert count == (2 if statement == "COMMIT" else 0)

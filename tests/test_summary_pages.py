@@ -5,14 +5,20 @@ disagrees with, a response in it (erase, purge, correct). Real stores, real seal
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
+import select
 import sqlite3
+import subprocess
+import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from collector import store as store_module
 from collector.formats import at_rest, hpke
 from collector.intake import files, importer, summaries
 from collector.intake.opening import Listed, open_summary
@@ -27,6 +33,7 @@ from testing.fixtures import GOOD_ANSWERS, db_bytes, seal
 
 NOW = datetime.now(UTC)
 CANARY_NAME = "Canary Person-P7"
+F_SETPIPE_SZ = 1031  # Linux fcntl: a pipe's buffer size
 
 
 def imported(batch: cs.Batch, store: Store) -> None:
@@ -119,7 +126,7 @@ def test_the_list_goes_oldest_first_a_page_at_a_time(batch: cs.Batch) -> None:
             )
         )
         listed = summaries.listed(store, keys, repair=False)
-        streamed = list(summaries.streamed(store, keys, repair=False))
+        streamed = list(summaries.streamed(store, keys))
         page_of = dict(sql(batch.db, "SELECT response_id, page FROM summary_index"))
     order = [(i.row.received_at, page_of[i.row.response_id], i.row.response_id) for i in listed]
     assert order == sorted(order)  # by receipt, then by page: each page's rows together
@@ -459,3 +466,104 @@ def test_the_streamed_list_is_the_list(batch: cs.Batch) -> None:
         assert "".join(text.overview_json_text(empty)) == json.dumps(
             text.overview_json(responses.load_overview(store, keys)), indent=2
         )
+
+
+def test_the_list_is_of_one_moment_while_another_program_erases_and_imports(
+    batch: cs.Batch, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The list and its counts are read in one snapshot (store.snapshot): a response deleted
+    and another imported by a second program halfway through change nothing in it (the
+    attacker's pass found the last batch read from a later moment than the rest, and the
+    earlier answers counted at another moment than the list)."""
+    monkeypatch.setattr(store_module, "LISTING_BATCH", 4)
+    keys = {batch.key.key_id: batch.key}
+    with Store.open(batch.db) as store:
+        before = responses.load_overview(store, keys)
+        last = before.shown[-1].row.response_id
+        with store.snapshot():
+            view = responses.stream_overview(store, keys)
+            shown = iter(view.shown)
+            first = [next(shown), next(shown)]
+            other = sqlite3.connect(batch.db)
+            with other:
+                other.execute("DELETE FROM responses WHERE response_id = ?", (last,))
+            other.close()
+            newer, _ = seal(batch.env, dict(GOOD_ANSWERS, name="Late Arrival"))
+            (batch.inbox / "late.json").write_bytes(newer)
+            with Store.open(batch.db) as second:
+                imported_one(batch, second, batch.inbox / "late.json")
+            rest = list(shown)
+        responses.mend(store, view, keys)
+        after = responses.load_overview(store, keys)
+    assert [i.row.response_id for i in first + rest] == [i.row.response_id for i in before.shown]
+    assert view.tally.superseded == before.superseded
+    assert last not in {i.row.response_id for i in after.shown}
+    assert "Late Arrival" in {i.summary.name for i in after.shown if i.summary is not None}
+
+
+def imported_one(batch: cs.Batch, store: Store, path: Path) -> None:
+    [result] = importer.import_items(
+        files.expand([path]),
+        hr_keys={batch.key.key_id: batch.key},
+        catalog=load_catalog(batch.env.questionnaires),
+        store=store,
+        now=NOW,
+    )
+    assert result.outcome == "imported", result
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="F_SETPIPE_SZ")
+def test_a_slow_reader_of_the_list_never_keeps_an_erasure_waiting(batch: cs.Batch) -> None:
+    """`list --json | less`: the list is printed after its snapshot ends, so an erasure
+    meanwhile rewrites the store's log at once, and the list is of the moment it was
+    asked for."""
+    with Store.open(batch.db) as store:
+        who = canary_id(store, batch)
+    printed = erased_while_listed(batch, who)
+    assert len(json.loads(printed)["responses"]) == 25
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="F_SETPIPE_SZ")
+def test_a_slow_reader_of_a_long_list_never_keeps_an_erasure_waiting(tmp_path: Path) -> None:
+    """The same over more rows than the store reads at a time (LISTING_BATCH): the
+    attacker's pass saw the erasure wait its 5 s and fail, the deleted text left in the
+    log, while a list streamed to its reader held the store."""
+    made = cs.make_batch(tmp_path, store_module.LISTING_BATCH + 20, seed=43)
+    with Store.open(made.db) as store:
+        imported(made, store)
+        who = next(iter(store.responses())).response_id
+    printed = erased_while_listed(made, who, pipe_size=65536)
+    assert len(json.loads(printed)["responses"]) == store_module.LISTING_BATCH + 20
+
+
+def erased_while_listed(batch: cs.Batch, who: str, pipe_size: int = 4096) -> bytes:
+    """`erase --force WHO` while `list --json` waits for a reader that has read nothing
+    (its output does not fit the pipe); what the list printed in the end."""
+    read_end, write_end = os.pipe()
+    fcntl.fcntl(read_end, F_SETPIPE_SZ, pipe_size)
+    command = [sys.executable, "-m", "collector"]
+    listing = subprocess.Popen(
+        [*command, "list", "--json"], stdout=write_end, env=batch.process_env()
+    )
+    os.close(write_end)
+    try:
+        while not select.select([read_end], [], [], 60)[0]:
+            pass  # waiting for the list to start printing (nothing is read yet)
+        erase = subprocess.run(
+            [*command, "erase", "--force", who],
+            env=batch.process_env(),
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert listing.poll() is None  # the list still waits for its reader
+        assert erase.returncode == 0, erase.stderr
+        assert "rewritten" in erase.stdout
+    finally:
+        with os.fdopen(read_end, "rb") as out:
+            printed = out.read()
+        listing.wait(timeout=60)
+    assert listing.returncode == 0
+    return printed

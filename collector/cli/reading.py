@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import date
 from pathlib import Path
@@ -9,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..i18n import tr
+from ..i18n import tr, tr_plural
 from ..safetext import json_visible
 from .options import (
     Env,
@@ -57,15 +58,36 @@ def list_(
         from ..render import text
         from ..routine import responses
 
-        # Read a page of summaries at a time, not every response at once.
-        view = responses.stream_overview(store, keys, include_earlier=earlier)
-        if as_json:
-            for chunk in text.overview_json_text(view):
-                click.echo(json_visible(chunk), nl=False)
-            click.echo("")
-            return
-        table = text.list_table(view, env.words)
-    env.say(table)
+        # One moment of the store, read a page of summaries at a time. What is printed is
+        # printed after the snapshot ends: a slow reader of it (a pager, a script) must not
+        # hold the store's log, which an erasure waits for to rewrite it, and an error
+        # halfway prints nothing.
+        with store.snapshot():
+            view = responses.stream_overview(store, keys, include_earlier=earlier)
+            if as_json:
+                buffer = io.StringIO()
+                for chunk in text.overview_json_text(view):
+                    buffer.write(chunk)
+                printed = json_visible(buffer.getvalue())
+                del buffer
+            else:
+                printed = text.list_table(view, env.words)
+        failed = responses.mend(store, view, keys)
+    if failed:
+        click.echo(
+            tr_plural(
+                "{n} stored page of summaries did not open; its responses were read from "
+                "their own records (the store file may be damaged or altered)",
+                "{n} stored pages of summaries did not open; their responses were read from "
+                "their own records (the store file may be damaged or altered)",
+                failed,
+            ),
+            err=True,
+        )
+    if as_json:
+        click.echo(printed)
+    else:
+        env.say(printed)
 
 
 @click.command()

@@ -84,13 +84,14 @@ def load_overview(
 
 @dataclass(frozen=True)
 class StreamedOverview:
-    """An Overview for a reader that goes down the list once, while the store is open:
-    `shown` is read from the store as it is iterated, and `tally` is whole once it has
-    been. `earlier` is whole from the start."""
+    """An Overview for a reader that goes down the list once, inside the snapshot it was
+    made in: `shown` is read from the store as it is iterated, and `tally` and `found` are
+    whole once it has been. `earlier` is whole from the start."""
 
     shown: Iterator[Listed]
     earlier: Counter[str]
     tally: Tally
+    found: summaries.Unpaged
 
     @property
     def anonymous(self) -> int:
@@ -108,17 +109,25 @@ def stream_overview(
     earlier answers of each invitation are counted first, from the responses marked
     superseded alone (a column in the clear), since an invitation's current answer can be
     listed before an earlier one that arrived later (FORMAT.md 14.3: "later" goes by
-    sealed_at)."""
+    sealed_at). Make it and read it inside one store.snapshot(), so that the count and
+    the list are of the same moment; then `mend`."""
     earlier = Counter(
         item.summary.invitation
         for item in summaries.lookup(store, store.superseded_ids(), hr_keys)
         if item.summary is not None and item.summary.invitation is not None
     )
     tally = Tally()
-    shown = _current(
-        summaries.streamed(store, hr_keys), tally, include_earlier=include_earlier, earlier=None
-    )
-    return StreamedOverview(shown, earlier, tally)
+    listing = summaries.streamed(store, hr_keys)
+    shown = _current(listing, tally, include_earlier=include_earlier, earlier=None)
+    return StreamedOverview(shown, earlier, tally, listing.found)
+
+
+def mend(store: Store, view: StreamedOverview, hr_keys: Mapping[str, HRKey]) -> int:
+    """After the snapshot a StreamedOverview was read in: seal pages for what was read one
+    by one, drop the pages that did not open; the number of those, for the reader to be
+    told."""
+    summaries.mend(store, view.found, hr_keys)
+    return view.found.failed_pages
 
 
 def refuse_anonymous(opened: Opened) -> None:

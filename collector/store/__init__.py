@@ -135,6 +135,12 @@ class Store:
         the rows come without their sealed record and summary (b""), which are not read."""
         return self.db.run(summaries.listing)
 
+    def snapshot(self) -> contextlib.AbstractContextManager[None]:
+        """Reads that all see one moment of the store (connection.reading). Hold it only
+        while reading, never while waiting for a person or a pipe: erasure's rewrite of the
+        log waits for every snapshot older than its deletion to end."""
+        return self.db.reading()
+
     def listing_rows(self) -> Iterator[tuple[StoredResponse, int | None]]:
         """`listing`, read a batch at a time, so that its reader need not hold every row."""
         cursor = self.db.run(summaries.listing_cursor)

@@ -165,12 +165,29 @@ class Database:
             raise
 
     @contextlib.contextmanager
+    def reading(self) -> Iterator[None]:
+        """Many reads as one: they all see the store as it was at the first of them, and
+        none of another program's commits meanwhile (a deferred transaction that writes
+        nothing). Inside a transaction already, that one is the snapshot."""
+        if self.conn.in_transaction:
+            yield
+            return
+        self.run(lambda c: c.execute("BEGIN DEFERRED"))
+        try:
+            yield
+        finally:
+            # It wrote nothing, so ending it undoes nothing; SQLite may still report a
+            # damaged page a read met, which the read itself has said if it mattered.
+            if self.conn.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    self.conn.execute("ROLLBACK")
+
+    @contextlib.contextmanager
     def _savepoint(self) -> Iterator[None]:
         """A transaction inside a group: all of it or none, durable when the group is."""
         self.conn.execute("SAVEPOINT one")
         try:
             yield
-            self.conn.execute("RELEASE one")
         except BaseException:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK TO one")
@@ -178,6 +195,9 @@ class Database:
             else:  # SQLite rolled the whole group back itself (disk full, I/O error)
                 self._group_lost = True
             raise
+        # Outside the try: a Ctrl+C that lands as RELEASE returns must not roll back to a
+        # savepoint released already (the Ctrl+C campaign saw "no such savepoint: one").
+        self.conn.execute("RELEASE one")
 
     @contextlib.contextmanager
     def group(self) -> Iterator[None]:
