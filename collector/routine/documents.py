@@ -61,14 +61,15 @@ def report(
     from ..render.charts import draw_here
 
     group = min_group or catalog.employer.analysis.min_group
-    stored = analysis.load_streamed(store, hr_keys, catalog)  # each record once, as read
-    built = analysis.build(
-        stored.opened,
-        catalog=catalog,
-        language=language,
-        min_group=group,
-        hr_declines=stored.hr_declines,
-    )
+    with store.snapshot():  # the declines and the responses of one moment
+        stored = analysis.load_streamed(store, hr_keys, catalog)  # each record once, as read
+        built = analysis.build(
+            stored.opened,
+            catalog=catalog,
+            language=language,
+            min_group=group,
+            hr_declines=stored.hr_declines,
+        )
     html = report_page.render(
         built, employer=catalog.employer.name, generated=now, draw=draw or draw_here
     )
@@ -89,10 +90,11 @@ def export(
     from ..render import export as export_file
 
     group = min_group or catalog.employer.analysis.min_group
-    stored = analysis.load_streamed(store, hr_keys, catalog)  # each record once, as read
-    header, rows, anonymous = export_file.table(
-        stored.opened, catalog=catalog, language=language, min_group=group
-    )
+    with store.snapshot():
+        stored = analysis.load_streamed(store, hr_keys, catalog)  # each record once, as read
+        header, rows, anonymous = export_file.table(
+            stored.opened, catalog=catalog, language=language, min_group=group
+        )
     if fmt == "xlsx":
         data = export_file.to_xlsx(header, rows, language=language, min_group=group)
     else:
