@@ -303,9 +303,15 @@ def _after_ctrl_c(phase: str, code: int, lines: list[bytes], err: str) -> list[s
     out = b"".join(lines).decode(errors="replace")
     problems = []
     last = out.strip().splitlines()[-1:]
-    finished = code == 0 and bool(last) and " imported, " in last[0]
-    if code == -signal.SIGINT:
-        problems.append("Ctrl+C killed the run instead of stopping it")
+    done = bool(last) and " imported, " in last[0]  # the import's last line, its summary
+    finished = code == 0 and done
+    if code == -signal.SIGINT and done:
+        pass  # all said and stored; Python's own exit, which no program can catch, met it
+    elif code == -signal.SIGINT:
+        problems.append(
+            f"Ctrl+C killed the run instead of stopping it ({phase}, {len(lines)} lines out,"
+            f" last: {out.strip().splitlines()[-1:]!r}, err: {err.strip()[-200:]!r})"
+        )
     elif code != 130 and not finished and not (phase == "start-up" and code == 1):
         problems.append(f"after Ctrl+C the run exited {code}: {err.strip()[-300:]}")
     if phase == "import" and code == 130 and "interrupted" not in err:
