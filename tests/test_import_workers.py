@@ -272,3 +272,49 @@ def test_a_worker_killed_while_writing_its_result_does_not_hang_the_import() -> 
     closing.start()
     closing.join(timeout=20)
     assert done.is_set(), "the pool never shut down"
+
+
+PRESSED_AT = """
+import os, signal, sys
+import concurrent.futures.process as pool_module
+
+where = sys.argv.pop(1)
+owner = {"submit": pool_module.ProcessPoolExecutor, "join": pool_module._ExecutorManagerThread}
+real = getattr(owner[where], where)
+
+
+def pressing(self, *args, **kw):
+    # Ctrl+C as the pool starts, or while it stops (waiting for its manager thread).
+    setattr(owner[where], where, real)
+    os.kill(os.getpid(), signal.SIGINT)
+    return real(self, *args, **kw)
+
+
+setattr(owner[where], where, pressing)
+from collector.__main__ import run
+run()
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("where", ["submit", "join"])
+def test_ctrl_c_as_the_workers_start_or_stop_leaves_no_traceback(
+    tmp_path: Path, where: str
+) -> None:
+    # The Ctrl+C campaign saw a pool stopped halfway: its thread then wrote to a closed
+    # pipe as the process exited, and printed a traceback on the person's terminal.
+    batch = cs.make_batch(tmp_path, workers.PARALLEL_FROM + 20, seed=17)
+    command = batch.command()
+    done = subprocess.run(
+        [command[0], "-c", PRESSED_AT, where, *command[3:]],
+        env=batch.process_env(),
+        cwd=tmp_path,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    err = done.stderr.decode()
+    assert done.returncode == 130, err
+    assert "Traceback" not in err and "Exception in thread" not in err, err
+    assert "interrupted" in err
+    assert cs.check_store(batch, tmp_path / "check")[1] == []

@@ -31,7 +31,7 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .. import children, i18n
+from .. import children, i18n, interrupts
 from ..formats.keyfile import HRKey
 from ..formats.keys import private_from_raw, private_raw
 from ..model.loading import Catalog
@@ -85,21 +85,27 @@ def prepared(
     # Compressed, so that what a worker starts with fits the pipe's buffer: a start that
     # writes more waits until the new process has read it, after its imports.
     sets = zlib.compress(pickle.dumps(catalog, protocol=pickle.HIGHEST_PROTOCOL))
-    with children.born_quiet():
-        pool = ProcessPoolExecutor(
-            max_workers=count,
-            mp_context=children.spawning(),
-            initializer=_start,
-            initargs=(keys, sets, str(store.db.path), now, i18n.language()),
-        )
-        # The pool starts a worker at each task until it has them all: started here,
-        # inside, so that none is born with the terminal as its standard error.
-        for _ in range(count):
-            pool.submit(_ready)
+    # Held: a Ctrl+C while the pool starts or stops would leave it half made or half
+    # stopped, its threads writing to pipes already closed as the process exits (the
+    # Ctrl+C campaign saw their tracebacks); it takes effect once the pool is whole or gone.
+    pool: ProcessPoolExecutor | None = None
     try:
+        with interrupts.held(), children.born_quiet():
+            pool = ProcessPoolExecutor(
+                max_workers=count,
+                mp_context=children.spawning(),
+                initializer=_start,
+                initargs=(keys, sets, str(store.db.path), now, i18n.language()),
+            )
+            # The pool starts a worker at each task until it has them all: started here,
+            # inside, so that none is born with the terminal as its standard error.
+            for _ in range(count):
+                pool.submit(_ready)
         yield _in_order(pool, head, stream, count, locally)
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        if pool is not None:
+            with interrupts.held():
+                pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _in_order(

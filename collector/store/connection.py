@@ -159,6 +159,8 @@ class Database:
         try:
             yield self.conn
             self.conn.execute("COMMIT")
+        except GeneratorExit:
+            raise  # abandoned, not ended: see _savepoint
         except BaseException:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
@@ -175,12 +177,19 @@ class Database:
         self.run(lambda c: c.execute("BEGIN DEFERRED"))
         try:
             yield
-        finally:
-            # It wrote nothing, so ending it undoes nothing; SQLite may still report a
-            # damaged page a read met, which the read itself has said if it mattered.
+        except GeneratorExit:
+            raise  # abandoned, not ended: see _savepoint
+        except BaseException:
+            self._end_reading()
+            raise
+        self._end_reading()
+
+    def _end_reading(self) -> None:
+        # It wrote nothing, so ending it undoes nothing; SQLite may still report a damaged
+        # page a read met, which the read itself has said if it mattered.
+        with contextlib.suppress(sqlite3.Error):
             if self.conn.in_transaction:
-                with contextlib.suppress(sqlite3.Error):
-                    self.conn.execute("ROLLBACK")
+                self.conn.execute("ROLLBACK")
 
     @contextlib.contextmanager
     def _savepoint(self) -> Iterator[None]:
@@ -188,6 +197,13 @@ class Database:
         self.conn.execute("SAVEPOINT one")
         try:
             yield
+        except GeneratorExit:
+            # Abandoned, not ended: a Ctrl+C inside contextlib's own steps left this
+            # suspended, and the collector closes it later, maybe after the connection (the
+            # Ctrl+C campaign saw "Cannot operate on a closed database" ignored on the
+            # terminal). The interrupt went up through the enclosing transaction, whose
+            # end undid this too.
+            raise
         except BaseException:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK TO one")
