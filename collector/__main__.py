@@ -13,6 +13,9 @@ import sys
 def run() -> None:
     try:
         try:
+            from . import interrupts
+
+            interrupts.keep_lost_interrupts()
             from .cli import main
         except KeyboardInterrupt:
             sys.exit(130)
