@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import io
 import json
+import sys
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -64,14 +64,12 @@ def list_(
         # halfway prints nothing.
         with store.snapshot():
             view = responses.stream_overview(store, keys, include_earlier=earlier)
-            if as_json:
-                buffer = io.StringIO()
-                for chunk in text.overview_json_text(view):
-                    buffer.write(chunk)
-                printed = json_visible(buffer.getvalue())
-                del buffer
+            if as_json:  # kept as the bytes to write, a response at a time: one copy
+                encoded = [
+                    json_visible(chunk).encode("utf-8") for chunk in text.overview_json_text(view)
+                ]
             else:
-                printed = text.list_table(view, env.words)
+                table = text.list_table(view, env.words)
         failed = responses.mend(store, view, keys)
     if failed:
         click.echo(
@@ -85,9 +83,14 @@ def list_(
             err=True,
         )
     if as_json:
-        click.echo(printed)
+        sys.stdout.flush()
+        out = sys.stdout.buffer
+        for part in encoded:
+            out.write(part)
+        out.write(b"\n")
+        out.flush()
     else:
-        env.say(printed)
+        env.say(table)
 
 
 @click.command()
