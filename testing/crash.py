@@ -273,18 +273,17 @@ def kill_once(
     killed = proc.poll() is None
     if killed:
         os.kill(proc.pid, how)
+    kill = Kill("start-up" if in_startup else "import", stored, killed=killed)
     try:
         proc.wait(timeout=120)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
-        kill_ = Kill("start-up" if in_startup else "import", stored, killed=killed)
-        kill_.problems.append(f"the run did not stop within 120 s of {how.name}")
-        return kill_
+        kill.problems.append(f"the run did not stop within 120 s of {how.name}")
+        return kill
     reader.join(timeout=10)
     assert proc.stderr is not None
     err = proc.stderr.read().decode(errors="replace")
-    kill = Kill("start-up" if in_startup else "import", stored, killed=killed)
     kill.first_line = first_line[0] if first_line else None
     kill.reported = reported_imports(lines)
     if "Traceback" in err:

@@ -567,3 +567,44 @@ def erased_while_listed(batch: cs.Batch, who: str, pipe_size: int = 4096) -> byt
         listing.wait(timeout=60)
     assert listing.returncode == 0
     return printed
+
+
+@pytest.mark.parametrize("damage", ["a byte of its seal flipped", "its SQLite pages broken"])
+def test_a_page_that_does_not_open_is_read_from_the_records_and_said(
+    batch: cs.Batch, damage: str
+) -> None:
+    """A page is only a cache: the list is whole from the responses' own records, and the
+    command says on its standard error that a page did not open (the attacker's pass
+    found a page SQLite could not read failing the whole list, and `--json` leaving a
+    megabyte of half a document)."""
+    conn = sqlite3.connect(batch.db)
+    page, sealed = conn.execute("SELECT page, sealed FROM summary_pages LIMIT 1").fetchone()
+    if damage.startswith("a byte"):
+        altered = bytes(sealed[:-1]) + bytes([sealed[-1] ^ 1])
+        with conn:
+            conn.execute("UPDATE summary_pages SET sealed = ? WHERE page = ?", (altered, page))
+        conn.close()
+        said = "1 stored page of summaries did not open; its responses were"
+    else:
+        size = conn.execute("PRAGMA page_size").fetchone()[0]
+        [leaf] = conn.execute(  # the table's one b-tree page, which holds all three
+            "SELECT pageno FROM dbstat WHERE name = 'summary_pages' AND pagetype = 'leaf'"
+        ).fetchone()
+        conn.close()
+        with open(batch.db, "r+b") as f:  # its page type is no type SQLite knows
+            f.seek((leaf - 1) * size)
+            f.write(b"\xff")
+        said = "3 stored pages of summaries did not open; their responses were"
+    done = subprocess.run(
+        [sys.executable, "-m", "collector", "list", "--json"],
+        env=batch.process_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert len(json.loads(done.stdout)["responses"]) == 25
+    assert done.stderr.strip() == (
+        f"{said} read from their own records (the store file may be damaged or altered)"
+    )
